@@ -1,0 +1,80 @@
+import { Worker } from 'node:worker_threads';
+import { PlantdeskError } from '../../../shared/errors';
+import type { Core, ContractEventListener, CoreOptions } from '../core';
+import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
+
+export interface CoreWorkerOptions {
+  /** The built worker entry (worker.ts compiled), or worker.ts itself with a TS loader in execArgv. */
+  workerUrl: URL;
+  core: CoreOptions;
+  execArgv?: string[];
+}
+
+/**
+ * Starts the core on its own thread and returns the same Core interface the inline core has,
+ * so the IPC router does not know or care where the engine runs.
+ */
+export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core> {
+  const worker = new Worker(options.workerUrl, {
+    workerData: { options: options.core } satisfies CoreWorkerData,
+    execArgv: options.execArgv,
+  });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const listeners = new Set<ContractEventListener>();
+  let nextId = 1;
+  let exited = false;
+
+  const failAll = () => {
+    exited = true;
+    for (const { reject } of pending.values()) reject(new PlantdeskError('core_unavailable'));
+    pending.clear();
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    const onEarlyExit = (code: number) => reject(new PlantdeskError('core_unavailable', undefined, { exitCode: code }));
+    worker.once('error', reject);
+    worker.once('exit', onEarlyExit);
+    worker.once('message', (message: FromCoreMessage) => {
+      worker.off('error', reject);
+      worker.off('exit', onEarlyExit);
+      if (message.type === 'ready') resolve();
+      else reject(new PlantdeskError('core_unavailable'));
+    });
+  });
+
+  worker.on('message', (message: FromCoreMessage) => {
+    if (message.type === 'event') {
+      for (const listener of listeners) listener(message.event);
+    } else if (message.type === 'result' || message.type === 'closed') {
+      const waiter = pending.get(message.id);
+      if (!waiter) return;
+      pending.delete(message.id);
+      if (message.type === 'closed') waiter.resolve(undefined);
+      else if (message.result.ok) waiter.resolve(message.result.value);
+      else waiter.reject(PlantdeskError.fromBody(message.result.error));
+    }
+  });
+  worker.on('error', failAll);
+  worker.on('exit', failAll);
+
+  function request(message: ToCoreMessage): Promise<unknown> {
+    if (exited) return Promise.reject(new PlantdeskError('core_unavailable'));
+    return new Promise((resolve, reject) => {
+      pending.set(message.id, { resolve, reject });
+      worker.postMessage(message);
+    });
+  }
+
+  return {
+    call: (channel, req) => request({ type: 'call', id: nextId++, channel, request: req }),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (exited) return;
+      await request({ type: 'close', id: nextId++ });
+      await worker.terminate();
+    },
+  };
+}

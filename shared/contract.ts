@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { Result } from './errors';
+import type { RequiredPermission } from './permissions';
+
+/**
+ * The single source of every renderer -> main call and every main -> renderer event.
+ * The preload, the IPC router, the CLI and the test bridge are all built from this table;
+ * add a call here and it exists everywhere, with one schema.
+ *
+ * Channel names are `domain.method`: the renderer reaches them as
+ * `window.plantdesk.domain.method(request)`.
+ */
+
+interface CallSpec<Req extends z.ZodType, Res extends z.ZodType> {
+  request: Req;
+  response: Res;
+  /** null: the call reads nothing the grant guards (app metadata, session state). */
+  permission: RequiredPermission | null;
+  summary: string;
+}
+
+function defineCall<Req extends z.ZodType, Res extends z.ZodType>(spec: CallSpec<Req, Res>): CallSpec<Req, Res> {
+  return spec;
+}
+
+const NoArguments = z.object({}).strict();
+
+export const AppInfoSchema = z.object({
+  name: z.literal('Plantdesk'),
+  version: z.string().min(1),
+  platform: z.string().min(1),
+  arch: z.string().min(1),
+  nodeVersion: z.string().min(1),
+  electronVersion: z.string().min(1).nullable(),
+  /** Where the engine runs: 'worker' in the app, 'inline' in the CLI and the test bridge. */
+  coreHost: z.enum(['worker', 'inline']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const SessionStatusSchema = z.object({
+  state: z.enum(['signed_out', 'locked', 'unlocked']),
+  online: z.boolean(),
+  user: z.object({ id: z.string(), email: z.string(), displayName: z.string() }).nullable(),
+  tenantId: z.string().nullable(),
+  grantNotAfter: z.string().datetime({ offset: true }).nullable(),
+});
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+export const calls = {
+  'app.info': defineCall({
+    request: NoArguments,
+    response: AppInfoSchema,
+    permission: null,
+    summary: 'Version and runtime of this workstation app.',
+  }),
+  'session.status': defineCall({
+    request: NoArguments,
+    response: SessionStatusSchema,
+    permission: null,
+    summary: 'Who is signed in, whether the cache is unlocked, and until when offline work is allowed.',
+  }),
+} as const;
+
+export const events = {
+  'session.changed': SessionStatusSchema,
+} as const;
+
+export type Channel = keyof typeof calls;
+export type EventName = keyof typeof events;
+export type CallRequest<C extends Channel> = z.input<(typeof calls)[C]['request']>;
+export type CallResponse<C extends Channel> = z.output<(typeof calls)[C]['response']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const channels = Object.keys(calls) as Channel[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.hasOwn(calls, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}
+
+/** One event as it travels from the core to a window. */
+export interface ContractEvent<E extends EventName = EventName> {
+  name: E;
+  payload: EventPayload<E>;
+}
+
+type DomainOf<C extends string> = C extends `${infer D}.${string}` ? D : never;
+type MethodsOf<D extends string> = {
+  [C in Channel as C extends `${D}.${infer M}` ? M : never]: (
+    request?: CallRequest<C>,
+  ) => Promise<Result<CallResponse<C>>>;
+};
+
+/** The shape of `window.plantdesk`, derived from the table above. */
+export type PlantdeskApi = { [D in DomainOf<Channel>]: MethodsOf<D> } & {
+  onEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
