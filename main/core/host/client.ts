@@ -4,10 +4,9 @@ import type { Core, ContractEventListener, CoreOptions } from '../core';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
 
 export interface CoreWorkerOptions {
-  /** The built worker entry (worker.ts compiled), or worker.ts itself with a TS loader in execArgv. */
+  /** The built worker entry (worker.ts compiled), or a loader that imports worker.ts under plain Node. */
   workerUrl: URL;
   core: CoreOptions;
-  execArgv?: string[];
 }
 
 /**
@@ -17,7 +16,6 @@ export interface CoreWorkerOptions {
 export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core> {
   const worker = new Worker(options.workerUrl, {
     workerData: { options: options.core } satisfies CoreWorkerData,
-    execArgv: options.execArgv,
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const listeners = new Set<ContractEventListener>();
