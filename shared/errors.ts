@@ -12,6 +12,20 @@ export const errorMessages = {
   forbidden: 'Your role does not allow this action. Ask a tenant admin if you need it.',
   core_unavailable: 'The Plantdesk engine is not running. Restart the app; your data is safe on disk.',
   internal: 'Something went wrong inside Plantdesk; nothing was changed. Try again, and report it if it repeats.',
+  // The workstation vault (issue 4).
+  wrong_password: 'That password does not open the local copy on this workstation. Check it and try again; if you changed it recently, use the previous one or sign in online.',
+  keychain_unavailable:
+    "The system keychain is locked or not running, so Plantdesk cannot reach this workstation's keys (it never stores them anywhere else). Unlock or start your keychain, then try again.",
+  device_secret_missing:
+    "This workstation's key for the tenant is missing from the system keychain, so its local copy cannot be opened. Sign in online to rebuild it; changes not yet synced from that copy cannot be recovered.",
+  vault_not_found: 'There is no local copy of this tenant on this workstation. Sign in online to create one.',
+  locked: 'Plantdesk is locked. Enter your password to unlock it.',
+  store_corrupt:
+    "The local copy of this tenant is damaged and cannot be read. Remove this workstation's data for the tenant and sign in online to download it again.",
+  grant_expired: 'You have worked offline longer than your organisation allows. Connect to the network and sign in online to continue.',
+  grant_invalid: 'The offline permit from the server failed its signature check and was refused. Sign in online; if it repeats, tell your administrator.',
+  server_key_changed:
+    "The server's signing key is not the one this workstation trusted at first sign-in, so Plantdesk refused to continue. Contact your administrator before signing in again.",
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;
