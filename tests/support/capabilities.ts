@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 /**
  * Real infrastructure a suite needs (a browser, a keychain, a PostgreSQL server). On a
@@ -29,9 +29,23 @@ export function chromiumCapability(): Capability {
     : { available: false, reason: `no Chromium at ${path} (apt-get install chromium)` };
 }
 
+/** Debian keeps initdb and pg_ctl off PATH, under /usr/lib/postgresql/<major>/bin. */
+export function postgresBinDir(): string | null {
+  if (commandWorks('initdb', ['--version']) && commandWorks('pg_ctl', ['--version'])) return '';
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  const majors = readdirSync(base).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+  for (const major of majors) {
+    const dir = `${base}/${major}/bin`;
+    if (existsSync(`${dir}/initdb`) && existsSync(`${dir}/pg_ctl`)) return dir;
+  }
+  return null;
+}
+
 export function postgresCapability(): Capability {
-  const ok = commandWorks('initdb', ['--version']) && commandWorks('pg_ctl', ['--version']);
-  return ok ? { available: true, reason: '' } : { available: false, reason: 'no PostgreSQL server binaries (apt-get install postgresql)' };
+  return postgresBinDir() !== null
+    ? { available: true, reason: '' }
+    : { available: false, reason: 'no PostgreSQL server binaries (apt-get install postgresql)' };
 }
 
 export function secretServiceCapability(): Capability {
