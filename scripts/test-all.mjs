@@ -175,5 +175,6 @@ if (failedNames.length) {
   process.stdout.write(`\nfailed (${failedNames.length}):\n`);
   for (const name of failedNames) process.stdout.write(`  - ${name}\n`);
 }
+process.stdout.write(`\ntests run: ${totals.passed + totals.failed} (plus ${totals.skipped} skipped)\n`);
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.failed > 0 ? 1 : 0);
