@@ -12,6 +12,29 @@ export const errorMessages = {
   forbidden: 'Your role does not allow this action. Ask a tenant admin if you need it.',
   core_unavailable: 'The Plantdesk engine is not running. Restart the app; your data is safe on disk.',
   internal: 'Something went wrong inside Plantdesk; nothing was changed. Try again, and report it if it repeats.',
+  // HTTP and server-side answers (reference backend).
+  malformed_json: 'The request body is not valid JSON; nothing was changed. Fix the body and send it again.',
+  payload_too_large: 'The request is larger than the server accepts; nothing was changed. Send less at once.',
+  unsupported_media_type: 'The server only accepts JSON (Content-Type: application/json).',
+  not_found: 'Nothing was found there. Check the address or identifier, or ask a tenant admin whether you have access.',
+  rate_limited: 'Too many requests in a short time. Wait the number of seconds given in retryAfter, then try again.',
+  unauthenticated: 'You are not signed in, or your sign-in was not recognised. Sign in again.',
+  invalid_credentials: 'The email or password is not right. Check both and try again; repeated failures lock the account.',
+  throttled: 'Too many failed sign-ins. Wait the number of seconds given in retryAfter before trying again.',
+  challenge_expired: 'This sign-in step has expired or was already used. Start again with your email and password.',
+  invalid_code: 'That authenticator code is not right or was already used. Wait for the next code and try again.',
+  session_revoked: 'Your session was ended by an administrator or by signing out. Sign in again.',
+  session_expired: 'Your session timed out. Sign in again to continue.',
+  user_inactive: 'This account is deactivated. Ask a tenant admin if you need access again.',
+  no_membership: 'This account has no access to that organisation. Ask its admin to add you.',
+  weak_password: 'That password is not accepted: use 12 to 128 characters and avoid common or leaked passwords.',
+  email_taken: 'An account with this email already exists. Use another address, or ask the platform operator to add the existing account.',
+  not_home_tenant: 'This account belongs to another organisation; only its own admins can change its status or erase it.',
+  last_admin: 'This would leave the organisation without an active admin. Make someone else admin first.',
+  reason_required: 'This access must be justified: send a reason (X-Plantdesk-Reason header or reason field); it is recorded in the audit trail.',
+  conflict: 'The record changed since you loaded it. Reload it and apply your change again.',
+  not_ready: 'The server is starting or cannot reach its database. Try again in a moment.',
+  needs_connection: 'This needs a connection to the Plantdesk server. Reconnect and try again.',
   // The workstation vault (issue 4).
   wrong_password: 'That password does not open the local copy on this workstation. Check it and try again; if you changed it recently, use the previous one or sign in online.',
   keychain_unavailable:
@@ -22,6 +45,7 @@ export const errorMessages = {
   locked: 'Plantdesk is locked. Enter your password to unlock it.',
   store_corrupt:
     "The local copy of this tenant is damaged and cannot be read. Remove this workstation's data for the tenant and sign in online to download it again.",
+  store_too_new: 'The local copy was written by a newer version of Plantdesk. Update Plantdesk on this workstation, then try again.',
   grant_expired: 'You have worked offline longer than your organisation allows. Connect to the network and sign in online to continue.',
   grant_invalid: 'The offline permit from the server failed its signature check and was refused. Sign in online; if it repeats, tell your administrator.',
   server_key_changed:
