@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { CustomRoleRuleSchema, ModuleFlagsSchema } from '../rbac';
+import { NewPasswordSchema, TotpEnrollmentSchema } from './auth';
+import { EmailSchema, Id, PageQuery, pageOf, singleLine } from './common';
+import { MembershipRowSchema, orgRoles, RoleRowSchema, SessionRowSchema, UserRowSchema } from './tenancy';
+
+/** Tenant admin API (API.md): users, roles, sessions. Bodies camelCase, rows snake_case. */
+
+const Reason = singleLine(500);
+
+/** An org role as a request names it: a preset, or a custom role by id. */
+export const RoleChoiceSchema = z.union([
+  z.enum(['viewer', 'contributor', 'admin']),
+  z.object({ customRoleId: Id }).strict(),
+]);
+export type RoleChoice = z.infer<typeof RoleChoiceSchema>;
+
+export const CreateUserRequestSchema = z
+  .object({
+    email: EmailSchema,
+    displayName: singleLine(200),
+    password: NewPasswordSchema,
+    role: RoleChoiceSchema,
+    areas: z.array(Id).max(500).optional(),
+    moduleFlags: ModuleFlagsSchema.optional(),
+    reason: Reason.optional(),
+  })
+  .strict();
+export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
+
+export const UserWithMembershipSchema = z.object({ user: UserRowSchema, membership: MembershipRowSchema }).strict();
+export type UserWithMembership = z.infer<typeof UserWithMembershipSchema>;
+
+export const CreateUserResponseSchema = UserWithMembershipSchema.extend({ enrollment: TotpEnrollmentSchema }).strict();
+export type CreateUserResponse = z.infer<typeof CreateUserResponseSchema>;
+
+export const UpdateUserRequestSchema = z
+  .object({
+    status: z.enum(['active', 'deactivated']),
+    displayName: singleLine(200),
+    role: RoleChoiceSchema,
+    areas: z.array(Id).max(500),
+    moduleFlags: ModuleFlagsSchema,
+    reason: Reason,
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).some((key) => key !== 'reason'), { message: 'change at least one field' });
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
+
+export const ReasonRequestSchema = z.object({ reason: Reason }).strict();
+export const OptionalReasonRequestSchema = z.object({ reason: Reason.optional() }).strict();
+
+export const UsersQuerySchema = PageQuery.extend({ status: z.enum(['active', 'deactivated', 'erased']).optional() }).strict();
+export const UsersPageSchema = pageOf(UserWithMembershipSchema);
+
+export const SessionsQuerySchema = PageQuery.extend({
+  userId: Id.optional(),
+  active: z.enum(['true', 'false']).optional(),
+}).strict();
+export const SessionsPageSchema = pageOf(SessionRowSchema);
+
+/** DELETE /tenants/:id/sessions?userId=UID: end every session of one user. */
+export const RevokeUserSessionsQuerySchema = z.object({ userId: Id }).strict();
+export const RevokedCountSchema = z.object({ revoked: z.number().int() }).strict();
+
+export const CreateRoleRequestSchema = z
+  .object({ name: singleLine(100), grants: z.array(CustomRoleRuleSchema).max(500), reason: Reason.optional() })
+  .strict();
+export const UpdateRoleRequestSchema = z
+  .object({ name: singleLine(100), grants: z.array(CustomRoleRuleSchema).max(500), reason: Reason })
+  .partial()
+  .strict()
+  .refine((patch) => patch.name !== undefined || patch.grants !== undefined, { message: 'change the name or the grants' });
+export const RolesPageSchema = pageOf(RoleRowSchema);
+
+export { orgRoles };
