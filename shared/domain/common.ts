@@ -23,7 +23,12 @@ export function storableText(max: number, min = 0) {
 
 /** A single-line label (names, device names): storable and free of control characters. */
 export function singleLine(max: number, min = 1) {
-  return storableText(max, min).refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { message: 'must be a single line of text' });
+  return storableText(max, min).refine((value) => ![...value].some(isControlCharacter), { message: 'must be a single line of text' });
+}
+
+function isControlCharacter(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f;
 }
 
 export const EmailSchema = z
