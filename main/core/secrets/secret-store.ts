@@ -1,0 +1,69 @@
+/**
+ * What the workstation keeps in the OS keychain, per (server, user): the session token and one
+ * random device secret per tenant (SECURITY.md). Nothing behind this interface ever falls back
+ * to a file: an implementation either reaches a real keychain or throws KeychainUnavailable.
+ */
+export type SecretPurpose = 'session-token' | `device-secret/${string}`;
+
+export const secretPurposes = {
+  sessionToken: 'session-token',
+  deviceSecret: (tenantId: string): SecretPurpose => `device-secret/${checkIdentifier('tenantId', tenantId)}`,
+} as const;
+
+/** Whose secrets a store holds: one server (by origin) and one user id on it. */
+export interface SecretOwner {
+  server: string;
+  userId: string;
+}
+
+export interface SecretStore {
+  readonly owner: SecretOwner;
+  /** The secret, or null when the keychain has no item for this purpose. */
+  get(purpose: SecretPurpose): Promise<Buffer | null>;
+  set(purpose: SecretPurpose, secret: Uint8Array): Promise<void>;
+  /** True when an item was removed, false when there was none. */
+  delete(purpose: SecretPurpose): Promise<boolean>;
+  /** Every purpose this owner has an item for (to remove them all on wipe). */
+  list(): Promise<SecretPurpose[]>;
+}
+
+/** The keychain service name every Plantdesk item is filed under. */
+export const keychainService = 'plantdesk';
+
+/**
+ * A server is named by its origin (scheme, host, port), lower-cased, so that
+ * `https://Plant.example/` and `https://plant.example` share one set of secrets.
+ */
+export function normalizeServer(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new TypeError(`not a server URL: ${JSON.stringify(server)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`not an http(s) server URL: ${server}`);
+  return url.origin.toLowerCase();
+}
+
+/** Ids become parts of keychain accounts and file-name hashes: printable, no separators. */
+export function checkIdentifier(name: string, value: string): string {
+  if (!/^[A-Za-z0-9._:@+-]{1,200}$/.test(value)) throw new TypeError(`${name} must be 1-200 characters of [A-Za-z0-9._:@+-]`);
+  return value;
+}
+
+const accountSeparator = '|';
+
+/** `https://plant.example|<userId>|<purpose>`: readable in a keychain browser, no email in it. */
+export function keychainAccount(owner: SecretOwner, purpose: SecretPurpose): string {
+  return [normalizeServer(owner.server), checkIdentifier('userId', owner.userId), purpose].join(accountSeparator);
+}
+
+/** The purpose back from an account name, or null when the account belongs to another owner. */
+export function purposeOfAccount(owner: SecretOwner, account: string): SecretPurpose | null {
+  const prefix = [normalizeServer(owner.server), owner.userId, ''].join(accountSeparator);
+  if (!account.startsWith(prefix)) return null;
+  const purpose = account.slice(prefix.length);
+  if (purpose === secretPurposes.sessionToken) return purpose;
+  if (purpose.startsWith('device-secret/') && purpose.length > 'device-secret/'.length) return purpose as SecretPurpose;
+  return null;
+}

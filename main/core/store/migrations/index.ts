@@ -1,0 +1,14 @@
+import { sql as initial } from './0001_initial';
+
+export interface Migration {
+  /** 1, 2, 3...: PRAGMA user_version after it has run. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Append-only: a released migration is never edited (the runner refuses a database whose
+ * recorded checksums differ), a change is a new numbered file.
+ */
+export const migrations: readonly Migration[] = [{ version: 1, name: '0001_initial', sql: initial }];

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { StoreCorrupt } from './errors';
+import { ensurePrivateDir, ensurePrivateFile } from './files';
+import { migrations as defaultMigrations, type Migration } from './migrations/index';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * How the file is encrypted. 'sqlcipher' with the raw 256-bit data key (no passphrase KDF in
+ * SQLite: the key is already random). 'none' exists only so the benchmark can measure the
+ * same module writing a plain file; the vault never opens a store without a key.
+ */
+export type StoreCipher = { kind: 'sqlcipher'; dataKey: Uint8Array } | { kind: 'none' };
+
+export interface OpenStoreOptions {
+  path: string;
+  cipher: StoreCipher;
+  /** Tests and tools only; the app always runs the migrations it ships. */
+  migrations?: readonly Migration[];
+}
+
+const hexDigits = '0123456789abcdef';
+
+/**
+ * `x'<64 hex digits>'` as bytes: SQLite3 Multiple Ciphers' raw-key form for the SQLCipher
+ * scheme (the same as `PRAGMA key="x'...'"`). Built in a Buffer the caller zeroes, so the key
+ * never exists as an immutable JS string.
+ */
+function rawKeyLiteral(dataKey: Uint8Array): Buffer {
+  if (dataKey.length !== 32) throw new TypeError('the data key must be 32 bytes');
+  const literal = Buffer.alloc(3 + dataKey.length * 2);
+  literal[0] = 0x78; // x
+  literal[1] = 0x27; // '
+  for (let i = 0; i < dataKey.length; i++) {
+    literal[2 + 2 * i] = hexDigits.charCodeAt(dataKey[i] >> 4);
+    literal[3 + 2 * i] = hexDigits.charCodeAt(dataKey[i] & 0x0f);
+  }
+  literal[literal.length - 1] = 0x27;
+  return literal;
+}
+
+function isNotADatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}
+
+/**
+ * Opens (creating if needed) one store file: owner-only file and folder, the SQLCipher cipher
+ * keyed before the first read, WAL, synchronous=FULL, temp data in memory (never a plaintext
+ * temp file), migrations applied. Throws StoreCorrupt when the file is not a database under
+ * this key or its schema cannot be trusted.
+ */
+export function openStoreDatabase(options: OpenStoreOptions): SqliteDatabase {
+  ensurePrivateDir(dirname(options.path));
+  ensurePrivateFile(options.path);
+  const db = new Database(options.path, { fileMustExist: true });
+  try {
+    if (options.cipher.kind === 'sqlcipher') {
+      db.pragma(`cipher = 'sqlcipher'`);
+      const literal = rawKeyLiteral(options.cipher.dataKey);
+      try {
+        db.key(literal);
+      } finally {
+        literal.fill(0);
+      }
+    }
+    try {
+      // The first read decrypts page 1: a wrong key or a foreign file fails here.
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } catch (error) {
+      if (isNotADatabase(error)) {
+        throw new StoreCorrupt({ reason: options.cipher.kind === 'sqlcipher' ? 'key_rejected' : 'not_a_database' });
+      }
+      throw error;
+    }
+    db.pragma('temp_store = MEMORY');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new StoreCorrupt({ reason: 'unreadable', detail: `journal_mode is ${String(mode)}` });
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, options.migrations ?? defaultMigrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function migrationChecksum(migration: Migration): string {
+  return createHash('sha256').update(migration.sql).digest('hex');
+}
+
+/**
+ * Applies the migrations this database has not seen, each in its own transaction, and checks
+ * that the ones it has seen are byte for byte the ones this build ships.
+ */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  migrations.forEach((m, index) => {
+    if (m.version !== index + 1) throw new Error(`migration ${m.name} is numbered ${m.version}, expected ${index + 1}`);
+  });
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL
+  ) STRICT`);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) throw new StoreCorrupt({ reason: 'schema_newer', detail: `schema ${current}, app knows ${migrations.length}` });
+  const applied = db.prepare('SELECT version, checksum FROM schema_migrations ORDER BY version').all() as { version: number; checksum: string }[];
+  for (const row of applied) {
+    const known = migrations[row.version - 1];
+    if (!known || migrationChecksum(known) !== row.checksum) {
+      throw new StoreCorrupt({ reason: 'migration_changed', detail: `migration ${row.version} differs from the one this database ran` });
+    }
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  for (const migration of migrations.slice(current)) {
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, migrationChecksum(migration), new Date().toISOString());
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,53 @@
+import { PlantdeskError } from '../../../shared/errors';
+
+/** Keyset paging (API.md): `{ items, next }`, next = opaque cursor or null on the last page. */
+export interface PageRequest {
+  /** 1..500; default 50. */
+  limit?: number;
+  /** The `next` of the previous page. */
+  after?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export const defaultPageSize = 50;
+export const maxPageSize = 500;
+
+export function pageSize(request: PageRequest | undefined): number {
+  const limit = request?.limit ?? defaultPageSize;
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
+    throw new PlantdeskError('invalid_request', `The page size must be between 1 and ${maxPageSize}.`);
+  }
+  return limit;
+}
+
+/** A cursor is the sort key of the last row seen: [key, id], base64url JSON. */
+export function encodeCursor(key: string | number, id: string | number): string {
+  return Buffer.from(JSON.stringify([key, id]), 'utf8').toString('base64url');
+}
+
+/** The [key, id] of a cursor: 'text' for [string, string] keys, 'number' for [number, number]. */
+export function decodeCursor(cursor: string, kind: 'text'): [string, string];
+export function decodeCursor(cursor: string, kind: 'number'): [number, number];
+export function decodeCursor(cursor: string, kind: 'text' | 'number'): [string | number, string | number] {
+  const type = kind === 'text' ? 'string' : 'number';
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === type && typeof value[1] === type) {
+      return [value[0] as string | number, value[1] as string | number];
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new PlantdeskError('invalid_request', 'That page cursor is not one this list produced. Reload the list.');
+}
+
+/** Runs `fetch(limit + 1)` and turns the extra row into the next cursor. */
+export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
+  if (rows.length <= limit) return { items: rows, next: null };
+  const items = rows.slice(0, limit);
+  return { items, next: cursorOf(items[items.length - 1]) };
+}

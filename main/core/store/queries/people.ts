@@ -1,0 +1,98 @@
+import type { SqliteDatabase } from '../open';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
+import type { MembershipRow, SessionRow, UserRow } from '../rows';
+import { applyScope, type RowScope, type ScopeColumns } from '../scope';
+import { all, inList } from './statements';
+
+/** Users and sessions of the tenant, within the reader's scope. */
+
+/** "In my areas" for a person: a membership of theirs covers one of the areas. */
+const personInAreas = (userIdColumn: string) => (areas: string) =>
+  `EXISTS (SELECT 1 FROM membership m, json_each(m.areas) ma WHERE m.user_id = ${userIdColumn} ` +
+  `AND ma.value IN (SELECT value FROM json_each(${areas})))`;
+
+const userScopeColumns: ScopeColumns = { own: 'u.id', inAreas: personInAreas('u.id') };
+const sessionScopeColumns: ScopeColumns = { own: 'se.user_id', inAreas: personInAreas('se.user_id') };
+
+export interface UserFilter {
+  statuses?: readonly UserRow['status'][];
+  /** Part of the email or display name, any case. */
+  text?: string;
+  userIds?: readonly string[];
+}
+
+export interface UserListItem extends UserRow {
+  /** From the user's membership in this tenant; null when the cache has none. */
+  org_role: MembershipRow['org_role'] | null;
+  role_id: string | null;
+  areas: string | null;
+  module_flags: string | null;
+}
+
+/** Users by email (then id), ascending. */
+export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilter = {}, page?: PageRequest): Page<UserListItem> {
+  const limit = pageSize(page);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  applyScope(scope, userScopeColumns, where, params);
+  if (filter.statuses?.length) inList('u.status', filter.statuses, where, params);
+  if (filter.userIds?.length) inList('u.id', filter.userIds, where, params);
+  if (filter.text !== undefined && filter.text.trim() !== '') {
+    where.push('(instr(lower(u.email), lower(?)) > 0 OR instr(lower(u.display_name), lower(?)) > 0)');
+    params.push(filter.text.trim(), filter.text.trim());
+  }
+  if (page?.after) {
+    const [email, id] = decodeCursor(page.after, 'text');
+    where.push('(u.email, u.id) > (?, ?)');
+    params.push(email, id);
+  }
+  params.push(limit + 1);
+  const rows = all<UserListItem>(
+    db,
+    `SELECT u.id, u.email, u.display_name, u.status, u.global_role, u.version, u.pending_mutation_id, ` +
+      `m.org_role, m.role_id, m.areas, m.module_flags ` +
+      `FROM user u LEFT JOIN membership m ON m.user_id = u.id ` +
+      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.email, u.id LIMIT ?`,
+    params,
+  );
+  return toPage(rows, limit, (row) => encodeCursor(row.email, row.id));
+}
+
+export interface SessionFilter {
+  userIds?: readonly string[];
+  /** true: not revoked and not past either expiry at `now`; false: the others. */
+  active?: boolean;
+  /** The clock `active` is judged by (ISO-8601 UTC); defaults to the current time. */
+  now?: string;
+}
+
+/** Sessions, newest first (created_at, then id, descending). */
+export function listSessions(db: SqliteDatabase, scope: RowScope, filter: SessionFilter = {}, page?: PageRequest): Page<SessionRow> {
+  const limit = pageSize(page);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  applyScope(scope, sessionScopeColumns, where, params);
+  if (filter.userIds?.length) inList('se.user_id', filter.userIds, where, params);
+  if (filter.active !== undefined) {
+    const now = filter.now ?? new Date().toISOString();
+    const active =
+      '(se.revoked_at IS NULL AND (se.idle_expires_at IS NULL OR se.idle_expires_at > ?) ' +
+      'AND (se.absolute_expires_at IS NULL OR se.absolute_expires_at > ?))';
+    where.push(filter.active ? active : `NOT ${active}`);
+    params.push(now, now);
+  }
+  if (page?.after) {
+    const [createdAt, id] = decodeCursor(page.after, 'text');
+    where.push('(se.created_at, se.id) < (?, ?)');
+    params.push(createdAt, id);
+  }
+  params.push(limit + 1);
+  const rows = all<SessionRow>(
+    db,
+    `SELECT se.id, se.user_id, se.tenant_id, se.created_at, se.last_seen_at, se.idle_expires_at, se.absolute_expires_at, ` +
+      `se.ip, se.device_id, se.device_name, se.user_agent, se.revoked_at, se.revoked_by, se.version, se.pending_mutation_id ` +
+      `FROM session se ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY se.created_at DESC, se.id DESC LIMIT ?`,
+    params,
+  );
+  return toPage(rows, limit, (row) => encodeCursor(row.created_at, row.id));
+}

@@ -1,0 +1,319 @@
+import type { SqliteDatabase } from '../open';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
+import type { Category, CommentRow, EntryAmendmentRow, LogEntryRow, Severity, ShiftLogRow, ShiftLogStatus, SignoffRow } from '../rows';
+import { applyScope, areaColumnIn, type RowScope, type ScopeColumns } from '../scope';
+import { ftsQuery } from './search';
+import { all, get, inList } from './statements';
+
+/**
+ * Shift logs and their entries. Every query takes the reader's scopes and applies them in its
+ * WHERE clause; rows outside them are never read into JS.
+ */
+
+export interface ShiftLogFilter {
+  areaIds?: readonly string[];
+  /** Shift dates (YYYY-MM-DD, the site's calendar), both ends inclusive. */
+  shiftDateFrom?: string;
+  shiftDateTo?: string;
+  shiftNames?: readonly string[];
+  statuses?: readonly ShiftLogStatus[];
+  /** Entry criteria: an entry list keeps entries matching all; a shift log list keeps logs with such an entry. */
+  severities?: readonly Severity[];
+  categories?: readonly Category[];
+  authorIds?: readonly string[];
+  late?: boolean;
+  /** occurred_at >= occurredFrom and < occurredBefore (ISO-8601 UTC). */
+  occurredFrom?: string;
+  occurredBefore?: string;
+  /** Full-text over body, equipment tag, area name, category and amendment text. */
+  text?: string;
+  /**
+   * Content added after the log's first sign-off: an entry recorded, or an amendment made,
+   * after it. For entries: the entry is such content; for logs: the log has any.
+   */
+  amendedAfterSignoff?: boolean;
+}
+
+export interface ShiftLogScopes {
+  shiftLog: RowScope;
+  logEntry: RowScope;
+}
+
+export interface ShiftLogDetailScopes extends ShiftLogScopes {
+  comment: RowScope;
+  signoff: RowScope;
+}
+
+export interface ShiftLogListItem extends ShiftLogRow {
+  /** Entries of the log the reader may see. */
+  entry_count: number;
+  amended_after_signoff: 0 | 1;
+}
+
+export interface EntryWithAmendments extends LogEntryRow {
+  /** Recorded after the log's first sign-off. */
+  after_signoff: 0 | 1;
+  amendments: (EntryAmendmentRow & { after_signoff: 0 | 1 })[];
+}
+
+export interface ShiftLogDetail {
+  shiftLog: ShiftLogRow;
+  amendedAfterSignoff: boolean;
+  /** In reading order (occurred_at, then id), each with its amendments beside it. */
+  entries: EntryWithAmendments[];
+  comments: CommentRow[];
+  signoffs: SignoffRow[];
+}
+
+const shiftLogColumns = (s: string) =>
+  ['id', 'area_id', 'shift_date', 'shift_name', 'crew', 'starts_at', 'ends_at', 'status', 'created_by', 'reopened_at', 'version', 'pending_mutation_id']
+    .map((c) => `${s}.${c}`)
+    .join(', ');
+
+const logEntryColumns = (e: string) =>
+  [
+    'id',
+    'shift_log_id',
+    'area_id',
+    'equipment_tag',
+    'category',
+    'severity',
+    'body',
+    'occurred_at',
+    'recorded_at',
+    'author_id',
+    'late',
+    'late_reason',
+    'state',
+    'version',
+    'pending_mutation_id',
+  ]
+    .map((c) => `${e}.${c}`)
+    .join(', ');
+
+const shiftLogScopeColumns = (s: string): ScopeColumns => ({ own: `${s}.created_by`, inAreas: areaColumnIn(`${s}.area_id`) });
+const logEntryScopeColumns = (e: string): ScopeColumns => ({ own: `${e}.author_id`, inAreas: areaColumnIn(`${e}.area_id`) });
+const viaShiftLogArea = (shiftLogIdColumn: string) => (areas: string) =>
+  `(SELECT area_id FROM shift_log WHERE id = ${shiftLogIdColumn}) IN (SELECT value FROM json_each(${areas}))`;
+
+/** First sign-off time of a log, as SQL over a shift log id column. */
+const firstSignoff = (shiftLogIdColumn: string) => `(SELECT min(signed_at) FROM signoff WHERE shift_log_id = ${shiftLogIdColumn})`;
+
+/** The entry (alias e) is content added after its log's first sign-off. */
+const entryAfterSignoff = (e: string) =>
+  `(${firstSignoff(`${e}.shift_log_id`)} IS NOT NULL AND (${e}.recorded_at > ${firstSignoff(`${e}.shift_log_id`)} OR EXISTS (` +
+  `SELECT 1 FROM entry_amendment am WHERE am.entry_id = ${e}.id AND am.at > ${firstSignoff(`${e}.shift_log_id`)})))`;
+
+/** The log (alias s) has content added after its first sign-off. */
+const logAmendedAfterSignoff = (s: string) =>
+  `(${firstSignoff(`${s}.id`)} IS NOT NULL AND (` +
+  `EXISTS (SELECT 1 FROM log_entry ae WHERE ae.shift_log_id = ${s}.id AND ae.recorded_at > ${firstSignoff(`${s}.id`)}) OR ` +
+  `EXISTS (SELECT 1 FROM log_entry ae JOIN entry_amendment am ON am.entry_id = ae.id ` +
+  `WHERE ae.shift_log_id = ${s}.id AND am.at > ${firstSignoff(`${s}.id`)})))`;
+
+function hasAny<T>(list: readonly T[] | undefined): list is readonly T[] {
+  return list !== undefined && list.length > 0;
+}
+
+/** Conditions on the log itself (alias s). */
+function shiftLogConditions(s: string, filter: ShiftLogFilter, where: string[], params: unknown[]): void {
+  if (filter.shiftDateFrom !== undefined) {
+    where.push(`${s}.shift_date >= ?`);
+    params.push(filter.shiftDateFrom);
+  }
+  if (filter.shiftDateTo !== undefined) {
+    where.push(`${s}.shift_date <= ?`);
+    params.push(filter.shiftDateTo);
+  }
+  if (hasAny(filter.shiftNames)) inList(`${s}.shift_name`, filter.shiftNames, where, params);
+  if (hasAny(filter.statuses)) inList(`${s}.status`, filter.statuses, where, params);
+}
+
+function hasEntryCriteria(filter: ShiftLogFilter): boolean {
+  return (
+    hasAny(filter.severities) ||
+    hasAny(filter.categories) ||
+    hasAny(filter.authorIds) ||
+    filter.late !== undefined ||
+    filter.occurredFrom !== undefined ||
+    filter.occurredBefore !== undefined ||
+    (filter.text !== undefined && ftsQuery(filter.text) !== null)
+  );
+}
+
+/** Conditions on an entry (alias e). The text condition returns false when nothing can match. */
+function entryConditions(e: string, filter: ShiftLogFilter, where: string[], params: unknown[]): void {
+  if (filter.text !== undefined) {
+    const match = ftsQuery(filter.text);
+    if (match !== null) {
+      where.push(`${e}.row_no IN (SELECT rowid FROM log_entry_fts WHERE log_entry_fts MATCH ?)`);
+      params.push(match);
+    }
+  }
+  if (hasAny(filter.severities)) inList(`${e}.severity`, filter.severities, where, params);
+  if (hasAny(filter.categories)) inList(`${e}.category`, filter.categories, where, params);
+  if (hasAny(filter.authorIds)) inList(`${e}.author_id`, filter.authorIds, where, params);
+  if (filter.late !== undefined) {
+    where.push(`${e}.late = ?`);
+    params.push(filter.late ? 1 : 0);
+  }
+  if (filter.occurredFrom !== undefined) {
+    where.push(`${e}.occurred_at >= ?`);
+    params.push(filter.occurredFrom);
+  }
+  if (filter.occurredBefore !== undefined) {
+    where.push(`${e}.occurred_at < ?`);
+    params.push(filter.occurredBefore);
+  }
+}
+
+/**
+ * Shift logs, newest shift first (starts_at, then id, descending), with the filters and the
+ * reader's scopes; entry criteria select logs having at least one entry the reader may see
+ * that matches them all.
+ */
+export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<ShiftLogListItem> {
+  const limit = pageSize(page);
+  const where: string[] = [];
+  const params: unknown[] = [];
+
+  // Visible entry count in the select list: its parameters come first.
+  const countWhere: string[] = ['c.shift_log_id = s.id'];
+  const countParams: unknown[] = [];
+  applyScope(scopes.logEntry, logEntryScopeColumns('c'), countWhere, countParams);
+  params.push(...countParams);
+
+  applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), where, params);
+  if (hasAny(filter.areaIds)) inList('s.area_id', filter.areaIds, where, params);
+  shiftLogConditions('s', filter, where, params);
+  if (hasEntryCriteria(filter)) {
+    const inner: string[] = ['e.shift_log_id = s.id'];
+    entryConditions('e', filter, inner, params);
+    applyScope(scopes.logEntry, logEntryScopeColumns('e'), inner, params);
+    where.push(`EXISTS (SELECT 1 FROM log_entry e WHERE ${inner.join(' AND ')})`);
+  }
+  if (filter.amendedAfterSignoff !== undefined) where.push(`${filter.amendedAfterSignoff ? '' : 'NOT '}${logAmendedAfterSignoff('s')}`);
+  if (page?.after) {
+    const [startsAt, id] = decodeCursor(page.after, 'text');
+    where.push('(s.starts_at, s.id) < (?, ?)');
+    params.push(startsAt, id);
+  }
+  params.push(limit + 1);
+
+  const sql =
+    `SELECT ${shiftLogColumns('s')}, ` +
+    `(SELECT count(*) FROM log_entry c WHERE ${countWhere.join(' AND ')}) AS entry_count, ` +
+    `${logAmendedAfterSignoff('s')} AS amended_after_signoff ` +
+    `FROM shift_log s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+    `ORDER BY s.starts_at DESC, s.id DESC LIMIT ?`;
+  const rows = all<ShiftLogListItem>(db, sql, params);
+  return toPage(rows, limit, (row) => encodeCursor(row.starts_at, row.id));
+}
+
+/**
+ * Log entries, newest first (occurred_at, then id, descending), across shift logs, with the
+ * filters (log-level ones through the entry's log) and the reader's scopes. With `text`, a
+ * full-text search.
+ */
+export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
+  const limit = pageSize(page);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  applyScope(scopes.logEntry, logEntryScopeColumns('e'), where, params);
+  if (hasAny(filter.areaIds)) inList('e.area_id', filter.areaIds, where, params);
+  entryConditions('e', filter, where, params);
+
+  const logWhere: string[] = ['s.id = e.shift_log_id'];
+  shiftLogConditions('s', filter, logWhere, params);
+  applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), logWhere, params);
+  // An entry is read within its log: the log must be visible and match the log-level filters.
+  if (logWhere.length > 1) where.push(`EXISTS (SELECT 1 FROM shift_log s WHERE ${logWhere.join(' AND ')})`);
+
+  if (filter.amendedAfterSignoff !== undefined) where.push(`${filter.amendedAfterSignoff ? '' : 'NOT '}${entryAfterSignoff('e')}`);
+  if (page?.after) {
+    const [occurredAt, id] = decodeCursor(page.after, 'text');
+    where.push('(e.occurred_at, e.id) < (?, ?)');
+    params.push(occurredAt, id);
+  }
+  params.push(limit + 1);
+  const sql =
+    `SELECT ${logEntryColumns('e')} FROM log_entry e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+    `ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?`;
+  const rows = all<LogEntryRow>(db, sql, params);
+  return toPage(rows, limit, (row) => encodeCursor(row.occurred_at, row.id));
+}
+
+/**
+ * One shift log with what the reader may see of it: entries in reading order with their
+ * amendments beside them, comments, sign-offs. Null when the log does not exist or is outside
+ * the reader's scope (the two are not told apart).
+ */
+export function getShiftLog(db: SqliteDatabase, scopes: ShiftLogDetailScopes, shiftLogId: string): ShiftLogDetail | null {
+  const logWhere = ['s.id = ?'];
+  const logParams: unknown[] = [shiftLogId];
+  applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), logWhere, logParams);
+  const shiftLog = get<ShiftLogRow & { amended_after_signoff: 0 | 1 }>(
+    db,
+    `SELECT ${shiftLogColumns('s')}, ${logAmendedAfterSignoff('s')} AS amended_after_signoff FROM shift_log s WHERE ${logWhere.join(' AND ')}`,
+    logParams,
+  );
+  if (!shiftLog) return null;
+  const { amended_after_signoff: amended, ...logRow } = shiftLog;
+
+  const entryWhere = ['e.shift_log_id = ?'];
+  const entryParams: unknown[] = [shiftLogId];
+  applyScope(scopes.logEntry, logEntryScopeColumns('e'), entryWhere, entryParams);
+  const entries = all<LogEntryRow & { after_signoff: 0 | 1 }>(
+    db,
+    `SELECT ${logEntryColumns('e')}, ` +
+      `(${firstSignoff('e.shift_log_id')} IS NOT NULL AND e.recorded_at > ${firstSignoff('e.shift_log_id')}) AS after_signoff ` +
+      `FROM log_entry e WHERE ${entryWhere.join(' AND ')} ORDER BY e.occurred_at, e.id`,
+    entryParams,
+  );
+
+  const amendments = all<EntryAmendmentRow & { after_signoff: 0 | 1 }>(
+    db,
+    `SELECT am.id, am.entry_id, am.kind, am.body, am.fields_changed, am.reason, am.author_id, am.at, am.version, am.pending_mutation_id, ` +
+      `(${firstSignoff('e.shift_log_id')} IS NOT NULL AND am.at > ${firstSignoff('e.shift_log_id')}) AS after_signoff ` +
+      `FROM entry_amendment am JOIN log_entry e ON e.id = am.entry_id WHERE ${entryWhere.join(' AND ')} ORDER BY am.at, am.id`,
+    entryParams,
+  );
+  const byEntry = new Map<string, EntryWithAmendments['amendments']>();
+  for (const amendment of amendments) {
+    const list = byEntry.get(amendment.entry_id) ?? [];
+    list.push(amendment);
+    byEntry.set(amendment.entry_id, list);
+  }
+
+  // A comment on an entry is shown only with that entry.
+  const commentWhere = ['c.shift_log_id = ?'];
+  const commentParams: unknown[] = [shiftLogId];
+  applyScope(scopes.comment, { own: 'c.author_id', inAreas: viaShiftLogArea('c.shift_log_id') }, commentWhere, commentParams);
+  const visibleEntryWhere = ['e.shift_log_id = c.shift_log_id'];
+  applyScope(scopes.logEntry, logEntryScopeColumns('e'), visibleEntryWhere, commentParams);
+  commentWhere.push(`(c.entry_id IS NULL OR c.entry_id IN (SELECT e.id FROM log_entry e WHERE ${visibleEntryWhere.join(' AND ')}))`);
+  const comments = all<CommentRow>(
+    db,
+    `SELECT c.id, c.shift_log_id, c.entry_id, c.author_id, c.body, c.at, c.version, c.pending_mutation_id ` +
+      `FROM comment c WHERE ${commentWhere.join(' AND ')} ORDER BY c.at, c.id`,
+    commentParams,
+  );
+
+  const signoffWhere = ['g.shift_log_id = ?'];
+  const signoffParams: unknown[] = [shiftLogId];
+  applyScope(scopes.signoff, { own: 'g.signer_id', inAreas: viaShiftLogArea('g.shift_log_id') }, signoffWhere, signoffParams);
+  const signoffs = all<SignoffRow>(
+    db,
+    `SELECT g.id, g.shift_log_id, g.signer_id, g.printed_name, g.meaning, g.signed_at, g.auth_method, g.content_hash, g.version, g.pending_mutation_id ` +
+      `FROM signoff g WHERE ${signoffWhere.join(' AND ')} ORDER BY g.signed_at, g.id`,
+    signoffParams,
+  );
+
+  return {
+    shiftLog: logRow,
+    amendedAfterSignoff: amended === 1,
+    entries: entries.map((entry) => ({ ...entry, amendments: byEntry.get(entry.id) ?? [] })),
+    comments,
+    signoffs,
+  };
+}

@@ -1,0 +1,106 @@
+import type { SqliteDatabase } from './open';
+import { statement } from './queries/statements';
+import { syncedTables, type AuditEventRow, type SyncStateRow, type SyncedRowOf, type SyncedTable } from './rows';
+
+/**
+ * Writing rows as they come from the server (pulled changes) or from a local change. Column
+ * names are checked against the table's own schema, never taken on trust from the row.
+ */
+
+const columnCache = new WeakMap<SqliteDatabase, Map<string, Set<string>>>();
+
+function columnsOf(db: SqliteDatabase, table: string): Set<string> {
+  let tables = columnCache.get(db);
+  if (!tables) {
+    tables = new Map();
+    columnCache.set(db, tables);
+  }
+  let columns = tables.get(table);
+  if (!columns) {
+    const info = db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
+    columns = new Set(info.map((c) => c.name).filter((name) => name !== 'row_no'));
+    tables.set(table, columns);
+  }
+  return columns;
+}
+
+function checkedColumns(db: SqliteDatabase, table: string, row: object): string[] {
+  const allowed = columnsOf(db, table);
+  const names = Object.keys(row);
+  for (const name of names) if (!allowed.has(name)) throw new TypeError(`${table} has no column ${JSON.stringify(name)}`);
+  return names.sort();
+}
+
+type Writable<T extends SyncedTable> = Partial<SyncedRowOf[T]> & { id: string };
+
+/**
+ * Inserts or updates rows by id (the local row number of a log entry stays as it is, so its
+ * full-text row follows). Call inside a transaction for more than one row.
+ */
+export function upsertRows<T extends SyncedTable>(db: SqliteDatabase, table: T, rows: readonly Writable<T>[]): void {
+  if (!(syncedTables as readonly string[]).includes(table)) throw new TypeError(`${table} is not a synced table`);
+  for (const row of rows) {
+    const names = checkedColumns(db, table, row);
+    const updates = names.filter((n) => n !== 'id');
+    const sql =
+      `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT (id) DO ` +
+      (updates.length ? `UPDATE SET ${updates.map((n) => `${n} = excluded.${n}`).join(', ')}` : 'NOTHING');
+    statement(db, sql).run(...names.map((n) => toSqlValue((row as Record<string, unknown>)[n])));
+  }
+}
+
+/** Removes rows by id (a pulled tombstone, or a purge after the reader's scope shrank). */
+export function deleteRows(db: SqliteDatabase, table: SyncedTable, ids: readonly string[]): number {
+  if (!(syncedTables as readonly string[]).includes(table)) throw new TypeError(`${table} is not a synced table`);
+  return statement(db, `DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids)).changes;
+}
+
+/** Appends downloaded audit events; one already held (same seq) is left as it is. */
+export function appendAuditEvents(db: SqliteDatabase, events: readonly AuditEventRow[]): void {
+  for (const event of events) {
+    const names = checkedColumns(db, 'audit_event', event);
+    statement(db, `INSERT INTO audit_event (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT (seq) DO NOTHING`).run(
+      ...names.map((n) => toSqlValue((event as unknown as Record<string, unknown>)[n])),
+    );
+  }
+}
+
+export interface LocalAuditRecord {
+  action: string;
+  actorId: string | null;
+  details?: unknown;
+  mutationId?: string | null;
+  at?: Date;
+}
+
+/** One line of this workstation's append-only local log. */
+export function appendLocalAudit(db: SqliteDatabase, record: LocalAuditRecord): number {
+  const result = statement(db, 'INSERT INTO local_audit (at, actor_id, action, details, mutation_id) VALUES (?, ?, ?, ?, ?)').run(
+    (record.at ?? new Date()).toISOString(),
+    record.actorId,
+    record.action,
+    record.details === undefined ? null : JSON.stringify(record.details),
+    record.mutationId ?? null,
+  );
+  return Number(result.lastInsertRowid);
+}
+
+export function readSyncState(db: SqliteDatabase): SyncStateRow {
+  return statement(db, 'SELECT cursor, policy_version, last_ok_at, client_id FROM sync_state WHERE id = 1').get() as SyncStateRow;
+}
+
+export function writeSyncState(db: SqliteDatabase, state: Partial<SyncStateRow>): void {
+  const names = Object.keys(state).filter((n) => ['cursor', 'policy_version', 'last_ok_at', 'client_id'].includes(n)).sort();
+  if (names.length === 0) return;
+  statement(db, `UPDATE sync_state SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = 1`).run(
+    ...names.map((n) => (state as Record<string, unknown>)[n] ?? null),
+  );
+}
+
+/** Booleans as 0/1 and objects as JSON text, the way the schema stores them. */
+function toSqlValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) return JSON.stringify(value);
+  return value;
+}

@@ -1,0 +1,41 @@
+import { PlantdeskError } from '../../../shared/errors';
+
+/** The password (with this workstation's device secret) does not unwrap the data key. */
+export class WrongPassword extends PlantdeskError {
+  constructor() {
+    super('wrong_password');
+    this.name = 'WrongPassword';
+  }
+}
+
+/** The keychain answered, but holds no device secret for this tenant: the cache cannot be opened. */
+export class DeviceSecretMissing extends PlantdeskError {
+  constructor(tenantId: string) {
+    super('device_secret_missing', undefined, { tenantId });
+    this.name = 'DeviceSecretMissing';
+  }
+}
+
+/** No key file for this (server, user, tenant) in the profile. */
+export class VaultNotFound extends PlantdeskError {
+  constructor(tenantId: string) {
+    super('vault_not_found', undefined, { tenantId });
+    this.name = 'VaultNotFound';
+  }
+}
+
+/** The vault was locked (idle, manual, grant expiry): the store is closed until unlocked again. */
+export class VaultLocked extends PlantdeskError {
+  constructor() {
+    super('locked');
+    this.name = 'VaultLocked';
+  }
+}
+
+/** createVault over an existing vault: unlock it, or wipe it first. */
+export class VaultExists extends PlantdeskError {
+  constructor(tenantId: string) {
+    super('internal', 'A local copy of this tenant already exists on this workstation; unlock it or remove it first.', { tenantId });
+    this.name = 'VaultExists';
+  }
+}
