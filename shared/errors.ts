@@ -50,6 +50,10 @@ export const errorMessages = {
   grant_invalid: 'The offline permit from the server failed its signature check and was refused. Sign in online; if it repeats, tell your administrator.',
   server_key_changed:
     "The server's signing key is not the one this workstation trusted at first sign-in, so Plantdesk refused to continue. Contact your administrator before signing in again.",
+  // Talking to the server from the workstation (issue 4).
+  server_unreachable: 'The Plantdesk server cannot be reached. Check the network; you can keep working offline until your offline permit runs out.',
+  insecure_server_url: 'Plantdesk only connects to servers over https (plain http is allowed for 127.0.0.1 and localhost only). Check the server address.',
+  invalid_server_response: 'The server sent an answer Plantdesk does not understand; nothing was changed. Try again, and tell your administrator if it repeats.',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;
