@@ -54,6 +54,14 @@ export const errorMessages = {
   server_unreachable: 'The Plantdesk server cannot be reached. Check the network; you can keep working offline until your offline permit runs out.',
   insecure_server_url: 'Plantdesk only connects to servers over https (plain http is allowed for 127.0.0.1 and localhost only). Check the server address.',
   invalid_server_response: 'The server sent an answer Plantdesk does not understand; nothing was changed. Try again, and tell your administrator if it repeats.',
+  // Bulk export to local files (issue 6).
+  export_cancelled: 'The export was cancelled. No file was written and any earlier file at that path is unchanged.',
+  export_disk_full: 'The disk ran out of space during the export. No file was written and any earlier file at that path is unchanged. Free some space or choose another drive, then export again.',
+  export_permission_denied:
+    'Plantdesk may not write to that folder or replace that file. No file was written. Choose a folder you can write to, or close the file if another program (such as Excel) has it open, then export again.',
+  export_target_invalid:
+    'The export cannot be saved there: the path is a folder, or the folder does not exist (it may have been removed or disconnected during the export). No file was written. Choose another file name or folder.',
+  export_failed: 'The export stopped before it finished. No file was written and any earlier file at that path is unchanged. Try again, and report it if it repeats.',
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;
