@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { defaultModuleFlags, type ModuleFlags, type OrgRolePreset } from '../../shared/rbac';
+import type { Database, Tx } from '../db/database';
+import { httpError } from '../http/errors';
+import { insertMembership, type MembershipRecord } from '../store/memberships';
+import { insertTenant } from '../store/tenants';
+import { insertUser, type UserRecord } from '../store/users';
+import { newTotpSecret } from '../auth/totp';
+
+/** Creating tenants and members: shared by the admin API, the demo seed and test fixtures. */
+
+export async function createTenant(db: Database, tenant: { name: string; region?: string; now: Date; id?: string }): Promise<string> {
+  const id = tenant.id ?? randomUUID();
+  await db.transaction({ tenantId: id }, (tx) => insertTenant(tx, { id, name: tenant.name, region: tenant.region, now: tenant.now }));
+  return id;
+}
+
+export interface NewMember {
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  role: OrgRolePreset | { customRoleId: string };
+  areas?: string[];
+  moduleFlags?: ModuleFlags;
+  now: Date;
+}
+
+/**
+ * A new identity homed in the bound tenant, its membership, and a fresh TOTP secret (which
+ * the caller hands out once as the enrolment). An email already used anywhere is refused.
+ */
+export async function createMember(tx: Tx, tenantId: string, member: NewMember): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string }> {
+  const totpSecret = newTotpSecret();
+  let user: UserRecord;
+  try {
+    user = await insertUser(tx, {
+      id: randomUUID(),
+      homeTenantId: tenantId,
+      email: member.email,
+      displayName: member.displayName,
+      passwordHash: member.passwordHash,
+      totpSecret,
+      now: member.now,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw httpError('email_taken');
+    throw error;
+  }
+  const preset = typeof member.role === 'string' ? member.role : null;
+  const membership = await insertMembership(tx, {
+    tenantId,
+    userId: user.id,
+    orgRole: preset ?? 'custom',
+    customRoleId: preset ? null : (member.role as { customRoleId: string }).customRoleId,
+    areas: member.areas ?? [],
+    // A custom role starts with every module on: its own grants are the limit.
+    moduleFlags: member.moduleFlags ?? defaultModuleFlags(preset ?? 'admin'),
+    now: member.now,
+  });
+  return { user, membership, totpSecret };
+}

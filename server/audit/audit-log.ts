@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { auditEventHash, type AuditEvent, type FieldDiff } from '../../shared/domain/audit';
+import type { Tx } from '../db/database';
+import { iso, isoOrNull, json } from '../store/rows';
+
+/** Who did it, from where: filled from the authenticated request. */
+export interface AuditActor {
+  userId: string | null;
+  sessionId: string | null;
+  ip: string | null;
+  deviceId: string | null;
+  clientTime?: Date | null;
+}
+
+export interface AuditRecordInput {
+  action: string;
+  entity: string;
+  entityId: string | null;
+  diff?: FieldDiff;
+  reason?: string | null;
+}
+
+export const systemActor: AuditActor = { userId: null, sessionId: null, ip: null, deviceId: null };
+
+/**
+ * Appends one event to the tenant's chain, inside the caller's transaction (so the event and
+ * the write it records commit or vanish together). The tenant's counter row is locked first:
+ * concurrent writers, on any instance, queue there, so seq is gapless and each event links to
+ * the one committed before it. The transaction must be bound to `tenantId`.
+ */
+export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, input: AuditRecordInput, now: Date): Promise<AuditEvent> {
+  const counter = await tx.query<{ last_audit_seq: number; last_audit_hash: string }>(
+    'SELECT last_audit_seq, last_audit_hash FROM tenant_seq WHERE tenant_id = $1 FOR UPDATE',
+    [tenantId],
+  );
+  if (!counter[0]) throw new Error(`tenant ${tenantId} has no sequence row (or the transaction is bound to another tenant)`);
+  const unhashed: Omit<AuditEvent, 'hash'> = {
+    tenant_id: tenantId,
+    seq: Number(counter[0].last_audit_seq) + 1,
+    id: randomUUID(),
+    server_time: iso(now),
+    client_time: isoOrNull(actor.clientTime ?? null),
+    actor_id: actor.userId,
+    session_id: actor.sessionId,
+    ip: actor.ip,
+    device_id: actor.deviceId,
+    action: input.action,
+    entity: input.entity,
+    entity_id: input.entityId,
+    diff: input.diff ?? {},
+    reason: input.reason ?? null,
+    prev_hash: counter[0].last_audit_hash,
+  };
+  const event: AuditEvent = { ...unhashed, hash: await auditEventHash(unhashed) };
+  await tx.query(
+    `INSERT INTO audit_events (tenant_id, seq, id, server_time, client_time, actor_id, session_id, ip, device_id, action, entity, entity_id, diff, reason, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)`,
+    [
+      event.tenant_id, event.seq, event.id, event.server_time, event.client_time, event.actor_id, event.session_id, event.ip,
+      event.device_id, event.action, event.entity, event.entity_id, json(event.diff), event.reason, event.prev_hash, event.hash,
+    ],
+  );
+  await tx.query('UPDATE tenant_seq SET last_audit_seq = $2, last_audit_hash = $3 WHERE tenant_id = $1', [tenantId, event.seq, event.hash]);
+  return event;
+}
+
+/** A stored row as the API and the verifier see it (timestamps as ISO strings). */
+export function toAuditEvent(row: Record<string, unknown>): AuditEvent {
+  return {
+    tenant_id: row.tenant_id as string,
+    seq: Number(row.seq),
+    id: row.id as string,
+    server_time: iso(row.server_time),
+    client_time: isoOrNull(row.client_time),
+    actor_id: (row.actor_id as string | null) ?? null,
+    session_id: (row.session_id as string | null) ?? null,
+    ip: (row.ip as string | null) ?? null,
+    device_id: (row.device_id as string | null) ?? null,
+    action: row.action as string,
+    entity: row.entity as string,
+    entity_id: (row.entity_id as string | null) ?? null,
+    diff: (row.diff as AuditEvent['diff']) ?? {},
+    reason: (row.reason as string | null) ?? null,
+    prev_hash: row.prev_hash as string,
+    hash: row.hash as string,
+  };
+}

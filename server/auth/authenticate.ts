@@ -1,0 +1,43 @@
+import type { Database } from '../db/database';
+import { httpError } from '../http/errors';
+import { findSessionByTokenHash, isExpired, sessionExpiry, touchSession, type SessionRecord } from '../store/sessions';
+import { getTenant } from '../store/tenants';
+import { getUser } from '../store/users';
+import { loadPrincipal, type Principal } from './principal';
+import { TOKEN_PATTERN, tokenHash } from './tokens';
+
+export interface AuthContext {
+  principal: Principal;
+  session: SessionRecord;
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer ([^\s]+)$/i.exec(header ?? '');
+  return match && TOKEN_PATTERN.test(match[1]) ? match[1] : null;
+}
+
+/**
+ * Resolves a bearer token to the session and the user's current rights, checked in this
+ * order: a deactivated or erased user (`user_inactive`, the client must wipe), a revoked
+ * session, an expired one (idle or absolute, from the tenant's settings), a lost membership.
+ * Every request does this against the database, so revocation holds from the next request.
+ */
+export async function authenticate(db: Database, authorization: string | undefined, now: Date): Promise<AuthContext> {
+  const token = bearerToken(authorization);
+  if (!token) throw httpError('unauthenticated');
+  const hash = tokenHash(token);
+  return db.transaction({ sessionHash: hash }, async (tx) => {
+    const session = await findSessionByTokenHash(tx, hash);
+    if (!session) throw httpError('unauthenticated');
+    await tx.bind({ sessionHash: hash, userId: session.user_id, tenantId: session.tenant_id });
+    const user = await getUser(tx, session.user_id);
+    if (!user || user.status !== 'active') throw httpError('user_inactive');
+    if (session.revoked_at) throw httpError('session_revoked');
+    const tenant = await getTenant(tx, session.tenant_id);
+    if (!tenant || isExpired(sessionExpiry(session, tenant), now)) throw httpError('session_expired');
+    const principal = await loadPrincipal(tx, session.user_id, session.tenant_id);
+    if (!principal) throw httpError('session_revoked', { reason: 'membership_removed' });
+    await touchSession(tx, session.id, now);
+    return { principal, session };
+  });
+}

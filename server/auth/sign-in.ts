@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { LoginRequestSchema, SignInResponse, TotpRequest } from '../../shared/domain/auth';
+import type { z } from 'zod';
+import { appendAudit } from '../audit/audit-log';
+import type { Clock } from '../clock';
+import type { Database, Tx } from '../db/database';
+import { issueGrant } from '../grant/issue-grant';
+import type { GrantSigner } from '../grant/signing-key';
+import { httpError } from '../http/errors';
+import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
+import { insertSession } from '../store/sessions';
+import { findUserByEmail, getUser, toUserRow, updateUser, type UserRecord } from '../store/users';
+import { decoyPasswordHash, verifyPassword, type ScryptParams } from './passwords';
+import { loadPrincipal } from './principal';
+import { accountFailures, chargeAccount, forgiveAttempt, reserveAttempt, throttleKeys, type ThrottlePolicy } from './throttle';
+import { checkTotp } from './totp';
+import { newOpaqueToken, tokenHash } from './tokens';
+
+/**
+ * Two-step sign-in (API.md): email + password give a short-lived challenge, the challenge +
+ * a TOTP code give a session token, the user's memberships and a signed offline grant.
+ */
+export interface SignInDeps {
+  db: Database;
+  clock: Clock;
+  signer: GrantSigner;
+  throttle: ThrottlePolicy;
+  scrypt: ScryptParams;
+}
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | null;
+}
+
+const CHALLENGE_TTL_MS = 5 * 60_000;
+const MAX_CODE_ATTEMPTS_PER_CHALLENGE = 5;
+const DEFAULT_LOCKOUT_THRESHOLD = 10;
+
+type LoginRequest = z.output<typeof LoginRequestSchema>;
+
+/** The strictest lockout threshold among the user's tenants. */
+async function lockoutThreshold(tx: Tx, userId: string): Promise<number> {
+  const rows = await tx.query<{ threshold: number | null }>(
+    'SELECT min(t.lockout_threshold)::int AS threshold FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1',
+    [userId],
+  );
+  return rows[0]?.threshold ?? DEFAULT_LOCKOUT_THRESHOLD;
+}
+
+/** Records a sign-in event in every tenant the user belongs to (each admin sees it). */
+async function auditInUserTenants(
+  tx: Tx,
+  user: UserRecord,
+  binding: { loginEmail?: string; challengeHash?: string },
+  event: { action: string; reason: string; deviceId: string | null },
+  meta: RequestMeta,
+  now: Date,
+): Promise<void> {
+  const memberships = await listMembershipsOfUser(tx, user.id);
+  for (const membership of memberships) {
+    await tx.bind({ ...binding, userId: user.id, tenantId: membership.tenant_id });
+    await appendAudit(
+      tx,
+      membership.tenant_id,
+      { userId: null, sessionId: null, ip: meta.ip, deviceId: event.deviceId },
+      { action: event.action, entity: 'user', entityId: user.id, reason: event.reason },
+      now,
+    );
+  }
+  await tx.bind({ ...binding, userId: user.id });
+}
+
+/** Locks the account once its consecutive failures reach the threshold; audits the lock. */
+async function lockIfOverThreshold(tx: Tx, user: UserRecord, failures: number, binding: { loginEmail?: string; challengeHash?: string }, meta: RequestMeta, deviceId: string, now: Date) {
+  if (user.locked_at || failures < (await lockoutThreshold(tx, user.id))) return;
+  await updateUser(tx, user.id, { locked_at: now }, now);
+  await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failures} consecutive failed sign-ins`, deviceId }, meta, now);
+}
+
+export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta: RequestMeta): Promise<{ challengeId: string }> {
+  const now = deps.clock.now();
+  const email = request.email;
+  const keys = throttleKeys(meta.ip, email);
+  const binding = { loginEmail: email };
+
+  const gate = await deps.db.transaction(binding, async (tx) => {
+    const wait = await reserveAttempt(tx, keys, now, deps.throttle);
+    if (wait !== null) return { kind: 'throttled' as const, wait };
+    const user = await findUserByEmail(tx, email);
+    if (user?.locked_at) {
+      // Refused without looking at the password; audited so admins see attempts on a locked account.
+      await tx.bind({ ...binding, userId: user.id });
+      await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: 'locked', deviceId: request.deviceId }, meta, now);
+      return { kind: 'locked' as const };
+    }
+    return { kind: 'check' as const, user };
+  });
+  if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
+  if (gate.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
+
+  const user = gate.user;
+  const passwordOk = user?.password_hash
+    ? await verifyPassword(request.password, user.password_hash)
+    : (await verifyPassword(request.password, await decoyPasswordHash(deps.scrypt)), false);
+
+  const outcome = await deps.db.transaction(user ? { ...binding, userId: user.id } : binding, async (tx) => {
+    if (!user || !passwordOk) {
+      if (user) {
+        await auditInUserTenants(tx, user, binding, { action: 'auth.login_failed', reason: 'wrong_password', deviceId: request.deviceId }, meta, now);
+        await lockIfOverThreshold(tx, user, await accountFailures(tx, keys), binding, meta, request.deviceId, now);
+      } else {
+        await tx.query('INSERT INTO security_events (id, at, kind, ip, detail) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+          randomUUID(),
+          now,
+          'login_failed_unknown_account',
+          meta.ip,
+          JSON.stringify({ accountKey: keys.account }),
+        ]);
+      }
+      return { kind: 'invalid_credentials' as const };
+    }
+    await forgiveAttempt(tx, keys);
+    if (user.status !== 'active') {
+      await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: user.status, deviceId: request.deviceId }, meta, now);
+      return { kind: 'user_inactive' as const };
+    }
+    const memberships = await listMembershipsOfUser(tx, user.id);
+    let tenantId: string | null = request.tenantId ?? memberships[0]?.tenant_id ?? null;
+    if (request.tenantId && !memberships.some((m) => m.tenant_id === request.tenantId) && user.global_role === 'none') tenantId = null;
+    if (!tenantId) return { kind: 'no_membership' as const };
+    await tx.bind({ ...binding, userId: user.id, tenantId });
+    const tenantExists = (await tx.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId])).length > 0;
+    if (!tenantExists) return { kind: 'no_membership' as const };
+    const challengeId = newOpaqueToken();
+    await tx.query(
+      `INSERT INTO auth_challenges (id, challenge_hash, user_id, tenant_id, device_id, device_name, ip, user_agent, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [randomUUID(), tokenHash(challengeId), user.id, tenantId, request.deviceId, request.deviceName, meta.ip, meta.userAgent, now, new Date(now.getTime() + CHALLENGE_TTL_MS)],
+    );
+    return { kind: 'challenge' as const, challengeId };
+  });
+  if (outcome.kind === 'challenge') return { challengeId: outcome.challengeId };
+  throw httpError(outcome.kind);
+}
+
+interface ChallengeRecord {
+  id: string;
+  user_id: string;
+  tenant_id: string;
+  device_id: string;
+  device_name: string;
+  expires_at: Date;
+  used_at: Date | null;
+  failed_attempts: number;
+}
+
+export async function completeSignIn(deps: SignInDeps, request: TotpRequest, meta: RequestMeta): Promise<SignInResponse> {
+  const now = deps.clock.now();
+  const challengeHash = tokenHash(request.challengeId);
+  const outcome = await deps.db.transaction({ challengeHash }, async (tx) => {
+    const [challenge] = await tx.query<ChallengeRecord & Record<string, unknown>>('SELECT * FROM auth_challenges WHERE challenge_hash = $1 FOR UPDATE', [challengeHash]);
+    if (!challenge || challenge.used_at || challenge.expires_at.getTime() <= now.getTime() || challenge.failed_attempts >= MAX_CODE_ATTEMPTS_PER_CHALLENGE) {
+      return { kind: 'challenge_expired' as const };
+    }
+    const binding = { challengeHash };
+    await tx.bind({ challengeHash, userId: challenge.user_id, tenantId: challenge.tenant_id });
+    // Locked row: two requests with the same code, on any instance, cannot both pass.
+    const user = await getUser(tx, challenge.user_id, { forUpdate: true });
+    if (!user || user.status !== 'active') return { kind: 'user_inactive' as const };
+    if (user.locked_at) return { kind: 'locked' as const };
+    const check = user.totp_secret ? await checkTotp({ secret: user.totp_secret, code: request.code, now, lastStep: user.totp_last_step }) : { ok: false as const };
+    if (!check.ok) {
+      await tx.query('UPDATE auth_challenges SET failed_attempts = failed_attempts + 1 WHERE id = $1', [challenge.id]);
+      const failures = await chargeAccount(tx, user.email, now);
+      await auditInUserTenants(tx, user, binding, { action: 'auth.totp_failed', reason: 'wrong_or_reused_code', deviceId: challenge.device_id }, meta, now);
+      await lockIfOverThreshold(tx, user, failures, binding, meta, challenge.device_id, now);
+      return { kind: 'invalid_code' as const };
+    }
+    const updated = await updateUser(tx, user.id, { totp_last_step: check.step }, now);
+    await tx.query('UPDATE auth_challenges SET used_at = $2 WHERE id = $1', [challenge.id, now]);
+    await tx.bind({ challengeHash, userId: user.id, tenantId: challenge.tenant_id });
+    const principal = await loadPrincipal(tx, user.id, challenge.tenant_id);
+    if (!principal) return { kind: 'no_membership' as const };
+    const token = newOpaqueToken();
+    const session = await insertSession(tx, {
+      id: randomUUID(),
+      tenantId: challenge.tenant_id,
+      userId: user.id,
+      tokenHash: tokenHash(token),
+      now,
+      ip: meta.ip,
+      deviceId: challenge.device_id,
+      deviceName: challenge.device_name,
+      userAgent: meta.userAgent,
+    });
+    await appendAudit(
+      tx,
+      challenge.tenant_id,
+      { userId: user.id, sessionId: session.id, ip: meta.ip, deviceId: challenge.device_id },
+      {
+        action: 'session.created',
+        entity: 'session',
+        entityId: session.id,
+        diff: { device_id: { before: null, after: session.device_id }, device_name: { before: null, after: session.device_name } },
+      },
+      now,
+    );
+    const memberships = await listMembershipsOfUser(tx, user.id);
+    return {
+      kind: 'signed_in' as const,
+      response: {
+        token,
+        user: toUserRow(updated),
+        memberships: memberships.map(toMembershipSummary),
+        grant: issueGrant(deps.signer, principal, { id: session.id, deviceId: session.device_id }, now),
+        serverKey: deps.signer.serverKey,
+      },
+    };
+  });
+  if (outcome.kind === 'signed_in') return outcome.response;
+  if (outcome.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
+  throw httpError(outcome.kind);
+}

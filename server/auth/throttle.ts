@@ -1,0 +1,99 @@
+import type { Tx } from '../db/database';
+import { sha256Hex } from './tokens';
+
+/**
+ * Sign-in throttling that holds across server instances (the counters live in PostgreSQL).
+ * Two counters per attempt: the account (by email, known or not, so throttling does not reveal
+ * which emails exist) and the client IP. After a few free failures each further failure
+ * doubles the wait before the next attempt is even evaluated; a throttled attempt is answered
+ * with `throttled` and retryAfter instead of being slept on.
+ *
+ * An attempt is counted as a failure before the password is checked and forgiven afterwards if
+ * it was right: concurrent attempts then see each other, so a burst cannot slip through
+ * between the check and the count.
+ */
+export interface ThrottlePolicy {
+  accountFreeFailures: number;
+  ipFreeFailures: number;
+  maxDelaySeconds: number;
+  /** An IP's failures older than this are forgotten. */
+  ipWindowSeconds: number;
+}
+
+export const defaultThrottlePolicy: ThrottlePolicy = {
+  accountFreeFailures: 3,
+  ipFreeFailures: 10,
+  maxDelaySeconds: 15 * 60,
+  ipWindowSeconds: 60 * 60,
+};
+
+export interface ThrottleKeys {
+  ip: string;
+  account: string;
+}
+
+export function throttleKeys(ip: string, email: string): ThrottleKeys {
+  return { ip: `ip:${sha256Hex(ip)}`, account: `account:${sha256Hex(email)}` };
+}
+
+export function delaySeconds(failures: number, free: number, max: number): number {
+  return failures < free ? 0 : Math.min(2 ** (failures - free), max);
+}
+
+interface Counter {
+  failures: number;
+  last_failure_at: Date;
+}
+
+async function lockCounter(tx: Tx, key: string, now: Date): Promise<Counter> {
+  await tx.query('INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING', [key, now]);
+  const rows = await tx.query<{ failures: number; last_failure_at: Date }>('SELECT failures, last_failure_at FROM login_throttle WHERE key = $1 FOR UPDATE', [key]);
+  return rows[0];
+}
+
+/**
+ * Either the seconds to wait (nothing counted) or null: the attempt may be evaluated and has
+ * been counted as a failure until `forgiveAttempt` says otherwise.
+ */
+export async function reserveAttempt(tx: Tx, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy): Promise<number | null> {
+  // Always lock ip before account: one order for every transaction, so no deadlock.
+  const ip = await lockCounter(tx, keys.ip, now);
+  const account = await lockCounter(tx, keys.account, now);
+  const ipFailures = now.getTime() - ip.last_failure_at.getTime() > policy.ipWindowSeconds * 1000 ? 0 : ip.failures;
+  const ipAllowedAt = ip.last_failure_at.getTime() + delaySeconds(ipFailures, policy.ipFreeFailures, policy.maxDelaySeconds) * 1000;
+  const accountAllowedAt = account.last_failure_at.getTime() + delaySeconds(account.failures, policy.accountFreeFailures, policy.maxDelaySeconds) * 1000;
+  const allowedAt = Math.max(ipAllowedAt, accountAllowedAt);
+  if (now.getTime() < allowedAt) return Math.max(1, Math.ceil((allowedAt - now.getTime()) / 1000));
+  await tx.query('UPDATE login_throttle SET failures = $2, last_failure_at = $3 WHERE key = $1', [keys.ip, ipFailures + 1, now]);
+  await tx.query('UPDATE login_throttle SET failures = failures + 1, last_failure_at = $2 WHERE key = $1', [keys.account, now]);
+  if (Math.random() < 0.01) await tx.query("DELETE FROM login_throttle WHERE last_failure_at < $1::timestamptz - interval '1 day'", [now]);
+  return null;
+}
+
+/** The attempt was right: the account starts afresh, the IP gets back the one it was charged. */
+export async function forgiveAttempt(tx: Tx, keys: ThrottleKeys): Promise<void> {
+  await tx.query('UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1', [keys.ip]);
+  await tx.query('UPDATE login_throttle SET failures = 0 WHERE key = $1', [keys.account]);
+}
+
+/** Consecutive failures charged to the account (for the lockout threshold). */
+export async function accountFailures(tx: Tx, keys: ThrottleKeys): Promise<number> {
+  const rows = await tx.query<{ failures: number }>('SELECT failures FROM login_throttle WHERE key = $1', [keys.account]);
+  return rows[0]?.failures ?? 0;
+}
+
+/** Admin unlock: the account's counter starts afresh. */
+export async function clearAccountThrottle(tx: Tx, email: string): Promise<void> {
+  await tx.query('DELETE FROM login_throttle WHERE key = $1', [`account:${sha256Hex(email)}`]);
+}
+
+/** A wrong TOTP code counts against the account like a wrong password. */
+export async function chargeAccount(tx: Tx, email: string, now: Date): Promise<number> {
+  const key = `account:${sha256Hex(email)}`;
+  await lockCounter(tx, key, now);
+  const rows = await tx.query<{ failures: number }>(
+    'UPDATE login_throttle SET failures = failures + 1, last_failure_at = $2 WHERE key = $1 RETURNING failures',
+    [key, now],
+  );
+  return rows[0].failures;
+}

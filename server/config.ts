@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, type ServerOptions } from './app';
+import { DEFAULT_DEMO_ENTRIES } from './demo/seed-demo';
+
+/** `npm run server -- [--data DIR] [--port N] [--host H] [--demo] [--demo-entries N]` (API.md). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const usage = `usage: npm run server -- [--data DIR] [--port N] [--host HOST] [--demo] [--demo-entries N]
+  --data DIR          data directory (embedded database, grant key, demo credentials); default ./.data/server
+  --port N            port to listen on (default ${DEFAULT_PORT}, 0 = any free port)
+  --host HOST         address to listen on (default 127.0.0.1)
+  --demo              seed the "Northfield Plant" demo tenant once (refused with NODE_ENV=production)
+  --demo-entries N    log entries the demo generates (default ${DEFAULT_DEMO_ENTRIES})
+environment: DATABASE_URL (use this PostgreSQL instead of the embedded one), PLANTDESK_GRANT_SIGNING_KEY
+  (PKCS#8 PEM Ed25519 key), PLANTDESK_TRUST_PROXY=1 (behind a TLS terminator), PLANTDESK_LOG_LEVEL`;
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+  return Number(value);
+}
+
+export function serverOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOptions & { help?: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        demo: { type: 'boolean' },
+        'demo-entries': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const demoEntries = integer('--demo-entries', values['demo-entries'], 0, 50_000_000);
+  if (demoEntries !== undefined && !values.demo) throw new UsageError('--demo-entries needs --demo');
+  return {
+    help: values.help,
+    dataDir: values.data ?? './.data/server',
+    port: integer('--port', values.port, 0, 65535) ?? DEFAULT_PORT,
+    host: values.host ?? '127.0.0.1',
+    database: env.DATABASE_URL ? { kind: 'postgres', connectionString: env.DATABASE_URL } : undefined,
+    demo: values.demo ? { entries: demoEntries } : false,
+    trustProxy: env.PLANTDESK_TRUST_PROXY === '1',
+    production: env.NODE_ENV === 'production',
+    logger: { level: env.PLANTDESK_LOG_LEVEL ?? 'info' },
+  };
+}

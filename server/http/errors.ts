@@ -1,0 +1,80 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { errorMessages, PlantdeskError, type ErrorBody, type ErrorCode } from '../../shared/errors';
+
+/**
+ * Every HTTP error is `{ "error": { code, message, details? } }` (API.md) with the status this
+ * table gives its code. A 500 says only "internal": no stack, no driver message.
+ */
+const statusByCode: Partial<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  malformed_json: 400,
+  weak_password: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  challenge_expired: 401,
+  invalid_code: 401,
+  session_revoked: 401,
+  session_expired: 401,
+  user_inactive: 401,
+  forbidden: 403,
+  no_membership: 403,
+  not_home_tenant: 403,
+  reason_required: 403,
+  not_found: 404,
+  email_taken: 409,
+  last_admin: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  locked: 423,
+  rate_limited: 429,
+  throttled: 429,
+  internal: 500,
+  not_ready: 503,
+};
+
+export function statusOf(code: string): number {
+  return statusByCode[code as ErrorCode] ?? 400;
+}
+
+/** Throw this from handlers; `message` defaults to the shared sentence for the code. */
+export function httpError(code: ErrorCode, details?: unknown, message?: string): PlantdeskError {
+  return new PlantdeskError(code, message ?? errorMessages[code], details);
+}
+
+export function sendError(reply: FastifyReply, error: PlantdeskError): FastifyReply {
+  const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  return reply.status(statusOf(error.code)).send({ error: error.toBody() });
+}
+
+/** Fastify's own 4xx (body parsing, content type, size) mapped to our typed codes. */
+function fromFrameworkError(error: FastifyError): PlantdeskError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return httpError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return httpError('unsupported_media_type');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return httpError('malformed_json');
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return httpError('malformed_json');
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return httpError('invalid_request');
+  }
+  return null;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof PlantdeskError) return sendError(reply, error);
+    const mapped = fromFrameworkError(error);
+    if (mapped) return sendError(reply, mapped);
+    // The log gets the error for the operator; the client gets nothing it could exploit.
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: { code: 'internal', message: errorMessages.internal } satisfies ErrorBody });
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, httpError('not_found')));
+}

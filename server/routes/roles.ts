@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CreateRoleRequestSchema, UpdateRoleRequestSchema } from '../../shared/domain/admin';
+import { PageQuery } from '../../shared/domain/common';
+import { normalizeRules } from '../../shared/rbac';
+import { appendAudit } from '../audit/audit-log';
+import { fieldDiff } from '../audit/diff';
+import { httpError } from '../http/errors';
+import { tenantRoute, type AppDeps } from '../http/route';
+import { appendChange } from '../sync/change-log';
+import { getRole, insertRole, toRoleRow, updateRole, type RoleRecord } from '../store/roles';
+import { decodeCursor, encodeCursor, iso } from '../store/rows';
+
+const TenantParams = z.object({ tenantId: z.guid() }).strict();
+const RoleParams = z.object({ tenantId: z.guid(), roleId: z.guid() }).strict();
+
+function roleView(role: RoleRecord) {
+  return { name: role.name, grants: role.grants };
+}
+
+function isDuplicateName(error: unknown) {
+  return (error as { code?: string }).code === '23505';
+}
+
+export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
+  tenantRoute(app, deps, {
+    method: 'GET',
+    url: '/v1/tenants/:tenantId/roles',
+    permission: { action: 'read', entity: 'role' },
+    params: TenantParams,
+    query: PageQuery.strict(),
+    handler: async ({ tenantId, query }) => {
+      const limit = query.limit ?? 100;
+      const cursor = query.after === undefined ? null : decodeCursor(query.after, ['string', 'string']);
+      if (query.after !== undefined && !cursor) throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
+      const rows = await deps.db.transaction({ tenantId }, (tx) =>
+        cursor
+          ? tx.query<RoleRecord & Record<string, unknown>>('SELECT * FROM roles WHERE tenant_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4', [tenantId, cursor[0], cursor[1], limit + 1])
+          : tx.query<RoleRecord & Record<string, unknown>>('SELECT * FROM roles WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2', [tenantId, limit + 1]),
+      );
+      const items = rows.slice(0, limit).map(toRoleRow);
+      const last = rows.length > limit ? rows[limit - 1] : null;
+      return { items, next: last ? encodeCursor([iso(last.created_at), last.id]) : null };
+    },
+  });
+
+  tenantRoute(app, deps, {
+    method: 'POST',
+    url: '/v1/tenants/:tenantId/roles',
+    permission: { action: 'manage', entity: 'role' },
+    params: TenantParams,
+    body: CreateRoleRequestSchema,
+    status: 201,
+    handler: async ({ tenantId, body, actor, now }) =>
+      deps.db.transaction({ tenantId }, async (tx) => {
+        let role: RoleRecord;
+        try {
+          role = await insertRole(tx, { id: randomUUID(), tenantId, name: body.name, grants: normalizeRules(body.grants), now });
+        } catch (error) {
+          if (isDuplicateName(error)) throw httpError('conflict', { reason: 'a role with this name exists' });
+          throw error;
+        }
+        await appendAudit(tx, tenantId, actor, { action: 'role.created', entity: 'role', entityId: role.id, diff: fieldDiff(null, roleView(role)), reason: body.reason ?? null }, now);
+        await appendChange(tx, tenantId, { entity: 'role', entityId: role.id, op: 'upsert', row: toRoleRow(role), scope: {} });
+        return toRoleRow(role);
+      }),
+  });
+
+  tenantRoute(app, deps, {
+    method: 'PATCH',
+    url: '/v1/tenants/:tenantId/roles/:roleId',
+    permission: { action: 'manage', entity: 'role' },
+    params: RoleParams,
+    body: UpdateRoleRequestSchema,
+    handler: async ({ tenantId, params, body, actor, now }) =>
+      deps.db.transaction({ tenantId }, async (tx) => {
+        const before = await getRole(tx, params.roleId);
+        if (!before) throw httpError('not_found');
+        let after: RoleRecord;
+        try {
+          after = await updateRole(tx, before.id, { name: body.name, grants: body.grants && normalizeRules(body.grants) }, now);
+        } catch (error) {
+          if (isDuplicateName(error)) throw httpError('conflict', { reason: 'a role with this name exists' });
+          throw error;
+        }
+        await appendAudit(tx, tenantId, actor, { action: 'role.updated', entity: 'role', entityId: after.id, diff: fieldDiff(roleView(before), roleView(after)), reason: body.reason ?? null }, now);
+        await appendChange(tx, tenantId, { entity: 'role', entityId: after.id, op: 'upsert', row: toRoleRow(after), scope: {} });
+        return toRoleRow(after);
+      }),
+  });
+}

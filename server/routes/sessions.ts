@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RevokeUserSessionsQuerySchema, SessionsQuerySchema } from '../../shared/domain/admin';
+import { can, rowFilterFor, subjectOf } from '../../shared/rbac';
+import { appendAudit } from '../audit/audit-log';
+import { httpError } from '../http/errors';
+import { tenantRoute, type AppDeps } from '../http/route';
+import { getMembership } from '../store/memberships';
+import { decodeCursor, encodeCursor, iso } from '../store/rows';
+import { getSession, revokeSession, revokeUserSessions, toSessionRow, type SessionRecord } from '../store/sessions';
+import { getTenant } from '../store/tenants';
+
+const TenantParams = z.object({ tenantId: z.guid() }).strict();
+const SessionParams = z.object({ tenantId: z.guid(), sessionId: z.guid() }).strict();
+
+export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
+  tenantRoute(app, deps, {
+    method: 'GET',
+    url: '/v1/tenants/:tenantId/sessions',
+    permission: { action: 'read', entity: 'session' },
+    params: TenantParams,
+    query: SessionsQuerySchema,
+    handler: async ({ tenantId, ability, query, auth }) => {
+      const filter = rowFilterFor(ability, 'read', 'session');
+      const limit = query.limit ?? 100;
+      const cursor = query.after === undefined ? null : decodeCursor(query.after, ['string', 'string']);
+      if (query.after !== undefined && !cursor) throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
+      const conditions = ['tenant_id = $1'];
+      const params: unknown[] = [tenantId];
+      const add = (sql: string, ...values: unknown[]) => {
+        let text = sql;
+        for (const value of values) {
+          params.push(value);
+          text = text.replace('?', `$${params.length}`);
+        }
+        conditions.push(text);
+      };
+      if (filter.kind === 'some') add('user_id = ?', filter.ownerId);
+      if (query.userId) add('user_id = ?', query.userId);
+      if (query.active === 'true') conditions.push('revoked_at IS NULL');
+      if (query.active === 'false') conditions.push('revoked_at IS NOT NULL');
+      if (cursor) add('(created_at, id) > (?::timestamptz, ?::uuid)', cursor[0], cursor[1]);
+      params.push(limit + 1);
+      const { rows, tenant } = await deps.db.transaction({ tenantId }, async (tx) => ({
+        rows: await tx.query<SessionRecord & Record<string, unknown>>(`SELECT * FROM sessions WHERE ${conditions.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`, params),
+        tenant: await getTenant(tx, tenantId),
+      }));
+      if (!tenant) throw httpError('not_found');
+      const items = rows.slice(0, limit).map((row) => toSessionRow(row, tenant, auth.session.id));
+      const last = rows.length > limit ? rows[limit - 1] : null;
+      return { items, next: last ? encodeCursor([iso(last.created_at), last.id]) : null };
+    },
+  });
+
+  tenantRoute(app, deps, {
+    method: 'DELETE',
+    url: '/v1/tenants/:tenantId/sessions/:sessionId',
+    permission: { action: 'revoke', entity: 'session' },
+    params: SessionParams,
+    handler: async ({ tenantId, ability, params, actor, now, auth }) =>
+      deps.db.transaction({ tenantId }, async (tx) => {
+        const session = await getSession(tx, params.sessionId);
+        if (!session || !can(ability, 'revoke', 'session', subjectOf('session', session as unknown as Record<string, unknown>))) throw httpError('not_found');
+        const revoked = await revokeSession(tx, session.id, actor.userId, 'revoked_by_admin', now);
+        // Every accepted write is audited, even one that finds the session already ended (empty diff).
+        const current = revoked ?? session;
+        await appendAudit(tx, tenantId, actor, {
+          action: 'session.revoked',
+          entity: 'session',
+          entityId: session.id,
+          diff: revoked ? { revoked_at: { before: null, after: iso(now) } } : {},
+        }, now);
+        const tenant = await getTenant(tx, tenantId);
+        return toSessionRow(current, tenant!, auth.session.id);
+      }),
+  });
+
+  tenantRoute(app, deps, {
+    method: 'DELETE',
+    url: '/v1/tenants/:tenantId/sessions',
+    permission: { action: 'revoke', entity: 'session' },
+    params: TenantParams,
+    query: RevokeUserSessionsQuerySchema,
+    handler: async ({ tenantId, ability, query, actor, now }) =>
+      deps.db.transaction({ tenantId }, async (tx) => {
+        const membership = await getMembership(tx, tenantId, query.userId);
+        if (!membership || !can(ability, 'revoke', 'session', { tenantId, ownerId: query.userId })) throw httpError('not_found');
+        const revoked = await revokeUserSessions(tx, tenantId, query.userId, actor.userId, 'revoked_by_admin', now);
+        await appendAudit(tx, tenantId, actor, {
+          action: 'session.revoked_all',
+          entity: 'user',
+          entityId: query.userId,
+          diff: { open_sessions: { before: revoked, after: 0 } },
+        }, now);
+        return { revoked };
+      }),
+  });
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { TenantSettingsPatchSchema } from '../../shared/domain/tenancy';
+import { appendAudit } from '../audit/audit-log';
+import { fieldDiff } from '../audit/diff';
+import { httpError } from '../http/errors';
+import { tenantRoute, type AppDeps } from '../http/route';
+import { appendChange } from '../sync/change-log';
+import { getTenant, toSettingsRow, updateTenantSettings } from '../store/tenants';
+
+const TenantParams = z.object({ tenantId: z.guid() }).strict();
+
+export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  tenantRoute(app, deps, {
+    method: 'GET',
+    url: '/v1/tenants/:tenantId/settings',
+    permission: { action: 'read', entity: 'tenant_settings' },
+    params: TenantParams,
+    handler: async ({ tenantId }) => {
+      const tenant = await deps.db.transaction({ tenantId }, (tx) => getTenant(tx, tenantId));
+      if (!tenant) throw httpError('not_found');
+      return toSettingsRow(tenant);
+    },
+  });
+
+  tenantRoute(app, deps, {
+    method: 'PATCH',
+    url: '/v1/tenants/:tenantId/settings',
+    permission: { action: 'update', entity: 'tenant_settings' },
+    params: TenantParams,
+    body: TenantSettingsPatchSchema,
+    handler: async ({ tenantId, body, actor, now }) =>
+      deps.db.transaction({ tenantId }, async (tx) => {
+        const before = await getTenant(tx, tenantId);
+        if (!before) throw httpError('not_found');
+        const { reason, ...changes } = body;
+        const after = await updateTenantSettings(tx, tenantId, changes, now);
+        const { version: _before, updated_at: _b, ...beforeRow } = toSettingsRow(before);
+        const { version: _after, updated_at: _a, ...afterRow } = toSettingsRow(after);
+        await appendAudit(tx, tenantId, actor, { action: 'tenant_settings.updated', entity: 'tenant_settings', entityId: tenantId, diff: fieldDiff(beforeRow, afterRow), reason: reason ?? null }, now);
+        await appendChange(tx, tenantId, { entity: 'tenant_settings', entityId: tenantId, op: 'upsert', row: toSettingsRow(after), scope: {} });
+        return toSettingsRow(after);
+      }),
+  });
+}
