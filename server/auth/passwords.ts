@@ -18,8 +18,8 @@ export interface ScryptParams {
   keyLength: number;
 }
 
-/** ~64 MiB, the OWASP-recommended scrypt work factor at the time of writing. */
-export const defaultScryptParams: ScryptParams = { N: 2 ** 16, r: 8, p: 1, keyLength: 32 };
+/** One of OWASP's recommended scrypt settings (N=2^16, r=8, p=2: 64 MiB per hash). */
+export const defaultScryptParams: ScryptParams = { N: 2 ** 16, r: 8, p: 2, keyLength: 32 };
 
 function scrypt(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
+import { createMember, createTenant } from '../../server/admin/provisioning';
+import { hashPassword, type ScryptParams } from '../../server/auth/passwords';
+import { totpCode } from '../../server/auth/totp';
+import { createManualClock, type ManualClock } from '../../server/clock';
+import type { Database } from '../../server/db/database';
+import { openDatabase } from '../../server/db/open';
+import { defaultModuleFlags, type ModuleFlags, type OrgRolePreset } from '../../shared/rbac';
+import { startPostgresCluster, type PostgresCluster } from './postgres';
+
+/**
+ * A real server for tests: real HTTP on 127.0.0.1, a real database (PGlite in memory, or a
+ * throwaway PostgreSQL cluster), a manual clock, and fixtures that create tenants and members
+ * straight in the database (fast) and sign them in through the real API.
+ */
+export type Backend = 'pglite' | 'postgres';
+
+/** Cheap scrypt for fixtures: tests sign in hundreds of times; the format is the production one. */
+export const testScrypt: ScryptParams = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  totpSecret: string;
+  tenantId: string;
+  role: OrgRolePreset | 'custom';
+}
+
+export interface TestTenant {
+  id: string;
+  name: string;
+  admin: TestUser;
+  /** site > sections > areas, ids by name. */
+  areas: Record<string, string>;
+}
+
+export interface HttpResult {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is (malformed JSON, huge bodies). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  clock: ManualClock;
+  db: Database;
+  backend: Backend;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
+  createTenant(name?: string, settings?: Partial<Record<'lockout_threshold' | 'session_idle_minutes' | 'session_absolute_hours' | 'offline_grant_hours', number>>): Promise<TestTenant>;
+  addMember(tenantId: string, role: OrgRolePreset | { customRoleId: string }, options?: { areas?: string[]; moduleFlags?: ModuleFlags; email?: string }): Promise<TestUser>;
+  /** Password + TOTP through the API; returns the sign-in answer (token, grant...). */
+  signIn(user: TestUser, options?: { deviceId?: string; tenantId?: string }): Promise<any>;
+  /** A TOTP code for the user that has not been used yet (moves the clock a step if needed). */
+  freshCode(user: TestUser): Promise<string>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}@example.test`;
+
+export const TEST_PASSWORD = 'correct-horse-Plant-42';
+
+export async function startTestServer(options: { backend: Backend; cluster?: PostgresCluster; server?: Partial<ServerOptions> } = { backend: 'pglite' }): Promise<TestServer & { cluster: PostgresCluster | null; databaseUrl: string | null }> {
+  const clock = createManualClock();
+  let cluster: PostgresCluster | null = null;
+  let databaseUrl: string | null = null;
+  let db: Database;
+  if (options.backend === 'postgres') {
+    cluster = options.cluster ?? (await startPostgresCluster());
+    databaseUrl = await cluster.createDatabase(`plantdesk_${randomUUID().replaceAll('-', '').slice(0, 12)}`);
+    db = await openDatabase({ kind: 'postgres', connectionString: databaseUrl, maxConnections: 20 });
+  } else {
+    db = await openDatabase({ kind: 'pglite' });
+  }
+  const server = await startServer({ port: 0, db, clock, scrypt: testScrypt, logger: false, ...options.server });
+  const lastStep = new Map<string, number>();
+  const passwordHash = await hashPassword(TEST_PASSWORD, testScrypt);
+
+  const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<HttpResult> => {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
+    let body: string | undefined;
+    if (requestOptions.rawBody !== undefined) body = requestOptions.rawBody;
+    else if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
+    if (body !== undefined && !Object.keys(headers).some((key) => key.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const response = await fetch(`${server.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+
+  const addMember: TestServer['addMember'] = async (tenantId, role, memberOptions = {}) => {
+    const email = memberOptions.email ?? uniqueEmail(typeof role === 'string' ? role : 'custom');
+    const created = await db.transaction({ tenantId }, (tx) =>
+      createMember(tx, tenantId, {
+        email,
+        displayName: `Test ${typeof role === 'string' ? role : 'custom'}`,
+        passwordHash,
+        role,
+        areas: memberOptions.areas,
+        moduleFlags: memberOptions.moduleFlags ?? (typeof role === 'string' ? defaultModuleFlags(role) : undefined),
+        now: clock.now(),
+      }),
+    );
+    return { id: created.user.id, email, password: TEST_PASSWORD, totpSecret: created.totpSecret, tenantId, role: typeof role === 'string' ? role : 'custom' };
+  };
+
+  const freshCode = async (user: TestUser) => {
+    let step = Math.floor(clock.now().getTime() / 30_000);
+    if ((lastStep.get(user.id) ?? -1) >= step) {
+      clock.advance(30_000);
+      step += 1;
+    }
+    lastStep.set(user.id, step);
+    return totpCode(user.totpSecret, clock.now());
+  };
+
+  const testServer: TestServer = {
+    server,
+    url: server.url,
+    clock,
+    db,
+    backend: options.backend,
+    request,
+    addMember,
+    freshCode,
+    async createTenant(name = `Tenant ${(counter += 1)}`, settings = {}) {
+      const id = await createTenant(db, { name, now: clock.now() });
+      const areas: Record<string, string> = {};
+      await db.transaction({ tenantId: id }, async (tx) => {
+        const add = async (key: string, parent: string | null, kind: string) => {
+          areas[key] = randomUUID();
+          await tx.query('INSERT INTO areas (tenant_id, id, parent_id, kind, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+            id,
+            areas[key],
+            parent && areas[parent],
+            kind,
+            key,
+            kind === 'site' ? 'Europe/Berlin' : null,
+            clock.now(),
+          ]);
+        };
+        await add('site', null, 'site');
+        await add('north', 'site', 'section');
+        await add('south', 'site', 'section');
+        await add('boilers', 'north', 'area');
+        await add('tanks', 'south', 'area');
+        for (const [column, value] of Object.entries(settings)) {
+          await tx.query(`UPDATE tenants SET ${column} = $2 WHERE id = $1`, [id, value]);
+        }
+      });
+      const admin = await addMember(id, 'admin');
+      return { id, name, admin, areas };
+    },
+    async signIn(user, signInOptions = {}) {
+      const login = await request('POST', '/v1/auth/login', {
+        body: { email: user.email, password: user.password, deviceId: signInOptions.deviceId ?? 'test-device', deviceName: 'Test workstation', ...(signInOptions.tenantId ? { tenantId: signInOptions.tenantId } : {}) },
+      });
+      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+      const totp = await request('POST', '/v1/auth/totp', { body: { challengeId: login.body.challengeId, code: await freshCode(user) } });
+      if (totp.status !== 200) throw new Error(`totp failed: ${totp.status} ${JSON.stringify(totp.body)}`);
+      return totp.body;
+    },
+    async stop() {
+      await server.close();
+      await db.close();
+      if (cluster && !options.cluster) cluster.stop();
+    },
+  };
+  return Object.assign(testServer, { cluster, databaseUrl });
+}
+
+/** Rows of a table as the superuser sees them (outside RLS), for assertions on the database. */
+export async function ownerRows(db: Database, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  return db.ownerTransaction((tx) => tx.query(sql, params));
+}
+
+/** A fingerprint of every customer table: changes if any row anywhere changes. */
+export async function databaseFingerprint(db: Database): Promise<string> {
+  const tables = await ownerRows(
+    db,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const parts: string[] = [];
+  for (const { table_name: table } of tables) {
+    const [row] = await ownerRows(db, `SELECT count(*)::int AS n, coalesce(md5(string_agg(md5(t::text), ',' ORDER BY md5(t::text))), '') AS h FROM "${String(table)}" t`);
+    parts.push(`${String(table)}:${row.n}:${row.h}`);
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { serverOptionsFromArgs, UsageError } from '../../../server/config';
+
+describe('server command line', () => {
+  it('defaults to 127.0.0.1:8787, embedded PostgreSQL in ./.data/server, no demo', () => {
+    const options = serverOptionsFromArgs([], {});
+    expect(options).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: './.data/server', demo: false, database: undefined });
+  });
+
+  it('reads --data, --port 0, --host, --demo and --demo-entries', () => {
+    const options = serverOptionsFromArgs(['--data', '/tmp/x', '--port', '0', '--host', '0.0.0.0', '--demo', '--demo-entries', '1000000'], {});
+    expect(options).toMatchObject({ dataDir: '/tmp/x', port: 0, host: '0.0.0.0', demo: { entries: 1_000_000 } });
+  });
+
+  it('uses DATABASE_URL for a real PostgreSQL and flags production', () => {
+    const options = serverOptionsFromArgs([], { DATABASE_URL: 'postgresql://u@db/plantdesk', NODE_ENV: 'production' });
+    expect(options.database).toEqual({ kind: 'postgres', connectionString: 'postgresql://u@db/plantdesk' });
+    expect(options.production).toBe(true);
+  });
+
+  it.each([[['--port', '99999']], [['--port', 'abc']], [['--demo-entries', '5']], [['--bogus']]])('refuses %j with a usage error', (args) => {
+    expect(() => serverOptionsFromArgs(args, {})).toThrow(UsageError);
+  });
+});
