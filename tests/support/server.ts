@@ -7,6 +7,7 @@ import { createManualClock, type ManualClock } from '../../server/clock';
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';
 import { defaultModuleFlags, type ModuleFlags, type OrgRolePreset } from '../../shared/rbac';
+import { postgresCapability, skipUnless } from './capabilities';
 import { startPostgresCluster, type PostgresCluster } from './postgres';
 
 /**
@@ -60,7 +61,7 @@ export interface TestServer {
   createTenant(name?: string, settings?: Partial<Record<'lockout_threshold' | 'session_idle_minutes' | 'session_absolute_hours' | 'offline_grant_hours', number>>): Promise<TestTenant>;
   addMember(tenantId: string, role: OrgRolePreset | { customRoleId: string }, options?: { areas?: string[]; moduleFlags?: ModuleFlags; email?: string }): Promise<TestUser>;
   /** Password + TOTP through the API; returns the sign-in answer (token, grant...). */
-  signIn(user: TestUser, options?: { deviceId?: string; tenantId?: string }): Promise<any>;
+  signIn(user: TestUser, options?: { deviceId?: string; tenantId?: string; ip?: string }): Promise<any>;
   /** A TOTP code for the user that has not been used yet (moves the clock a step if needed). */
   freshCode(user: TestUser): Promise<string>;
   stop(): Promise<void>;
@@ -83,7 +84,8 @@ export async function startTestServer(options: { backend: Backend; cluster?: Pos
   } else {
     db = await openDatabase({ kind: 'pglite' });
   }
-  const server = await startServer({ port: 0, db, clock, scrypt: testScrypt, logger: false, ...options.server });
+  // trustProxy: tests play clients at different IPs through X-Forwarded-For.
+  const server = await startServer({ port: 0, db, clock, scrypt: testScrypt, logger: false, trustProxy: true, ...options.server });
   const lastStep = new Map<string, number>();
   const passwordHash = await hashPassword(TEST_PASSWORD, testScrypt);
 
@@ -169,11 +171,13 @@ export async function startTestServer(options: { backend: Backend; cluster?: Pos
       return { id, name, admin, areas };
     },
     async signIn(user, signInOptions = {}) {
+      const headers = signInOptions.ip ? { 'x-forwarded-for': signInOptions.ip } : undefined;
       const login = await request('POST', '/v1/auth/login', {
+        headers,
         body: { email: user.email, password: user.password, deviceId: signInOptions.deviceId ?? 'test-device', deviceName: 'Test workstation', ...(signInOptions.tenantId ? { tenantId: signInOptions.tenantId } : {}) },
       });
       if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-      const totp = await request('POST', '/v1/auth/totp', { body: { challengeId: login.body.challengeId, code: await freshCode(user) } });
+      const totp = await request('POST', '/v1/auth/totp', { headers, body: { challengeId: login.body.challengeId, code: await freshCode(user) } });
       if (totp.status !== 200) throw new Error(`totp failed: ${totp.status} ${JSON.stringify(totp.body)}`);
       return totp.body;
     },
@@ -203,4 +207,12 @@ export async function databaseFingerprint(db: Database): Promise<string> {
     parts.push(`${String(table)}:${row.n}:${row.h}`);
   }
   return parts.join('\n');
+}
+
+/** Each server suite runs against both engines; PostgreSQL only where its binaries exist (always under CI). */
+export function serverBackends(): { name: string; backend: Backend; skip: boolean }[] {
+  return [
+    { name: 'PGlite', backend: 'pglite', skip: false },
+    { name: 'PostgreSQL', backend: 'postgres', skip: skipUnless(postgresCapability()) },
+  ];
 }
