@@ -1,0 +1,54 @@
+import { PlantdeskError } from '../../../shared/errors';
+import { CellValueError } from './cell-values';
+import type { ExportColumn, ExportColumnType } from './types';
+
+const columnTypes: readonly ExportColumnType[] = ['string', 'number', 'integer', 'boolean', 'datetime', 'date'];
+
+/** Excel's widest column. */
+const MAX_WIDTH = 255;
+
+/** A column checked once, with its reader. */
+export interface PreparedColumn<Row> {
+  key: string;
+  header: string;
+  type: ExportColumnType;
+  width: number | undefined;
+  read: (row: Row) => unknown;
+}
+
+/** Encodes one table's rows as text in one format. */
+export interface RowEncoder<Row> {
+  /** Everything before the first row (a header row, an XML prologue). */
+  header(): string;
+  row(row: Row): string;
+  footer(): string;
+}
+
+function invalidSpec(message: string): PlantdeskError {
+  return new PlantdeskError('invalid_request', `Export spec: ${message}`);
+}
+
+export function prepareColumns<Row>(columns: readonly ExportColumn<Row>[]): PreparedColumn<Row>[] {
+  if (!Array.isArray(columns) || columns.length === 0) throw invalidSpec('at least one column is needed.');
+  const keys = new Set<string>();
+  return columns.map((column, index) => {
+    const { key, header, type, width, value } = column;
+    if (typeof key !== 'string' || key.length === 0) throw invalidSpec(`column ${index + 1} has no key.`);
+    if (keys.has(key)) throw invalidSpec(`the key "${key}" is used by two columns.`);
+    keys.add(key);
+    if (typeof header !== 'string') throw invalidSpec(`column "${key}" has no header.`);
+    if (!columnTypes.includes(type)) throw invalidSpec(`column "${key}" has the unknown type "${String(type)}".`);
+    if (width !== undefined && !(Number.isFinite(width) && width > 0 && width <= MAX_WIDTH)) {
+      throw invalidSpec(`column "${key}" has a width outside 1..${MAX_WIDTH}.`);
+    }
+    if (value !== undefined && typeof value !== 'function') throw invalidSpec(`column "${key}" has a value that is not a function.`);
+    const read = value ?? ((row: Row) => (row as Record<string, unknown>)[key]);
+    return { key, header, type, width, read };
+  });
+}
+
+/** Adds the column to a value error raised while encoding a row. */
+export function atColumn(error: unknown, key: string): unknown {
+  if (error instanceof CellValueError && error.column === undefined) error.column = key;
+  return error;
+}

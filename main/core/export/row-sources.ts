@@ -1,0 +1,23 @@
+/**
+ * Row sources for exportToFile besides a plain iterable (better-sqlite3's `stmt.iterate()`).
+ */
+
+/** A page of a keyset-paged query, as the store's list queries answer (API.md). */
+export interface RowPage<Row> {
+  items: Row[];
+  next: string | null;
+}
+
+/**
+ * The rows of a paged query, one page at a time: `fetchPage(null)`, then `fetchPage(next)`
+ * until `next` is null. Unlike iterate(), it holds no statement open between pages, so the
+ * database connection stays usable while the file is written.
+ */
+export async function* pagedRows<Row>(fetchPage: (after: string | null) => RowPage<Row> | Promise<RowPage<Row>>): AsyncGenerator<Row, void, undefined> {
+  let after: string | null = null;
+  do {
+    const page: RowPage<Row> = await fetchPage(after);
+    yield* page.items;
+    after = page.next;
+  } while (after !== null);
+}

@@ -1,0 +1,164 @@
+import { neutraliseFormula } from '../../../shared/csv';
+import {
+  booleanValue,
+  calendarDateText,
+  calendarDays,
+  excelSerialOfDay,
+  excelSerialOfInstant,
+  formatIsoInstant,
+  instantMs,
+  integerText,
+  numberText,
+  textValue,
+} from './cell-values';
+import { atColumn, type PreparedColumn, type RowEncoder } from './columns';
+import type { ExportColumnType } from './types';
+import { CELL_STYLE, MAX_CELL_CHARACTERS, WORKSHEET_EPILOGUE, worksheetPrologue } from './xlsx-parts';
+import { SharedStrings } from './xlsx-shared-strings';
+
+/** Shown at the end of text cut to Excel's cell limit. */
+export const TRUNCATION_MARKER = ' [… truncated: Excel cells hold at most 32,767 characters; CSV and JSON Lines exports hold the full text]';
+
+const defaultWidths: Record<ExportColumnType, number> = { string: 24, number: 12, integer: 10, boolean: 8, datetime: 20, date: 12 };
+
+/**
+ * Characters SpreadsheetML text cannot hold literally: XML markup (& < >), the control
+ * characters XML 1.0 forbids, CR (an XML parser would turn it into LF), U+FFFE/U+FFFF, and an
+ * underscore that would read as the start of an _xHHHH_ escape.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const XML_TEXT_SPECIAL = /[&<>\u0000-\u0008\u000b-\u001f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)/g;
+
+function escapeXmlTextChar(c: string): string {
+  switch (c) {
+    case '&':
+      return '&amp;';
+    case '<':
+      return '&lt;';
+    case '>':
+      return '&gt;';
+    default:
+      // ECMA-376 ST_Xstring escape: _xHHHH_ with the UTF-16 code unit in hex.
+      return `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`;
+  }
+}
+
+function escapeXmlText(text: string): string {
+  XML_TEXT_SPECIAL.lastIndex = 0;
+  return XML_TEXT_SPECIAL.test(text) ? text.replace(XML_TEXT_SPECIAL, escapeXmlTextChar) : text;
+}
+
+function isXmlSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/** The <t> element of a text cell or shared string: escaped, with its edge spaces kept. */
+export function textElement(text: string): string {
+  const keepSpaces = text.length > 0 && (isXmlSpace(text.charCodeAt(0)) || isXmlSpace(text.charCodeAt(text.length - 1)));
+  return `${keepSpaces ? '<t xml:space="preserve">' : '<t>'}${escapeXmlText(text)}</t>`;
+}
+
+/** Excel column letters of a 0-based index: 0 -> A, 25 -> Z, 26 -> AA. */
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/** What the sheets of one workbook share: the string table and the count of shortened cells. */
+export interface WorkbookTextState {
+  sharedStrings: SharedStrings;
+  truncatedCells: number;
+}
+
+export function createWorkbookTextState(): WorkbookTextState {
+  return { sharedStrings: new SharedStrings(textElement), truncatedCells: 0 };
+}
+
+/**
+ * One worksheet as SpreadsheetML: a bold header row (row 1, frozen), then one row per data row
+ * with typed cells: text (neutralised against formulas, always a string cell and never a
+ * formula), numbers, booleans, and dates as date serials with a date format. Empty values have
+ * no cell. A cell carries its reference (r="F12") only after a gap: without one it is the next
+ * column, which keeps the XML, and so the time spent deflating it, small.
+ */
+export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row>[], state: WorkbookTextState): RowEncoder<Row> {
+  const count = columns.length;
+  const letters = columns.map((_, i) => columnLetters(i));
+  const reads = columns.map((column) => column.read);
+  const types = columns.map((column) => column.type);
+  const { sharedStrings } = state;
+  const sharing = columns.map(() => sharedStrings.newColumn());
+  let rowNumber = 1;
+
+  /** `head` is the start tag so far: '<c' or '<c r="F12"'. */
+  function textCell(head: string, raw: string, column: number): string {
+    let text = neutraliseFormula(raw);
+    const shared = sharedStrings.indexOf(text, sharing[column]);
+    if (shared >= 0) return `${head} t="s"><v>${shared}</v></c>`;
+    if (text.length > MAX_CELL_CHARACTERS) {
+      let keep = MAX_CELL_CHARACTERS - TRUNCATION_MARKER.length;
+      const last = text.charCodeAt(keep - 1);
+      if (last >= 0xd800 && last <= 0xdbff) keep -= 1; // never split a surrogate pair
+      text = text.slice(0, keep) + TRUNCATION_MARKER;
+      state.truncatedCells += 1;
+    }
+    return `${head} t="inlineStr"><is>${textElement(text)}</is></c>`;
+  }
+
+  function cell(type: ExportColumnType, head: string, value: unknown, column: number): string {
+    switch (type) {
+      case 'string':
+        return textCell(head, textValue(value), column);
+      case 'number':
+        return `${head}><v>${numberText(value)}</v></c>`;
+      case 'integer': {
+        const digits = integerText(value);
+        // Beyond 2^53 Excel would round the number: keep the exact digits as text.
+        return typeof value === 'bigint' && (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER))
+          ? textCell(head, digits, column)
+          : `${head}><v>${digits}</v></c>`;
+      }
+      case 'boolean':
+        return `${head} t="b"><v>${booleanValue(value) ? 1 : 0}</v></c>`;
+      case 'datetime': {
+        const ms = instantMs(value);
+        const serial = excelSerialOfInstant(ms);
+        return serial === null ? textCell(head, formatIsoInstant(ms), column) : `${head} s="${CELL_STYLE.datetime}"><v>${serial}</v></c>`;
+      }
+      case 'date': {
+        const serial = excelSerialOfDay(calendarDays(value));
+        return serial === null ? textCell(head, calendarDateText(value), column) : `${head} s="${CELL_STYLE.date}"><v>${serial}</v></c>`;
+      }
+    }
+  }
+
+  return {
+    header() {
+      const widths = columns.map((column) => column.width ?? Math.max(defaultWidths[column.type], Math.min(60, column.header.length + 2)));
+      const cells = columns.map((column) => `<c s="${CELL_STYLE.header}" t="inlineStr"><is>${textElement(neutraliseFormula(column.header))}</is></c>`).join('');
+      return `${worksheetPrologue(widths)}<row r="1">${cells}</row>`;
+    },
+    row(row) {
+      rowNumber += 1;
+      let xml = `<row r="${rowNumber}">`;
+      let afterGap = false;
+      let i = 0;
+      try {
+        for (; i < count; i++) {
+          const value = reads[i](row);
+          if (value === null || value === undefined) {
+            afterGap = true;
+          } else {
+            xml += cell(types[i], afterGap ? `<c r="${letters[i]}${rowNumber}"` : '<c', value, i);
+            afterGap = false;
+          }
+        }
+      } catch (error) {
+        throw atColumn(error, columns[i].key);
+      }
+      return `${xml}</row>`;
+    },
+    footer: () => WORKSHEET_EPILOGUE,
+  };
+}
