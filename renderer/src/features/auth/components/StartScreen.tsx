@@ -1,29 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
+import { useT } from '../../../i18n/i18n';
 import { appInfoQuery, sessionStatusQuery } from '../api/queries';
-
-const sessionLabels = {
-  signed_out: 'Not signed in',
-  locked: 'Locked',
-  unlocked: 'Signed in',
-} as const;
 
 /** The first screen: who is on this workstation, and what app is running. */
 export function StartScreen() {
+  const t = useT();
   const appInfo = useQuery(appInfoQuery());
   const session = useQuery(sessionStatusQuery());
 
   return (
     <main className="start-screen" aria-labelledby="start-title">
       <section className="card">
-        <h1 id="start-title">Plantdesk</h1>
-        <p className="lede">Shift logs, people and audit records for your plant, online or offline.</p>
+        <h1 id="start-title">{t('app.name')}</h1>
+        <p className="lede">{t('app.tagline')}</p>
         <dl className="facts" aria-live="polite">
-          <dt>Session</dt>
+          <dt>{t('session.label')}</dt>
           <dd data-testid="session-state">
-            {session.isPending ? 'Checking…' : session.isError ? 'Unavailable' : sessionLabels[session.data.state]}
+            {session.isPending ? t('session.checking') : session.isError ? t('session.unavailable') : t(`session.state.${session.data.state}`)}
           </dd>
-          <dt>Connection</dt>
-          <dd>{session.data ? (session.data.online ? 'Online' : 'Offline') : '—'}</dd>
+          <dt>{t('connection.label')}</dt>
+          <dd>{session.data ? t(session.data.online ? 'connection.online' : 'connection.offline') : t('common.none')}</dd>
         </dl>
         {appInfo.isError && (
           <p role="alert" className="error">
@@ -32,9 +28,7 @@ export function StartScreen() {
         )}
       </section>
       <footer className="app-footer" data-testid="app-info">
-        {appInfo.data
-          ? `Plantdesk ${appInfo.data.version} · ${appInfo.data.platform}/${appInfo.data.arch} · engine: ${appInfo.data.coreHost}`
-          : 'Plantdesk'}
+        {appInfo.data ? t('app.footer', { version: appInfo.data.version, platform: appInfo.data.platform, arch: appInfo.data.arch, coreHost: appInfo.data.coreHost }) : t('app.name')}
       </footer>
     </main>
   );

@@ -1,0 +1,54 @@
+import { create } from 'zustand';
+import { de } from './messages/de';
+import { en, type MessageKey, type Messages } from './messages/en';
+
+export const locales = { en, de } satisfies Record<string, Messages>;
+export type Locale = keyof typeof locales;
+
+type PluralBase<K> = K extends `${infer B}_one` ? B : K extends `${infer B}_other` ? B : never;
+/** Plain keys, plus the base name of `_one`/`_other` pairs (chosen by count). */
+export type TranslationKey = Exclude<MessageKey, `${string}_one` | `${string}_other`> | PluralBase<MessageKey>;
+export type TranslationParams = Record<string, string | number>;
+
+export function pickLocale(languages: readonly string[]): Locale {
+  for (const language of languages) {
+    const base = language.toLowerCase().split('-')[0];
+    if (base in locales) return base as Locale;
+  }
+  return 'en';
+}
+
+/** Looks a key up in one locale and fills its `{name}` slots; numbers are formatted for the locale. */
+export function translate(locale: Locale, key: TranslationKey, params: TranslationParams = {}): string {
+  const messages: Messages = locales[locale];
+  let template: string | undefined = (messages as Record<string, string>)[key];
+  if (template === undefined && typeof params.count === 'number') {
+    const form = new Intl.PluralRules(locale).select(params.count) === 'one' ? 'one' : 'other';
+    template = (messages as Record<string, string>)[`${key}_${form}`];
+  }
+  if (template === undefined) return key;
+  return template.replace(/\{(\w+)\}/g, (slot, name: string) => {
+    const value = params[name];
+    if (value === undefined) return slot;
+    return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
+  });
+}
+
+interface LocaleState {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+}
+
+export const useLocaleStore = create<LocaleState>((set) => ({
+  locale: typeof navigator === 'undefined' ? 'en' : pickLocale(navigator.languages ?? [navigator.language]),
+  setLocale: (locale) => {
+    document.documentElement.lang = locale;
+    set({ locale });
+  },
+}));
+
+/** `const t = useT(); t('session.label')` — re-renders when the locale changes. */
+export function useT(): (key: TranslationKey, params?: TranslationParams) => string {
+  const locale = useLocaleStore((state) => state.locale);
+  return (key, params) => translate(locale, key, params);
+}
