@@ -37,9 +37,13 @@ export interface TestTenant {
   areas: Record<string, string>;
 }
 
+/** A parsed response body: tests read it field by field and assert its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted in each test, never trusted
+export type Json = any;
+
 export interface HttpResult {
   status: number;
-  body: any;
+  body: Json;
   headers: Headers;
 }
 
@@ -61,7 +65,7 @@ export interface TestServer {
   createTenant(name?: string, settings?: Partial<Record<'lockout_threshold' | 'session_idle_minutes' | 'session_absolute_hours' | 'offline_grant_hours', number>>): Promise<TestTenant>;
   addMember(tenantId: string, role: OrgRolePreset | { customRoleId: string }, options?: { areas?: string[]; moduleFlags?: ModuleFlags; email?: string }): Promise<TestUser>;
   /** Password + TOTP through the API; returns the sign-in answer (token, grant...). */
-  signIn(user: TestUser, options?: { deviceId?: string; tenantId?: string; ip?: string }): Promise<any>;
+  signIn(user: TestUser, options?: { deviceId?: string; tenantId?: string; ip?: string }): Promise<Json>;
   /** A TOTP code for the user that has not been used yet (moves the clock a step if needed). */
   freshCode(user: TestUser): Promise<string>;
   stop(): Promise<void>;
@@ -98,7 +102,7 @@ export async function startTestServer(options: { backend: Backend; cluster?: Pos
     if (body !== undefined && !Object.keys(headers).some((key) => key.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     const response = await fetch(`${server.url}${path}`, { method, headers, body });
     const text = await response.text();
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
