@@ -117,9 +117,18 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
 
   private async closeSheet(footer: string): Promise<void> {
     this.text += footer;
-    await this.flush();
+    await this.writeText();
     await this.sheet?.close();
     this.sheet = null;
+  }
+
+  /** Hands the encoded text to the sheet's deflate stream, waiting when it is full. */
+  private async writeText(): Promise<void> {
+    if (this.text.length === 0) return;
+    const chunk = Buffer.from(this.text, 'utf8');
+    this.text = '';
+    const pending = this.sheet?.write(chunk);
+    if (pending) await pending;
   }
 
   async start(): Promise<void> {
@@ -138,18 +147,13 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   async flush(): Promise<void> {
-    if (this.text.length > 0) {
-      const chunk = Buffer.from(this.text, 'utf8');
-      this.text = '';
-      const pending = this.sheet?.write(chunk);
-      if (pending) await pending;
-    }
     if (this.rowsInSheet === this.sheetCapacity && this.encoder) {
       // Excel's last row: the table goes on in a sheet named after the first, "Export (2)".
       await this.closeSheet(this.encoder.footer());
       this.encoder = createXlsxSheetEncoder(this.columns, this.textState);
       await this.openSheet(sheetNameFor(this.sheetNames[0], this.sheetNames), this.encoder);
     }
+    await this.writeText();
   }
 
   async finish(): Promise<void> {
@@ -159,7 +163,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
       await this.openSheet(sheetNameFor(extra.sheetName, this.sheetNames, 'Sheet'), encoder);
       for await (const row of extra.rows) {
         this.text += encoder.row(row);
-        if (this.text.length >= FLUSH_CHARS) await this.flush();
+        if (this.text.length >= FLUSH_CHARS) await this.writeText();
       }
       await this.closeSheet(encoder.footer());
     }
