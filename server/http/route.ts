@@ -25,6 +25,8 @@ export interface RouteInfo {
   kind: 'public' | 'session' | 'tenant';
   permission: RequiredPermission | null;
   writes: boolean;
+  /** The input schemas, for tooling and tests that walk every endpoint. */
+  schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
 }
 
 type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -88,8 +90,9 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, fallback
   return parseInput((schema ?? fallback) as z.ZodType<T>, value ?? {});
 }
 
-function register<P, Q, B>(app: FastifyInstance, deps: AppDeps, spec: Spec<P, Q, B, never>, info: Omit<RouteInfo, 'method' | 'url' | 'writes'>, handle: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
-  deps.routes.push({ method: spec.method, url: spec.url, writes: spec.method !== 'GET', ...info });
+function register<P, Q, B>(app: FastifyInstance, deps: AppDeps, spec: Spec<P, Q, B, never>, info: Pick<RouteInfo, 'kind' | 'permission'>, handle: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  const schemas = { params: spec.params, query: spec.query, body: spec.body };
+  deps.routes.push({ method: spec.method, url: spec.url, writes: spec.method !== 'GET', schemas, ...info });
   app.route({
     method: spec.method,
     url: spec.url,

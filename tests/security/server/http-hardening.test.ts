@@ -149,7 +149,7 @@ describe('failures inside the server', () => {
     try {
       const ready = await fetch(`${t.server.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect((await ready.json()).error.code).toBe('not_ready');
+      expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('not_ready');
       expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
     } finally {
       failing = false;
