@@ -1,4 +1,5 @@
 import type { AccessScope } from '../../../shared/permissions';
+import { inListSql } from './queries/statements';
 
 /**
  * Which rows of one entity a person may read, as a value the named queries turn into SQL, so
@@ -33,10 +34,10 @@ export interface ScopeColumns {
   /** The author/owner column (`e.author_id`), or null when "own" has no meaning here. */
   own: string | null;
   /**
-   * A boolean SQL expression true when the row lies in one of the areas bound as the JSON
-   * array parameter `?`, e.g. `e.area_id IN (SELECT value FROM json_each(?))`.
+   * A boolean SQL expression true when the row lies in one of `count` areas bound as
+   * parameters, e.g. `e.area_id IN (?, ?)` (see areaColumnIn).
    */
-  inAreas: ((areasParam: string) => string) | null;
+  inAreas: ((count: number, unindexed: boolean) => string) | null;
 }
 
 /** Adds the scope's condition to `where` and its values to `params`. */
@@ -46,17 +47,28 @@ export function applyScope(scope: RowScope, columns: ScopeColumns, where: string
     where.push('0');
     return;
   }
+  const own = scope.ownUserId !== null && columns.own !== null;
+  const area = scope.areaIds.length > 0 && columns.inAreas !== null;
+  // "own OR area" would make SQLite read both index ranges whole and sort them (a multi-index
+  // OR); with the terms unindexed (unary +) it walks the list's order index and stops at a page.
+  const unindexed = own && area;
   const alternatives: string[] = [];
-  if (scope.ownUserId !== null && columns.own) {
-    alternatives.push(`${columns.own} = ?`);
+  if (own) {
+    alternatives.push(`${unindexed ? '+' : ''}${columns.own} = ?`);
     params.push(scope.ownUserId);
   }
-  if (scope.areaIds.length > 0 && columns.inAreas) {
-    alternatives.push(columns.inAreas('?'));
-    params.push(JSON.stringify(scope.areaIds));
+  if (area && columns.inAreas) {
+    alternatives.push(columns.inAreas(scope.areaIds.length, unindexed));
+    params.push(...areaParams(scope.areaIds));
   }
   where.push(alternatives.length === 0 ? '0' : `(${alternatives.join(' OR ')})`);
 }
 
-/** `col IN (the areas of a JSON array parameter)` */
-export const areaColumnIn = (column: string) => (areasParam: string) => `${column} IN (SELECT value FROM json_each(${areasParam}))`;
+/** `col IN (?, ?, ...)` over the scope's areas. */
+export const areaColumnIn = (column: string) => (count: number, unindexed: boolean) => inListSql(`${unindexed ? '+' : ''}${column}`, count);
+
+/** The parameters inListSql expects for a list of areas. */
+function areaParams(areaIds: readonly string[]): unknown[] {
+  const placeholders = inListSql('x', areaIds.length);
+  return placeholders.includes('json_each') ? [JSON.stringify(areaIds)] : [...areaIds];
+}

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { SqliteDatabase } from './open';
 import { statement } from './queries/statements';
 import { syncedTables, type AuditEventRow, type SyncStateRow, type SyncedRowOf, type SyncedTable } from './rows';
@@ -33,19 +34,54 @@ function checkedColumns(db: SqliteDatabase, table: string, row: object): string[
 
 type Writable<T extends SyncedTable> = Partial<SyncedRowOf[T]> & { id: string };
 
+/** SQLite allows 32766 parameters per statement; stay clear of it. */
+const maxParameters = 30_000;
+const maxRowsPerStatement = 2_000;
+const upsertCache = new WeakMap<SqliteDatabase, Map<string, Database.Statement<unknown[]>>>();
+
+function upsertStatement(db: SqliteDatabase, table: string, names: string[], rowCount: number): Database.Statement<unknown[]> {
+  let cache = upsertCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    upsertCache.set(db, cache);
+  }
+  const key = `${table}|${names.join(',')}|${rowCount}`;
+  let prepared = cache.get(key);
+  if (!prepared) {
+    const updates = names.filter((n) => n !== 'id');
+    const tuple = `(${names.map(() => '?').join(', ')})`;
+    const sql =
+      `INSERT INTO ${table} (${names.join(', ')}) VALUES ${Array.from({ length: rowCount }, () => tuple).join(', ')} ON CONFLICT (id) DO ` +
+      (updates.length ? `UPDATE SET ${updates.map((n) => `${n} = excluded.${n}`).join(', ')}` : 'NOTHING');
+    prepared = db.prepare<unknown[]>(sql);
+    if (cache.size > 200) cache.clear();
+    cache.set(key, prepared);
+  }
+  return prepared;
+}
+
 /**
  * Inserts or updates rows by id (the local row number of a log entry stays as it is, so its
- * full-text row follows). Call inside a transaction for more than one row.
+ * full-text row follows). Rows with the same columns go in multi-row statements: FTS5 flushes
+ * its pending index at every statement boundary, so one statement per row would write the
+ * index in tiny segments and merge them over and over. Call inside a transaction.
  */
 export function upsertRows<T extends SyncedTable>(db: SqliteDatabase, table: T, rows: readonly Writable<T>[]): void {
   if (!(syncedTables as readonly string[]).includes(table)) throw new TypeError(`${table} is not a synced table`);
-  for (const row of rows) {
-    const names = checkedColumns(db, table, row);
-    const updates = names.filter((n) => n !== 'id');
-    const sql =
-      `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT (id) DO ` +
-      (updates.length ? `UPDATE SET ${updates.map((n) => `${n} = excluded.${n}`).join(', ')}` : 'NOTHING');
-    statement(db, sql).run(...names.map((n) => toSqlValue((row as Record<string, unknown>)[n])));
+  let start = 0;
+  while (start < rows.length) {
+    const names = checkedColumns(db, table, rows[start]);
+    const signature = names.join(',');
+    const perStatement = Math.max(1, Math.min(maxRowsPerStatement, Math.floor(maxParameters / names.length)));
+    let end = start + 1;
+    while (end < rows.length && end - start < perStatement && checkedColumns(db, table, rows[end]).join(',') === signature) end++;
+    const params: unknown[] = [];
+    for (let i = start; i < end; i++) {
+      const row = rows[i] as Record<string, unknown>;
+      for (const name of names) params.push(toSqlValue(row[name]));
+    }
+    upsertStatement(db, table, names, end - start).run(...params);
+    start = end;
   }
 }
 

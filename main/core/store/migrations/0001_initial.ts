@@ -301,7 +301,7 @@ CREATE TABLE conflicts (
 CREATE VIRTUAL TABLE log_entry_fts USING fts5(
   body, equipment_tag, area_name, category, amendments,
   content = '', contentless_delete = 1,
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+  tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER log_entry_fts_after_insert AFTER INSERT ON log_entry BEGIN

@@ -2,14 +2,13 @@ import type { SqliteDatabase } from '../open';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
 import type { MembershipRow, SessionRow, UserRow } from '../rows';
 import { applyScope, type RowScope, type ScopeColumns } from '../scope';
-import { all, inList } from './statements';
+import { all, inList, inListSql } from './statements';
 
 /** Users and sessions of the tenant, within the reader's scope. */
 
 /** "In my areas" for a person: a membership of theirs covers one of the areas. */
-const personInAreas = (userIdColumn: string) => (areas: string) =>
-  `EXISTS (SELECT 1 FROM membership m, json_each(m.areas) ma WHERE m.user_id = ${userIdColumn} ` +
-  `AND ma.value IN (SELECT value FROM json_each(${areas})))`;
+const personInAreas = (userIdColumn: string) => (count: number) =>
+  `EXISTS (SELECT 1 FROM membership m, json_each(m.areas) ma WHERE m.user_id = ${userIdColumn} AND ${inListSql('ma.value', count)})`;
 
 const userScopeColumns: ScopeColumns = { own: 'u.id', inAreas: personInAreas('u.id') };
 const sessionScopeColumns: ScopeColumns = { own: 'se.user_id', inAreas: personInAreas('se.user_id') };

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageReque
 import type { Category, CommentRow, EntryAmendmentRow, LogEntryRow, Severity, ShiftLogRow, ShiftLogStatus, SignoffRow } from '../rows';
 import { applyScope, areaColumnIn, type RowScope, type ScopeColumns } from '../scope';
 import { ftsQuery } from './search';
-import { all, get, inList } from './statements';
+import { all, get, inList, inListSql } from './statements';
 
 /**
  * Shift logs and their entries. Every query takes the reader's scopes and applies them in its
@@ -93,8 +93,9 @@ const logEntryColumns = (e: string) =>
 
 const shiftLogScopeColumns = (s: string): ScopeColumns => ({ own: `${s}.created_by`, inAreas: areaColumnIn(`${s}.area_id`) });
 const logEntryScopeColumns = (e: string): ScopeColumns => ({ own: `${e}.author_id`, inAreas: areaColumnIn(`${e}.area_id`) });
-const viaShiftLogArea = (shiftLogIdColumn: string) => (areas: string) =>
-  `(SELECT area_id FROM shift_log WHERE id = ${shiftLogIdColumn}) IN (SELECT value FROM json_each(${areas}))`;
+const viaShiftLogArea = (shiftLogIdColumn: string) => (count: number) =>
+  // a subquery: never an index term, so nothing to unindex
+  inListSql(`(SELECT area_id FROM shift_log WHERE id = ${shiftLogIdColumn})`, count);
 
 /** First sign-off time of a log, as SQL over a shift log id column. */
 const firstSignoff = (shiftLogIdColumn: string) => `(SELECT min(signed_at) FROM signoff WHERE shift_log_id = ${shiftLogIdColumn})`;
@@ -141,15 +142,8 @@ function hasEntryCriteria(filter: ShiftLogFilter): boolean {
   );
 }
 
-/** Conditions on an entry (alias e). The text condition returns false when nothing can match. */
+/** Conditions on an entry (alias e), full-text aside (the two lists run it differently). */
 function entryConditions(e: string, filter: ShiftLogFilter, where: string[], params: unknown[]): void {
-  if (filter.text !== undefined) {
-    const match = ftsQuery(filter.text);
-    if (match !== null) {
-      where.push(`${e}.row_no IN (SELECT rowid FROM log_entry_fts WHERE log_entry_fts MATCH ?)`);
-      params.push(match);
-    }
-  }
   if (hasAny(filter.severities)) inList(`${e}.severity`, filter.severities, where, params);
   if (hasAny(filter.categories)) inList(`${e}.category`, filter.categories, where, params);
   if (hasAny(filter.authorIds)) inList(`${e}.author_id`, filter.authorIds, where, params);
@@ -188,6 +182,11 @@ export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter
   shiftLogConditions('s', filter, where, params);
   if (hasEntryCriteria(filter)) {
     const inner: string[] = ['e.shift_log_id = s.id'];
+    const match = filter.text === undefined ? null : ftsQuery(filter.text);
+    if (match !== null) {
+      inner.push('e.row_no IN (SELECT rowid FROM log_entry_fts WHERE log_entry_fts MATCH ?)');
+      params.push(match);
+    }
     entryConditions('e', filter, inner, params);
     applyScope(scopes.logEntry, logEntryScopeColumns('e'), inner, params);
     where.push(`EXISTS (SELECT 1 FROM log_entry e WHERE ${inner.join(' AND ')})`);
@@ -211,14 +210,20 @@ export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter
 }
 
 /**
- * Log entries, newest first (occurred_at, then id, descending), across shift logs, with the
- * filters (log-level ones through the entry's log) and the reader's scopes. With `text`, a
- * full-text search.
+ * Log entries across shift logs, with the filters (log-level ones through the entry's log) and
+ * the reader's scopes. Newest first: by occurred_at (then id), or, with `text`, a full-text
+ * search newest-recorded first (the index's own order, so a common word stops at one page
+ * instead of sorting every match).
  */
 export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
   const limit = pageSize(page);
+  const match = filter.text === undefined ? null : ftsQuery(filter.text);
   const where: string[] = [];
   const params: unknown[] = [];
+  if (match !== null) {
+    where.push('log_entry_fts MATCH ?');
+    params.push(match);
+  }
   applyScope(scopes.logEntry, logEntryScopeColumns('e'), where, params);
   if (hasAny(filter.areaIds)) inList('e.area_id', filter.areaIds, where, params);
   entryConditions('e', filter, where, params);
@@ -228,8 +233,26 @@ export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filte
   applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), logWhere, params);
   // An entry is read within its log: the log must be visible and match the log-level filters.
   if (logWhere.length > 1) where.push(`EXISTS (SELECT 1 FROM shift_log s WHERE ${logWhere.join(' AND ')})`);
-
   if (filter.amendedAfterSignoff !== undefined) where.push(`${filter.amendedAfterSignoff ? '' : 'NOT '}${entryAfterSignoff('e')}`);
+
+  if (match !== null) {
+    if (page?.after) {
+      const [rowNo] = decodeCursor(page.after, 'number');
+      where.push('f.rowid < ?');
+      params.push(rowNo);
+    }
+    params.push(limit + 1);
+    // CROSS JOIN keeps the index as the outer loop, read in descending rowid order.
+    const rows = all<LogEntryRow & { row_no: number }>(
+      db,
+      `SELECT ${logEntryColumns('e')}, e.row_no FROM log_entry_fts f CROSS JOIN log_entry e ON e.row_no = f.rowid ` +
+        `WHERE ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`,
+      params,
+    );
+    const paged = toPage(rows, limit, (row) => encodeCursor(row.row_no, row.row_no));
+    return { items: paged.items.map(({ row_no: _rowNo, ...entry }) => entry), next: paged.next };
+  }
+
   if (page?.after) {
     const [occurredAt, id] = decodeCursor(page.after, 'text');
     where.push('(e.occurred_at, e.id) < (?, ?)');

@@ -33,8 +33,22 @@ export function get<T>(db: SqliteDatabase, sql: string, params: unknown[]): T | 
   return statement(db, sql).get(...params) as T | undefined;
 }
 
-/** `col IN (SELECT value FROM json_each(?))` with the list bound as one JSON parameter. */
+/**
+ * `col = ?` or `col IN (?, ?, ...)`: explicit placeholders let the planner see how many values
+ * there are (with a json_each list it guesses, and with a keyset range it may then pick the
+ * wrong index: measured 100x slower). Very long lists fall back to one JSON parameter.
+ */
 export function inList(column: string, values: readonly unknown[], where: string[], params: unknown[]): void {
-  where.push(`${column} IN (SELECT value FROM json_each(?))`);
-  params.push(JSON.stringify(values));
+  where.push(inListSql(column, values.length));
+  if (values.length > maxPlaceholders) params.push(JSON.stringify(values));
+  else params.push(...values);
+}
+
+const maxPlaceholders = 200;
+
+export function inListSql(column: string, count: number): string {
+  if (count === 0) return '0';
+  if (count === 1) return `${column} = ?`;
+  if (count > maxPlaceholders) return `${column} IN (SELECT value FROM json_each(?))`;
+  return `${column} IN (${Array.from({ length: count }, () => '?').join(', ')})`;
 }
