@@ -9,7 +9,7 @@ import { migrate } from './db/migrate';
 import { openDatabase, type DatabaseConfig } from './db/open';
 import { seedDemo, type DemoCredentials } from './demo/seed-demo';
 import { loadGrantSigner, type GrantSigner } from './grant/signing-key';
-import { httpError, installErrorHandling, sendError } from './http/errors';
+import { frameworkErrorHandler, httpError, installErrorHandling, sendError } from './http/errors';
 import { RateLimiter, type RateLimit } from './http/rate-limit';
 import type { AppDeps, RouteInfo } from './http/route';
 import { installSecurityHeaders } from './http/security-headers';
@@ -90,6 +90,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
     requestIdHeader: false,
     forceCloseConnections: true,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   });
   // JSON only: text/plain bodies get 415 instead of reaching a handler as a string.
   app.removeContentTypeParser('text/plain');

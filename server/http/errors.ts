@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { applySecurityHeaders } from './security-headers';
 import { errorMessages, PlantdeskError, type ErrorBody, type ErrorCode } from '../../shared/errors';
 
 /**
@@ -65,6 +66,19 @@ function fromFrameworkError(error: FastifyError): PlantdeskError | null {
     return httpError('invalid_request');
   }
   return null;
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a URL it cannot decode, a path
+ * segment longer than any id): answered in our format, with the security headers.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  applySecurityHeaders(request, reply);
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendError(reply, httpError('invalid_request', { issues: [{ path: 'url', message: 'not a valid address' }] }));
+    return;
+  }
+  reply.status(500).send({ error: { code: 'internal', message: errorMessages.internal } });
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

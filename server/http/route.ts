@@ -85,9 +85,10 @@ function requestMeta(request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null, clientTime };
 }
 
+/** Parses one part of the request; only an absent part (no body, no query) counts as `{}`. */
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, fallback: z.ZodType): T {
   if (findUnstorableText(value)) throw httpError('invalid_request', { issues: [{ path: '', message: 'contains characters that cannot be stored' }] });
-  return parseInput((schema ?? fallback) as z.ZodType<T>, value ?? {});
+  return parseInput((schema ?? fallback) as z.ZodType<T>, value === undefined ? {} : value);
 }
 
 function register<P, Q, B>(app: FastifyInstance, deps: AppDeps, spec: Spec<P, Q, B, never>, info: Pick<RouteInfo, 'kind' | 'permission'>, handle: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {

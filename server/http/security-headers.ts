@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The API serves JSON only, to clients that are not browsers showing its pages, so every
@@ -20,9 +20,11 @@ const headers: Record<string, string> = {
   'x-permitted-cross-domain-policies': 'none',
 };
 
+export function applySecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.headers(headers);
+  reply.header('x-request-id', request.id);
+}
+
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    reply.headers(headers);
-    reply.header('x-request-id', request.id);
-  });
+  app.addHook('onRequest', async (request, reply) => applySecurityHeaders(request, reply));
 }

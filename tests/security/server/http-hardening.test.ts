@@ -71,6 +71,14 @@ describe('HTTP hardening', () => {
     }
   });
 
+  it('answers URLs the router cannot take (overlong or undecodable ids) in the same typed format', async () => {
+    for (const path of [`/v1/tenants/${'é'.repeat(200)}/users`, '/v1/tenants/%E0%A4%A/users']) {
+      const answer = await t.request('GET', path);
+      expect([answer.status, answer.body.error.code], path).toEqual([400, 'invalid_request']);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
   it('does not echo submitted values in validation errors', async () => {
     const answer = await t.request('POST', '/v1/auth/login', { body: { email: 'not-an-email', password: 'hunter2-secret-value', deviceId: 5, deviceName: 'd' } });
     expect(answer.status).toBe(400);
