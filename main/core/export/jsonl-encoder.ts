@@ -2,9 +2,18 @@ import { booleanValue, calendarDateText, instantText, integerText, numberText, t
 import { atColumn, type PreparedColumn, type RowEncoder } from './columns';
 import type { ExportColumnType } from './types';
 
+/** Characters JSON.stringify would escape (surrogates: it escapes lone ones). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string; most text needs no escaping, and quoting it directly is 2x faster than stringify. */
+function jsonString(text: string): string {
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /** Writes a non-empty value of a column type as a JSON value. */
 const jsonValues: Record<ExportColumnType, (value: unknown) => string> = {
-  string: (value) => JSON.stringify(textValue(value)),
+  string: (value) => jsonString(textValue(value)),
   number: numberText,
   integer: integerText,
   boolean: (value) => (booleanValue(value) ? 'true' : 'false'),
