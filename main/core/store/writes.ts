@@ -32,7 +32,8 @@ function checkedColumns(db: SqliteDatabase, table: string, row: object): string[
   return names.sort();
 }
 
-type Writable<T extends SyncedTable> = Partial<SyncedRowOf[T]> & { id: string };
+/** A row to write: its id and any of its columns. */
+export type WritableRow<T extends SyncedTable> = Partial<SyncedRowOf[T]> & { id: string };
 
 /** SQLite allows 32766 parameters per statement; stay clear of it. */
 const maxParameters = 30_000;
@@ -66,7 +67,7 @@ function upsertStatement(db: SqliteDatabase, table: string, names: string[], row
  * its pending index at every statement boundary, so one statement per row would write the
  * index in tiny segments and merge them over and over. Call inside a transaction.
  */
-export function upsertRows<T extends SyncedTable>(db: SqliteDatabase, table: T, rows: readonly Writable<T>[]): void {
+export function upsertRows<T extends SyncedTable>(db: SqliteDatabase, table: T, rows: readonly WritableRow<T>[]): void {
   if (!(syncedTables as readonly string[]).includes(table)) throw new TypeError(`${table} is not a synced table`);
   let start = 0;
   while (start < rows.length) {
@@ -83,6 +84,20 @@ export function upsertRows<T extends SyncedTable>(db: SqliteDatabase, table: T, 
     upsertStatement(db, table, names, end - start).run(...params);
     start = end;
   }
+}
+
+/**
+ * Changes some columns of one row by id (a local edit, an admin's status change); upsertRows
+ * needs whole rows, since a new row must satisfy every NOT NULL column. Returns rows changed.
+ */
+export function updateRow<T extends SyncedTable>(db: SqliteDatabase, table: T, id: string, changes: Omit<Partial<SyncedRowOf[T]>, 'id'>): number {
+  if (!(syncedTables as readonly string[]).includes(table)) throw new TypeError(`${table} is not a synced table`);
+  const names = checkedColumns(db, table, changes).filter((n) => n !== 'id');
+  if (names.length === 0) return 0;
+  return statement(db, `UPDATE ${table} SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`).run(
+    ...names.map((n) => toSqlValue((changes as Record<string, unknown>)[n])),
+    id,
+  ).changes;
 }
 
 /** Removes rows by id (a pulled tombstone, or a purge after the reader's scope shrank). */
