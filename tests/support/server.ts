@@ -76,8 +76,10 @@ export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString
 
 export const TEST_PASSWORD = 'correct-horse-Plant-42';
 
-export async function startTestServer(options: { backend: Backend; cluster?: PostgresCluster; server?: Partial<ServerOptions> } = { backend: 'pglite' }): Promise<TestServer & { cluster: PostgresCluster | null; databaseUrl: string | null }> {
-  const clock = createManualClock();
+export async function startTestServer(
+  options: { backend: Backend; cluster?: PostgresCluster; server?: Partial<ServerOptions>; clockStart?: Date } = { backend: 'pglite' },
+): Promise<TestServer & { cluster: PostgresCluster | null; databaseUrl: string | null }> {
+  const clock = createManualClock(options.clockStart);
   let cluster: PostgresCluster | null = null;
   let databaseUrl: string | null = null;
   let db: Database;
