@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../server/app';
 import { openDatabase } from '../../../server/db/open';
 import type { Database } from '../../../server/db/database';
-import { ownerRows, serverBackends, startTestServer, testScrypt, type TestServer, type TestTenant } from '../../support/server';
+import { ownerRows, serverBackends, startTestServer, testScrypt, type Json, type TestTenant } from '../../support/server';
 
 /**
  * Stateless instances: two servers on one database (each with its own connection pool on
@@ -14,7 +14,7 @@ const grantKeyPem = generateKeyPairSync('ed25519').privateKey.export({ format: '
 
 for (const { name, backend, skip } of serverBackends()) {
   describe.skipIf(skip)(`two server instances on one database (${name})`, () => {
-    let first: TestServer;
+    let first: Awaited<ReturnType<typeof startTestServer>>;
     let second: RunningServer;
     let secondDb: Database;
     let tenant: TestTenant;
@@ -38,7 +38,7 @@ for (const { name, backend, skip } of serverBackends()) {
         headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, body: await response.json().catch(() => null) };
+      return { status: response.status, body: (await response.json().catch(() => null)) as Json };
     };
 
     it('accepts on one instance a session made on the other, and publishes the same grant key', async () => {
