@@ -130,42 +130,74 @@ async function withPeakRss<T>(work: (sample: () => void) => Promise<T>): Promise
   }
 }
 
+interface Timing {
+  rowsPerSecond: number;
+  /** CPU seconds of the process (all threads: zlib and file writes included). */
+  cpuSeconds: number;
+}
+
+function scan(statement: Database.Statement): Timing {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let seen = 0;
+  for (const row of statement.iterate() as Iterable<EntryRow>) if (row.id) seen += 1;
+  const used = process.cpuUsage(cpu);
+  return { rowsPerSecond: seen / ((performance.now() - started) / 1000), cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
 export async function run({ size }: { size: number }): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-export-bench-'));
+  // The machine may be shared: each format is measured right after a scan, and at small sizes
+  // the best of three such pairs is kept.
+  const rounds = size <= 250_000 ? 3 : 1;
   try {
     log(`export-engine: filling a SQLite file with ${size} synthetic shift-log entries`);
     const db = fillDatabase(join(dir, 'rows.sqlite'), size);
     const statement = db.prepare('SELECT * FROM log_entry ORDER BY rowid');
+    scan(statement); // warm the page cache
 
-    // The baseline: the same statement, iterated with nothing done per row.
-    let seen = 0;
-    const scanStart = performance.now();
-    for (const row of statement.iterate() as Iterable<EntryRow>) if (row.id) seen += 1;
-    const scanSeconds = (performance.now() - scanStart) / 1000;
-    const scanRate = seen / scanSeconds;
-    log(`bare iterate(): ${Math.round(scanRate)} rows/s`);
-
-    const metrics: BenchReport['metrics'] = { bareScanRowsPerSecond: Math.round(scanRate) };
+    const metrics: BenchReport['metrics'] = {};
     const goals: Record<string, Goal> = {};
     for (const format of ['csv', 'jsonl', 'xlsx'] as ExportFormat[]) {
       const path = join(dir, `export.${format}`);
-      const started = performance.now();
-      const { value: result, growthBytes } = await withPeakRss((sample) =>
-        exportToFile({ columns, rows: statement.iterate() as Iterable<EntryRow>, rowsTotal: size }, { format, path, onProgress: sample }),
+      type Round = Timing & { scanRate: number; scanCpu: number; bytes: number };
+      const measured: Round[] = [];
+      let peakRssBytes = 0;
+      for (let round = 0; round < rounds; round++) {
+        const bare = scan(statement);
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        const { value: result, growthBytes } = await withPeakRss((sample) =>
+          exportToFile({ columns, rows: statement.iterate() as Iterable<EntryRow>, rowsTotal: size }, { format, path, onProgress: sample }),
+        );
+        const used = process.cpuUsage(cpu);
+        measured.push({
+          rowsPerSecond: result.rows / ((performance.now() - started) / 1000),
+          cpuSeconds: (used.user + used.system) / 1e6,
+          scanRate: bare.rowsPerSecond,
+          scanCpu: bare.cpuSeconds,
+          bytes: result.bytes,
+        });
+        peakRssBytes = Math.max(peakRssBytes, growthBytes);
+        rmSync(path, { force: true });
+      }
+      const b = measured.reduce((best, next) => (next.rowsPerSecond / next.scanRate > best.rowsPerSecond / best.scanRate ? next : best));
+      const ratio = b.rowsPerSecond / b.scanRate;
+      const cpuRatio = b.scanCpu / b.cpuSeconds;
+      const rssMb = peakRssBytes / 2 ** 20;
+      log(
+        `${format}: ${Math.round(b.rowsPerSecond)} rows/s, bare iterate() ${Math.round(b.scanRate)} rows/s: ratio ${round(ratio)} ` +
+          `(by CPU time ${round(cpuRatio)}), ${round(b.bytes / 2 ** 20, 1)} MB file, peak RSS growth ${round(rssMb, 1)} MB`,
       );
-      const seconds = (performance.now() - started) / 1000;
-      const rate = result.rows / seconds;
-      const ratio = rate / scanRate;
-      const rssMb = growthBytes / 2 ** 20;
-      log(`${format}: ${Math.round(rate)} rows/s (ratio ${round(ratio)} to the bare scan), ${round(result.bytes / 2 ** 20, 1)} MB file, peak RSS growth ${round(rssMb, 1)} MB`);
-      metrics[`${format}RowsPerSecond`] = Math.round(rate);
+      metrics[`${format}RowsPerSecond`] = Math.round(b.rowsPerSecond);
+      metrics[`${format}ScanRowsPerSecond`] = Math.round(b.scanRate);
       metrics[`${format}RatioToScan`] = round(ratio);
-      metrics[`${format}FileMB`] = round(result.bytes / 2 ** 20, 1);
+      metrics[`${format}CpuRatioToScan`] = round(cpuRatio);
+      metrics[`${format}FileMB`] = round(b.bytes / 2 ** 20, 1);
       metrics[`${format}PeakRssGrowthMB`] = round(rssMb, 1);
-      if (format === 'xlsx') goals.xlsxRowsPerSecond = goal(rate, 60_000, 'atLeast');
+      if (format === 'xlsx') goals.xlsxRowsPerSecond = goal(b.rowsPerSecond, 60_000, 'atLeast');
       else goals[`${format}RatioToScan`] = goal(ratio, 0.5, 'atLeast');
       goals[`${format}PeakRssGrowthMB`] = goal(rssMb, 100, 'atMost');
-      rmSync(path, { force: true });
     }
     db.close();
     return makeReport('export-engine', size, metrics, goals);

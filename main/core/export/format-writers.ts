@@ -16,8 +16,55 @@ import {
 } from './xlsx-parts';
 import { ZipWriter, type ByteSink, type ZipEntryStream } from './zip-writer';
 
-/** Text is turned into bytes and handed on in pieces of about this many UTF-16 units. */
-const FLUSH_CHARS = 128 * 1024;
+/** Encoded text is handed on in pieces of this many bytes (a few rows more or less). */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Encoded rows, written as UTF-8 straight into fixed-size buffers as they come: no long string
+ * is built, flattened and encoded again, and a full buffer is ready to hand on as it is.
+ */
+class Utf8Chunks {
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  private full: Buffer[] = [];
+
+  append(text: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (text.length * 3 > this.buffer.length - this.used) {
+      this.seal();
+      if (text.length * 3 > this.buffer.length) {
+        this.full.push(Buffer.from(text, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used);
+  }
+
+  /** A buffer is full and waiting to be handed on. */
+  get hasFullChunk(): boolean {
+    return this.full.length > 0;
+  }
+
+  private seal(): void {
+    if (this.used === 0) return;
+    this.full.push(this.buffer.subarray(0, this.used));
+    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+  }
+
+  /** Everything so far, in order; the chunks are not used again. */
+  take(): Buffer[] {
+    this.seal();
+    const chunks = this.full;
+    this.full = [];
+    return chunks;
+  }
+
+  clear(): void {
+    this.full = [];
+    this.used = 0;
+  }
+}
 
 /**
  * Turns rows into the bytes of one file format. row() only encodes into memory; the engine
@@ -37,7 +84,7 @@ export interface FormatWriter<Row> {
 
 /** CSV and JSON Lines: encoded text, as UTF-8, straight to the file. */
 class TextFormatWriter<Row> implements FormatWriter<Row> {
-  private text = '';
+  private readonly chunks = new Utf8Chunks();
   readonly truncatedCells = 0;
 
   constructor(
@@ -47,31 +94,28 @@ class TextFormatWriter<Row> implements FormatWriter<Row> {
   ) {}
 
   async start(): Promise<void> {
-    this.text = this.prefix + this.encoder.header();
+    this.chunks.append(this.prefix + this.encoder.header());
   }
 
   row(row: Row): void {
-    this.text += this.encoder.row(row);
+    this.chunks.append(this.encoder.row(row));
   }
 
   get needsFlush(): boolean {
-    return this.text.length >= FLUSH_CHARS;
+    return this.chunks.hasFullChunk;
   }
 
   async flush(): Promise<void> {
-    if (this.text.length === 0) return;
-    const chunk = Buffer.from(this.text, 'utf8');
-    this.text = '';
-    await this.sink.write(chunk);
+    for (const chunk of this.chunks.take()) await this.sink.write(chunk);
   }
 
   async finish(): Promise<void> {
-    this.text += this.encoder.footer();
+    this.chunks.append(this.encoder.footer());
     await this.flush();
   }
 
   destroy(): void {
-    this.text = '';
+    this.chunks.clear();
   }
 }
 
@@ -89,7 +133,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   private sheet: ZipEntryStream | null = null;
   private encoder: RowEncoder<Row> | null = null;
   private rowsInSheet = 0;
-  private text = '';
+  private readonly chunks = new Utf8Chunks();
   /** Data rows per sheet: Excel's limit less the header row. */
   private readonly sheetCapacity: number;
 
@@ -111,12 +155,12 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   private async openSheet<R>(name: string, encoder: RowEncoder<R>): Promise<void> {
     this.sheetNames.push(name);
     this.sheet = await this.zip.openStream(worksheetPath(this.sheetNames.length - 1));
-    this.text = encoder.header();
+    this.chunks.append(encoder.header());
     this.rowsInSheet = 0;
   }
 
   private async closeSheet(footer: string): Promise<void> {
-    this.text += footer;
+    this.chunks.append(footer);
     await this.writeText();
     await this.sheet?.close();
     this.sheet = null;
@@ -124,11 +168,10 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
 
   /** Hands the encoded text to the sheet's deflate stream, waiting when it is full. */
   private async writeText(): Promise<void> {
-    if (this.text.length === 0) return;
-    const chunk = Buffer.from(this.text, 'utf8');
-    this.text = '';
-    const pending = this.sheet?.write(chunk);
-    if (pending) await pending;
+    for (const chunk of this.chunks.take()) {
+      const pending = this.sheet?.write(chunk);
+      if (pending) await pending;
+    }
   }
 
   async start(): Promise<void> {
@@ -138,12 +181,12 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
 
   row(row: Row): void {
     if (this.rowsInSheet === this.sheetCapacity) throw new Error('xlsx: row() on a full sheet; flush() first');
-    this.text += (this.encoder as RowEncoder<Row>).row(row);
+    this.chunks.append((this.encoder as RowEncoder<Row>).row(row));
     this.rowsInSheet += 1;
   }
 
   get needsFlush(): boolean {
-    return this.text.length >= FLUSH_CHARS || this.rowsInSheet === this.sheetCapacity;
+    return this.chunks.hasFullChunk || this.rowsInSheet === this.sheetCapacity;
   }
 
   async flush(): Promise<void> {
@@ -162,8 +205,8 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
       const encoder = createXlsxSheetEncoder(prepareColumns(extra.columns), this.textState);
       await this.openSheet(sheetNameFor(extra.sheetName, this.sheetNames, 'Sheet'), encoder);
       for await (const row of extra.rows) {
-        this.text += encoder.row(row);
-        if (this.text.length >= FLUSH_CHARS) await this.writeText();
+        this.chunks.append(encoder.row(row));
+        if (this.chunks.hasFullChunk) await this.writeText();
       }
       await this.closeSheet(encoder.footer());
     }
@@ -181,7 +224,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   destroy(): void {
     this.sheet?.destroy();
     this.sheet = null;
-    this.text = '';
+    this.chunks.clear();
   }
 }
 

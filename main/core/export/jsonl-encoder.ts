@@ -2,13 +2,13 @@ import { booleanValue, calendarDateText, instantText, integerText, numberText, t
 import { atColumn, type PreparedColumn, type RowEncoder } from './columns';
 import type { ExportColumnType } from './types';
 
-/** Characters JSON.stringify would escape (surrogates: it escapes lone ones). */
+/** Text with nothing JSON.stringify would escape (a negated class, anchored: the fastest test in V8). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
-const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** A JSON string; most text needs no escaping, and quoting it directly is 2x faster than stringify. */
 function jsonString(text: string): string {
-  return JSON_ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+  return JSON_PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /** Writes a non-empty value of a column type as a JSON value. */

@@ -43,9 +43,12 @@ function escapeXmlTextChar(c: string): string {
   }
 }
 
+/** Text none of whose characters can need escaping (underscores go the slow way to be sure). */
+// eslint-disable-next-line no-control-regex -- as above
+const XML_TEXT_PLAIN = /^[^&<>\u0000-\u0008\u000b-\u001f\ufffe\uffff_]*$/;
+
 function escapeXmlText(text: string): string {
-  XML_TEXT_SPECIAL.lastIndex = 0;
-  return XML_TEXT_SPECIAL.test(text) ? text.replace(XML_TEXT_SPECIAL, escapeXmlTextChar) : text;
+  return XML_TEXT_PLAIN.test(text) ? text : text.replace(XML_TEXT_SPECIAL, escapeXmlTextChar);
 }
 
 function isXmlSpace(code: number): boolean {
