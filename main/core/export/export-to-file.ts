@@ -67,7 +67,6 @@ export async function exportToFile<Row>(spec: ExportSpec<Row>, options: ExportOp
   checkOptions(options);
   const { signal, onProgress } = options;
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
-  // Spec errors surface before a file exists.
   let file: AtomicFile | null = null;
   let writer: FormatWriter<Row> | null = null;
   let rowsDone = 0;
@@ -124,8 +123,10 @@ export async function exportToFile<Row>(spec: ExportSpec<Row>, options: ExportOp
     if (signal?.aborted) throw cancelled();
     await writer.finish();
     if (signal?.aborted) throw cancelled();
+    // The last event, with the final size, comes before the rename: once the target is replaced
+    // nothing may fail any more, or a caller would not record an export that happened.
+    onProgress?.(progress(file.bytesQueued));
     const committed = await file.commit();
-    onProgress?.(progress(committed.bytes));
     return {
       path: committed.path,
       format: options.format,

@@ -78,7 +78,10 @@ export interface ExportOptions {
   bom?: boolean;
   /** Aborting it stops the export with `export_cancelled`; the target is left as it was. */
   signal?: AbortSignal;
-  /** Called about every progressIntervalMs while rows are written, and once at the end. */
+  /**
+   * Called about every progressIntervalMs while rows are written, and once with the final size
+   * just before the target is replaced. An exception thrown here fails the export.
+   */
   onProgress?: (progress: ExportProgress) => void;
   /** Default 100. */
   progressIntervalMs?: number;
