@@ -17,8 +17,9 @@ export function buildPlantdeskApi(
     const method = channel.slice(dot + 1);
     const group = (api[domain] as Record<string, unknown> | undefined) ?? {};
     group[method] = (request?: unknown) => invoke(channel, request === undefined ? {} : request);
-    api[domain] = Object.freeze(group);
+    api[domain] = group;
   }
+  for (const group of Object.values(api)) Object.freeze(group);
   api.onEvent = (eventName: string, listener: (payload: unknown) => void) => {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a listener function');
     return subscribe(eventName, listener);

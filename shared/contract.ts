@@ -42,9 +42,30 @@ export const SessionStatusSchema = z.object({
   online: z.boolean(),
   user: z.object({ id: z.string(), email: z.string(), displayName: z.string() }).nullable(),
   tenantId: z.string().nullable(),
+  tenantName: z.string().nullable(),
+  server: z.string().nullable(),
+  /** Until when this workstation may work offline (the grant's notAfter), while unlocked. */
   grantNotAfter: z.string().datetime({ offset: true }).nullable(),
+  lockReason: z.enum(['manual', 'idle', 'grant_expired', 'session_ended']).nullable(),
+  /** The server ended the session: only an online sign-in opens the cache again. */
+  needsOnlineSignIn: z.boolean(),
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+const Password = z.string().min(1).max(1024);
+const ServerAddress = z.string().min(1).max(2048);
+const AccountRef = z.object({ server: z.string().min(1), userId: z.string().min(1), tenantId: z.string().min(1) }).strict();
+
+export const KnownAccountSchema = z.object({
+  server: z.string(),
+  userId: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  tenantId: z.string(),
+  tenantName: z.string(),
+  lastSignInAt: z.string(),
+});
+export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 
 export const calls = {
   'app.info': defineCall({
@@ -58,6 +79,56 @@ export const calls = {
     response: SessionStatusSchema,
     permission: null,
     summary: 'Who is signed in, whether the cache is unlocked, and until when offline work is allowed.',
+  }),
+  'session.accounts': defineCall({
+    request: NoArguments,
+    response: z.array(KnownAccountSchema),
+    permission: null,
+    summary: 'The accounts with a local cache on this workstation (offered by the unlock screen).',
+  }),
+  'session.activity': defineCall({
+    request: NoArguments,
+    response: z.object({ idleLockAt: z.string().datetime({ offset: true }).nullable() }),
+    permission: null,
+    summary: 'Tells the engine a person is active, postponing the idle lock.',
+  }),
+  'auth.signIn': defineCall({
+    request: z
+      .object({
+        server: ServerAddress,
+        email: z.string().min(3).max(320),
+        password: Password,
+        totpCode: z.string().regex(/^\d{6}$/),
+        tenantId: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
+    response: SessionStatusSchema,
+    permission: null,
+    summary: 'Online sign-in with password and authenticator code; opens or creates the local cache.',
+  }),
+  'auth.unlock': defineCall({
+    request: z.object({ password: Password, account: AccountRef.optional() }).strict(),
+    response: SessionStatusSchema,
+    permission: null,
+    summary: 'Opens the local cache with the password, offline within the grant window.',
+  }),
+  'auth.lock': defineCall({
+    request: NoArguments,
+    response: SessionStatusSchema,
+    permission: null,
+    summary: 'Locks now: closes the cache and forgets its key.',
+  }),
+  'auth.signOut': defineCall({
+    request: NoArguments,
+    response: SessionStatusSchema,
+    permission: null,
+    summary: 'Ends the server session and forgets the token; the local cache and pending changes stay.',
+  }),
+  'auth.wipe': defineCall({
+    request: z.object({ confirm: z.literal('REMOVE') }).strict(),
+    response: SessionStatusSchema,
+    permission: null,
+    summary: "Removes this workstation's data for the current account: cache, key file and keychain items.",
   }),
 } as const;
 

@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { AppInfo, CallResponse, Channel, ContractEvent, EventName, EventPayload, SessionStatus } from '../../shared/contract';
+import os from 'node:os';
+import { calls, type AppInfo, type CallRequest, type CallResponse, type Channel, type ContractEvent, type EventName, type EventPayload } from '../../shared/contract';
 import { PlantdeskError } from '../../shared/errors';
+import { can } from '../../shared/rbac';
+import { ServerClient } from './net/server-client';
+import { createKeychainSecretStore } from './secrets/keychain';
+import type { SecretOwner, SecretStore } from './secrets/secret-store';
+import { SessionManager } from './session/session-manager';
+import type { ScryptParams } from './vault/key-wrap';
 
 export interface CoreOptions {
   /** The local data directory of this workstation profile. */
@@ -9,14 +16,27 @@ export interface CoreOptions {
   /** Set when hosted by the Electron app; null under plain Node. */
   electronVersion?: string | null;
   coreHost?: AppInfo['coreHost'];
+  /** Extra CA certificates (PEM) trusted for the server, beside the system store. */
+  serverCa?: string;
+  /** Shown to admins in the sessions list; defaults to the host name. */
+  deviceName?: string;
+  /** Minutes without activity before the cache locks, when the tenant sets none. */
+  defaultIdleMinutes?: number;
+}
+
+/** What tests (and only tests) may swap: the clock, the keychain, the KDF cost. */
+export interface CoreSeams {
+  now?: () => Date;
+  secretStoreFor?: (owner: SecretOwner) => SecretStore;
+  kdf?: ScryptParams;
 }
 
 export type ContractEventListener = (event: ContractEvent) => void;
 
 /**
  * The engine behind the contract. Transports hand it calls whose requests are already parsed
- * by the contract's schemas (shared/dispatch.ts); it answers plain values or throws a
- * PlantdeskError.
+ * by the contract's schemas (shared/dispatch.ts); it checks the caller's permission from the
+ * verified grant, then answers plain values or throws a PlantdeskError.
  */
 export interface Core {
   call(channel: Channel, request: unknown): Promise<unknown>;
@@ -24,20 +44,53 @@ export interface Core {
   close(): Promise<void>;
 }
 
-type Handlers = { [C in Channel]: (request: never) => Promise<CallResponse<C>> };
+type Handlers = { [C in Channel]: (request: CallRequest<C>) => Promise<CallResponse<C>> };
 
-export function createCore(options: CoreOptions): Core {
+/** Calls that do not count as a person being active (polling, metadata). */
+const passiveChannels = new Set<Channel>(['app.info', 'session.status', 'session.accounts']);
+
+export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   const emitter = new EventEmitter();
+  const now = seams.now ?? (() => new Date());
   let closed = false;
+  let lastActivity = now().getTime();
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     emitter.emit('event', { name, payload } satisfies ContractEvent<E>);
   }
 
-  function sessionStatus(): SessionStatus {
-    // No vault is opened in this profile yet, so nobody is signed in.
-    return { state: 'signed_out', online: false, user: null, tenantId: null, grantNotAfter: null };
+  const session = new SessionManager({
+    profileDir: options.profileDir,
+    now,
+    deviceName: options.deviceName ?? os.hostname(),
+    secretStoreFor: seams.secretStoreFor ?? ((owner) => createKeychainSecretStore(owner)),
+    serverClientFor: (baseUrl) => new ServerClient({ baseUrl, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` }),
+    kdf: seams.kdf,
+    onChange: (status) => emit('session.changed', status),
+  });
+
+  function idleMinutes(): number {
+    const open = session.status().state === 'unlocked' ? session.requireOpen() : null;
+    const row = open?.vault.db.prepare('SELECT session_idle_minutes AS minutes FROM tenant WHERE id = ?').get(open.account.tenantId) as
+      | { minutes: number | null }
+      | undefined;
+    return row?.minutes ?? options.defaultIdleMinutes ?? 15;
   }
+
+  function idleLockAt(): Date | null {
+    if (session.status().state !== 'unlocked') return null;
+    return new Date(lastActivity + idleMinutes() * 60_000);
+  }
+
+  /** Locks for idleness or an expired grant before anything else runs. */
+  function enforceLocks(): void {
+    session.enforceGrantWindow();
+    const lockAt = idleLockAt();
+    if (lockAt && now().getTime() >= lockAt.getTime()) session.lock('idle');
+  }
+
+  const idleTimer = setInterval(enforceLocks, 10_000);
+  idleTimer.unref();
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -49,7 +102,17 @@ export function createCore(options: CoreOptions): Core {
       electronVersion: options.electronVersion ?? null,
       coreHost: options.coreHost ?? 'inline',
     }),
-    'session.status': async () => sessionStatus(),
+    'session.status': async () => session.status(),
+    'session.accounts': async () => session.knownAccounts(),
+    'session.activity': async () => ({ idleLockAt: idleLockAt()?.toISOString() ?? null }),
+    'auth.signIn': async (request) => session.signIn(request),
+    'auth.unlock': async (request) => session.unlock(request.password, request.account),
+    'auth.lock': async () => {
+      session.lock('manual');
+      return session.status();
+    },
+    'auth.signOut': async () => session.signOut(),
+    'auth.wipe': async () => session.wipe(),
   };
 
   return {
@@ -57,6 +120,13 @@ export function createCore(options: CoreOptions): Core {
       if (closed) throw new PlantdeskError('core_unavailable');
       const handler = handlers[channel] as ((request: unknown) => Promise<unknown>) | undefined;
       if (!handler) throw new PlantdeskError('unknown_channel');
+      enforceLocks();
+      const permission = calls[channel].permission;
+      if (permission) {
+        const open = session.requireOpen();
+        if (!can(open.ability, permission.action, permission.entity)) throw new PlantdeskError('forbidden');
+      }
+      if (!passiveChannels.has(channel)) lastActivity = now().getTime();
       return handler(request);
     },
     onEvent(listener) {
@@ -66,7 +136,8 @@ export function createCore(options: CoreOptions): Core {
     async close() {
       if (closed) return;
       closed = true;
-      emit('session.changed', sessionStatus());
+      clearInterval(idleTimer);
+      await session.close();
       emitter.removeAllListeners();
     },
   };

@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 const info = { name: 'Plantdesk', version: '2.0.0', platform: 'linux', arch: 'x64', nodeVersion: '20', electronVersion: null, coreHost: 'worker' };
-const signedOut = { state: 'signed_out', online: false, user: null, tenantId: null, grantNotAfter: null };
+const signedOut = { state: 'signed_out', online: false, user: null, tenantId: null, tenantName: null, server: null, grantNotAfter: null, lockReason: null, needsOnlineSignIn: false };
 
 describe('the start screen', () => {
   it('shows a checking state before the core answers', () => {

@@ -16,7 +16,9 @@ function recordingIpcMain() {
   return { ipcMain, handlers };
 }
 
-function fakeCore(answer: unknown = { state: 'signed_out', online: false, user: null, tenantId: null, grantNotAfter: null }) {
+const signedOut = { state: 'signed_out', online: false, user: null, tenantId: null, tenantName: null, server: null, grantNotAfter: null, lockReason: null, needsOnlineSignIn: false };
+
+function fakeCore(answer: unknown = signedOut) {
   const call = vi.fn().mockResolvedValue(answer);
   const core: Core = { call, onEvent: () => () => {}, close: async () => {} };
   return { core, call };

@@ -1,4 +1,5 @@
 import { sql as initial } from './0001_initial';
+import { sql as workstationSession } from './0002_workstation_session';
 
 export interface Migration {
   /** 1, 2, 3...: PRAGMA user_version after it has run. */
@@ -11,4 +12,7 @@ export interface Migration {
  * Append-only: a released migration is never edited (the runner refuses a database whose
  * recorded checksums differ), a change is a new numbered file.
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: '0001_initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: '0001_initial', sql: initial },
+  { version: 2, name: '0002_workstation_session', sql: workstationSession },
+];

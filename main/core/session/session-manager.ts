@@ -1,0 +1,371 @@
+import { z } from 'zod';
+import type { SessionStatus } from '../../../shared/contract';
+import { LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type SignInResponse } from '../../../shared/domain/auth';
+import type { MembershipSummary, UserRow } from '../../../shared/domain/tenancy';
+import { PlantdeskError } from '../../../shared/errors';
+import { SignedGrantSchema, type SignedGrant } from '../../../shared/grant';
+import type { Ability } from '../../../shared/rbac';
+import { verifySignedGrant } from '../auth/grant-verifier';
+import { ServerPins } from '../auth/server-pins';
+import { ServerClient } from '../net/server-client';
+import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
+import { appendLocalAudit } from '../store/writes';
+import { VaultNotFound } from '../vault/errors';
+import type { ScryptParams } from '../vault/key-wrap';
+import { createVault, unlockVault, vaultExists, wipeVault, type UnlockedVault } from '../vault/vault';
+import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
+
+export interface SessionManagerOptions {
+  profileDir: string;
+  now: () => Date;
+  secretStoreFor: (owner: SecretOwner) => SecretStore;
+  serverClientFor: (baseUrl: string) => ServerClient;
+  deviceName: string;
+  /** Tests only: a cheaper scrypt cost for new caches. */
+  kdf?: ScryptParams;
+  onChange: (status: SessionStatus) => void;
+}
+
+export interface SignInRequest {
+  server: string;
+  email: string;
+  password: string;
+  totpCode: string;
+  tenantId?: string;
+}
+
+export type LockReason = 'manual' | 'idle' | 'grant_expired' | 'session_ended';
+
+/** What an unlocked session holds: the open cache and the verified grant it is allowed by. */
+export interface OpenSession {
+  account: KnownAccount;
+  vault: UnlockedVault;
+  grant: SignedGrant;
+  ability: Ability;
+  secrets: SecretStore;
+}
+
+const StoredSessionSchema = z.object({ signed_grant: z.string(), user: z.string(), memberships: z.string() });
+
+/** Server verdicts that end this workstation's access to the tenant: its cache is destroyed. */
+const wipeVerdicts = new Set(['user_inactive', 'no_membership']);
+/** Server verdicts that end the session but keep the cache (and the outbox) for the next sign-in. */
+const sessionEndVerdicts = new Set(['session_revoked', 'session_expired', 'unauthenticated']);
+
+/**
+ * Sign-in, offline unlock, lock, sign-out and wipe of one workstation profile (SECURITY.md).
+ *
+ * States: signed_out (no open cache) -> unlocked (cache open, grant verified) -> locked (cache
+ * closed, key forgotten; the account is remembered for unlock). A locked session whose server
+ * session ended needs an online sign-in; one locked for idleness or by hand unlocks offline
+ * with the password while its grant is valid.
+ */
+export class SessionManager {
+  private open: OpenSession | null = null;
+  private lockedAccount: KnownAccount | null = null;
+  private lockReason: LockReason | null = null;
+  private needsOnlineSignIn = false;
+  private online = false;
+  private readonly accounts: AccountsFile;
+  private readonly pins: ServerPins;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.accounts = new AccountsFile(options.profileDir);
+    this.pins = new ServerPins(options.profileDir);
+    const last = this.accounts.lastUsed();
+    if (last && vaultExists(this.locationOf(last))) this.lockedAccount = last;
+  }
+
+  status(): SessionStatus {
+    const account = this.open?.account ?? this.lockedAccount;
+    return {
+      state: this.open ? 'unlocked' : account ? 'locked' : 'signed_out',
+      online: this.online,
+      user: account ? { id: account.userId, email: account.email, displayName: account.displayName } : null,
+      tenantId: account?.tenantId ?? null,
+      tenantName: account?.tenantName ?? null,
+      server: account?.server ?? null,
+      grantNotAfter: this.open?.grant.notAfter ?? null,
+      lockReason: this.open ? null : this.lockReason,
+      needsOnlineSignIn: !this.open && account !== null && this.needsOnlineSignIn,
+    };
+  }
+
+  knownAccounts(): KnownAccount[] {
+    return this.accounts.list();
+  }
+
+  /** The open session, or `locked` / sign-in errors for calls that need the cache. */
+  requireOpen(): OpenSession {
+    if (this.open) return this.open;
+    throw new PlantdeskError(this.lockedAccount ? 'locked' : 'unauthenticated');
+  }
+
+  /** Online sign-in: password, then TOTP; verifies and pins, then opens (or creates) the cache. */
+  async signIn(request: SignInRequest): Promise<SessionStatus> {
+    const server = normalizeServer(request.server);
+    const client = this.options.serverClientFor(server);
+    const deviceId = deviceIdOf(this.options.profileDir, this.options.now());
+    let answer: SignInResponse;
+    try {
+      const { challengeId } = await client.request({
+        method: 'POST',
+        path: '/auth/login',
+        body: { email: request.email, password: request.password, deviceId, deviceName: this.options.deviceName, ...(request.tenantId ? { tenantId: request.tenantId } : {}) },
+        schema: LoginChallengeSchema,
+      });
+      answer = await client.request({ method: 'POST', path: '/auth/totp', body: { challengeId, code: request.totpCode }, schema: SignInResponseSchema });
+    } finally {
+      client.close();
+    }
+    this.online = true;
+    const now = this.options.now();
+    const pinned = await this.pins.pinOrCheck(server, answer.serverKey, now);
+    const grant = verifySignedGrant(answer.grant, pinned, now);
+    if (grant.user.id !== answer.user.id || grant.deviceId !== deviceId) throw new PlantdeskError('grant_invalid', undefined, { reason: 'subject' });
+
+    const account: KnownAccount = {
+      server,
+      userId: answer.user.id,
+      email: answer.user.email,
+      displayName: answer.user.display_name,
+      tenantId: grant.tenant.id,
+      tenantName: grant.tenant.name,
+      lastSignInAt: now.toISOString(),
+    };
+    const secrets = this.options.secretStoreFor({ server, userId: account.userId });
+    await secrets.set(secretPurposes.sessionToken, Buffer.from(answer.token, 'utf8'));
+    this.closeOpen();
+    const location = this.locationOf(account);
+    const vault = vaultExists(location)
+      ? await unlockVault(location, { secrets, password: request.password })
+      : await createVault(location, { secrets, password: request.password, kdf: this.options.kdf });
+    this.saveSession(vault, grant, answer.user, answer.memberships, now);
+    this.accounts.remember(account);
+    this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
+    this.audit('sign_in', { online: true });
+    return this.status();
+  }
+
+  /**
+   * Unlock with the password: works offline within the grant's window. When the server answers,
+   * the grant is refreshed and the server's verdict on the session is applied first.
+   */
+  async unlock(password: string, which?: Pick<KnownAccount, 'server' | 'userId' | 'tenantId'>): Promise<SessionStatus> {
+    const account = which ? this.accounts.list().find((a) => sameAccount(a, which)) : (this.lockedAccount ?? this.accounts.lastUsed());
+    if (!account) throw new VaultNotFound(which?.tenantId ?? 'unknown');
+    if (this.open && sameAccount(this.open.account, account)) return this.status();
+    const secrets = this.options.secretStoreFor({ server: account.server, userId: account.userId });
+    const vault = await unlockVault(this.locationOf(account), { secrets, password });
+    try {
+      const stored = this.readSession(vault);
+      const pinned = await this.pins.get(account.server);
+      if (!pinned) throw new PlantdeskError('grant_invalid', undefined, { reason: 'no pinned key' });
+      let grant = stored;
+      const fresh = await this.fetchSessionGrant(account, secrets, vault);
+      if (fresh) grant = fresh;
+      else if (this.needsOnlineSignIn) throw new PlantdeskError('session_revoked');
+      grant = verifySignedGrant(grant, pinned, this.options.now());
+      this.closeOpen();
+      this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
+      this.audit('unlock', { online: fresh !== null });
+      return this.status();
+    } catch (error) {
+      vault.lock();
+      if (error instanceof PlantdeskError && error.code === 'grant_expired') this.setLocked(account, 'grant_expired');
+      throw error;
+    }
+  }
+
+  /** Drops the key and closes the cache; the account stays remembered for unlock. */
+  lock(reason: LockReason): void {
+    if (!this.open) return;
+    this.audit('lock', { reason });
+    const account = this.open.account;
+    this.closeOpen();
+    this.setLocked(account, reason);
+  }
+
+  /** Ends the server session (best effort), forgets the token; keeps the cache and outbox. */
+  async signOut(): Promise<SessionStatus> {
+    const open = this.requireOpen();
+    const token = await open.secrets.get(secretPurposes.sessionToken);
+    if (token) {
+      const client = this.options.serverClientFor(open.account.server);
+      await client.request({ method: 'POST', path: '/auth/logout', token: token.toString('utf8'), schema: z.null() }).catch(() => undefined);
+      client.close();
+      await open.secrets.delete(secretPurposes.sessionToken);
+    }
+    this.audit('sign_out', {});
+    this.closeOpen();
+    this.lockedAccount = null;
+    this.lockReason = null;
+    this.needsOnlineSignIn = false;
+    this.emit();
+    return this.status();
+  }
+
+  /** "Remove this workstation's data" for the current (or locked) account: crypto-shred. */
+  async wipe(reason = 'requested'): Promise<SessionStatus> {
+    const account = this.open?.account ?? this.lockedAccount;
+    if (!account) throw new PlantdeskError('unauthenticated');
+    const secrets = this.open?.secrets ?? this.options.secretStoreFor({ server: account.server, userId: account.userId });
+    const vault = this.open?.vault ?? null;
+    this.open = null;
+    await wipeVault(this.locationOf(account), { secrets, open: vault });
+    await secrets.delete(secretPurposes.sessionToken);
+    this.accounts.forget(account);
+    appendWipeLog(this.options.profileDir, { at: this.options.now().toISOString(), server: account.server, tenantId: account.tenantId, reason });
+    this.lockedAccount = null;
+    this.lockReason = null;
+    this.needsOnlineSignIn = false;
+    this.emit();
+    return this.status();
+  }
+
+  /**
+   * Applies a server verdict seen by any online call (sync, refresh, admin): a revoked or
+   * expired session locks and asks for an online sign-in, keeping the cache; a deactivated
+   * user or a removed membership destroys this tenant's cache.
+   */
+  async applyVerdict(error: unknown): Promise<boolean> {
+    if (!(error instanceof PlantdeskError)) return false;
+    if (error.code === 'server_unreachable') {
+      this.setOnline(false);
+      return false;
+    }
+    const membershipRemoved = (error.details as { reason?: unknown } | undefined)?.reason === 'membership_removed';
+    if (wipeVerdicts.has(error.code) || membershipRemoved) {
+      await this.wipe(membershipRemoved ? 'membership_removed' : error.code);
+      return true;
+    }
+    if (sessionEndVerdicts.has(error.code)) {
+      const account = this.open?.account ?? this.lockedAccount;
+      if (this.open) await this.open.secrets.delete(secretPurposes.sessionToken).catch(() => false);
+      if (this.open) this.audit('lock', { reason: error.code });
+      this.closeOpen();
+      if (account) this.setLocked(account, 'session_ended');
+      this.needsOnlineSignIn = true;
+      this.emit();
+      return true;
+    }
+    return false;
+  }
+
+  /** Refreshes the grant from the server while unlocked (on start, timer, after sync). */
+  async refresh(): Promise<void> {
+    const open = this.requireOpen();
+    const fresh = await this.fetchSessionGrant(open.account, open.secrets, open.vault);
+    if (!fresh) return;
+    const pinned = await this.pins.get(open.account.server);
+    if (!pinned) throw new PlantdeskError('grant_invalid');
+    const grant = verifySignedGrant(fresh, pinned, this.options.now());
+    this.open = { ...open, grant, ability: abilityOf(grant) };
+    this.emit();
+  }
+
+  /** Locks when the grant's window has passed (checked on every call and by the idle timer). */
+  enforceGrantWindow(): void {
+    if (this.open && Date.parse(this.open.grant.notAfter) <= this.options.now().getTime()) this.lock('grant_expired');
+  }
+
+  async close(): Promise<void> {
+    this.closeOpen();
+  }
+
+  setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    this.emit();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private locationOf(account: Pick<KnownAccount, 'server' | 'userId' | 'tenantId'>) {
+    return { profileDir: this.options.profileDir, server: account.server, userId: account.userId, tenantId: account.tenantId };
+  }
+
+  /**
+   * GET /auth/session with the stored token: a fresh grant, or null when the server cannot be
+   * reached or there is no token. Verdicts (revoked, inactive...) are applied and rethrown.
+   */
+  private async fetchSessionGrant(account: KnownAccount, secrets: SecretStore, vault: UnlockedVault): Promise<SignedGrant | null> {
+    const token = await secrets.get(secretPurposes.sessionToken);
+    if (!token) {
+      this.needsOnlineSignIn = true;
+      return null;
+    }
+    const client = this.options.serverClientFor(account.server);
+    try {
+      const info = await client.request({ path: '/auth/session', token: token.toString('utf8'), schema: SessionInfoResponseSchema });
+      this.online = true;
+      this.needsOnlineSignIn = false;
+      this.saveSession(vault, info.grant, info.user, info.memberships, this.options.now());
+      return info.grant;
+    } catch (error) {
+      if (error instanceof PlantdeskError && error.code === 'server_unreachable') {
+        this.online = false;
+        return null;
+      }
+      const wasOpen = this.open?.vault === vault;
+      if (!wasOpen) {
+        // Unlocking: make the verdict act on this account before rethrowing.
+        this.lockedAccount = account;
+      }
+      const applied = await this.applyVerdict(error);
+      if (applied && !wasOpen && !vault.locked) vault.lock();
+      throw error;
+    } finally {
+      client.close();
+    }
+  }
+
+  private saveSession(vault: UnlockedVault, grant: SignedGrant, user: UserRow, memberships: MembershipSummary[], now: Date): void {
+    vault.db
+      .prepare(
+        `INSERT INTO workstation_session (id, signed_grant, user, memberships, updated_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET signed_grant = excluded.signed_grant, user = excluded.user,
+           memberships = excluded.memberships, updated_at = excluded.updated_at`,
+      )
+      .run(JSON.stringify(grant), JSON.stringify(user), JSON.stringify(memberships), now.toISOString());
+  }
+
+  private readSession(vault: UnlockedVault): SignedGrant {
+    const row = StoredSessionSchema.safeParse(vault.db.prepare('SELECT signed_grant, user, memberships FROM workstation_session WHERE id = 1').get());
+    if (!row.success) throw new PlantdeskError('grant_invalid', undefined, { reason: 'no stored grant' });
+    const grant = SignedGrantSchema.safeParse(JSON.parse(row.data.signed_grant));
+    if (!grant.success) throw new PlantdeskError('grant_invalid', undefined, { reason: 'shape' });
+    return grant.data;
+  }
+
+  private becomeOpen(session: OpenSession): void {
+    this.open = session;
+    this.lockedAccount = session.account;
+    this.lockReason = null;
+    this.emit();
+  }
+
+  private closeOpen(): void {
+    this.open?.vault.lock();
+    this.open = null;
+  }
+
+  private setLocked(account: KnownAccount, reason: LockReason): void {
+    this.lockedAccount = account;
+    this.lockReason = reason;
+    this.emit();
+  }
+
+  private audit(action: string, details: Record<string, unknown>): void {
+    if (!this.open) return;
+    appendLocalAudit(this.open.vault.db, { at: this.options.now(), actorId: this.open.account.userId, action, details });
+  }
+
+  private emit(): void {
+    this.options.onChange(this.status());
+  }
+}
+
+export function abilityOf(grant: SignedGrant): Ability {
+  return { userId: grant.user.id, tenantId: grant.tenant.id, areas: grant.areas, rules: grant.rules };
+}

@@ -1,0 +1,145 @@
+import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../../main/core/core';
+import { createKeychainSecretStore } from '../../../main/core/secrets/keychain';
+import { secretPurposes } from '../../../main/core/secrets/secret-store';
+import type { SessionStatus } from '../../../shared/contract';
+import { dispatchCall } from '../../../shared/dispatch';
+import { PlantdeskError } from '../../../shared/errors';
+import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { makeSigningKey } from '../../support/grant-fixtures';
+import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+
+// The workstation vault against the real server (PGlite), a real Secret Service keychain and
+// real encrypted SQLite: sign-in, offline unlock, idle lock, revocation and wipe verdicts.
+const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
+
+describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let stopped = false;
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
+    tenant = await server.createTenant('Northfield Plant', { session_idle_minutes: 10, offline_grant_hours: 72 });
+  });
+
+  afterAll(async () => {
+    if (!stopped) await server?.stop();
+  });
+
+  function workstation() {
+    const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-vault-'));
+    const core = createCore({ profileDir, appVersion: 'test', deviceName: 'Control room PC' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    const call = async <T = SessionStatus>(channel: string, request: unknown = {}): Promise<T> => {
+      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as T;
+    };
+    return { profileDir, core, call };
+  }
+
+  async function signIn(ws: ReturnType<typeof workstation>, user: TestUser, password = TEST_PASSWORD) {
+    return ws.call('auth.signIn', { server: server.url, email: user.email, password, totpCode: await server.freshCode(user) });
+  }
+
+  const vaultFiles = (profileDir: string) => (existsSync(path.join(profileDir, 'vaults')) ? readdirSync(path.join(profileDir, 'vaults')) : []);
+
+  it('signs in online and opens an encrypted cache for the tenant', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'contributor', { areas: [tenant.areas.boilers] });
+    const status = await signIn(ws, user);
+    expect(status).toMatchObject({ state: 'unlocked', online: true, tenantId: tenant.id, tenantName: 'Northfield Plant', user: { email: user.email } });
+    expect(Date.parse(status.grantNotAfter!)).toBe(server.clock.now().getTime() + 72 * 3_600_000);
+    const database = vaultFiles(ws.profileDir).find((name) => name.endsWith('.db'))!;
+    expect(readFileSync(path.join(ws.profileDir, 'vaults', database)).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    const token = await createKeychainSecretStore({ server: server.url, userId: status.user!.id }).get(secretPurposes.sessionToken);
+    expect(token?.length).toBeGreaterThan(20);
+    await ws.core.close();
+  });
+
+  it('refuses a wrong password on unlock without touching the cache file', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    await signIn(ws, user);
+    expect((await ws.call('auth.lock')).state).toBe('locked');
+    const database = path.join(ws.profileDir, 'vaults', vaultFiles(ws.profileDir).find((n) => n.endsWith('.db'))!);
+    const before = readFileSync(database);
+    await expect(ws.call('auth.unlock', { password: 'not-the-password-at-all' })).rejects.toMatchObject({ code: 'wrong_password' });
+    expect(readFileSync(database).equals(before)).toBe(true);
+    expect((await ws.call('auth.unlock', { password: TEST_PASSWORD })).state).toBe('unlocked');
+    await ws.core.close();
+  });
+
+  it('locks itself after the tenant idle time without activity', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    await signIn(ws, user);
+    await ws.call('session.activity');
+    server.clock.advance(9 * 60_000);
+    expect((await ws.call('session.status')).state).toBe('unlocked');
+    server.clock.advance(16 * 60_000);
+    expect(await ws.call('session.status')).toMatchObject({ state: 'locked', lockReason: 'idle' });
+    await ws.core.close();
+  });
+
+  it('refuses a server whose grant key differs from the one pinned at first sign-in', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    const { ServerPins } = await import('../../../main/core/auth/server-pins');
+    await new ServerPins(ws.profileDir).pinOrCheck(new URL(server.url).origin, makeSigningKey('other').serverKey, server.clock.now());
+    await expect(signIn(ws, user)).rejects.toMatchObject({ code: 'server_key_changed' });
+    expect(vaultFiles(ws.profileDir)).toEqual([]);
+    await ws.core.close();
+  });
+
+  it('locks and asks for an online sign-in when an admin revokes the session, keeping the cache', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'contributor');
+    await signIn(ws, user);
+    await ws.call('auth.lock');
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const sessions = await server.request('GET', `/v1/tenants/${tenant.id}/sessions?userId=${user.id}`, { token: adminToken });
+    for (const session of sessions.body.items.filter((s: { user_id: string }) => s.user_id === user.id)) {
+      expect((await server.request('DELETE', `/v1/tenants/${tenant.id}/sessions/${session.id}`, { token: adminToken })).status).toBeLessThan(300);
+    }
+    await expect(ws.call('auth.unlock', { password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'session_revoked' });
+    expect(await ws.call('session.status')).toMatchObject({ state: 'locked', needsOnlineSignIn: true });
+    expect(vaultFiles(ws.profileDir).length).toBeGreaterThan(0);
+    expect((await signIn(ws, user)).state).toBe('unlocked');
+    await ws.core.close();
+  });
+
+  it('destroys the cache and keychain items when the user is deactivated', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    const status = await signIn(ws, user);
+    await ws.call('auth.lock');
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const patched = await server.request('PATCH', `/v1/tenants/${tenant.id}/users/${user.id}`, { token: adminToken, body: { status: 'deactivated' } });
+    expect(patched.status).toBe(200);
+    await expect(ws.call('auth.unlock', { password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'user_inactive' });
+    expect(vaultFiles(ws.profileDir)).toEqual([]);
+    expect(await createKeychainSecretStore({ server: server.url, userId: status.user!.id }).list()).toEqual([]);
+    expect((await ws.call('session.status')).state).toBe('signed_out');
+    await ws.core.close();
+  });
+
+  it('unlocks offline with the password while the grant is valid, and refuses after it', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'contributor');
+    await signIn(ws, user);
+    await ws.call('auth.lock');
+    await server.stop();
+    stopped = true;
+    const offline = await ws.call('auth.unlock', { password: TEST_PASSWORD });
+    expect(offline).toMatchObject({ state: 'unlocked', online: false });
+    await ws.call('auth.lock');
+    server.clock.advance(73 * 3_600_000);
+    await expect(ws.call('auth.unlock', { password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'grant_expired' });
+    expect(await ws.call('session.status')).toMatchObject({ state: 'locked', lockReason: 'grant_expired' });
+    await ws.core.close();
+  });
+});
