@@ -46,8 +46,14 @@ export function normalizeServer(server: string): string {
 }
 
 /** Ids become parts of keychain accounts and file-name hashes: printable, no separators. */
+const identifier = /^[A-Za-z0-9._:@+-]{1,200}$/;
+
+function isIdentifier(value: string): boolean {
+  return identifier.test(value);
+}
+
 export function checkIdentifier(name: string, value: string): string {
-  if (!/^[A-Za-z0-9._:@+-]{1,200}$/.test(value)) throw new TypeError(`${name} must be 1-200 characters of [A-Za-z0-9._:@+-]`);
+  if (!isIdentifier(value)) throw new TypeError(`${name} must be 1-200 characters of [A-Za-z0-9._:@+-]`);
   return value;
 }
 
@@ -64,6 +70,6 @@ export function purposeOfAccount(owner: SecretOwner, account: string): SecretPur
   if (!account.startsWith(prefix)) return null;
   const purpose = account.slice(prefix.length);
   if (purpose === secretPurposes.sessionToken) return purpose;
-  if (purpose.startsWith('device-secret/') && purpose.length > 'device-secret/'.length) return purpose as SecretPurpose;
-  return null;
+  const tenantId = purpose.startsWith('device-secret/') ? purpose.slice('device-secret/'.length) : '';
+  return isIdentifier(tenantId) ? secretPurposes.deviceSecret(tenantId) : null;
 }
