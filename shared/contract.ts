@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import type { Result } from './errors';
 import type { RequiredPermission } from './permissions';
+import {
+  AuditEventViewSchema,
+  AuditFilterSchema,
+  LogEntryViewSchema,
+  pageOf,
+  PageRequestSchema,
+  SessionFilterSchema,
+  SessionViewSchema,
+  ShiftLogDetailSchema,
+  ShiftLogFilterSchema,
+  ShiftLogListItemSchema,
+  SyncStateViewSchema,
+  UserFilterSchema,
+  UserViewSchema,
+} from './views';
 
 /**
  * The single source of every renderer -> main call and every main -> renderer event.
@@ -129,6 +144,48 @@ export const calls = {
     response: SessionStatusSchema,
     permission: null,
     summary: "Removes this workstation's data for the current account: cache, key file and keychain items.",
+  }),
+  'sync.state': defineCall({
+    request: NoArguments,
+    response: SyncStateViewSchema,
+    permission: null,
+    summary: 'Pending changes, open conflicts and the pull cursor of the open cache.',
+  }),
+  'shiftLogs.list': defineCall({
+    request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    response: pageOf(ShiftLogListItemSchema),
+    permission: { action: 'read', entity: 'shift_log' },
+    summary: 'Shift logs the grant may read, filtered, newest first, keyset-paged.',
+  }),
+  'shiftLogs.entries': defineCall({
+    request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    response: pageOf(LogEntryViewSchema),
+    permission: { action: 'read', entity: 'log_entry' },
+    summary: 'Log entries across shift logs, filtered (full-text search included), keyset-paged.',
+  }),
+  'shiftLogs.get': defineCall({
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: ShiftLogDetailSchema.nullable(),
+    permission: { action: 'read', entity: 'shift_log' },
+    summary: 'One shift log with its entries (amendments beside originals), comments and sign-offs.',
+  }),
+  'users.list': defineCall({
+    request: z.object({ filter: UserFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    response: pageOf(UserViewSchema),
+    permission: { action: 'read', entity: 'user' },
+    summary: 'Users of the tenant with their role, areas and module flags.',
+  }),
+  'sessions.list': defineCall({
+    request: z.object({ filter: SessionFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    response: pageOf(SessionViewSchema),
+    permission: { action: 'read', entity: 'session' },
+    summary: 'Sessions of the tenant (device, IP, last seen), newest first.',
+  }),
+  'audit.list': defineCall({
+    request: z.object({ filter: AuditFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    response: pageOf(AuditEventViewSchema),
+    permission: { action: 'read', entity: 'audit_event' },
+    summary: 'Audit events downloaded to this workstation, newest first.',
   }),
 } as const;
 

@@ -2,7 +2,12 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { calls, type AppInfo, type CallRequest, type CallResponse, type Channel, type ContractEvent, type EventName, type EventPayload } from '../../shared/contract';
 import { PlantdeskError } from '../../shared/errors';
-import { can } from '../../shared/rbac';
+import type { Entity } from '../../shared/permissions';
+import { can, scopesFor } from '../../shared/rbac';
+import { listAuditEvents } from './store/queries/audit';
+import { listSessions, listUsers } from './store/queries/people';
+import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
+import { rowScopeFor, type RowScope } from './store/scope';
 import { ServerClient } from './net/server-client';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
@@ -92,6 +97,14 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   const idleTimer = setInterval(enforceLocks, 10_000);
   idleTimer.unref();
 
+  /** The rows of an entity the grant lets this person read, as a scope the queries apply in SQL. */
+  function readScope(entity: Entity): RowScope {
+    const { ability } = session.requireOpen();
+    return rowScopeFor(scopesFor(ability, 'read', entity), { userId: ability.userId, areaIds: ability.areas });
+  }
+
+  const db = () => session.requireOpen().vault.db;
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'Plantdesk',
@@ -113,6 +126,25 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     },
     'auth.signOut': async () => session.signOut(),
     'auth.wipe': async () => session.wipe(),
+    'sync.state': async () => {
+      const counts = db()
+        .prepare(
+          `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+                  (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) AS conflicts,
+                  cursor, last_ok_at FROM sync_state WHERE id = 1`,
+        )
+        .get() as { pending: number; conflicts: number; cursor: number; last_ok_at: string | null };
+      return { pending: counts.pending, conflicts: counts.conflicts, cursor: counts.cursor, lastOkAt: counts.last_ok_at };
+    },
+    'shiftLogs.list': async ({ filter, page }) =>
+      listShiftLogs(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page),
+    'shiftLogs.entries': async ({ filter, page }) =>
+      listLogEntries(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page),
+    'shiftLogs.get': async ({ id }) =>
+      getShiftLog(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') }, id),
+    'users.list': async ({ filter, page }) => listUsers(db(), readScope('user'), filter, page),
+    'sessions.list': async ({ filter, page }) => listSessions(db(), readScope('session'), { ...filter, now: now().toISOString() }, page),
+    'audit.list': async ({ filter, page }) => listAuditEvents(db(), readScope('audit_event'), filter, page),
   };
 
   return {

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * What the core answers the UI about cached rows: the cache's rows (snake_case, as stored),
+ * plus `version` and `pending_mutation_id` (set while an optimistic local change awaits the
+ * server). JSON columns arrive as strings, as SQLite holds them.
+ */
+const synced = { version: z.number().int(), pending_mutation_id: z.string().nullable() };
+const text = z.string();
+const maybe = z.string().nullable();
+
+export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export const categories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'] as const;
+export const shiftLogStatuses = ['open', 'submitted', 'reviewed', 'signed'] as const;
+
+export const ShiftLogViewSchema = z.object({
+  id: text,
+  area_id: text,
+  shift_date: text,
+  shift_name: text,
+  crew: maybe,
+  starts_at: text,
+  ends_at: text,
+  status: z.enum(shiftLogStatuses),
+  created_by: maybe,
+  reopened_at: maybe,
+  ...synced,
+});
+
+export const ShiftLogListItemSchema = ShiftLogViewSchema.extend({ entry_count: z.number().int(), amended_after_signoff: z.union([z.literal(0), z.literal(1)]) });
+
+export const LogEntryViewSchema = z.object({
+  id: text,
+  shift_log_id: text,
+  area_id: text,
+  equipment_tag: maybe,
+  category: z.enum(categories),
+  severity: z.enum(severities),
+  body: text,
+  occurred_at: text,
+  recorded_at: text,
+  author_id: text,
+  late: z.union([z.literal(0), z.literal(1)]),
+  late_reason: maybe,
+  state: z.enum(['active', 'voided']),
+  ...synced,
+});
+
+export const AmendmentViewSchema = z.object({
+  id: text,
+  entry_id: text,
+  kind: z.enum(['correction', 'addendum', 'void']),
+  body: maybe,
+  fields_changed: maybe,
+  reason: text,
+  author_id: text,
+  at: text,
+  after_signoff: z.union([z.literal(0), z.literal(1)]),
+  ...synced,
+});
+
+export const CommentViewSchema = z.object({ id: text, shift_log_id: text, entry_id: maybe, author_id: text, body: text, at: text, ...synced });
+
+export const SignoffViewSchema = z.object({
+  id: text,
+  shift_log_id: text,
+  signer_id: text,
+  printed_name: text,
+  meaning: z.enum(['reviewed', 'approved', 'handed_over', 'accepted']),
+  signed_at: text,
+  auth_method: text,
+  content_hash: text,
+  ...synced,
+});
+
+export const ShiftLogDetailSchema = z.object({
+  shiftLog: ShiftLogViewSchema,
+  amendedAfterSignoff: z.boolean(),
+  entries: z.array(LogEntryViewSchema.extend({ after_signoff: z.union([z.literal(0), z.literal(1)]), amendments: z.array(AmendmentViewSchema) })),
+  comments: z.array(CommentViewSchema),
+  signoffs: z.array(SignoffViewSchema),
+});
+
+export const UserViewSchema = z.object({
+  id: text,
+  email: text,
+  display_name: text,
+  status: z.enum(['active', 'deactivated', 'erased']),
+  global_role: z.enum(['none', 'support', 'superadmin']),
+  org_role: z.enum(['viewer', 'contributor', 'admin', 'custom']).nullable(),
+  role_id: maybe,
+  areas: maybe,
+  module_flags: maybe,
+  ...synced,
+});
+
+export const SessionViewSchema = z.object({
+  id: text,
+  user_id: text,
+  tenant_id: text,
+  created_at: text,
+  last_seen_at: maybe,
+  idle_expires_at: maybe,
+  absolute_expires_at: maybe,
+  ip: maybe,
+  device_id: maybe,
+  device_name: maybe,
+  user_agent: maybe,
+  revoked_at: maybe,
+  revoked_by: maybe,
+  ...synced,
+});
+
+export const AuditEventViewSchema = z.object({
+  tenant_id: text,
+  seq: z.number().int(),
+  id: maybe,
+  server_time: text,
+  client_time: maybe,
+  actor_id: maybe,
+  session_id: maybe,
+  ip: maybe,
+  device_id: maybe,
+  action: text,
+  entity: text,
+  entity_id: maybe,
+  area_id: maybe,
+  before: maybe,
+  after: maybe,
+  reason: maybe,
+  prev_hash: maybe,
+  hash: text,
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next: z.string().nullable() });
+}
+
+export const PageRequestSchema = z.object({ limit: z.number().int().min(1).max(500).optional(), after: z.string().max(500).nullable().optional() }).strict();
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoInstant = z.string().datetime({ offset: true });
+const ids = z.array(z.string().min(1).max(100)).max(500);
+
+export const ShiftLogFilterSchema = z
+  .object({
+    areaIds: ids.optional(),
+    shiftDateFrom: isoDate.optional(),
+    shiftDateTo: isoDate.optional(),
+    shiftNames: z.array(z.string().min(1).max(50)).max(20).optional(),
+    statuses: z.array(z.enum(shiftLogStatuses)).optional(),
+    severities: z.array(z.enum(severities)).optional(),
+    categories: z.array(z.enum(categories)).optional(),
+    authorIds: ids.optional(),
+    late: z.boolean().optional(),
+    occurredFrom: isoInstant.optional(),
+    occurredBefore: isoInstant.optional(),
+    text: z.string().max(500).optional(),
+    amendedAfterSignoff: z.boolean().optional(),
+  })
+  .strict();
+export type ShiftLogFilterInput = z.infer<typeof ShiftLogFilterSchema>;
+
+export const UserFilterSchema = z
+  .object({ statuses: z.array(z.enum(['active', 'deactivated', 'erased'])).optional(), text: z.string().max(200).optional(), userIds: ids.optional() })
+  .strict();
+
+export const SessionFilterSchema = z.object({ userIds: ids.optional(), active: z.boolean().optional() }).strict();
+
+export const AuditFilterSchema = z
+  .object({
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    actorIds: ids.optional(),
+    entities: z.array(z.string().min(1).max(50)).max(20).optional(),
+    entityId: z.string().min(1).max(100).optional(),
+    actions: z.array(z.string().min(1).max(100)).max(50).optional(),
+  })
+  .strict();
+
+export const SyncStateViewSchema = z.object({
+  pending: z.number().int(),
+  conflicts: z.number().int(),
+  cursor: z.number().int(),
+  lastOkAt: z.string().nullable(),
+});

@@ -1,0 +1,104 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../../main/core/core';
+import { createKeychainSecretStore } from '../../../main/core/secrets/keychain';
+import { upsertRows } from '../../../main/core/store/writes';
+import { unlockVault } from '../../../main/core/vault/vault';
+import { dispatchCall } from '../../../shared/dispatch';
+import { PlantdeskError } from '../../../shared/errors';
+import type { ModuleFlags } from '../../../shared/rbac';
+import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+
+// RBAC enforced by the core's own methods from the verified grant, with the row scope applied
+// inside the cache's SQL: presets, a custom area-scoped role, and a module flag switched off.
+const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
+
+describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let otherAreaLog: string;
+  let ownAreaLog: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
+    tenant = await server.createTenant('Northfield Plant');
+    ownAreaLog = randomUUID();
+    otherAreaLog = randomUUID();
+  });
+  afterAll(async () => server?.stop());
+
+  /** Signs the user in on a fresh workstation and puts two shift logs (two areas) in its cache. */
+  async function workstationFor(user: TestUser) {
+    const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-rbac-'));
+    const core = createCore({ profileDir, appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    const call = async (channel: string, request: unknown = {}) => {
+      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as { items: { id: string }[] };
+    };
+    const status = (await call('auth.signIn', { server: server.url, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) })) as unknown as {
+      user: { id: string };
+    };
+    await call('auth.lock');
+    const location = { profileDir, server: server.url, userId: status.user.id, tenantId: tenant.id };
+    const vault = await unlockVault(location, { secrets: createKeychainSecretStore({ server: server.url, userId: status.user.id }), password: TEST_PASSWORD });
+    const log = (id: string, area: string) => ({
+      id, area_id: area, shift_date: '2026-11-20', shift_name: 'Night', crew: 'B', starts_at: '2026-11-20T19:00:00.000Z',
+      ends_at: '2026-11-21T07:00:00.000Z', status: 'open', created_by: null, reopened_at: null, version: 1, pending_mutation_id: null,
+    });
+    vault.db.transaction(() => upsertRows(vault.db, 'shift_log', [log(ownAreaLog, tenant.areas.boilers), log(otherAreaLog, tenant.areas.tanks)]))();
+    vault.lock();
+    await call('auth.unlock', { password: TEST_PASSWORD });
+    return { call, close: () => core.close() };
+  }
+
+  const flags = (overrides: Partial<ModuleFlags>): ModuleFlags => ({ shift_logs: true, handovers: true, audit: false, users: false, exports: false, ...overrides });
+
+  it.each([
+    ['viewer', 'viewer', {}, { 'shiftLogs.list': 2, 'users.list': 'forbidden', 'sessions.list': 'forbidden', 'audit.list': 'forbidden' }],
+    ['contributor', 'contributor', {}, { 'shiftLogs.list': 2, 'users.list': 'forbidden', 'audit.list': 'forbidden' }],
+    ['admin', 'admin', {}, { 'shiftLogs.list': 2, 'users.list': 0, 'sessions.list': 0, 'audit.list': 0 }],
+    ['contributor, shift_logs module off', 'contributor', { moduleFlags: flags({ shift_logs: false }) }, { 'shiftLogs.list': 'forbidden', 'shiftLogs.entries': 'forbidden' }],
+    ['admin, users module off', 'admin', { moduleFlags: { shift_logs: true, handovers: true, audit: true, users: false, exports: true } }, { 'users.list': 'forbidden', 'audit.list': 0 }],
+  ] as const)('%s', async (_label, role, options, expectations) => {
+    const user = await server.addMember(tenant.id, role, { areas: [tenant.areas.boilers], ...options });
+    const ws = await workstationFor(user);
+    for (const [channel, expected] of Object.entries(expectations)) {
+      if (expected === 'forbidden') {
+        await expect(ws.call(channel, {}), channel).rejects.toMatchObject({ code: 'forbidden' });
+      } else {
+        const page = await ws.call(channel, {});
+        if (channel === 'shiftLogs.list') expect(page.items.length, channel).toBe(expected);
+        else expect(Array.isArray(page.items), channel).toBe(true);
+      }
+    }
+    await ws.close();
+  });
+
+  it('a custom role that reads shift logs in its areas sees only those rows', async () => {
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, {
+      token: adminToken,
+      body: { name: `Area reader ${randomUUID().slice(0, 8)}`, grants: [{ action: 'read', access: 'area', entity: 'shift_log' }, { action: 'read', access: 'area', entity: 'log_entry' }] },
+    });
+    expect(role.status).toBe(201);
+    const user = await server.addMember(tenant.id, { customRoleId: role.body.id }, { areas: [tenant.areas.boilers], moduleFlags: flags({}) });
+    const ws = await workstationFor(user);
+    const page = await ws.call('shiftLogs.list', {});
+    expect(page.items.map((item) => item.id)).toEqual([ownAreaLog]);
+    await expect(ws.call('shiftLogs.get', { id: otherAreaLog })).resolves.toBeNull();
+    await ws.close();
+  });
+
+  it('refuses every guarded call while locked', async () => {
+    const user = await server.addMember(tenant.id, 'admin');
+    const ws = await workstationFor(user);
+    await ws.call('auth.lock');
+    await expect(ws.call('shiftLogs.list', {})).rejects.toMatchObject({ code: 'locked' });
+    await ws.close();
+  });
+});
