@@ -186,15 +186,20 @@ export class SessionManager {
     this.setLocked(account, reason);
   }
 
-  /** Ends the server session (best effort), forgets the token; keeps the cache and outbox. */
+  /**
+   * Ends the server session (best effort), forgets the token; keeps the cache and outbox.
+   * Works while locked too: the token is in the keychain, not in the cache.
+   */
   async signOut(): Promise<SessionStatus> {
-    const open = this.requireOpen();
-    const token = await open.secrets.get(secretPurposes.sessionToken);
+    const account = this.open?.account ?? this.lockedAccount;
+    if (!account) throw new PlantdeskError('unauthenticated');
+    const secrets = this.open?.secrets ?? this.options.secretStoreFor({ server: account.server, userId: account.userId });
+    const token = await secrets.get(secretPurposes.sessionToken);
     if (token) {
-      const client = this.options.serverClientFor(open.account.server);
+      const client = this.options.serverClientFor(account.server);
       await client.request({ method: 'POST', path: '/auth/logout', token: token.toString('utf8'), schema: z.null() }).catch(() => undefined);
       client.close();
-      await open.secrets.delete(secretPurposes.sessionToken);
+      await secrets.delete(secretPurposes.sessionToken);
     }
     this.audit('sign_out', {});
     this.closeOpen();

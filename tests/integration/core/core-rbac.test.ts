@@ -48,7 +48,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
     const vault = await unlockVault(location, { secrets: createKeychainSecretStore({ server: server.url, userId: status.user.id }), password: TEST_PASSWORD });
     const log = (id: string, area: string) => ({
       id, area_id: area, shift_date: '2026-11-20', shift_name: 'Night', crew: 'B', starts_at: '2026-11-20T19:00:00.000Z',
-      ends_at: '2026-11-21T07:00:00.000Z', status: 'open', created_by: null, reopened_at: null, version: 1, pending_mutation_id: null,
+      ends_at: '2026-11-21T07:00:00.000Z', status: 'open' as const, created_by: null, reopened_at: null, version: 1, pending_mutation_id: null,
     });
     vault.db.transaction(() => upsertRows(vault.db, 'shift_log', [log(ownAreaLog, tenant.areas.boilers), log(otherAreaLog, tenant.areas.tanks)]))();
     vault.lock();
