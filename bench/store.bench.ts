@@ -263,44 +263,56 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     const randomDay = () => new Date(firstDay + Math.floor(random() * spanDays) * dayMs);
     const areaScope: RowScope = { kind: 'rows', ownUserId: pick(data.authors), areaIds: data.areas.slice(0, 6).map((a) => a.id) };
 
-    const pageFilters: (() => [ShiftLogFilter, typeof scopes])[] = [
-      () => [{ areaIds: [pick(data.areas).id], severities: ['high', 'critical'] }, scopes],
-      () => {
+    type Scopes = typeof scopes;
+    const pageFilters: Record<string, () => [ShiftLogFilter, Scopes]> = {
+      'area+severity': () => [{ areaIds: [pick(data.areas).id], severities: ['high', 'critical'] }, scopes],
+      'week+category': () => {
         const from = randomDay();
         return [{ occurredFrom: from.toISOString(), occurredBefore: new Date(from.getTime() + 7 * dayMs).toISOString(), categories: [pick(categories)] }, scopes];
       },
-      () => [{ authorIds: [pick(data.authors)] }, scopes],
-      () => [{ late: true, areaIds: [pick(data.areas).id] }, scopes],
-      () => [{ severities: ['medium'] }, { shiftLog: orgScope, logEntry: areaScope }],
-      () => [{ statuses: ['open'], shiftNames: ['Night'] }, scopes],
-    ];
+      author: () => [{ authorIds: [pick(data.authors)] }, scopes],
+      'area+late': () => [{ late: true, areaIds: [pick(data.areas).id] }, scopes],
+      'own-or-area scope+severity': () => [{ severities: ['medium'] }, { shiftLog: orgScope, logEntry: areaScope }],
+      'status+shift': () => [{ statuses: ['open'], shiftNames: ['Night'] }, scopes],
+    };
+    const byKind = new Map<string, number[]>();
+    const record = (kind: string, ms: number, into: number[]) => {
+      into.push(ms);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+    };
     const pageTimes: number[] = [];
     const logPageTimes: number[] = [];
     for (let i = 0; i < queryRounds; i++) {
-      const [filter, s] = pick(pageFilters)();
+      const kind = pick(Object.keys(pageFilters));
+      const [filter, s] = pageFilters[kind]();
       const [first, t1] = timed(() => listLogEntries(db, s, filter, { limit: 50 }));
-      pageTimes.push(t1);
-      if (first.next) pageTimes.push(timed(() => listLogEntries(db, s, filter, { limit: 50, after: first.next }))[1]);
+      record(`page ${kind}`, t1, pageTimes);
+      if (first.next) record(`page ${kind}`, timed(() => listLogEntries(db, s, filter, { limit: 50, after: first.next }))[1], pageTimes);
       const day = randomDay().toISOString().slice(0, 10);
       logPageTimes.push(timed(() => listShiftLogs(db, scopes, { areaIds: [pick(data.areas).id], shiftDateTo: day }, { limit: 50 }))[1]);
     }
     const midWords = data.words.slice(50, 1500);
-    const searches: (() => string)[] = [
-      () => pick(midWords),
-      () => `${pick(data.words.slice(0, 200))} ${pick(midWords)}`,
-      () => pick(data.tags),
-      () => `${pick(data.areas).name.split(' ')[0]} ${pick(midWords)}`,
-      () => pick(midWords).slice(0, 4),
-    ];
+    const searches: Record<string, () => [ShiftLogFilter, Scopes]> = {
+      word: () => [{ text: pick(midWords) }, scopes],
+      'common+rarer word': () => [{ text: `${pick(data.words.slice(0, 200))} ${pick(midWords)}` }, scopes],
+      'equipment tag': () => [{ text: pick(data.tags) }, scopes],
+      'area name+word': () => [{ text: `${pick(data.areas).name.split(' ')[0]} ${pick(midWords)}` }, scopes],
+      prefix: () => [{ text: pick(midWords).slice(0, 4) }, scopes],
+      'word, own-or-area scope': () => [{ text: pick(data.words.slice(0, 300)) }, { shiftLog: orgScope, logEntry: areaScope }],
+    };
     const searchTimes: number[] = [];
     let hits = 0;
     for (let i = 0; i < queryRounds; i++) {
-      const text = pick(searches)();
-      const [page, ms] = timed(() => listLogEntries(db, scopes, { text }, { limit: 50 }));
+      const kind = pick(Object.keys(searches));
+      const [filter, s] = searches[kind]();
+      const [page, ms] = timed(() => listLogEntries(db, s, filter, { limit: 50 }));
       hits += page.items.length;
-      searchTimes.push(ms);
+      record(`search ${kind}`, ms, searchTimes);
     }
     const p = (list: number[], q: number) => round(percentile(list, q), 2);
+    for (const [kind, times] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
+      log(`  ${kind.padEnd(36)} p50 ${p(times, 50)} ms, p95 ${p(times, 95)} ms (${times.length})`);
+    }
     log(`entry page (filtered, keyset): p50 ${p(pageTimes, 50)} ms, p95 ${p(pageTimes, 95)} ms over ${pageTimes.length} queries`);
     log(`shift-log page (area, date):   p50 ${p(logPageTimes, 50)} ms, p95 ${p(logPageTimes, 95)} ms`);
     log(`full-text search:              p50 ${p(searchTimes, 50)} ms, p95 ${p(searchTimes, 95)} ms (avg ${(hits / queryRounds).toFixed(1)} rows/page)`);
