@@ -5,6 +5,7 @@ import { PlantdeskError } from '../../shared/errors';
 import { dispatchCall } from '../../shared/dispatch';
 import type { CallResponse, Channel } from '../../shared/contract';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { ask, readStdin } from './prompt';
 
 /** Exit codes of API.md. */
 export const exitCodes = { ok: 0, failure: 1, usage: 2, needsSignIn: 3, offlinePastGrant: 4 } as const;
@@ -18,6 +19,27 @@ interface CommandContext {
   args: ParsedArgs;
   io: CliIo;
   call<C extends Channel>(channel: C, request: unknown): Promise<CallResponse<C>>;
+  /** The password from --password-stdin, or asked on the terminal. */
+  password(): Promise<string>;
+}
+
+function requiredFlag(args: ParsedArgs, name: string): string {
+  const value = args.flags[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function statusLines(status: CallResponse<'session.status'>, sync?: CallResponse<'sync.state'>): string[] {
+  if (status.state === 'signed_out') return ['Not signed in on this workstation.'];
+  const lines = [
+    `User:     ${status.user?.displayName} <${status.user?.email}>`,
+    `Tenant:   ${status.tenantName} (${status.tenantId})`,
+    `Server:   ${status.server} (${status.online ? 'online' : 'offline'})`,
+    `State:    ${status.state}${status.lockReason ? ` (${status.lockReason})` : ''}${status.needsOnlineSignIn ? ', online sign-in needed' : ''}`,
+  ];
+  if (status.grantNotAfter) lines.push(`Offline work allowed until: ${status.grantNotAfter}`);
+  if (sync) lines.push(`Pending changes: ${sync.pending}`, `Conflicts: ${sync.conflicts}`, `Pull cursor: ${sync.cursor}`, `Last sync: ${sync.lastOkAt ?? 'never'}`);
+  return lines;
 }
 
 interface Command {
@@ -35,6 +57,76 @@ export function defaultProfileDir(): string {
 }
 
 const commands: Record<string, Command> = {
+  login: {
+    summary: 'Sign in online (password, then authenticator code) and create or open the local cache.',
+    usage: 'plantdesk login --server URL --email EMAIL [--password-stdin] [--totp CODE] [--tenant ID] [--json]',
+    examples: [
+      'plantdesk login --server https://plant.example --email ana@plant.example',
+      "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk login --server https://plant.example --email ana@plant.example --password-stdin --totp 123456",
+    ],
+    async run({ args, io, call, password }) {
+      const server = requiredFlag(args, 'server');
+      const email = requiredFlag(args, 'email');
+      const secret = await password();
+      const totpCode = typeof args.flags.totp === 'string' ? args.flags.totp : await ask('Authenticator code: ');
+      const status = await call('auth.signIn', { server, email, password: secret, totpCode, ...(typeof args.flags.tenant === 'string' ? { tenantId: args.flags.tenant } : {}) });
+      io.stdout(args.flags.json ? JSON.stringify(status) : `Signed in as ${status.user?.email} to ${status.tenantName}. Offline work allowed until ${status.grantNotAfter}.`);
+      return exitCodes.ok;
+    },
+  },
+  status: {
+    summary: 'Who is signed in, tenant, online/offline, grant expiry, pending changes, conflicts and cursor.',
+    usage: 'plantdesk status [--password-stdin] [--json]',
+    examples: ['plantdesk status', "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk status --password-stdin --json"],
+    async run({ args, io, call, password }) {
+      const before = await call('session.status', {});
+      if (before.state === 'signed_out') {
+        io.stdout(args.flags.json ? JSON.stringify({ session: before }) : statusLines(before).join('\n'));
+        return exitCodes.needsSignIn;
+      }
+      const session = await call('auth.unlock', { password: await password() });
+      const sync = await call('sync.state', {});
+      io.stdout(args.flags.json ? JSON.stringify({ session, sync }) : statusLines(session, sync).join('\n'));
+      return exitCodes.ok;
+    },
+  },
+  lock: {
+    summary: 'Lock the local cache (the command line never keeps it open between commands).',
+    usage: 'plantdesk lock',
+    examples: ['plantdesk lock'],
+    async run({ io, call }) {
+      const status = await call('auth.lock', {});
+      io.stdout(status.state === 'signed_out' ? 'Not signed in on this workstation.' : 'Locked.');
+      return exitCodes.ok;
+    },
+  },
+  logout: {
+    summary: 'End the server session and forget its token; the local cache and pending changes stay.',
+    usage: 'plantdesk logout',
+    examples: ['plantdesk logout'],
+    async run({ io, call }) {
+      await call('auth.signOut', {});
+      io.stdout('Signed out. The local cache stays on this workstation; pending changes sync after the next sign-in.');
+      return exitCodes.ok;
+    },
+  },
+  wipe: {
+    summary: "Remove this workstation's data for the signed-in account: cache, key file and keychain items.",
+    usage: 'plantdesk wipe [--yes]',
+    examples: ['plantdesk wipe', 'plantdesk wipe --yes'],
+    async run({ args, io, call }) {
+      if (!args.flags.yes) {
+        const answer = await ask("Type REMOVE to delete this workstation's data (unsynced changes are lost): ");
+        if (answer.trim() !== 'REMOVE') {
+          io.stderr('Nothing was removed.');
+          return exitCodes.failure;
+        }
+      }
+      await call('auth.wipe', { confirm: 'REMOVE' });
+      io.stdout("This workstation's data for the account was removed.");
+      return exitCodes.ok;
+    },
+  },
   version: {
     summary: 'Print the app version and runtime.',
     usage: 'plantdesk version [--json]',
@@ -46,6 +138,16 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+const needsSignInCodes = new Set(['unauthenticated', 'session_revoked', 'session_expired', 'vault_not_found', 'user_inactive', 'no_membership']);
+
+/** API.md exit codes: 3 needs sign-in, 4 offline past the grant, 1 anything else. */
+function exitCodeFor(error: unknown): number {
+  if (!(error instanceof PlantdeskError)) return exitCodes.failure;
+  if (error.code === 'grant_expired') return exitCodes.offlinePastGrant;
+  if (needsSignInCodes.has(error.code)) return exitCodes.needsSignIn;
+  return exitCodes.failure;
+}
 
 function helpText(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
@@ -92,9 +194,14 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
   const profileDir = typeof args.flags.profile === 'string' ? path.resolve(args.flags.profile) : defaultProfileDir();
   const core: Core = createCore({ profileDir, appVersion });
   try {
+    let cachedPassword: string | null = null;
     return await command.run({
       args,
       io,
+      async password() {
+        cachedPassword ??= args.flags['password-stdin'] ? await readStdin() : await ask('Password: ', { secret: true });
+        return cachedPassword;
+      },
       async call(channel, request) {
         const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
         if (!result.ok) throw PlantdeskError.fromBody(result.error);
@@ -108,7 +215,7 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
     }
     const message = error instanceof PlantdeskError ? error.message : 'unexpected failure; nothing was changed.';
     io.stderr(`plantdesk: ${message}`);
-    return exitCodes.failure;
+    return exitCodeFor(error);
   } finally {
     await core.close();
   }
