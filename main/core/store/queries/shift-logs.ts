@@ -147,10 +147,8 @@ function entryConditions(e: string, filter: ShiftLogFilter, where: string[], par
   if (hasAny(filter.severities)) inList(`${e}.severity`, filter.severities, where, params);
   if (hasAny(filter.categories)) inList(`${e}.category`, filter.categories, where, params);
   if (hasAny(filter.authorIds)) inList(`${e}.author_id`, filter.authorIds, where, params);
-  if (filter.late !== undefined) {
-    where.push(`${e}.late = ?`);
-    params.push(filter.late ? 1 : 0);
-  }
+  // A literal, not a parameter: only then may the planner use the partial late-entry indexes.
+  if (filter.late !== undefined) where.push(`${e}.late = ${filter.late ? 1 : 0}`);
   if (filter.occurredFrom !== undefined) {
     where.push(`${e}.occurred_at >= ?`);
     params.push(filter.occurredFrom);
