@@ -105,7 +105,7 @@ function keyringModulePath(): string {
   return createRequire(import.meta.url).resolve('@napi-rs/keyring');
 }
 
-function classify(message: string): KeychainFailure {
+export function classifyKeychainFailure(message: string): KeychainFailure {
   if (/locked|prompt|dismissed|user interaction|interaction not allowed/i.test(message)) return 'locked';
   if (/dbus|d-bus|connect|socket|no such file|autolaunch|not provided by any \.service|ServiceUnknown/i.test(message)) return 'unreachable';
   return 'platform';
@@ -156,7 +156,7 @@ function runInChildProcess(launcher: KeychainLauncher, ops: KeychainOp[], timeou
         return;
       }
       if (response.ok) finish(null, response.results);
-      else finish(new KeychainUnavailable({ reason: classify(response.message), detail: response.message }));
+      else finish(new KeychainUnavailable({ reason: classifyKeychainFailure(response.message), detail: response.message }));
     });
     child.stdin.end(request);
   });

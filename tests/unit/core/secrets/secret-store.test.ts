@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifyKeychainFailure } from '../../../../main/core/secrets/keychain';
 import { keychainAccount, normalizeServer, purposeOfAccount, secretPurposes } from '../../../../main/core/secrets/secret-store';
 
 describe('keychain item names', () => {
@@ -24,5 +25,17 @@ describe('keychain item names', () => {
     expect(() => normalizeServer('file:///etc/passwd')).toThrow();
     expect(() => normalizeServer('not a url')).toThrow();
     expect(normalizeServer('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
+  });
+});
+
+describe('keychain failures are sorted into reasons support can act on', () => {
+  it.each([
+    ["Couldn't access platform storage: Secret Service: unlock prompt was dismissed", 'locked'],
+    ['User interaction is not allowed.', 'locked'],
+    ['Platform failure: DBus error: Failed to connect to socket /run/user/1000/bus: No such file or directory', 'unreachable'],
+    ['Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time', 'unreachable'],
+    ['Ambiguous: 2 credentials match', 'platform'],
+  ])('%s -> %s', (message, reason) => {
+    expect(classifyKeychainFailure(message)).toBe(reason);
   });
 });
