@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'main/electron/main.ts'),
           // The core runs in its own worker thread (ARCHITECTURE.md): its own entry file.
           'core-worker': resolve(import.meta.dirname, 'main/core/host/worker.ts'),
+          // Keychain calls run in a killable utilityProcess (the RunAsNode fuse is off).
+          'keychain-helper': resolve(import.meta.dirname, 'main/electron/keychain-helper.ts'),
         },
       },
     },

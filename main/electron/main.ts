@@ -9,6 +9,7 @@ import { contentTypeFor, resolveAppAsset } from './app-protocol';
 import { securityHeaders } from './csp';
 import { openExternalSafely } from './external-links';
 import { forwardCoreEvents, registerContractHandlers } from './ipc-router';
+import { utilityProcessKeychainRunner } from './keychain-utility';
 import { secureWebPreferences } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -77,6 +78,7 @@ app.whenReady().then(async () => {
   serveRendererFiles();
   core = await startCoreWorker({
     workerUrl: new URL('./core-worker.js', import.meta.url),
+    keychainRunner: utilityProcessKeychainRunner(path.join(here, 'keychain-helper.js')),
     core: {
       profileDir: app.getPath('userData'),
       appVersion: app.getVersion(),

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { PlantdeskError } from '../../../shared/errors';
+import { PlantdeskError, toErrorBody } from '../../../shared/errors';
+import type { KeychainRunner } from '../secrets/keychain';
 import type { Core, ContractEventListener, CoreOptions } from '../core';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
 
@@ -7,6 +8,8 @@ export interface CoreWorkerOptions {
   /** The built worker entry (worker.ts compiled), or a loader that imports worker.ts under plain Node. */
   workerUrl: URL;
   core: CoreOptions;
+  /** Runs keychain operations for the core (the packaged app's utilityProcess helper). */
+  keychainRunner?: KeychainRunner;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface CoreWorkerOptions {
  */
 export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core> {
   const worker = new Worker(options.workerUrl, {
-    workerData: { options: options.core } satisfies CoreWorkerData,
+    workerData: { options: options.core, hostKeychain: options.keychainRunner !== undefined } satisfies CoreWorkerData,
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const listeners = new Set<ContractEventListener>();
@@ -43,6 +46,11 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
   worker.on('message', (message: FromCoreMessage) => {
     if (message.type === 'event') {
       for (const listener of listeners) listener(message.event);
+    } else if (message.type === 'keychain' && options.keychainRunner) {
+      options.keychainRunner(message.ops, message.timeoutMs).then(
+        (results) => worker.postMessage({ type: 'keychain-result', id: message.id, results } satisfies ToCoreMessage),
+        (error: unknown) => worker.postMessage({ type: 'keychain-result', id: message.id, error: toErrorBody(error) } satisfies ToCoreMessage),
+      );
     } else if (message.type === 'result' || message.type === 'closed') {
       const waiter = pending.get(message.id);
       if (!waiter) return;

@@ -1,16 +1,28 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { toErrorBody } from '../../../shared/errors';
-import { createCore } from '../core';
+import { PlantdeskError, toErrorBody } from '../../../shared/errors';
+import { createCore, type CoreSeams } from '../core';
+import { createKeychainSecretStore, type KeychainOpResult, type KeychainRunner } from '../secrets/keychain';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
 
 // Entry point of the core's own thread: SQLite, crypto and sync run here, so the thread that
 // routes IPC for the windows never waits on them.
 if (!parentPort) throw new Error('core worker must be started with worker_threads');
 const port = parentPort;
-const { options } = workerData as CoreWorkerData;
-const core = createCore({ ...options, coreHost: 'worker' });
-
+const { options, hostKeychain } = workerData as CoreWorkerData;
 const send = (message: FromCoreMessage) => port.postMessage(message);
+
+// Keychain operations the host runs for us, by request id.
+const keychainWaiters = new Map<number, { resolve: (results: KeychainOpResult[]) => void; reject: (error: Error) => void }>();
+let nextKeychainId = 1;
+const hostKeychainRunner: KeychainRunner = (ops, timeoutMs) =>
+  new Promise((resolve, reject) => {
+    const id = nextKeychainId++;
+    keychainWaiters.set(id, { resolve, reject });
+    send({ type: 'keychain', id, ops, timeoutMs });
+  });
+
+const seams: CoreSeams = hostKeychain ? { secretStoreFor: (owner) => createKeychainSecretStore(owner, { runner: hostKeychainRunner }) } : {};
+const core = createCore({ ...options, coreHost: 'worker' }, seams);
 
 core.onEvent((event) => send({ type: 'event', event }));
 
@@ -20,6 +32,11 @@ port.on('message', (message: ToCoreMessage) => {
       (value) => send({ type: 'result', id: message.id, result: { ok: true, value } }),
       (error: unknown) => send({ type: 'result', id: message.id, result: { ok: false, error: toErrorBody(error) } }),
     );
+  } else if (message.type === 'keychain-result') {
+    const waiter = keychainWaiters.get(message.id);
+    keychainWaiters.delete(message.id);
+    if (message.error) waiter?.reject(PlantdeskError.fromBody(message.error));
+    else waiter?.resolve(message.results ?? []);
   } else if (message.type === 'close') {
     void core.close().finally(() => {
       send({ type: 'closed', id: message.id });
