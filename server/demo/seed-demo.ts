@@ -24,6 +24,14 @@ export const DEMO_TENANT_ID = '6e6f7274-6866-4965-b64c-640000000001';
 export const DEMO_TENANT_NAME = 'Northfield Plant';
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 export const DEFAULT_DEMO_ENTRIES = 5000;
+const DEMO_SEEDED_ACTION = 'demo.seeded';
+
+export class DemoIncompleteError extends Error {
+  constructor() {
+    super('the demo tenant exists but its seeding did not finish; remove the data directory (or the database) and start again');
+    this.name = 'DemoIncompleteError';
+  }
+}
 
 const demoUsers: { email: string; displayName: string; role: OrgRolePreset }[] = [
   { email: 'admin@northfield.example', displayName: 'Alex Admin', role: 'admin' },
@@ -70,50 +78,62 @@ function writeCredentials(dataDir: string | undefined, credentials: DemoCredenti
 }
 
 async function insertPlant(tx: Tx, tenantId: string, now: Date) {
+  const areas: { id: string; parent_id: string | null; kind: string; name: string; time_zone: string | null }[] = [];
+  const equipment: { id: string; area_id: string; tag: string; description: string }[] = [];
   const siteId = randomUUID();
-  const insertArea = (id: string, parentId: string | null, kind: string, name: string, timeZone: string | null) =>
-    tx.query('INSERT INTO areas (tenant_id, id, parent_id, kind, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [tenantId, id, parentId, kind, name, timeZone, now]);
-  await insertArea(siteId, null, 'site', DEMO_SITE.name, DEMO_SITE.timeZone);
+  areas.push({ id: siteId, parent_id: null, kind: 'site', name: DEMO_SITE.name, time_zone: DEMO_SITE.timeZone });
   const logAreas: { id: string; tags: string[] }[] = [];
   const sectionIds: Record<string, string> = {};
   let tagNumber = 100;
   for (const section of DEMO_SECTIONS) {
     const sectionId = randomUUID();
     sectionIds[section.name] = sectionId;
-    await insertArea(sectionId, siteId, 'section', section.name, null);
+    areas.push({ id: sectionId, parent_id: siteId, kind: 'section', name: section.name, time_zone: null });
     for (const area of section.areas) {
       const areaId = randomUUID();
-      await insertArea(areaId, sectionId, 'area', area.name, null);
+      areas.push({ id: areaId, parent_id: sectionId, kind: 'area', name: area.name, time_zone: null });
       const tags: string[] = [];
       for (const [unitIndex, unit] of area.units.entries()) {
         const unitId = randomUUID();
-        await insertArea(unitId, areaId, 'unit', unit, null);
+        areas.push({ id: unitId, parent_id: areaId, kind: 'unit', name: unit, time_zone: null });
         tagNumber += 100;
         for (const [prefixIndex, prefix] of area.tagPrefixes.entries()) {
           for (const suffix of ['A', 'B']) {
             const tag = `${prefix}-${tagNumber + prefixIndex * 10 + unitIndex}${suffix}`;
             tags.push(tag);
-            await tx.query('INSERT INTO equipment (tenant_id, id, area_id, tag, description, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-              tenantId,
-              randomUUID(),
-              unitId,
-              tag,
-              `${unit} ${prefix}`,
-              now,
-            ]);
+            equipment.push({ id: randomUUID(), area_id: unitId, tag, description: `${unit} ${prefix}` });
           }
         }
       }
       logAreas.push({ id: areaId, tags });
     }
   }
+  // One statement per table (foreign keys are checked at the end of the statement, so the
+  // tree's order within it does not matter).
+  await tx.query(
+    `INSERT INTO areas (tenant_id, id, parent_id, kind, name, time_zone, created_at)
+     SELECT $1, a.id, a.parent_id, a.kind, a.name, a.time_zone, $3
+     FROM jsonb_to_recordset($2::jsonb) AS a(id uuid, parent_id uuid, kind text, name text, time_zone text)`,
+    [tenantId, JSON.stringify(areas), now],
+  );
+  await tx.query(
+    `INSERT INTO equipment (tenant_id, id, area_id, tag, description, created_at)
+     SELECT $1, e.id, e.area_id, e.tag, e.description, $3 FROM jsonb_to_recordset($2::jsonb) AS e(id uuid, area_id uuid, tag text, description text)`,
+    [tenantId, JSON.stringify(equipment), now],
+  );
   return { logAreas, sectionIds };
 }
 
 export async function seedDemo(db: Database, options: { clock: Clock; entries?: number; scrypt: ScryptParams }): Promise<DemoSeed> {
   const now = options.clock.now();
   const tenantId = DEMO_TENANT_ID;
-  const exists = await db.transaction({ tenantId }, async (tx) => (await getTenant(tx, tenantId)) !== null);
+  const state = await db.transaction({ tenantId }, async (tx) => {
+    if (!(await getTenant(tx, tenantId))) return 'absent';
+    const finished = await tx.query('SELECT 1 FROM audit_events WHERE tenant_id = $1 AND action = $2', [tenantId, DEMO_SEEDED_ACTION]);
+    return finished.length > 0 ? 'seeded' : 'unfinished';
+  });
+  if (state === 'unfinished') throw new DemoIncompleteError();
+  const exists = state === 'seeded';
 
   if (exists) {
     return {
@@ -135,7 +155,7 @@ export async function seedDemo(db: Database, options: { clock: Clock; entries?: 
     }),
   );
   await createTenant(db, { id: tenantId, name: DEMO_TENANT_NAME, region: 'us', now });
-  const result = await db.transaction({ tenantId }, async (tx) => {
+  const plant = await db.transaction({ tenantId }, async (tx) => {
     const { logAreas, sectionIds } = await insertPlant(tx, tenantId, now);
     const created = [];
     for (const user of users) {
@@ -157,20 +177,24 @@ export async function seedDemo(db: Database, options: { clock: Clock; entries?: 
       );
       operatorIds.push(id);
     }
-    const admin = created.find((user) => user.role === 'admin')!;
-    const contributor = created.find((user) => user.role === 'contributor')!;
-    const counts = await generateShiftLogs(tx, {
-      tenantId,
-      entries: Math.max(0, options.entries ?? DEFAULT_DEMO_ENTRIES),
-      now,
-      timeZone: DEMO_SITE.timeZone,
-      areas: logAreas,
-      authorIds: [...operatorIds, contributor.id],
-      signerIds: [{ id: admin.id, name: admin.displayName }],
-    });
-    await appendAudit(tx, tenantId, systemActor, { action: 'demo.seeded', entity: 'tenant', entityId: tenantId, diff: { rows: { before: null, after: counts } } }, now);
-    return { created, counts };
+    return { logAreas, created, operatorIds };
   });
+  const admin = plant.created.find((user) => user.role === 'admin')!;
+  const contributor = plant.created.find((user) => user.role === 'contributor')!;
+  const counts = await generateShiftLogs(db, {
+    tenantId,
+    entries: Math.max(0, options.entries ?? DEFAULT_DEMO_ENTRIES),
+    now,
+    timeZone: DEMO_SITE.timeZone,
+    areas: plant.logAreas,
+    authorIds: [...plant.operatorIds, contributor.id],
+    signerIds: [{ id: admin.id, name: admin.displayName }],
+  });
+  // Written last: its presence is what tells a later start that seeding finished.
+  await db.transaction({ tenantId }, (tx) =>
+    appendAudit(tx, tenantId, systemActor, { action: DEMO_SEEDED_ACTION, entity: 'tenant', entityId: tenantId, diff: { rows: { before: null, after: counts } } }, now),
+  );
+  const result = { created: plant.created, counts };
 
   return {
     seeded: true,

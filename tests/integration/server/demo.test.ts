@@ -206,7 +206,14 @@ for (const { name, backend, skip } of serverBackends()) {
       const [{ n, max, last }] = await ownerRows(t.db, 'SELECT count(*)::int AS n, max(seq)::int AS max, (SELECT last_seq FROM tenant_seq WHERE tenant_id = $1)::int AS last FROM change_log WHERE tenant_id = $1', [DEMO_TENANT_ID]);
       expect(Number(n)).toBe(Number(max));
       expect(Number(last)).toBe(Number(max));
-      expect(await count("SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND entity = 'log_entry'")).toBe(4000);
+      expect(await count("SELECT count(DISTINCT entity_id)::int AS n FROM change_log WHERE tenant_id = $1 AND entity = 'log_entry'")).toBe(4000);
+      // A voided entry changed after it was written: its latest change carries the voided state.
+      const voided = await count("SELECT count(*)::int AS n FROM log_entries WHERE tenant_id = $1 AND state = 'voided'");
+      expect(await count("SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND entity = 'log_entry'")).toBe(4000 + voided);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM log_entries e WHERE e.tenant_id = $1 AND e.state <> (
+          SELECT c.row ->> 'state' FROM change_log c WHERE c.tenant_id = $1 AND c.entity = 'log_entry' AND c.entity_id = e.id::text ORDER BY c.seq DESC LIMIT 1)`),
+      ).toBe(0);
       expect(await count("SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND (row ? 'password_hash' OR row ? 'totp_secret')")).toBe(0);
     });
 
