@@ -61,6 +61,15 @@ function* endlessEntries(onRow?: (index: number) => void): Generator<Entry> {
 
 // ---- a real full disk: a 256 KiB tmpfs
 
+/** Unmounts even when a file on it is still open (a failed test can leave one). */
+function unmount(dir: string): void {
+  try {
+    execFileSync('umount', [dir], { stdio: 'pipe' });
+  } catch {
+    execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+  }
+}
+
 function tryMountTmpfs(dir: string, size: string): string | null {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
@@ -80,7 +89,7 @@ describe('a disk that fills up mid-export (a real 256 KiB tmpfs)', () => {
     if (mountRefused) console.warn(`skipped: cannot mount a tmpfs here (${mountRefused}); the injected ENOSPC test below still runs`);
   });
   afterAll(() => {
-    if (!mountRefused) execFileSync('umount', [small]);
+    if (!mountRefused) unmount(small);
   });
 
   it.each(['csv', 'jsonl', 'xlsx'] as ExportFormat[])('%s: export_disk_full, the space is given back, the earlier file is untouched', async (format) => {
@@ -338,7 +347,7 @@ describe('a read-only file system (EROFS, a real read-only tmpfs)', () => {
     execFileSync('mount', ['-o', 'remount,ro', readOnly]);
   });
   afterAll(() => {
-    if (!mountRefused) execFileSync('umount', [readOnly]);
+    if (!mountRefused) unmount(readOnly);
   });
 
   it('is export_permission_denied, and the earlier file is untouched', async () => {
