@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { pageOf } from './domain/common';
+import { amendmentKinds, entryCategories as categories, entrySeverities as severities, entryStates, shiftLogStatuses, signoffMeanings } from './domain/plant';
+
+export { pageOf };
 
 /**
  * What the core answers the UI about cached rows: the cache's rows (snake_case, as stored),
@@ -9,9 +13,6 @@ const synced = { version: z.number().int(), pending_mutation_id: z.string().null
 const text = z.string();
 const maybe = z.string().nullable();
 
-export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export const categories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'] as const;
-export const shiftLogStatuses = ['open', 'submitted', 'reviewed', 'signed'] as const;
 
 export const ShiftLogViewSchema = z.object({
   id: text,
@@ -42,14 +43,14 @@ export const LogEntryViewSchema = z.object({
   author_id: text,
   late: z.union([z.literal(0), z.literal(1)]),
   late_reason: maybe,
-  state: z.enum(['active', 'voided']),
+  state: z.enum(entryStates),
   ...synced,
 });
 
 export const AmendmentViewSchema = z.object({
   id: text,
   entry_id: text,
-  kind: z.enum(['correction', 'addendum', 'void']),
+  kind: z.enum(amendmentKinds),
   body: maybe,
   fields_changed: maybe,
   reason: text,
@@ -66,7 +67,7 @@ export const SignoffViewSchema = z.object({
   shift_log_id: text,
   signer_id: text,
   printed_name: text,
-  meaning: z.enum(['reviewed', 'approved', 'handed_over', 'accepted']),
+  meaning: z.enum(signoffMeanings),
   signed_at: text,
   auth_method: text,
   content_hash: text,
@@ -132,9 +133,6 @@ export const AuditEventViewSchema = z.object({
   hash: text,
 });
 
-export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), next: z.string().nullable() });
-}
 
 export const PageRequestSchema = z.object({ limit: z.number().int().min(1).max(500).optional(), after: z.string().max(500).nullable().optional() }).strict();
 
