@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { Id, IsoInstant, singleLine, storableText } from './domain/common';
+import { amendmentKinds, entryCategories, entrySeverities, signoffAuthMethods, signoffMeanings } from './domain/plant';
+import type { RequiredPermission } from './permissions';
+
+/**
+ * The changes a workstation may make offline and sync later (SYNC.md). One zod schema per
+ * mutation, used by the client before it queues a change and by the server before it applies
+ * one; the permission is checked on both sides with the shared RBAC evaluator (the server
+ * against the user's current rights, not the grant's copy).
+ *
+ * Args name new rows by client-made ids (UUIDv7), so a change made offline needs no server
+ * round trip and a resent mutation creates nothing twice.
+ */
+
+const Body = storableText(20_000, 1);
+const Reason = storableText(2_000, 1).refine((value) => value.trim().length > 0, { message: 'a reason is required' });
+
+export const mutationSpecs = {
+  'logEntry.create': {
+    args: z
+      .object({
+        id: Id,
+        shiftLogId: Id,
+        areaId: Id,
+        equipmentTag: singleLine(64).nullable().default(null),
+        category: z.enum(entryCategories),
+        severity: z.enum(entrySeverities),
+        body: Body,
+        occurredAt: IsoInstant,
+        /** Required when the entry is recorded after the shift's end plus grace (the server decides). */
+        lateReason: Reason.nullable().default(null),
+      })
+      .strict(),
+    permission: { action: 'create', entity: 'log_entry' },
+  },
+  'logEntry.amend': {
+    args: z
+      .object({
+        id: Id,
+        entryId: Id,
+        kind: z.enum(amendmentKinds),
+        body: Body.nullable().default(null),
+        fieldsChanged: z
+          .object({
+            severity: z.enum(entrySeverities).optional(),
+            category: z.enum(entryCategories).optional(),
+            occurredAt: IsoInstant.optional(),
+            equipmentTag: singleLine(64).nullable().optional(),
+          })
+          .strict()
+          .nullable()
+          .default(null),
+        reason: Reason,
+      })
+      .strict()
+      .refine((args) => args.kind === 'void' || args.body !== null || args.fieldsChanged !== null, {
+        message: 'a correction or addendum changes the text or a field',
+      }),
+    permission: { action: 'amend', entity: 'log_entry' },
+  },
+  'comment.create': {
+    args: z.object({ id: Id, shiftLogId: Id, entryId: Id.nullable().default(null), body: Body }).strict(),
+    permission: { action: 'create', entity: 'comment' },
+  },
+  'shiftLog.submit': {
+    args: z.object({ shiftLogId: Id }).strict(),
+    permission: { action: 'update', entity: 'shift_log' },
+  },
+  'shiftLog.signOff': {
+    args: z
+      .object({
+        id: Id,
+        shiftLogId: Id,
+        meaning: z.enum(signoffMeanings),
+        printedName: singleLine(200),
+        /** SHA-256 (hex) of the canonical JSON of exactly the content signed. */
+        contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+        /** The password was re-entered at the moment of signing; online or offline. */
+        authMethod: z.enum(signoffAuthMethods),
+        signedAt: IsoInstant,
+      })
+      .strict(),
+    permission: { action: 'sign', entity: 'shift_log' },
+  },
+  'shiftLog.reopen': {
+    args: z.object({ shiftLogId: Id, reason: Reason }).strict(),
+    // Reopening a signed log takes the authority to sign it (admins).
+    permission: { action: 'sign', entity: 'shift_log' },
+  },
+  'handover.acknowledge': {
+    args: z.object({ handoverId: Id, side: z.enum(['outgoing', 'incoming']) }).strict(),
+    permission: { action: 'update', entity: 'handover' },
+  },
+  'audit.local': {
+    args: z
+      .object({
+        action: z.enum(['sign_in', 'unlock', 'lock', 'sign_out', 'export', 'wipe']),
+        at: IsoInstant,
+        details: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    /** Any signed-in user reports their own local actions. */
+    permission: null,
+  },
+} as const satisfies Record<string, { args: z.ZodType; permission: RequiredPermission | null }>;
+
+export type MutationName = keyof typeof mutationSpecs;
+export type MutationArgs<N extends MutationName> = z.output<(typeof mutationSpecs)[N]['args']>;
+export const mutationNames = Object.keys(mutationSpecs) as MutationName[];
+
+export function isMutationName(value: unknown): value is MutationName {
+  return typeof value === 'string' && Object.hasOwn(mutationSpecs, value);
+}
