@@ -222,3 +222,16 @@ export function serverBackends(): { name: string; backend: Backend; skip: boolea
     { name: 'PostgreSQL', backend: 'postgres', skip: skipUnless(postgresCapability()) },
   ];
 }
+
+/** A body each write endpoint accepts, so that only authorization can stop the call. */
+export function validBodyFor(method: string, url: string): unknown {
+  if (method === 'GET' || method === 'DELETE') return undefined;
+  if (url.endsWith('/users')) return { email: uniqueEmail('body'), displayName: 'Body Builder', password: 'Str0ng-enough-pass', role: 'viewer' };
+  if (url.endsWith('/users/:userId')) return { displayName: 'Renamed Person' };
+  if (url.endsWith('/erase')) return { reason: 'test' };
+  if (url.endsWith('/password')) return { password: 'Another-str0ng-one' };
+  if (url.endsWith('/settings')) return { retentionDays: 400 };
+  if (url.endsWith('/roles')) return { name: `Role ${uniqueEmail()}`, grants: [] };
+  if (url.endsWith('/roles/:roleId')) return { name: `Renamed ${uniqueEmail()}` };
+  return {};
+}

@@ -67,9 +67,9 @@ describe('npm run server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-demo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('starts through the npm script and prints the listening line', async () => {
+  it('starts through `npm run server -- --demo` and prints the listening line', async () => {
     // Its own process group, so the npm -> sh -> node chain we started is ended together.
-    const child = spawn('npm', ['run', 'server', '--', '--data', join(dir, 'npm'), '--port', '0'], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', 'server', '--', '--data', join(dir, 'npm'), '--port', '0', '--demo', '--demo-entries', '100'], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += String(chunk)));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -85,6 +85,7 @@ describe('npm run server', () => {
       });
       const url = listeningLine.exec(stdout)![1];
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(DemoCredentialsSchema.parse(JSON.parse(readFileSync(join(dir, 'npm', 'demo-credentials.json'), 'utf8'))).server).toBe(url);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
       await exited;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownerRows, serverBackends, startTestServer, uniqueEmail, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { ownerRows, serverBackends, startTestServer, validBodyFor, type TestServer, type TestTenant, type TestUser } from '../../support/server';
 
 /**
  * A user of tenant A, whatever their role, gets 403/404 for every endpoint when it names
@@ -56,19 +56,6 @@ for (const { name, backend, skip } of serverBackends()) {
       return [...parts, `users:${users.h}`, `tenant:${tenant.h}`].join('\n');
     };
 
-    /** A body each write route would accept, so only isolation can stop the call. */
-    const validBody = (method: string, url: string): unknown => {
-      if (method === 'GET' || method === 'DELETE') return undefined;
-      if (url.endsWith('/users')) return { email: uniqueEmail('iso'), displayName: 'Iso', password: 'Str0ng-enough-pass', role: 'viewer' };
-      if (url.endsWith('/users/:userId')) return { role: 'viewer', status: 'deactivated' };
-      if (url.endsWith('/erase')) return { reason: 'isolation test' };
-      if (url.endsWith('/password')) return { password: 'Another-str0ng-one' };
-      if (url.endsWith('/settings')) return { lockoutThreshold: 3 };
-      if (url.endsWith('/roles')) return { name: `Iso ${uniqueEmail()}`, grants: [] };
-      if (url.endsWith('/roles/:roleId')) return { name: 'Renamed by A' };
-      return {};
-    };
-
     const fill = (url: string, tenantId: string, ids: { userId: string; sessionId: string; roleId: string }) =>
       url.replace(':tenantId', tenantId).replace(':userId', ids.userId).replace(':sessionId', ids.sessionId).replace(':roleId', ids.roleId);
 
@@ -84,7 +71,7 @@ for (const { name, backend, skip } of serverBackends()) {
           for (const tenantId of [b.id, a.id]) {
             if (tenantId === a.id && !/:userId|:sessionId|:roleId/.test(route.url) && !query) continue;
             const path = `${fill(route.url, tenantId, bIds)}${query}`;
-            const answer = await t.request(route.method, path, { token: actor.token, body: validBody(route.method, route.url) });
+            const answer = await t.request(route.method, path, { token: actor.token, body: validBodyFor(route.method, route.url) });
             if (answer.status !== 403 && answer.status !== 404) leaks.push(`${actor.label}: ${route.method} ${path} -> ${answer.status}`);
           }
         }
