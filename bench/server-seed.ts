@@ -13,6 +13,7 @@ import { systemClock } from '../server/clock';
 import { migrate } from '../server/db/migrate';
 import { openDatabase } from '../server/db/open';
 import { seedDemo } from '../server/demo/seed-demo';
+import { loadGrantSigner } from '../server/grant/signing-key';
 import { startPostgresCluster } from '../tests/support/postgres';
 
 const { values } = parseArgs({ options: { size: { type: 'string' } } });
@@ -35,7 +36,7 @@ async function timeSeed(adminUrl: string, entries: number): Promise<number> {
   try {
     await migrate(db);
     const started = performance.now();
-    await seedDemo(db, { clock: systemClock, entries, scrypt: defaultScryptParams });
+    await seedDemo(db, { clock: systemClock, entries, scrypt: defaultScryptParams, secretBox: loadGrantSigner({}).secretBox });
     return (performance.now() - started) / 1000;
   } finally {
     await db.close();

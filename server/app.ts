@@ -132,7 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       userRateLimiter: new RateLimiter(rateLimits.perUser, clock),
       routes: [],
     };
-    const demoSeed = options.demo ? await seedDemo(db, { clock, entries: options.demo.entries, scrypt: deps.scrypt }) : null;
+    const demoSeed = options.demo ? await seedDemo(db, { clock, entries: options.demo.entries, scrypt: deps.scrypt, secretBox: signer.secretBox }) : null;
     const app = buildApp(deps, options, new RateLimiter(rateLimits.perIp, clock));
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });

@@ -5,6 +5,7 @@ import { httpError } from '../http/errors';
 import { insertMembership, type MembershipRecord } from '../store/memberships';
 import { insertTenant } from '../store/tenants';
 import { insertUser, type UserRecord } from '../store/users';
+import type { SecretBox } from '../auth/secret-box';
 import { newTotpSecret } from '../auth/totp';
 
 /** Creating tenants and members: shared by the admin API, the demo seed and test fixtures. */
@@ -29,17 +30,23 @@ export interface NewMember {
  * A new identity homed in the bound tenant, its membership, and a fresh TOTP secret (which
  * the caller hands out once as the enrolment). An email already used anywhere is refused.
  */
-export async function createMember(tx: Tx, tenantId: string, member: NewMember): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string }> {
+export async function createMember(
+  tx: Tx,
+  tenantId: string,
+  member: NewMember,
+  secretBox: SecretBox,
+): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string }> {
   const totpSecret = newTotpSecret();
+  const id = randomUUID();
   let user: UserRecord;
   try {
     user = await insertUser(tx, {
-      id: randomUUID(),
+      id,
       homeTenantId: tenantId,
       email: member.email,
       displayName: member.displayName,
       passwordHash: member.passwordHash,
-      totpSecret,
+      sealedTotpSecret: secretBox.seal(totpSecret, id),
       now: member.now,
     });
   } catch (error) {

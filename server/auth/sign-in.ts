@@ -169,7 +169,8 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     const user = await getUser(tx, challenge.user_id, { forUpdate: true });
     if (!user || user.status !== 'active') return { kind: 'user_inactive' as const };
     if (user.locked_at) return { kind: 'locked' as const };
-    const check = user.totp_secret ? await checkTotp({ secret: user.totp_secret, code: request.code, now, lastStep: user.totp_last_step }) : { ok: false as const };
+    const secret = user.totp_secret ? deps.signer.secretBox.open(user.totp_secret, user.id) : null;
+    const check = secret ? await checkTotp({ secret, code: request.code, now, lastStep: user.totp_last_step }) : { ok: false as const };
     if (!check.ok) {
       await tx.query('UPDATE auth_challenges SET failed_attempts = failed_attempts + 1 WHERE id = $1', [challenge.id]);
       const failures = await chargeAccount(tx, user.email, now);

@@ -6,6 +6,7 @@ import { defaultModuleFlags, type OrgRolePreset } from '../../shared/rbac';
 import { createMember, createTenant } from '../admin/provisioning';
 import { appendAudit, systemActor } from '../audit/audit-log';
 import { hashPassword, passwordPolicyProblem, type ScryptParams } from '../auth/passwords';
+import type { SecretBox } from '../auth/secret-box';
 import { newTotpSecret, totpEnrollmentUri } from '../auth/totp';
 import type { Clock } from '../clock';
 import type { Database, Tx } from '../db/database';
@@ -124,7 +125,14 @@ async function insertPlant(tx: Tx, tenantId: string, now: Date) {
   return { logAreas, sectionIds };
 }
 
-export async function seedDemo(db: Database, options: { clock: Clock; entries?: number; scrypt: ScryptParams }): Promise<DemoSeed> {
+export interface DemoOptions {
+  clock: Clock;
+  entries?: number;
+  scrypt: ScryptParams;
+  secretBox: SecretBox;
+}
+
+export async function seedDemo(db: Database, options: DemoOptions): Promise<DemoSeed> {
   const now = options.clock.now();
   const tenantId = DEMO_TENANT_ID;
   const state = await db.transaction({ tenantId }, async (tx) => {
@@ -160,7 +168,12 @@ export async function seedDemo(db: Database, options: { clock: Clock; entries?: 
     const created = [];
     for (const user of users) {
       const areas = user.role === 'contributor' ? [sectionIds.Utilities, sectionIds.Process] : [];
-      const member = await createMember(tx, tenantId, { email: user.email, displayName: user.displayName, passwordHash: user.passwordHash, role: user.role, areas, moduleFlags: defaultModuleFlags(user.role), now });
+      const member = await createMember(
+        tx,
+        tenantId,
+        { email: user.email, displayName: user.displayName, passwordHash: user.passwordHash, role: user.role, areas, moduleFlags: defaultModuleFlags(user.role), now },
+        options.secretBox,
+      );
       created.push({ ...user, id: member.user.id, totpSecret: member.totpSecret });
     }
     const operatorIds: string[] = [];
@@ -211,7 +224,7 @@ export async function seedDemo(db: Database, options: { clock: Clock; entries?: 
 }
 
 /** The tenant exists but its credentials file is gone: give the demo users new ones. */
-async function reissueCredentials(db: Database, options: { scrypt: ScryptParams }, now: Date): Promise<DemoCredentials> {
+async function reissueCredentials(db: Database, options: DemoOptions, now: Date): Promise<DemoCredentials> {
   const users = [];
   for (const user of demoUsers) {
     const password = demoPassword(user.email);
@@ -220,7 +233,7 @@ async function reissueCredentials(db: Database, options: { scrypt: ScryptParams 
     await db.transaction({ tenantId: DEMO_TENANT_ID, loginEmail: user.email }, async (tx) => {
       const record = await findUserByEmail(tx, user.email);
       if (!record) return;
-      await updateUser(tx, record.id, { password_hash: passwordHash, totp_secret: totpSecret, totp_last_step: null, locked_at: null }, now);
+      await updateUser(tx, record.id, { password_hash: passwordHash, totp_secret: options.secretBox.seal(totpSecret, record.id), totp_last_step: null, locked_at: null }, now);
       await appendAudit(tx, DEMO_TENANT_ID, systemActor, { action: 'user.password_reset', entity: 'user', entityId: record.id, reason: 'demo credentials reissued' }, now);
     });
     users.push({ email: user.email, password, totpSecret, role: user.role });

@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grantSigningInput, type Grant, type ServerKey, type SignedGrant } from '../../shared/grant';
+import { createSecretBox, type SecretBox } from '../auth/secret-box';
 
 /**
  * The server's Ed25519 key for offline grants. Taken from PLANTDESK_GRANT_SIGNING_KEY (PKCS#8
@@ -12,6 +13,11 @@ import { grantSigningInput, type Grant, type ServerKey, type SignedGrant } from 
 export interface GrantSigner {
   serverKey: ServerKey;
   sign(grant: Grant): SignedGrant;
+  /**
+   * Encrypts TOTP secrets at rest, under a key derived (HKDF, its own label) from this same
+   * private key: every instance that can sign grants can read them, with nothing more to share.
+   */
+  secretBox: SecretBox;
 }
 
 export const SIGNING_KEY_FILE = 'grant-signing-key.pem';
@@ -26,8 +32,10 @@ function signerFor(privateKey: KeyObject): GrantSigner {
     publicKey: raw.toString('base64url'),
     publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
   };
+  const boxKey = Buffer.from(hkdfSync('sha256', privateKey.export({ format: 'der', type: 'pkcs8' }), 'plantdesk', 'totp-secrets v1', 32));
   return {
     serverKey,
+    secretBox: createSecretBox(boxKey),
     sign(grant) {
       const signature = sign(null, Buffer.from(grantSigningInput(grant), 'utf8'), privateKey);
       return { ...grant, signature: { alg: 'Ed25519', keyId: serverKey.keyId, value: signature.toString('base64url') } };

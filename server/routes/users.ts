@@ -147,7 +147,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
       return deps.db.transaction({ tenantId }, async (tx) => {
         const role = await resolveRole(tx, body.role);
         if (body.areas) await requireAreas(tx, tenantId, body.areas);
-        const created = await createMember(tx, tenantId, {
+        const created = await createMember(
+          tx,
+          tenantId,
+          {
           email: body.email,
           displayName: body.displayName,
           passwordHash,
@@ -155,7 +158,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
           areas: body.areas,
           moduleFlags: body.moduleFlags,
           now,
-        });
+          },
+          deps.signer.secretBox,
+        );
         const member = { user: created.user, membership: created.membership };
         await recordMemberChange(tx, tenantId, actor, { action: 'user.created', ...member, diff: memberDiff(null, memberView(member.user, member.membership)), reason: body.reason }, now);
         return { ...present(member), enrollment: { otpauthUri: totpEnrollmentUri(created.totpSecret, created.user.email), secret: created.totpSecret } };
@@ -273,7 +278,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
         requireHomeTenant(member, tenantId);
         if (member.user.status === 'erased') throw httpError('conflict', { reason: 'the account is erased' });
         const secret = newTotpSecret();
-        const user = await updateUser(tx, member.user.id, { totp_secret: secret, totp_last_step: null }, now);
+        const user = await updateUser(tx, member.user.id, { totp_secret: deps.signer.secretBox.seal(secret, member.user.id), totp_last_step: null }, now);
         await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'totp_reset', now);
         await recordMemberChange(tx, tenantId, actor, { action: 'user.totp_reset', user, membership: member.membership, diff: { totp_secret: { before: '[secret]', after: '[secret]' } }, reason: body.reason }, now);
         return { ...present({ user, membership: member.membership }), enrollment: { otpauthUri: totpEnrollmentUri(secret, user.email), secret } };

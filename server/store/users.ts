@@ -12,6 +12,7 @@ export interface UserRecord {
   status: 'active' | 'deactivated' | 'erased';
   global_role: GlobalRole;
   password_hash: string | null;
+  /** Sealed with the server's secret box (auth/secret-box.ts), bound to the user id. */
   totp_secret: string | null;
   totp_last_step: number | null;
   locked_at: Date | null;
@@ -35,12 +36,12 @@ export async function getUser(tx: Tx, id: string, options: { forUpdate?: boolean
 
 export async function insertUser(
   tx: Tx,
-  user: { id: string; homeTenantId: string; email: string; displayName: string; passwordHash: string; totpSecret: string; now: Date },
+  user: { id: string; homeTenantId: string; email: string; displayName: string; passwordHash: string; sealedTotpSecret: string; now: Date },
 ): Promise<UserRecord> {
   const rows = await tx.query<UserQueryRow>(
     `INSERT INTO users (id, home_tenant_id, email, display_name, password_hash, totp_secret, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
-    [user.id, user.homeTenantId, user.email, user.displayName, user.passwordHash, user.totpSecret, user.now],
+    [user.id, user.homeTenantId, user.email, user.displayName, user.passwordHash, user.sealedTotpSecret, user.now],
   );
   return rows[0];
 }

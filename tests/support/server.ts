@@ -124,7 +124,7 @@ export async function startTestServer(
         areas: memberOptions.areas,
         moduleFlags: memberOptions.moduleFlags ?? (typeof role === 'string' ? defaultModuleFlags(role) : undefined),
         now: clock.now(),
-      }),
+      }, server.signer.secretBox),
     );
     return { id: created.user.id, email, password: TEST_PASSWORD, totpSecret: created.totpSecret, tenantId, role: typeof role === 'string' ? role : 'custom' };
   };

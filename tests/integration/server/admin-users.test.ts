@@ -43,8 +43,11 @@ for (const { name, backend, skip } of serverBackends()) {
       const email = uniqueEmail('secret');
       const created = await createUser({ email, displayName: 'Sam Secret', password: 'Unusual-Passphrase-77', role: 'viewer' });
       expect(JSON.stringify(created.body)).not.toContain('Unusual-Passphrase-77');
-      const stored = await ownerRows(t.db, 'SELECT password_hash FROM users WHERE email = $1', [email]);
+      const stored = await ownerRows(t.db, 'SELECT password_hash, totp_secret FROM users WHERE email = $1', [email]);
       expect(String(stored[0].password_hash)).toMatch(/^scrypt\$/);
+      // The TOTP secret is stored sealed (AES-GCM), never as the base32 the authenticator gets.
+      expect(String(stored[0].totp_secret)).toMatch(/^v1\./);
+      expect(String(stored[0].totp_secret)).not.toContain(created.body.enrollment.secret);
       const everything = await ownerRows(t.db, 'SELECT (SELECT string_agg(a::text, \'\') FROM audit_events a) || (SELECT string_agg(c::text, \'\') FROM change_log c) AS all');
       expect(String(everything[0].all)).not.toContain('Unusual-Passphrase-77');
       expect(String(everything[0].all)).not.toContain('scrypt$');

@@ -53,7 +53,7 @@ describe('endpoints enforce the shared RBAC evaluator', () => {
       tx.query(
         `INSERT INTO users (id, email, display_name, global_role, password_hash, totp_secret, created_at, updated_at)
          VALUES ($1, $2, 'Platform Support', 'support', $3, $4, $5, $5)`,
-        [supportId, email, await hashPassword(TEST_PASSWORD, testScrypt), totpSecret, t.clock.now()],
+        [supportId, email, await hashPassword(TEST_PASSWORD, testScrypt), t.server.signer.secretBox.seal(totpSecret, supportId), t.clock.now()],
       ),
     );
     const support: TestUser = { id: supportId, email, password: TEST_PASSWORD, totpSecret, tenantId: tenant.id, role: 'viewer' };
