@@ -77,6 +77,25 @@ function weakPassword(password: string, person: { email?: string; displayName?: 
   if (problem) throw httpError('weak_password', { problem });
 }
 
+/**
+ * Where else the person's name, email or network traces sit outside the audit trail (which
+ * only ever holds masks): printed names on sign-offs, earlier change-log rows that clients
+ * replay, and the IP, user agent and device name of their sessions.
+ */
+async function pseudonymizeTraces(tx: Tx, tenantId: string, user: UserRecord): Promise<void> {
+  await tx.query('UPDATE signoffs SET printed_name = $3 WHERE tenant_id = $1 AND signer_id = $2', [tenantId, user.id, user.display_name]);
+  await tx.query(
+    `UPDATE change_log SET row = $3::jsonb WHERE tenant_id = $1 AND entity = 'user' AND entity_id = $2`,
+    [tenantId, user.id, JSON.stringify(toUserRow(user))],
+  );
+  await tx.query(
+    `UPDATE change_log SET row = jsonb_set(row, '{printed_name}', to_jsonb($3::text))
+     WHERE tenant_id = $1 AND entity = 'signoff' AND row ->> 'signer_id' = $2`,
+    [tenantId, user.id, user.display_name],
+  );
+  await tx.query("UPDATE sessions SET ip = NULL, user_agent = NULL, device_name = 'erased' WHERE tenant_id = $1 AND user_id = $2", [tenantId, user.id]);
+}
+
 function present(member: Member): UserWithMembership {
   return { user: toUserRow(member.user), membership: toMembershipRow(member.membership) };
 }
@@ -109,7 +128,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
       params.push(limit + 1);
       const rows = await deps.db.transaction({ tenantId }, (tx) =>
         tx.query<{ u: UserRecord; m: MembershipRecord }>(
-          `SELECT to_jsonb(u) AS u, to_jsonb(m) AS m FROM memberships m JOIN users u ON u.id = m.user_id
+          // The secret columns are left out of the row before it leaves the database.
+          `SELECT to_jsonb(u) - 'password_hash' - 'totp_secret' AS u, to_jsonb(m) AS m FROM memberships m JOIN users u ON u.id = m.user_id
            WHERE ${conditions.join(' AND ')} ORDER BY m.created_at, m.user_id LIMIT $${params.length}`,
           params,
         ),
@@ -257,7 +277,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
           { email: `erased-${pseudonym}@erased.invalid`, display_name: `Erased user ${pseudonym.slice(0, 8)}`, status: 'erased', password_hash: null, totp_secret: null, locked_at: null, erased_at: now },
           now,
         );
-        await tx.query('UPDATE signoffs SET printed_name = $3 WHERE tenant_id = $1 AND signer_id = $2', [tenantId, user.id, user.display_name]);
+        await pseudonymizeTraces(tx, tenantId, user);
         await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'user_erased', now);
         const diff = memberDiff(before, memberView(user, member.membership));
         await recordMemberChange(tx, tenantId, actor, { action: 'user.erased', user, membership: member.membership, diff, reason: body.reason }, now);

@@ -99,7 +99,12 @@ for (const { name, backend, skip } of serverBackends()) {
     });
 
     it('erases a user: personal fields replaced by a pseudonym, sessions ended, audit kept and still valid', async () => {
-      const user = await t.addMember(tenant.id, 'contributor');
+      // Created through the API, so the change log already carries the person's row.
+      const email = uniqueEmail('erasable');
+      const created = await createUser({ email, displayName: 'Erin Erasable', password: 'Str0ng-enough-pass', role: 'contributor' });
+      const user = { id: created.body.user.id as string, email, password: 'Str0ng-enough-pass', totpSecret: created.body.enrollment.secret as string, tenantId: tenant.id, role: 'contributor' as const };
+      const changesBefore = await ownerRows(t.db, "SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND entity = 'user' AND entity_id = $2 AND row ->> 'email' = $3", [tenant.id, user.id, email]);
+      expect(changesBefore[0].n).toBe(1);
       const { token } = await t.signIn(user);
       const trailBefore = await ownerRows(t.db, 'SELECT seq, hash FROM audit_events WHERE tenant_id = $1 ORDER BY seq', [tenant.id]);
       const erased = await t.request('POST', users(`/${user.id}/erase`), { token: admin, body: { reason: 'GDPR request #42' } });
@@ -114,6 +119,11 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(trailAfter).toEqual(trailBefore);
       const allAudit = await ownerRows(t.db, 'SELECT string_agg(a::text, \'\') AS text FROM audit_events a WHERE tenant_id = $1', [tenant.id]);
       expect(String(allAudit[0].text)).not.toContain(user.email);
+      // Nor does anything a client replays or an admin lists: change log and session rows.
+      const elsewhere = await ownerRows(t.db, "SELECT coalesce((SELECT string_agg(c::text, '') FROM change_log c WHERE tenant_id = $1), '') || (SELECT string_agg(s::text, '') FROM sessions s WHERE user_id = $2) AS text", [tenant.id, user.id]);
+      expect(String(elsewhere[0].text)).not.toContain(user.email);
+      expect(String(elsewhere[0].text)).not.toContain('Erin Erasable');
+      expect(String(elsewhere[0].text)).not.toContain('127.0.0.1');
       const verify = await t.request('GET', `/v1/tenants/${tenant.id}/audit/verify`, { token: admin });
       expect(verify.body).toMatchObject({ ok: true, firstBreak: null });
       // An erased identity cannot come back.
