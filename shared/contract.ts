@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Result } from './errors';
+import { mutationSpecs } from './mutations';
 import type { RequiredPermission } from './permissions';
 import {
   AuditEventViewSchema,
@@ -151,6 +152,12 @@ export const calls = {
     permission: null,
     summary: 'Pending changes, open conflicts and the pull cursor of the open cache.',
   }),
+  'logEntries.create': defineCall({
+    request: mutationSpecs['logEntry.create'].args.omit({ id: true }).strict(),
+    response: z.object({ entryId: z.string(), mutationId: z.string(), seq: z.number().int() }),
+    permission: { action: 'create', entity: 'log_entry' },
+    summary: 'Adds an entry to a shift log, offline or online; it is pending until the server confirms it.',
+  }),
   'shiftLogs.list': defineCall({
     request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
     response: pageOf(ShiftLogListItemSchema),
@@ -196,6 +203,8 @@ export const events = {
 export type Channel = keyof typeof calls;
 export type EventName = keyof typeof events;
 export type CallRequest<C extends Channel> = z.input<(typeof calls)[C]['request']>;
+/** The request as a handler receives it: parsed, defaults filled in. */
+export type ParsedCallRequest<C extends Channel> = z.output<(typeof calls)[C]['request']>;
 export type CallResponse<C extends Channel> = z.output<(typeof calls)[C]['response']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 

@@ -112,3 +112,10 @@ export const mutationNames = Object.keys(mutationSpecs) as MutationName[];
 export function isMutationName(value: unknown): value is MutationName {
   return typeof value === 'string' && Object.hasOwn(mutationSpecs, value);
 }
+
+/** An entry recorded this long after its shift ended is late and needs a reason (DOMAIN.md). */
+export const LATE_ENTRY_GRACE_MINUTES = 60;
+
+export function isLateEntry(recordedAt: Date, shiftEndsAt: string): boolean {
+  return recordedAt.getTime() > Date.parse(shiftEndsAt) + LATE_ENTRY_GRACE_MINUTES * 60_000;
+}

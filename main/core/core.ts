@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { calls, type AppInfo, type CallRequest, type CallResponse, type Channel, type ContractEvent, type EventName, type EventPayload } from '../../shared/contract';
+import { calls, type AppInfo, type CallResponse, type ParsedCallRequest, type Channel, type ContractEvent, type EventName, type EventPayload } from '../../shared/contract';
 import { PlantdeskError } from '../../shared/errors';
 import type { Entity } from '../../shared/permissions';
 import { can, scopesFor } from '../../shared/rbac';
@@ -8,6 +8,7 @@ import { listAuditEvents } from './store/queries/audit';
 import { listSessions, listUsers } from './store/queries/people';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
+import { createLogEntry } from './sync/local-writes';
 import { ServerClient } from './net/server-client';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
@@ -49,7 +50,7 @@ export interface Core {
   close(): Promise<void>;
 }
 
-type Handlers = { [C in Channel]: (request: CallRequest<C>) => Promise<CallResponse<C>> };
+type Handlers = { [C in Channel]: (request: ParsedCallRequest<C>) => Promise<CallResponse<C>> };
 
 /** Calls that do not count as a person being active (polling, metadata). */
 const passiveChannels = new Set<Channel>(['app.info', 'session.status', 'session.accounts']);
@@ -135,6 +136,11 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
         )
         .get() as { pending: number; conflicts: number; cursor: number; last_ok_at: string | null };
       return { pending: counts.pending, conflicts: counts.conflicts, cursor: counts.cursor, lastOkAt: counts.last_ok_at };
+    },
+    'logEntries.create': async (request) => {
+      const open = session.requireOpen();
+      const { entryId, id, seq } = createLogEntry(open.vault.db, { ability: open.ability, grantId: open.grant.grantId, now: now() }, request);
+      return { entryId, mutationId: id, seq };
     },
     'shiftLogs.list': async ({ filter, page }) =>
       listShiftLogs(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page),

@@ -1,0 +1,64 @@
+import { PlantdeskError } from '../../../shared/errors';
+import { isLateEntry, mutationSpecs, type MutationArgs } from '../../../shared/mutations';
+import { can, type Ability } from '../../../shared/rbac';
+import { uuidv7 } from '../../../shared/uuid7';
+import type { SqliteDatabase } from '../store/open';
+import { upsertRows } from '../store/writes';
+import { queueMutation, type QueuedMutationRef } from './outbox';
+
+/** The session facts a local write needs. */
+export interface Writer {
+  ability: Ability;
+  grantId: string;
+  now: Date;
+}
+
+/**
+ * logEntry.create offline: checked against the grant for the entry's area (the server checks
+ * again against current rights), late entries need a reason, then the entry is written as a
+ * pending row with its outbox mutation and local audit record.
+ */
+export function createLogEntry(db: SqliteDatabase, writer: Writer, input: Omit<MutationArgs<'logEntry.create'>, 'id'> & { id?: string }): QueuedMutationRef & { entryId: string } {
+  const shiftLog = db.prepare('SELECT id, area_id, ends_at, status FROM shift_log WHERE id = ?').get(input.shiftLogId) as
+    | { id: string; area_id: string; ends_at: string; status: string }
+    | undefined;
+  const subject = { tenantId: writer.ability.tenantId, areaId: input.areaId, ownerId: writer.ability.userId };
+  if (!can(writer.ability, 'create', 'log_entry', subject)) throw new PlantdeskError('forbidden');
+  if (!shiftLog) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
+  const entryId = input.id ?? uuidv7(writer.now.getTime());
+  const late = isLateEntry(writer.now, shiftLog.ends_at);
+  const parsed = mutationSpecs['logEntry.create'].args.safeParse({ ...input, id: entryId });
+  if (!parsed.success) throw new PlantdeskError('invalid_request', undefined, { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  const args = parsed.data;
+  if (late && !args.lateReason) throw new PlantdeskError('invalid_request', 'This entry is recorded after the shift ended: give a reason for the late entry.', { field: 'lateReason' });
+
+  const ref = queueMutation(db, {
+    name: 'logEntry.create',
+    args,
+    grantId: writer.grantId,
+    actorId: writer.ability.userId,
+    now: writer.now,
+    auditDetails: { entity: 'log_entry', entityId: entryId, before: null, after: args },
+    applyLocally: (tx, mutationId) =>
+      upsertRows(tx, 'log_entry', [
+        {
+          id: entryId,
+          shift_log_id: args.shiftLogId,
+          area_id: args.areaId,
+          equipment_tag: args.equipmentTag,
+          category: args.category,
+          severity: args.severity,
+          body: args.body,
+          occurred_at: new Date(args.occurredAt).toISOString(),
+          recorded_at: writer.now.toISOString(),
+          author_id: writer.ability.userId,
+          late: late ? 1 : 0,
+          late_reason: args.lateReason,
+          state: 'active',
+          version: 0,
+          pending_mutation_id: mutationId,
+        },
+      ]),
+  });
+  return { ...ref, entryId };
+}
