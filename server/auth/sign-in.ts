@@ -71,11 +71,15 @@ async function auditInUserTenants(
   await tx.bind({ ...binding, userId: user.id });
 }
 
-/** Locks the account once its consecutive failures reach the threshold; audits the lock. */
-async function lockIfOverThreshold(tx: Tx, user: UserRecord, failures: number, binding: { loginEmail?: string; challengeHash?: string }, meta: RequestMeta, deviceId: string, now: Date) {
-  if (user.locked_at || failures < (await lockoutThreshold(tx, user.id))) return;
+/**
+ * Locks the account once its consecutive failures reach the threshold. Called before any
+ * audit append: rows are always locked in the order user -> throttle -> tenant counter, the
+ * same order admin writes use, so the two can never deadlock.
+ */
+async function lockIfOverThreshold(tx: Tx, user: UserRecord, failures: number, now: Date): Promise<boolean> {
+  if (user.locked_at || failures < (await lockoutThreshold(tx, user.id))) return false;
   await updateUser(tx, user.id, { locked_at: now }, now);
-  await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failures} consecutive failed sign-ins`, deviceId }, meta, now);
+  return true;
 }
 
 export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta: RequestMeta): Promise<{ challengeId: string }> {
@@ -107,8 +111,10 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
   const outcome = await deps.db.transaction(user ? { ...binding, userId: user.id } : binding, async (tx) => {
     if (!user || !passwordOk) {
       if (user) {
+        const failures = await accountFailures(tx, keys);
+        const lockedNow = await lockIfOverThreshold(tx, user, failures, now);
         await auditInUserTenants(tx, user, binding, { action: 'auth.login_failed', reason: 'wrong_password', deviceId: request.deviceId }, meta, now);
-        await lockIfOverThreshold(tx, user, await accountFailures(tx, keys), binding, meta, request.deviceId, now);
+        if (lockedNow) await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failures} consecutive failed sign-ins`, deviceId: request.deviceId }, meta, now);
       } else {
         await tx.query('INSERT INTO security_events (id, at, kind, ip, detail) VALUES ($1, $2, $3, $4, $5::jsonb)', [
           randomUUID(),
@@ -174,8 +180,9 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     if (!check.ok) {
       await tx.query('UPDATE auth_challenges SET failed_attempts = failed_attempts + 1 WHERE id = $1', [challenge.id]);
       const failures = await chargeAccount(tx, user.email, now);
+      const lockedNow = await lockIfOverThreshold(tx, user, failures, now);
       await auditInUserTenants(tx, user, binding, { action: 'auth.totp_failed', reason: 'wrong_or_reused_code', deviceId: challenge.device_id }, meta, now);
-      await lockIfOverThreshold(tx, user, failures, binding, meta, challenge.device_id, now);
+      if (lockedNow) await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failures} consecutive failed sign-ins`, deviceId: challenge.device_id }, meta, now);
       return { kind: 'invalid_code' as const };
     }
     const updated = await updateUser(tx, user.id, { totp_last_step: check.step }, now);
