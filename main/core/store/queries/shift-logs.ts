@@ -226,11 +226,13 @@ export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filte
   if (hasAny(filter.areaIds)) inList('e.area_id', filter.areaIds, where, params);
   entryConditions('e', filter, where, params);
 
-  const logWhere: string[] = ['s.id = e.shift_log_id'];
-  shiftLogConditions('s', filter, logWhere, params);
-  applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), logWhere, params);
   // An entry is read within its log: the log must be visible and match the log-level filters.
-  if (logWhere.length > 1) where.push(`EXISTS (SELECT 1 FROM shift_log s WHERE ${logWhere.join(' AND ')})`);
+  // Asked per entry as a scalar subquery (null when the log is missing): as an EXISTS, SQLite
+  // turns it into a join with a Bloom filter built from every matching log, on every call.
+  const logConditions: string[] = [];
+  shiftLogConditions('s', filter, logConditions, params);
+  applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), logConditions, params);
+  if (logConditions.length > 0) where.push(`(SELECT ${logConditions.join(' AND ')} FROM shift_log s WHERE s.id = e.shift_log_id)`);
   if (filter.amendedAfterSignoff !== undefined) where.push(`${filter.amendedAfterSignoff ? '' : 'NOT '}${entryAfterSignoff('e')}`);
 
   if (match !== null) {
