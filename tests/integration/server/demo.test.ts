@@ -64,7 +64,10 @@ function runToExit(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
 }
 
 describe('npm run server', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'plantdesk-demo-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plantdesk-demo-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts through `npm run server -- --demo` and prints the listening line', async () => {
