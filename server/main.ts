@@ -39,17 +39,22 @@ async function main(): Promise<number> {
       console.log(`  ${''.padEnd(11)} authenticator: ${demoEnrollmentUri(user.email, user.totpSecret)}`);
     }
   }
-  console.log(`plantdesk-server listening on ${server.url}`);
-
+  // Handlers go in before the line is printed: whoever waits for the line may signal at once.
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    await server.close();
-    process.exit(0);
+    try {
+      await server.close();
+      process.exit(0);
+    } catch (error) {
+      console.error(`plantdesk-server failed to close cleanly: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  console.log(`plantdesk-server listening on ${server.url}`);
   return -1;
 }
 
