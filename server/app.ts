@@ -20,6 +20,7 @@ import { registerHealthRoutes } from './routes/health';
 import { registerRoleRoutes } from './routes/roles';
 import { registerSessionRoutes } from './routes/sessions';
 import { registerSettingsRoutes } from './routes/settings';
+import { registerSyncRoutes } from './routes/sync';
 import { registerUserRoutes } from './routes/users';
 
 export interface ServerOptions {
@@ -108,6 +109,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
   registerAuditRoutes(app, deps);
   registerSettingsRoutes(app, deps);
   registerRoleRoutes(app, deps);
+  registerSyncRoutes(app, deps);
   return app;
 }
 

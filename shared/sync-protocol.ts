@@ -66,10 +66,16 @@ export const PushResponseSchema = z
   .strict();
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
+/**
+ * The tables a pulled change may name: the cache's synced tables (DOMAIN.md entities plus the
+ * plant's structure, amendments and the tenant row), a superset of the permission entities.
+ */
+export const syncedEntities = [...entities, 'tenant', 'area', 'equipment', 'entry_amendment'] as const;
+
 export const ChangeSchema = z
   .object({
     seq: z.number().int().positive(),
-    entity: z.enum(entities),
+    entity: z.enum(syncedEntities),
     entityId: z.string().min(1).max(200),
     op: z.enum(['upsert', 'delete']),
     /** The row (snake_case columns) for upserts; null for tombstones. */
@@ -83,6 +89,8 @@ export const PullQuerySchema = z
     tenant: Id,
     since: z.coerce.number().int().nonnegative(),
     limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(1_000),
+    /** The client's SYNC_SCHEMA_VERSION; a different one answers 409 reset (absent = not checked). */
+    schemaVersion: z.coerce.number().int().optional(),
   })
   .strict();
 
@@ -101,3 +109,14 @@ export const PullResponseSchema = z
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
 export const HeadResponseSchema = z.object({ seq: z.number().int().nonnegative(), policyVersion: z.number().int().nonnegative() }).strict();
+
+/** Longest a head request may wait for news (long-poll), in seconds. */
+export const MAX_HEAD_WAIT_SECONDS = 25;
+
+/** `GET /v1/sync/head?wait=S&since=SEQ`: answer at once, or when the seq passes `since`, or after S seconds. */
+export const HeadQuerySchema = z
+  .object({
+    wait: z.coerce.number().int().min(0).max(MAX_HEAD_WAIT_SECONDS).optional(),
+    since: z.coerce.number().int().nonnegative().optional(),
+  })
+  .strict();

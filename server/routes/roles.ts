@@ -84,6 +84,8 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
           if (isDuplicateName(error)) throw httpError('conflict', { reason: 'a role with this name exists' });
           throw error;
         }
+        // What members holding this role may see changed: their pull re-scopes (SYNC.md policyVersion).
+        if (body.grants) await tx.query('UPDATE memberships SET policy_version = policy_version + 1 WHERE tenant_id = $1 AND custom_role_id = $2', [tenantId, after.id]);
         await appendAudit(tx, tenantId, actor, { action: 'role.updated', entity: 'role', entityId: after.id, diff: fieldDiff(roleView(before), roleView(after)), reason: body.reason ?? null }, now);
         await appendChange(tx, tenantId, { entity: 'role', entityId: after.id, op: 'upsert', row: toRoleRow(after), scope: {} });
         return toRoleRow(after);

@@ -278,6 +278,18 @@ for (const { name, backend, skip } of serverBackends()) {
             return { status: answer.status, expected: { action: 'role.updated', entity: 'role', entityId: created.body.id, diff: { name: { before: created.body.name, after: `${created.body.name}!` } } } };
           };
         },
+        // Sync push audits per mutation (exactly one event each); a local action is the simplest.
+        'POST /v1/sync/push': async () => {
+          const signed = await t.signIn(tenant.admin);
+          return async () => {
+            const mutation = { id: crypto.randomUUID(), seq: 1, name: 'audit.local', args: { action: 'export', at: '2026-01-01T00:00:00.000Z', details: { rows: 3 } }, clientTime: '2026-01-01T00:00:01.000Z', grantId: signed.grant.grantId };
+            const answer = await t.request('POST', '/v1/sync/push', { token: signed.token, body: { clientId: crypto.randomUUID(), schemaVersion: 1, mutations: [mutation] } });
+            return {
+              status: answer.status,
+              expected: { action: 'local.export', entity: 'session', entityId: signed.grant.sessionId, diff: { at: { before: null, after: '2026-01-01T00:00:00.000Z' }, details: { before: null, after: { rows: 3 } } } },
+            };
+          };
+        },
       };
 
       for (const [route, prepare] of Object.entries(writes)) {

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HeadQuerySchema, PullQuerySchema, PushRequestSchema, SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse } from '../../shared/sync-protocol';
+import { httpError } from '../http/errors';
+import { sessionRoute, type AppDeps } from '../http/route';
+import { getTenant } from '../store/tenants';
+import { HeadWatch } from '../sync/head-watch';
+import { headSeq, pullChanges } from '../sync/pull';
+import { pushMutations } from '../sync/push';
+
+/**
+ * The sync endpoints (SYNC.md, API.md). All three act in the session's own tenant with the
+ * caller's current rights, loaded by authentication for this request.
+ */
+
+/** 409 reset: the client keeps its outbox, rebuilds its cache from seq 0, then pushes again. */
+async function sendReset(reply: FastifyReply, details: Record<string, unknown>): Promise<void> {
+  await reply.status(409).send({ error: httpError('reset', details).toBody() });
+}
+
+export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const headWatch = new HeadWatch(deps.db);
+  app.addHook('preClose', (done) => {
+    headWatch.close();
+    done();
+  });
+
+  sessionRoute(app, deps, {
+    method: 'POST',
+    url: '/v1/sync/push',
+    body: PushRequestSchema,
+    handler: async ({ auth, actor, body }): Promise<PushResponse> => {
+      const tenantId = auth.session.tenant_id;
+      const response = await pushMutations(deps.db, deps.clock, { tenantId, userId: auth.principal.user.id, ability: auth.principal.ability, actor }, body);
+      const applied = response.results.map((result) => result.appliedSeq ?? 0);
+      if (applied.length > 0) headWatch.notify(tenantId, Math.max(...applied));
+      return response;
+    },
+  });
+
+  sessionRoute(app, deps, {
+    method: 'GET',
+    url: '/v1/sync/pull',
+    query: PullQuerySchema,
+    handler: async ({ auth, query, reply }): Promise<PullResponse | void> => {
+      const tenantId = auth.session.tenant_id;
+      // Another tenant's feed answers as if it did not exist.
+      if (query.tenant !== tenantId) throw httpError('not_found');
+      if (query.schemaVersion !== undefined && query.schemaVersion !== SYNC_SCHEMA_VERSION) {
+        return sendReset(reply, { reason: 'schema_changed', schemaVersion: SYNC_SCHEMA_VERSION });
+      }
+      const page = await deps.db.transaction({ tenantId }, async (tx) => {
+        const head = await headSeq(tx, tenantId);
+        // A cursor beyond the head was not made by this feed (a restored server): start over.
+        if (query.since > head) return null;
+        const tenant = await getTenant(tx, tenantId);
+        if (!tenant) throw httpError('not_found');
+        return pullChanges(tx, tenant, auth.principal.ability, query.since, query.limit, head);
+      });
+      if (!page) return sendReset(reply, { reason: 'cursor_ahead_of_server', schemaVersion: SYNC_SCHEMA_VERSION });
+      return { ...page, policyVersion: auth.principal.policyVersion, schemaVersion: SYNC_SCHEMA_VERSION };
+    },
+  });
+
+  sessionRoute(app, deps, {
+    method: 'GET',
+    url: '/v1/sync/head',
+    query: HeadQuerySchema,
+    handler: async ({ auth, query, reply }) => {
+      const tenantId = auth.session.tenant_id;
+      const readHead = () => deps.db.transaction({ tenantId }, (tx) => headSeq(tx, tenantId));
+      let seq = await readHead();
+      if (query.wait && query.since !== undefined && seq <= query.since) {
+        const closed = new AbortController();
+        reply.raw.once('close', () => closed.abort());
+        seq = (await headWatch.waitBeyond(tenantId, query.since, query.wait * 1000, closed.signal)) ?? (await readHead());
+      }
+      return { seq, policyVersion: auth.principal.policyVersion };
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import type { Action, Entity } from '../../../shared/permissions';
+import { can, type Ability, type Subject } from '../../../shared/rbac';
+import type { AuditActor } from '../../audit/audit-log';
+import type { Tx } from '../../db/database';
+import { toCacheChange } from '../cache-rows';
+
+/** What every mutation handler gets: one transaction bound to the caller's tenant. */
+export interface MutationContext {
+  tx: Tx;
+  tenantId: string;
+  userId: string;
+  /** The caller's rights now (loaded for this request), never the grant's copy. */
+  ability: Ability;
+  /** Session, IP, device, and the mutation's clientTime. */
+  actor: AuditActor;
+  /** Server receive time: recorded_at, lateness, audit server time. */
+  now: Date;
+  baseVersion: number | null;
+}
+
+export type ServerRow = Record<string, unknown>;
+
+/** The mutation is refused as it stands; a person has to look at it (Conflicts inbox). */
+export class MutationRejected extends Error {
+  constructor(
+    readonly reason: 'forbidden' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MutationRejected';
+  }
+}
+
+/** The row changed since the client saw it; `serverRow` is the server's current version, cache-shaped. */
+export class MutationConflict extends Error {
+  readonly serverRow: ServerRow;
+
+  constructor(entity: string, row: ServerRow, message: string) {
+    super(message);
+    this.name = 'MutationConflict';
+    this.serverRow = toCacheChange(entity, row, { name: '', region: '' })?.row ?? row;
+  }
+}
+
+export const invalid = (message: string) => new MutationRejected('invalid', message);
+
+export function requireRight(context: MutationContext, action: Action, entity: Entity, subject: Omit<Subject, 'tenantId'>): void {
+  if (!can(context.ability, action, entity, { tenantId: context.tenantId, ...subject })) {
+    throw new MutationRejected('forbidden', `your role does not allow ${action} on this ${entity.replace('_', ' ')}`);
+  }
+}
+
+/** Optimistic concurrency: a baseVersion that is not the row's current version is a conflict. */
+export function requireBaseVersion(context: MutationContext, entity: string, row: ServerRow): void {
+  if (context.baseVersion !== null && context.baseVersion !== Number(row.version)) {
+    throw new MutationConflict(entity, row, `the ${entity.replace('_', ' ')} changed on the server (version ${String(row.version)}, yours ${context.baseVersion})`);
+  }
+}
+
+/** One row as JSON (to_jsonb), locked as asked; null when the bound tenant has no such row. */
+export async function loadRow(tx: Tx, table: 'shift_logs' | 'log_entries' | 'handovers', tenantId: string, id: string, lock: 'FOR UPDATE' | 'FOR SHARE'): Promise<ServerRow | null> {
+  // `table` and `lock` come from the fixed unions above, never from input.
+  const rows = await tx.query<{ row: ServerRow }>(`SELECT to_jsonb(t) AS row FROM ${table} t WHERE t.tenant_id = $1 AND t.id = $2 ${lock}`, [tenantId, id]);
+  return rows[0]?.row ?? null;
+}
+
+/** Scope of shift data in change_log: visibility depends on the area and the author. */
+export const shiftScope = (row: ServerRow, authorColumn: string) => ({ area_id: row.area_id, author_id: row[authorColumn] });

@@ -1,0 +1,98 @@
+import type { MutationArgs } from '../../../shared/mutations';
+import { subjectOf } from '../../../shared/rbac';
+import { appendAudit } from '../../audit/audit-log';
+import { fieldDiff } from '../../audit/diff';
+import { appendChange } from '../change-log';
+import { invalid, loadRow, MutationConflict, requireBaseVersion, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
+
+/**
+ * Status rules (DOMAIN.md: open -> submitted -> reviewed -> signed; reopen is explicit):
+ * - submit: open -> submitted.
+ * - sign-off "reviewed": submitted -> reviewed. Sign-off "approved": submitted or reviewed ->
+ *   signed. "handed_over" and "accepted" add a sign-off row and leave the status as it is.
+ * - reopen: signed -> open, stamps reopened_at; entries, amendments and comments added from
+ *   then on are marked "added after sign-off". The earlier signatures stay valid for their hash.
+ * A transition someone else already made (the log is at or past the target) is a conflict with
+ * the server's row; one from a status too early (approving an open log) is invalid.
+ */
+const rank = { open: 0, submitted: 1, reviewed: 2, signed: 3 } as const;
+type Status = keyof typeof rank;
+
+function requireTransition(log: ServerRow, from: readonly Status[], to: Status, what: string): void {
+  const status = log.status as Status;
+  if (from.includes(status)) return;
+  if (rank[status] >= rank[to]) throw new MutationConflict('shift_log', log, `the shift log is already ${status}`);
+  throw invalid(`${what} needs a shift log that is ${from.join(' or ')}; this one is ${status}`);
+}
+
+async function lockLog(context: MutationContext, id: string): Promise<ServerRow> {
+  const log = await loadRow(context.tx, 'shift_logs', context.tenantId, id, 'FOR UPDATE');
+  if (!log) throw invalid('the shift log does not exist');
+  return log;
+}
+
+async function setStatus(context: MutationContext, log: ServerRow, status: Status, reopened: boolean): Promise<ServerRow> {
+  const rows = await context.tx.query<{ row: ServerRow }>(
+    `UPDATE shift_logs SET status = $3, reopened_at = CASE WHEN $4 THEN $5::timestamptz ELSE reopened_at END, updated_at = $5, version = version + 1
+     WHERE tenant_id = $1 AND id = $2 RETURNING to_jsonb(shift_logs) AS row`,
+    [context.tenantId, log.id, status, reopened, context.now],
+  );
+  return rows[0].row;
+}
+
+const logChange = (row: ServerRow) => ({ entity: 'shift_log', entityId: String(row.id), op: 'upsert' as const, row, scope: shiftScope(row, 'created_by') });
+
+export async function submitShiftLog(context: MutationContext, args: MutationArgs<'shiftLog.submit'>): Promise<number> {
+  const log = await lockLog(context, args.shiftLogId);
+  requireRight(context, 'update', 'shift_log', subjectOf('shift_log', log));
+  requireBaseVersion(context, 'shift_log', log);
+  requireTransition(log, ['open'], 'submitted', 'submitting');
+  const after = await setStatus(context, log, 'submitted', false);
+  await appendAudit(context.tx, context.tenantId, context.actor, { action: 'shift_log.submitted', entity: 'shift_log', entityId: args.shiftLogId, diff: fieldDiff({ status: log.status }, { status: after.status }) }, context.now);
+  return appendChange(context.tx, context.tenantId, logChange(after));
+}
+
+const statusAfterSignoff: Record<MutationArgs<'shiftLog.signOff'>['meaning'], { from: readonly Status[]; to: Status } | null> = {
+  reviewed: { from: ['submitted'], to: 'reviewed' },
+  approved: { from: ['submitted', 'reviewed'], to: 'signed' },
+  handed_over: null,
+  accepted: null,
+};
+
+export async function signOffShiftLog(context: MutationContext, args: MutationArgs<'shiftLog.signOff'>): Promise<number> {
+  const { tx, tenantId, now } = context;
+  const log = await lockLog(context, args.shiftLogId);
+  requireRight(context, 'sign', 'shift_log', subjectOf('shift_log', log));
+  requireBaseVersion(context, 'shift_log', log);
+  const transition = statusAfterSignoff[args.meaning];
+  if (transition) requireTransition(log, transition.from, transition.to, `a sign-off meaning ${args.meaning}`);
+  const inserted = await tx.query<{ row: ServerRow }>(
+    `INSERT INTO signoffs (tenant_id, id, shift_log_id, area_id, signer_id, printed_name, meaning, signed_at, auth_method, content_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(signoffs) AS row`,
+    [tenantId, args.id, args.shiftLogId, log.area_id, context.userId, args.printedName, args.meaning, new Date(args.signedAt), args.authMethod, args.contentHash],
+  );
+  const signoff = inserted[0]?.row;
+  if (!signoff) throw invalid('a sign-off with this id already exists');
+  const after = transition ? await setStatus(context, log, transition.to, false) : log;
+  const diff = fieldDiff(
+    { status: log.status },
+    { status: after.status, signoff_id: args.id, meaning: args.meaning, printed_name: args.printedName, signed_at: args.signedAt, auth_method: args.authMethod, content_hash: args.contentHash },
+    { personal: ['printed_name'] },
+  );
+  await appendAudit(tx, tenantId, context.actor, { action: 'shift_log.signed_off', entity: 'shift_log', entityId: args.shiftLogId, diff }, now);
+  let seq = await appendChange(tx, tenantId, { entity: 'signoff', entityId: args.id, op: 'upsert', row: signoff, scope: shiftScope(signoff, 'signer_id') });
+  if (transition) seq = await appendChange(tx, tenantId, logChange(after));
+  return seq;
+}
+
+export async function reopenShiftLog(context: MutationContext, args: MutationArgs<'shiftLog.reopen'>): Promise<number> {
+  const log = await lockLog(context, args.shiftLogId);
+  requireRight(context, 'sign', 'shift_log', subjectOf('shift_log', log));
+  requireBaseVersion(context, 'shift_log', log);
+  if (log.status !== 'signed') throw invalid(`only a signed shift log can be reopened; this one is ${String(log.status)}`);
+  const after = await setStatus(context, log, 'open', true);
+  const diff = fieldDiff({ status: log.status, reopened_at: log.reopened_at }, { status: after.status, reopened_at: after.reopened_at });
+  await appendAudit(context.tx, context.tenantId, context.actor, { action: 'shift_log.reopened', entity: 'shift_log', entityId: args.shiftLogId, diff, reason: args.reason }, context.now);
+  return appendChange(context.tx, context.tenantId, logChange(after));
+}

@@ -1,0 +1,61 @@
+import type { Change } from '../../shared/sync-protocol';
+import type { Ability } from '../../shared/rbac';
+import type { Tx } from '../db/database';
+import { toCacheChange } from './cache-rows';
+import { feedFilterFor } from './visibility';
+
+export interface PullPage {
+  changes: Change[];
+  cursor: number;
+  hasMore: boolean;
+  total: number;
+}
+
+/** The tenant's last change seq (tenant_seq.last_seq). */
+export async function headSeq(tx: Tx, tenantId: string): Promise<number> {
+  const rows = await tx.query<{ last_seq: number }>('SELECT last_seq FROM tenant_seq WHERE tenant_id = $1', [tenantId]);
+  return Number(rows[0]?.last_seq ?? 0);
+}
+
+/**
+ * One page of the changes after `since` the caller may read, by seq. The head is read first
+ * and bounds the page: seqs are taken under the tenant_seq row lock and commit in order, so
+ * every change up to a committed head is already visible, and the cursor may jump to the head
+ * when nothing more is visible (hidden rows are never scanned twice).
+ */
+export async function pullChanges(tx: Tx, tenant: { id: string; name: string; region: string }, ability: Ability, since: number, limit: number, head: number): Promise<PullPage> {
+  const filter = feedFilterFor(ability);
+  const condition = filter.sql(4);
+  const rows = await tx.query<{ seq: number; entity: string; entity_id: string; op: 'upsert' | 'delete'; row: Record<string, unknown> | null }>(
+    `SELECT seq, entity, entity_id, op, row FROM change_log
+     WHERE tenant_id = $1 AND seq > $2 AND seq <= $3 AND ${condition.text}
+     ORDER BY seq LIMIT ${Number(limit) + 1}`,
+    [tenant.id, since, head, ...condition.params],
+  );
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const changes: Change[] = [];
+  for (const row of page) {
+    const mapped = toCacheChange(row.entity, row.op === 'delete' ? null : row.row, tenant);
+    if (!mapped) continue;
+    changes.push({
+      seq: Number(row.seq),
+      entity: mapped.entity as Change['entity'],
+      entityId: row.entity_id,
+      op: row.op,
+      row: row.op === 'delete' ? null : mapped.row,
+    });
+  }
+  const cursor = hasMore ? Number(page[page.length - 1].seq) : head;
+  const total = filter.everything ? Math.max(0, head - since) : await countVisible(tx, tenant.id, since, head, filter);
+  return { changes, cursor, hasMore, total };
+}
+
+async function countVisible(tx: Tx, tenantId: string, since: number, head: number, filter: ReturnType<typeof feedFilterFor>): Promise<number> {
+  const condition = filter.sql(4);
+  const rows = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND seq > $2 AND seq <= $3 AND ${condition.text}`,
+    [tenantId, since, head, ...condition.params],
+  );
+  return rows[0].n;
+}

@@ -1,0 +1,69 @@
+import type { Entity } from '../../shared/permissions';
+import { rowFilterFor, type Ability } from '../../shared/rbac';
+import { feedEntities } from './cache-rows';
+
+/**
+ * Which change-log rows a caller may pull now, as a SQL condition on change_log.entity and
+ * change_log.scope, built from the shared evaluator's row filter (read) for each entity.
+ */
+
+/** The permission entity that governs reading each feed entity; null = every member reads it. */
+const readEntityOf: Record<string, Entity | null> = {
+  shift_log: 'shift_log',
+  log_entry: 'log_entry',
+  // Amendments stand beside their entry and are read with it.
+  entry_amendment: 'log_entry',
+  comment: 'comment',
+  signoff: 'signoff',
+  handover: 'handover',
+  user: 'user',
+  membership: 'membership',
+  role: 'role',
+  session: 'session',
+  // The plant's structure and the tenant's settings label everything else and hold no shift data.
+  area: null,
+  equipment: null,
+  tenant_settings: null,
+};
+
+/** The scope key that names the row's owner ("own" access): the person for identity rows. */
+const ownerKeyOf = (entity: string) => (entity === 'user' || entity === 'membership' || entity === 'session' ? 'user_id' : 'author_id');
+
+export interface FeedFilter {
+  /** Every row visible: the count of visible changes is the seq distance (the feed is gapless). */
+  everything: boolean;
+  /** `($n ...)` condition over change_log columns, with its parameters from `firstParam`. */
+  sql(firstParam: number): { text: string; params: unknown[] };
+}
+
+export function feedFilterFor(ability: Ability): FeedFilter {
+  const all: string[] = [];
+  const byArea: string[] = [];
+  const byAuthor: string[] = [];
+  const byUser: string[] = [];
+  for (const entity of feedEntities) {
+    const governing = readEntityOf[entity];
+    if (governing === undefined) continue;
+    const filter = governing === null ? ({ kind: 'all' } as const) : rowFilterFor(ability, 'read', governing);
+    if (filter.kind === 'all') all.push(entity);
+    else if (filter.kind === 'some') {
+      if (filter.areaIds !== null) byArea.push(entity);
+      if (filter.ownerId !== null) (ownerKeyOf(entity) === 'user_id' ? byUser : byAuthor).push(entity);
+    }
+  }
+  return {
+    everything: all.length === feedEntities.length,
+    sql(firstParam) {
+      const p = (offset: number) => `$${firstParam + offset}`;
+      const list = (offset: number) => `(SELECT jsonb_array_elements_text(${p(offset)}::jsonb))`;
+      const text = `(entity IN ${list(0)}
+        OR (entity IN ${list(1)} AND scope ->> 'area_id' IN ${list(2)})
+        OR (entity IN ${list(3)} AND scope ->> 'author_id' = ${p(5)})
+        OR (entity IN ${list(4)} AND scope ->> 'user_id' = ${p(5)}))`;
+      return {
+        text,
+        params: [JSON.stringify(all), JSON.stringify(byArea), JSON.stringify(ability.areas), JSON.stringify(byAuthor), JSON.stringify(byUser), ability.userId],
+      };
+    },
+  };
+}
