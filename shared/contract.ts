@@ -83,6 +83,15 @@ export const KnownAccountSchema = z.object({
 });
 export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 
+export const SyncSummarySchema = z.object({
+  pushed: z.number().int(),
+  applied: z.number().int(),
+  conflicts: z.number().int(),
+  rejected: z.number().int(),
+  pulled: z.number().int(),
+  cursor: z.number().int(),
+});
+
 export const calls = {
   'app.info': defineCall({
     request: NoArguments,
@@ -158,6 +167,12 @@ export const calls = {
     permission: { action: 'create', entity: 'log_entry' },
     summary: 'Adds an entry to a shift log, offline or online; it is pending until the server confirms it.',
   }),
+  'sync.now': defineCall({
+    request: NoArguments,
+    response: SyncSummarySchema,
+    permission: null,
+    summary: 'Pushes pending changes, then pulls what changed on the server; needs a connection.',
+  }),
   'shiftLogs.list': defineCall({
     request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
     response: pageOf(ShiftLogListItemSchema),
@@ -196,8 +211,12 @@ export const calls = {
   }),
 } as const;
 
+export const SyncProgressSchema = z.object({ phase: z.enum(['push', 'pull']), done: z.number().int(), total: z.number().int().nullable() });
+
 export const events = {
   'session.changed': SessionStatusSchema,
+  'sync.progress': SyncProgressSchema,
+  'sync.finished': z.object({ ok: z.boolean(), summary: SyncSummarySchema.nullable(), error: z.object({ code: z.string(), message: z.string() }).nullable() }),
 } as const;
 
 export type Channel = keyof typeof calls;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createCore, type Core } from '../core/core';
 import { PlantdeskError } from '../../shared/errors';
 import { dispatchCall } from '../../shared/dispatch';
-import type { CallResponse, Channel } from '../../shared/contract';
+import type { CallResponse, Channel, ContractEvent } from '../../shared/contract';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { ask, readStdin } from './prompt';
 
@@ -21,6 +21,10 @@ interface CommandContext {
   call<C extends Channel>(channel: C, request: unknown): Promise<CallResponse<C>>;
   /** The password from --password-stdin, or asked on the terminal. */
   password(): Promise<string>;
+  /** Subscribes to the core's events (progress) for the length of the command. */
+  onEvent(listener: (event: ContractEvent) => void): () => void;
+  /** True when output goes to a terminal: progress bars on, otherwise quiet. */
+  interactive: boolean;
 }
 
 function requiredFlag(args: ParsedArgs, name: string): string {
@@ -88,6 +92,33 @@ const commands: Record<string, Command> = {
       const sync = await call('sync.state', {});
       io.stdout(args.flags.json ? JSON.stringify({ session, sync }) : statusLines(session, sync).join('\n'));
       return exitCodes.ok;
+    },
+  },
+  sync: {
+    summary: 'Push pending changes, then pull what changed on the server (progress on a terminal).',
+    usage: 'plantdesk sync [--password-stdin] [--json]',
+    examples: ['plantdesk sync', "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk sync --password-stdin --json"],
+    async run({ args, io, call, password, onEvent, interactive }) {
+      await call('auth.unlock', { password: await password() });
+      const stop = onEvent((event) => {
+        if (!interactive || event.name !== 'sync.progress') return;
+        const progress = event.payload as { phase: string; done: number; total: number | null };
+        const share = progress.total ? Math.min(1, progress.done / progress.total) : 0;
+        const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
+        process.stderr.write(`\r${progress.phase.padEnd(4)} [${bar}] ${progress.done}${progress.total ? `/${progress.total}` : ''}`);
+      });
+      try {
+        const summary = await call('sync.now', {});
+        if (interactive) process.stderr.write('\n');
+        io.stdout(
+          args.flags.json
+            ? JSON.stringify(summary)
+            : `Pushed ${summary.pushed} (applied ${summary.applied}, conflicts ${summary.conflicts}, rejected ${summary.rejected}); pulled ${summary.pulled}; cursor ${summary.cursor}.`,
+        );
+        return exitCodes.ok;
+      } finally {
+        stop();
+      }
     },
   },
   lock: {
@@ -198,6 +229,8 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
     return await command.run({
       args,
       io,
+      interactive: Boolean(process.stderr.isTTY) && !args.flags.quiet,
+      onEvent: (listener) => core.onEvent(listener),
       async password() {
         cachedPassword ??= args.flags['password-stdin'] ? await readStdin() : await ask('Password: ', { secret: true });
         return cachedPassword;

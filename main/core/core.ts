@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { calls, type AppInfo, type CallResponse, type ParsedCallRequest, type Channel, type ContractEvent, type EventName, type EventPayload } from '../../shared/contract';
-import { PlantdeskError } from '../../shared/errors';
+import { errorMessages, PlantdeskError } from '../../shared/errors';
 import type { Entity } from '../../shared/permissions';
 import { can, scopesFor } from '../../shared/rbac';
 import { listAuditEvents } from './store/queries/audit';
@@ -9,6 +9,7 @@ import { listSessions, listUsers } from './store/queries/people';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
 import { createLogEntry } from './sync/local-writes';
+import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
 import { ServerClient } from './net/server-client';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
@@ -28,6 +29,8 @@ export interface CoreOptions {
   deviceName?: string;
   /** Minutes without activity before the cache locks, when the tenant sets none. */
   defaultIdleMinutes?: number;
+  /** Sync by itself while unlocked (on unlock, every interval, after local writes). */
+  autoSync?: { intervalMs?: number; afterWriteMs?: number };
 }
 
 /** What tests (and only tests) may swap: the clock, the keychain, the KDF cost. */
@@ -72,7 +75,10 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     secretStoreFor: seams.secretStoreFor ?? ((owner) => createKeychainSecretStore(owner)),
     serverClientFor: (baseUrl) => new ServerClient({ baseUrl, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` }),
     kdf: seams.kdf,
-    onChange: (status) => emit('session.changed', status),
+    onChange: (status) => {
+      emit('session.changed', status);
+      if (status.state === 'unlocked') scheduleSync(0);
+    },
   });
 
   function idleMinutes(): number {
@@ -106,6 +112,50 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
 
   const db = () => session.requireOpen().vault.db;
 
+  // ---- sync: one run at a time; verdicts and connectivity flow back into the session ----
+  let running: Promise<SyncSummary> | null = null;
+  let retryAttempt = 0;
+  let syncTimer: NodeJS.Timeout | null = null;
+
+  async function runSync(): Promise<SyncSummary> {
+    if (running) return running;
+    const open = session.requireOpen();
+    const client = new ServerClient({ baseUrl: open.account.server, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` });
+    running = syncOnce({ session: open, client, now, onProgress: (progress) => emit('sync.progress', progress) })
+      .then((summary) => {
+        session.setOnline(true);
+        retryAttempt = 0;
+        emit('sync.finished', { ok: true, summary, error: null });
+        return summary;
+      })
+      .catch(async (error: unknown) => {
+        await session.applyVerdict(error);
+        const body = error instanceof PlantdeskError ? error.toBody() : { code: 'internal', message: errorMessages.internal };
+        emit('sync.finished', { ok: false, summary: null, error: { code: body.code, message: body.message } });
+        throw error;
+      })
+      .finally(() => {
+        client.close();
+        running = null;
+      });
+    return running;
+  }
+
+  /** Schedules the next automatic sync (no-op unless autoSync is on). */
+  function scheduleSync(delayMs: number): void {
+    if (!options.autoSync || closed) return;
+    if (syncTimer) clearTimeout(syncTimer);
+    syncTimer = setTimeout(() => {
+      syncTimer = null;
+      if (session.status().state !== 'unlocked') return;
+      runSync().then(
+        () => scheduleSync(options.autoSync?.intervalMs ?? 60_000),
+        () => scheduleSync(backoffDelayMs(retryAttempt++)),
+      );
+    }, delayMs);
+    syncTimer.unref();
+  }
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'Plantdesk',
@@ -127,6 +177,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     },
     'auth.signOut': async () => session.signOut(),
     'auth.wipe': async () => session.wipe(),
+    'sync.now': async () => runSync(),
     'sync.state': async () => {
       const counts = db()
         .prepare(
@@ -140,6 +191,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'logEntries.create': async (request) => {
       const open = session.requireOpen();
       const { entryId, id, seq } = createLogEntry(open.vault.db, { ability: open.ability, grantId: open.grant.grantId, now: now() }, request);
+      scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
       return { entryId, mutationId: id, seq };
     },
     'shiftLogs.list': async ({ filter, page }) =>
@@ -175,6 +227,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       if (closed) return;
       closed = true;
       clearInterval(idleTimer);
+      if (syncTimer) clearTimeout(syncTimer);
       await session.close();
       emitter.removeAllListeners();
     },

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { PlantdeskError } from '../../../shared/errors';
+import { PushResponseSchema, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol';
+import { uuidv7 } from '../../../shared/uuid7';
+import type { ServerClient } from '../net/server-client';
+import { ServerError } from '../net/server-client';
+import { secretPurposes } from '../secrets/secret-store';
+import type { OpenSession } from '../session/session-manager';
+import type { SqliteDatabase } from '../store/open';
+import { readSyncState, writeSyncState } from '../store/writes';
+import { applyPullPage, parsePullPage } from './apply-pull';
+import { nextPushBatch, recordPushFailure, recordPushResults } from './push-results';
+import { clearPulledData } from './rebuild';
+
+export interface SyncSummary {
+  pushed: number;
+  applied: number;
+  conflicts: number;
+  rejected: number;
+  pulled: number;
+  cursor: number;
+}
+
+export interface SyncProgress {
+  phase: 'push' | 'pull';
+  done: number;
+  total: number | null;
+}
+
+export interface SyncDeps {
+  session: OpenSession;
+  client: ServerClient;
+  now: () => Date;
+  onProgress?: (progress: SyncProgress) => void;
+  pageSize?: number;
+}
+
+/** The id this cache pushes under (SYNC.md clientId), made once per cache. */
+function clientIdOf(db: SqliteDatabase): string {
+  const state = readSyncState(db);
+  if (state.client_id) return state.client_id;
+  const id = uuidv7();
+  writeSyncState(db, { client_id: id });
+  return id;
+}
+
+async function tokenOf(session: OpenSession): Promise<string> {
+  const token = await session.secrets.get(secretPurposes.sessionToken);
+  if (!token) throw new PlantdeskError('session_expired');
+  return token.toString('utf8');
+}
+
+/** Push every pending mutation, batch by batch, recording each answer before the next batch. */
+async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
+  const db = deps.session.vault.db;
+  const clientId = clientIdOf(db);
+  const total = (db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+  for (;;) {
+    const batch = nextPushBatch(db, deps.session.grant.grantId);
+    if (batch.length === 0) return;
+    let response;
+    try {
+      response = await deps.client.request({
+        method: 'POST',
+        path: '/sync/push',
+        token,
+        body: { clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: batch },
+        schema: PushResponseSchema,
+      });
+    } catch (error) {
+      recordPushFailure(db, batch, error instanceof PlantdeskError ? error.code : 'unknown');
+      throw error;
+    }
+    const outcome = recordPushResults(db, batch, response, deps.now());
+    summary.pushed += response.results.length;
+    summary.applied += outcome.applied;
+    summary.conflicts += outcome.conflicts;
+    summary.rejected += outcome.rejected;
+    deps.onProgress?.({ phase: 'push', done: summary.pushed, total });
+    if (outcome.gapExpectedSeq !== null) {
+      throw new PlantdeskError('invalid_server_response', `The server expects change ${outcome.gapExpectedSeq} next, which this workstation no longer holds as pending; nothing was dropped. Tell your administrator.`);
+    }
+    if (response.results.length === 0) return;
+  }
+}
+
+/**
+ * Pull pages from the cursor: the next page is requested before the current one is written
+ * (pipelined), and each page is written with its cursor in one transaction. A changed policy
+ * version or a 409 reset rebuilds the cache from zero, keeping the outbox.
+ */
+async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
+  const db = deps.session.vault.db;
+  const tenant = deps.session.account.tenantId;
+  const limit = deps.pageSize ?? 2_000;
+  const fetchPage = (since: number) => {
+    const request = deps.client
+      .request({ path: '/sync/pull', query: { tenant, since, limit, schemaVersion: SYNC_SCHEMA_VERSION }, token, schema: z.unknown() })
+      .then((raw) => parsePullPage(raw, since));
+    // A prefetched page may be abandoned when writing the current one fails: never unhandled.
+    request.catch(() => undefined);
+    return request;
+  };
+
+  let since = readSyncState(db).cursor;
+  let rebuilt = false;
+  let pending: Promise<PullResponse> = fetchPage(since);
+  for (;;) {
+    let page: PullResponse;
+    try {
+      page = await pending;
+    } catch (error) {
+      if (!rebuilt && error instanceof ServerError && error.code === 'reset') {
+        clearPulledData(db);
+        rebuilt = true;
+        since = 0;
+        pending = fetchPage(0);
+        continue;
+      }
+      throw error;
+    }
+    const known = readSyncState(db).policy_version;
+    if (!rebuilt && since > 0 && known !== null && known !== String(page.policyVersion)) {
+      // What this person may see changed: purge, then download what is visible now.
+      clearPulledData(db);
+      rebuilt = true;
+      since = 0;
+      pending = fetchPage(0);
+      continue;
+    }
+    if (page.hasMore) pending = fetchPage(page.cursor);
+    const applied = applyPullPage(db, page, deps.now());
+    summary.pulled += applied.applied;
+    summary.cursor = applied.cursor;
+    since = applied.cursor;
+    deps.onProgress?.({ phase: 'pull', done: summary.pulled, total: page.total === null ? null : summary.pulled + page.total - page.changes.length });
+    if (!page.hasMore) return;
+  }
+}
+
+/** One sync: push then pull. Server verdicts and network failures surface as typed errors. */
+export async function syncOnce(deps: SyncDeps): Promise<SyncSummary> {
+  const summary: SyncSummary = { pushed: 0, applied: 0, conflicts: 0, rejected: 0, pulled: 0, cursor: readSyncState(deps.session.vault.db).cursor };
+  const token = await tokenOf(deps.session);
+  await pushAll(deps, token, summary);
+  await pullAll(deps, token, summary);
+  return summary;
+}
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 5 minutes. */
+export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(300_000, 1_000 * 2 ** Math.min(attempt, 20));
+  return Math.round(random() * ceiling);
+}
