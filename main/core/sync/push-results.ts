@@ -1,6 +1,7 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { MAX_PUSH_MUTATIONS, type PushResponse, type QueuedMutation } from '../../../shared/sync-protocol';
 import type { SqliteDatabase } from '../store/open';
+import { syncedTables } from '../store/rows';
 
 /**
  * The client half of POST /sync/push (SYNC.md): what to send, and how answers are recorded.
@@ -78,6 +79,9 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
           result.serverRow === null ? null : JSON.stringify(result.serverRow),
           now.toISOString(),
         );
+        // A row this workstation created for the refused change (version 0: never on the server)
+        // goes; the intent stays in the conflicts inbox, to retry or discard.
+        for (const table of syncedTables) db.prepare(`DELETE FROM ${table} WHERE pending_mutation_id = ? AND version = 0`).run(result.id);
         if (result.status === 'conflict') outcome.conflicts += 1;
         else outcome.rejected += 1;
       }

@@ -55,6 +55,12 @@ describe('applying pulled pages', () => {
     expect(readSyncState(db)).toMatchObject({ cursor: 2, policy_version: '1' });
   });
 
+  it('accepts a cursor past its last change (changes hidden from this reader were skipped)', () => {
+    const skipping = { ...page(0, [{ entity: 'shift_log', row: shiftLogRow() }]), cursor: 9 };
+    expect(applyPullPage(db, parsePullPage(skipping, 0), now).cursor).toBe(9);
+    expect(readSyncState(db).cursor).toBe(9);
+  });
+
   it('applies a tombstone as a delete', () => {
     const id = randomUUID();
     applyPullPage(db, parsePullPage(page(0, [{ entity: 'log_entry', row: entryRow(id, 'x') }]), 0), now);
@@ -79,7 +85,7 @@ describe('applying pulled pages', () => {
     ['an entity the schema does not know', page(0, [{ entity: 'launch_codes', row: { id: 'x' } }])],
     ['seqs out of order', { ...page(0, [{ entity: 'shift_log', row: shiftLogRow() }]), changes: [{ seq: 5, entity: 'shift_log', entityId: shiftLogId, op: 'upsert', row: shiftLogRow() }, { seq: 3, entity: 'shift_log', entityId: shiftLogId, op: 'upsert', row: shiftLogRow() }], cursor: 3 }],
     ['a truncated page (no cursor)', { changes: [] }],
-    ['a cursor behind its changes', { ...page(0, [{ entity: 'shift_log', row: shiftLogRow() }]), cursor: 0 }],
+    ['a cursor behind its last change', { ...page(0, [{ entity: 'shift_log', row: shiftLogRow() }]), cursor: 0 }],
     ['an upsert without its row', page(0, [{ entity: 'shift_log', row: null, id: shiftLogId }])],
   ])('refuses %s before writing anything', (_label, raw) => {
     expect(() => parsePullPage(raw, 0)).toThrowError(expect.objectContaining({ code: 'invalid_server_response' }));

@@ -53,6 +53,20 @@ describe('recording push answers', () => {
     expect(nextPushBatch(db, grantId)).toEqual([]);
   });
 
+  it('removes the optimistic row of a refused creation, keeping its intent in the inbox', () => {
+    const entryId = randomUUID();
+    const queued = queueMutation(db, {
+      name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: {} }, grantId, actorId: 'u1', now,
+      applyLocally: (tx, mutationId) => {
+        tx.prepare(`INSERT INTO log_entry (id, shift_log_id, area_id, category, severity, body, occurred_at, recorded_at, author_id, version, pending_mutation_id)
+          VALUES (?, 's', 'a', 'other', 'info', 'refused words', ?, ?, 'u1', 0, ?)`).run(entryId, now.toISOString(), now.toISOString(), mutationId);
+      },
+    });
+    recordPushResults(db, nextPushBatch(db, grantId), { results: [result(queued.id, 1, 'rejected', { reason: 'forbidden' })], gap: null }, now);
+    expect(db.prepare('SELECT count(*) AS n FROM log_entry').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM conflicts').get()).toEqual({ n: 1 });
+  });
+
   it('keeps the unanswered rest pending after a gap, and reports the gap', () => {
     const [a] = queue(3);
     const sent = nextPushBatch(db, grantId);

@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../../main/core/core';
+import { dispatchCall } from '../../../shared/dispatch';
+import { PlantdeskError } from '../../../shared/errors';
+import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { insertShiftLog, type ShiftLogFixture } from '../server/sync-fixtures';
+
+// Two real workstations (encrypted caches, real keychain) syncing with the real server.
+const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
+type Page = { items: { id: string; body?: string; pending_mutation_id?: string | null }[] };
+
+describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstations and the server', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let boilersLog: ShiftLogFixture;
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
+    tenant = await server.createTenant('Northfield Plant');
+    boilersLog = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
+  });
+  afterAll(async () => server?.stop());
+
+  async function workstation(user: TestUser) {
+    const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-sync-'));
+    const core = createCore({ profileDir, appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
+      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as T;
+    };
+    await call('auth.signIn', { server: server.url, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
+    return { call, close: () => core.close() };
+  }
+
+  const entry = (body: string) => ({
+    shiftLogId: boilersLog.id,
+    areaId: tenant.areas.boilers,
+    category: 'operations',
+    severity: 'info',
+    body,
+    occurredAt: server.clock.now().toISOString(),
+  });
+
+  it('two workstations with offline edits converge on the server state, each change applied and audited once', async () => {
+    const a = await workstation(await server.addMember(tenant.id, 'contributor', { areas: [tenant.areas.boilers] }));
+    const b = await workstation(await server.addMember(tenant.id, 'contributor', { areas: [tenant.areas.boilers] }));
+    await a.call('sync.now');
+    await b.call('sync.now');
+    for (const body of ['A1 pump restarted', 'A2 valve checked']) await a.call('logEntries.create', entry(body));
+    for (const body of ['B1 alarm reset', 'B2 sample taken']) await b.call('logEntries.create', entry(body));
+
+    expect(await a.call('sync.now')).toMatchObject({ pushed: 2, applied: 2, conflicts: 0, rejected: 0 });
+    expect(await b.call('sync.now')).toMatchObject({ pushed: 2, applied: 2 });
+    await a.call('sync.now');
+
+    for (const ws of [a, b]) {
+      const entries = await ws.call<Page>('shiftLogs.entries', {});
+      expect(entries.items.map((item) => item.body).sort()).toEqual(['A1 pump restarted', 'A2 valve checked', 'B1 alarm reset', 'B2 sample taken']);
+      expect(entries.items.every((item) => item.pending_mutation_id === null)).toBe(true);
+      expect(await ws.call('sync.state')).toMatchObject({ pending: 0, conflicts: 0 });
+    }
+    const serverEntries = await ownerRows(server.db, 'SELECT id FROM log_entries WHERE shift_log_id = $1', [boilersLog.id]);
+    expect(serverEntries).toHaveLength(4);
+    const audited = await ownerRows(server.db, "SELECT entity_id FROM audit_events WHERE tenant_id = $1 AND entity = 'log_entry'", [tenant.id]);
+    expect(audited.map((row) => row.entity_id).sort()).toEqual(serverEntries.map((row) => row.id).sort());
+    await a.close();
+    await b.close();
+  });
+
+  it('a contributor whose area was removed while offline gets forbidden writes in the conflicts inbox and loses the area rows', async () => {
+    // Presets read org-wide (DOMAIN.md), so an area-bound contributor is a custom role here.
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const grants = ['shift_log', 'log_entry', 'comment', 'signoff'].map((entity) => ({ action: 'read', access: 'area', entity }));
+    const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, {
+      token: adminToken,
+      body: { name: 'Area contributor', grants: [...grants, { action: 'create', access: 'area', entity: 'log_entry' }] },
+    });
+    expect(role.status).toBe(201);
+    const flags = { shift_logs: true, handovers: true, audit: false, users: false, exports: false };
+    const user = await server.addMember(tenant.id, { customRoleId: role.body.id }, { areas: [tenant.areas.boilers], moduleFlags: flags });
+    const ws = await workstation(user);
+    await ws.call('sync.now');
+    expect((await ws.call<Page>('shiftLogs.list', {})).items.map((item) => item.id)).toContain(boilersLog.id);
+    await ws.call('logEntries.create', entry('written offline in boilers'));
+
+    const patched = await server.request('PATCH', `/v1/tenants/${tenant.id}/users/${user.id}`, { token: adminToken, body: { areas: [tenant.areas.tanks] } });
+    expect(patched.status).toBe(200);
+
+    const summary = await ws.call<{ rejected: number }>('sync.now');
+    expect(summary.rejected).toBe(1);
+    expect(await ws.call('sync.state')).toMatchObject({ pending: 0, conflicts: 1 });
+    // The boilers log and its entries are gone; the refused entry stays visible in the inbox only.
+    expect((await ws.call<Page>('shiftLogs.list', {})).items).toEqual([]);
+    const entries = await ws.call<Page>('shiftLogs.entries', {});
+    expect(entries.items.filter((item) => item.body !== 'written offline in boilers')).toEqual([]);
+    await ws.close();
+  });
+});
