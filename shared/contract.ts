@@ -92,6 +92,17 @@ export const SyncSummarySchema = z.object({
   cursor: z.number().int(),
 });
 
+export const ConflictViewSchema = z.object({
+  id: z.number().int(),
+  mutationId: z.string(),
+  name: z.string(),
+  args: z.unknown(),
+  reason: z.enum(['conflict', 'forbidden', 'invalid']),
+  serverRow: z.record(z.string(), z.unknown()).nullable(),
+  message: z.string().nullable(),
+  createdAt: z.string(),
+});
+
 export const calls = {
   'app.info': defineCall({
     request: NoArguments,
@@ -172,6 +183,24 @@ export const calls = {
     response: SyncSummarySchema,
     permission: null,
     summary: 'Pushes pending changes, then pulls what changed on the server; needs a connection.',
+  }),
+  'conflicts.list': defineCall({
+    request: NoArguments,
+    response: z.array(ConflictViewSchema),
+    permission: null,
+    summary: 'Changes the server refused or found in conflict, with the local intent and the server row.',
+  }),
+  'conflicts.retry': defineCall({
+    request: z.object({ id: z.number().int().positive() }).strict(),
+    response: z.object({ mutationId: z.string() }),
+    permission: null,
+    summary: "Queues the change again, on the server's current version.",
+  }),
+  'conflicts.discard': defineCall({
+    request: z.object({ id: z.number().int().positive() }).strict(),
+    response: z.object({ discarded: z.literal(true) }),
+    permission: null,
+    summary: 'Drops the change for good; the discard is recorded in the audit trail.',
   }),
   'shiftLogs.list': defineCall({
     request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),

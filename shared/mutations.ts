@@ -95,7 +95,7 @@ export const mutationSpecs = {
   'audit.local': {
     args: z
       .object({
-        action: z.enum(['sign_in', 'unlock', 'lock', 'sign_out', 'export', 'wipe']),
+        action: z.enum(['sign_in', 'unlock', 'lock', 'sign_out', 'export', 'wipe', 'conflict_discarded']),
         at: IsoInstant,
         details: z.record(z.string(), z.unknown()).default({}),
       })

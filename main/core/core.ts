@@ -8,7 +8,8 @@ import { listAuditEvents } from './store/queries/audit';
 import { listSessions, listUsers } from './store/queries/people';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
-import { createLogEntry } from './sync/local-writes';
+import { discardConflict, listConflicts, retryConflict } from './sync/conflicts';
+import { createLogEntry, type Writer } from './sync/local-writes';
 import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
 import { ServerClient } from './net/server-client';
 import { createKeychainSecretStore } from './secrets/keychain';
@@ -111,6 +112,10 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   }
 
   const db = () => session.requireOpen().vault.db;
+  const writer = (): Writer => {
+    const open = session.requireOpen();
+    return { ability: open.ability, grantId: open.grant.grantId, now: now() };
+  };
 
   // ---- sync: one run at a time; verdicts and connectivity flow back into the session ----
   let running: Promise<SyncSummary> | null = null;
@@ -178,6 +183,16 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'auth.signOut': async () => session.signOut(),
     'auth.wipe': async () => session.wipe(),
     'sync.now': async () => runSync(),
+    'conflicts.list': async () => listConflicts(db()),
+    'conflicts.retry': async ({ id }) => {
+      const result = retryConflict(db(), writer(), id);
+      scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
+      return result;
+    },
+    'conflicts.discard': async ({ id }) => {
+      discardConflict(db(), writer(), id);
+      return { discarded: true as const };
+    },
     'sync.state': async () => {
       const counts = db()
         .prepare(

@@ -98,6 +98,14 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstation
     expect((await ws.call<Page>('shiftLogs.list', {})).items).toEqual([]);
     const entries = await ws.call<Page>('shiftLogs.entries', {});
     expect(entries.items.filter((item) => item.body !== 'written offline in boilers')).toEqual([]);
+
+    const [conflict] = await ws.call<{ id: number; reason: string; args: { body: string } }[]>('conflicts.list');
+    expect(conflict).toMatchObject({ reason: 'forbidden', args: { body: 'written offline in boilers' } });
+    await ws.call('conflicts.discard', { id: conflict.id });
+    expect(await ws.call('conflicts.list')).toEqual([]);
+    await ws.call('sync.now');
+    const discarded = await ownerRows(server.db, "SELECT actor_id FROM audit_events WHERE tenant_id = $1 AND action = 'local.conflict_discarded'", [tenant.id]);
+    expect(discarded).toEqual([{ actor_id: user.id }]);
     await ws.close();
   });
 });
