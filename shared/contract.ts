@@ -184,6 +184,12 @@ export const calls = {
     permission: null,
     summary: 'Pushes pending changes, then pulls what changed on the server; needs a connection.',
   }),
+  'shiftLogs.signOff': defineCall({
+    request: z.object({ shiftLogId: z.string().min(1).max(100), meaning: z.enum(['reviewed', 'approved', 'handed_over', 'accepted']), password: Password }).strict(),
+    response: z.object({ signoffId: z.string(), mutationId: z.string(), contentHash: z.string() }),
+    permission: { action: 'sign', entity: 'shift_log' },
+    summary: 'Signs the shift log with a stated meaning; asks for the password again, online or offline.',
+  }),
   'conflicts.list': defineCall({
     request: NoArguments,
     response: z.array(ConflictViewSchema),

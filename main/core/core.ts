@@ -9,7 +9,8 @@ import { listSessions, listUsers } from './store/queries/people';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
 import { discardConflict, listConflicts, retryConflict } from './sync/conflicts';
-import { createLogEntry, type Writer } from './sync/local-writes';
+import { shiftLogContentHash } from './sync/content-hash';
+import { createLogEntry, signOffShiftLog, type Writer } from './sync/local-writes';
 import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
 import { ServerClient } from './net/server-client';
 import { createKeychainSecretStore } from './secrets/keychain';
@@ -183,6 +184,23 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'auth.signOut': async () => session.signOut(),
     'auth.wipe': async () => session.wipe(),
     'sync.now': async () => runSync(),
+    'shiftLogs.signOff': async ({ shiftLogId, meaning, password }) => {
+      await session.verifyPassword(password);
+      const open = session.requireOpen();
+      const scopes = { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') };
+      const detail = getShiftLog(open.vault.db, scopes, shiftLogId);
+      if (!detail) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
+      const contentHash = await shiftLogContentHash(detail);
+      const ref = signOffShiftLog(open.vault.db, writer(), {
+        shiftLogId,
+        meaning,
+        printedName: open.account.displayName,
+        contentHash,
+        authMethod: session.status().online ? 'password_online' : 'password_offline',
+      });
+      scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
+      return { signoffId: ref.signoffId, mutationId: ref.id, contentHash };
+    },
     'conflicts.list': async () => listConflicts(db()),
     'conflicts.retry': async ({ id }) => {
       const result = retryConflict(db(), writer(), id);

@@ -12,7 +12,7 @@ import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } f
 import { appendLocalAudit } from '../store/writes';
 import { VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
-import { createVault, unlockVault, vaultExists, wipeVault, type UnlockedVault } from '../vault/vault';
+import { createVault, unlockVault, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -267,6 +267,12 @@ export class SessionManager {
     const grant = verifySignedGrant(fresh, pinned, this.options.now());
     this.open = { ...open, grant, ability: abilityOf(grant) };
     this.emit();
+  }
+
+  /** Password re-entry for a signature: checked against this workstation's key file. */
+  async verifyPassword(password: string): Promise<void> {
+    const open = this.requireOpen();
+    await verifyVaultPassword(this.locationOf(open.account), { secrets: open.secrets, password });
   }
 
   /** Locks when the grant's window has passed (checked on every call and by the idle timer). */

@@ -192,6 +192,18 @@ export async function unlockVault(location: VaultLocation, access: VaultAccess):
 }
 
 /**
+ * Checks the password against the key file without opening anything (the re-entry a
+ * signature asks for, online or offline): WrongPassword when it does not unwrap the data key.
+ */
+export async function verifyVaultPassword(location: VaultLocation, access: VaultAccess): Promise<void> {
+  const loc = normalizeLocation(location);
+  checkOwner(loc, access.secrets);
+  const paths = vaultPaths(loc);
+  const dataKey = await unwrapWith(access, readKeyFile(paths, loc), loc.tenantId);
+  dataKey.fill(0);
+}
+
+/**
  * Re-wraps the data key under a new password (fresh salt and IV, same device secret); the
  * database is not touched. WrongPassword when the current one does not unwrap it.
  */

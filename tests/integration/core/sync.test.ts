@@ -108,4 +108,28 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstation
     expect(discarded).toEqual([{ actor_id: user.id }]);
     await ws.close();
   });
+
+  it('two admins sign off the same shift log offline: one applied, the other a visible conflict to retry or discard', async () => {
+    const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.tanks, createdBy: tenant.admin.id, now: server.clock.now(), status: 'submitted' });
+    const first = await workstation(await server.addMember(tenant.id, 'admin'));
+    const second = await workstation(await server.addMember(tenant.id, 'admin'));
+    await first.call('sync.now');
+    await second.call('sync.now');
+
+    await expect(first.call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: 'not-my-password-123' })).rejects.toMatchObject({ code: 'wrong_password' });
+    expect(await first.call('sync.state')).toMatchObject({ pending: 0 });
+    const signed = await first.call<{ contentHash: string }>('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: TEST_PASSWORD });
+    expect(signed.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    await second.call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: TEST_PASSWORD });
+
+    expect(await first.call('sync.now')).toMatchObject({ applied: 1, conflicts: 0 });
+    expect(await second.call('sync.now')).toMatchObject({ applied: 0, conflicts: 1 });
+    const [conflict] = await second.call<{ id: number; reason: string; serverRow: { status: string } }[]>('conflicts.list');
+    expect(conflict).toMatchObject({ reason: 'conflict', serverRow: { status: 'signed' } });
+    const signoffs = await ownerRows(server.db, 'SELECT signer_id, content_hash FROM signoffs WHERE shift_log_id = $1', [log.id]);
+    expect(signoffs).toHaveLength(1);
+    expect(signoffs[0].content_hash).toBe(signed.contentHash);
+    await first.close();
+    await second.close();
+  });
 });
