@@ -64,5 +64,16 @@ export async function loadRow(tx: Tx, table: 'shift_logs' | 'log_entries' | 'han
   return rows[0]?.row ?? null;
 }
 
+// Times a plant logbook can hold: PostgreSQL and JavaScript disagree on far years (BC, 5 digits).
+const earliest = Date.parse('2000-01-01T00:00:00Z');
+const latest = Date.parse('2100-01-01T00:00:00Z');
+
+/** An instant from the client (event time, signing time) inside the years a logbook can mean. */
+export function requirePlausibleTime(value: string | undefined, field: string): void {
+  if (value === undefined) return;
+  const time = Date.parse(value);
+  if (!(time >= earliest && time < latest)) throw invalid(`${field} must be between the years 2000 and 2099`);
+}
+
 /** Scope of shift data in change_log: visibility depends on the area and the author. */
 export const shiftScope = (row: ServerRow, authorColumn: string) => ({ area_id: row.area_id, author_id: row[authorColumn] });

@@ -4,7 +4,7 @@ import { appendAudit } from '../../audit/audit-log';
 import { fieldDiff } from '../../audit/diff';
 import { json } from '../../store/rows';
 import { appendChange } from '../change-log';
-import { invalid, loadRow, requireBaseVersion, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
+import { invalid, loadRow, requireBaseVersion, requirePlausibleTime, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
 
 /** After a sign-off (signed now, or reopened since): additions are marked as such (DOMAIN.md). */
 export const isAfterSignoff = (log: ServerRow) => log.status === 'signed' || log.reopened_at !== null;
@@ -16,6 +16,7 @@ export async function createLogEntry(context: MutationContext, args: MutationArg
   if (!log) throw invalid('the shift log does not exist');
   if (log.area_id !== args.areaId) throw invalid("the entry's area is not its shift log's area");
   requireRight(context, 'create', 'log_entry', { areaId: args.areaId, ownerId: context.userId });
+  requirePlausibleTime(args.occurredAt, 'occurredAt');
   if (log.status === 'signed') throw invalid('the shift log is signed: add an amendment or a comment, or ask an admin to reopen it');
   const late = isLateEntry(now, String(log.ends_at));
   if (late && args.lateReason === null) throw invalid('this entry is recorded after the end of the shift: a late reason is required');
@@ -39,6 +40,7 @@ export async function amendLogEntry(context: MutationContext, args: MutationArgs
   requireRight(context, 'amend', 'log_entry', subjectOf('log_entry', entry));
   requireBaseVersion(context, 'log_entry', entry);
   if (entry.state === 'voided') throw invalid('the entry is voided and takes no further amendments');
+  requirePlausibleTime(args.fieldsChanged?.occurredAt, 'fieldsChanged.occurredAt');
   const log = await loadRow(tx, 'shift_logs', tenantId, String(entry.shift_log_id), 'FOR SHARE');
   const afterSignoff = log !== null && isAfterSignoff(log);
   const inserted = await tx.query<{ row: ServerRow }>(

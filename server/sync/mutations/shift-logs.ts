@@ -3,7 +3,7 @@ import { subjectOf } from '../../../shared/rbac';
 import { appendAudit } from '../../audit/audit-log';
 import { fieldDiff } from '../../audit/diff';
 import { appendChange } from '../change-log';
-import { invalid, loadRow, MutationConflict, requireBaseVersion, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
+import { invalid, loadRow, MutationConflict, requireBaseVersion, requirePlausibleTime, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
 
 /**
  * Status rules (DOMAIN.md: open -> submitted -> reviewed -> signed; reopen is explicit):
@@ -64,6 +64,7 @@ export async function signOffShiftLog(context: MutationContext, args: MutationAr
   const log = await lockLog(context, args.shiftLogId);
   requireRight(context, 'sign', 'shift_log', subjectOf('shift_log', log));
   requireBaseVersion(context, 'shift_log', log);
+  requirePlausibleTime(args.signedAt, 'signedAt');
   const transition = statusAfterSignoff[args.meaning];
   if (transition) requireTransition(log, transition.from, transition.to, `a sign-off meaning ${args.meaning}`);
   const inserted = await tx.query<{ row: ServerRow }>(
