@@ -31,6 +31,8 @@ export interface CoreOptions {
   deviceName?: string;
   /** Minutes without activity before the cache locks, when the tenant sets none. */
   defaultIdleMinutes?: number;
+  /** Changes per pull page (default 2,000). */
+  syncPageSize?: number;
   /** Sync by itself while unlocked (on unlock, every interval, after local writes). */
   autoSync?: { intervalMs?: number; afterWriteMs?: number };
 }
@@ -127,7 +129,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     if (running) return running;
     const open = session.requireOpen();
     const client = new ServerClient({ baseUrl: open.account.server, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` });
-    running = syncOnce({ session: open, client, now, onProgress: (progress) => emit('sync.progress', progress) })
+    running = syncOnce({ session: open, client, now, pageSize: options.syncPageSize, onProgress: (progress) => emit('sync.progress', progress) })
       .then((summary) => {
         session.setOnline(true);
         retryAttempt = 0;

@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../main/core/core';
+import { dispatchCall } from '../../../shared/dispatch';
+import { PlantdeskError } from '../../../shared/errors';
+import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
+import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
+import { insertShiftLog } from '../../integration/server/sync-fixtures';
+
+// A pull whose connection is cut mid-answer resumes from the last page it committed:
+// the cache ends up with exactly the server's rows, no gap, no duplicate.
+const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
+
+describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-pull', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let proxy: CuttingProxy;
+  const cores: Core[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
+    tenant = await server.createTenant('Northfield Plant');
+    proxy = await startCuttingProxy(Number(new URL(server.url).port));
+  });
+  afterAll(async () => {
+    for (const core of cores) await core.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  async function workstation(baseUrl: string, pageSize: number) {
+    const core = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-cut-')), appVersion: 'test', syncPageSize: pageSize }, { now: () => server.clock.now(), kdf: cheapKdf });
+    cores.push(core);
+    const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
+      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as T;
+    };
+    const user = await server.addMember(tenant.id, 'admin');
+    await call('auth.signIn', { server: baseUrl, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
+    return call;
+  }
+
+  it('resumes from the last committed page after cuts, and converges to the server rows', async () => {
+    const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
+    const writer = await workstation(server.url, 500);
+    await writer('sync.now');
+    for (let i = 0; i < 400; i++) {
+      await writer('logEntries.create', { shiftLogId: log.id, areaId: tenant.areas.boilers, category: 'operations', severity: 'info', body: `entry ${i} ${'x'.repeat(200)}`, occurredAt: server.clock.now().toISOString() });
+    }
+    expect(await writer('sync.now')).toMatchObject({ applied: 400 });
+
+    const reader = await workstation(proxy.url, 50);
+    // The sign-in went through the proxy; now cut the next connections mid-answer.
+    proxy.cutNext(3, 40_000);
+    const cursors: number[] = [];
+    let failures = 0;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        await reader('sync.now');
+        break;
+      } catch (error) {
+        expect((error as PlantdeskError).code).toBe('server_unreachable');
+        failures += 1;
+        cursors.push((await reader<{ cursor: number }>('sync.state')).cursor);
+      }
+    }
+    expect(failures).toBe(3);
+    // Each resumed run started where the last committed page ended.
+    const pullSinces = proxy.requests.filter((line) => line.includes('/v1/sync/pull')).map((line) => Number(/since=(\d+)/.exec(line)![1]));
+    for (const cursor of cursors.filter((c) => c > 0)) expect(pullSinces).toContain(cursor);
+    expect(cursors.some((cursor) => cursor > 0)).toBe(true);
+
+    const local = await reader<{ items: { id: string }[]; next: string | null }>('shiftLogs.entries', { page: { limit: 500 } });
+    const remote = await ownerRows(server.db, 'SELECT id FROM log_entries WHERE tenant_id = $1', [tenant.id]);
+    expect(local.items.map((item) => item.id).sort()).toEqual(remote.map((row) => String(row.id)).sort());
+    expect(local.items).toHaveLength(400);
+  });
+});
