@@ -10,6 +10,8 @@ import { entities } from './permissions';
 /** Bumped when the shape of synced rows changes; a mismatch answers 409 reset. */
 export const SYNC_SCHEMA_VERSION = 1;
 export const MAX_PUSH_MUTATIONS = 500;
+/** Largest push body the server accepts (bytes of JSON); a client splits batches to stay below it. */
+export const MAX_PUSH_BYTES = 8 * 1024 * 1024;
 export const MAX_PULL_LIMIT = 5_000;
 
 export const QueuedMutationSchema = z

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { HeadQuerySchema, PullQuerySchema, PushRequestSchema, SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse } from '../../shared/sync-protocol';
+import { HeadQuerySchema, MAX_PUSH_BYTES, PullQuerySchema, PushRequestSchema, SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse } from '../../shared/sync-protocol';
 import { httpError } from '../http/errors';
 import { sessionRoute, type AppDeps } from '../http/route';
 import { getTenant } from '../store/tenants';
@@ -18,6 +18,10 @@ async function sendReset(reply: FastifyReply, details: Record<string, unknown>):
 }
 
 export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
+  // A full batch (MAX_PUSH_MUTATIONS with their bodies) is far above the server-wide body limit.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/v1/sync/push') route.bodyLimit = MAX_PUSH_BYTES;
+  });
   const headWatch = new HeadWatch(deps.db);
   app.addHook('preClose', (done) => {
     headWatch.close();

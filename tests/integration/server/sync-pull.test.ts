@@ -174,6 +174,8 @@ for (const { name, backend, skip } of serverBackends()) {
           for (const change of changes) {
             expect(syncedTables as readonly string[]).toContain(change.entity);
             const table = change.entity as (typeof syncedTables)[number];
+            // The client checks that an upsert carries its own row.
+            if (change.op === 'upsert') expect((change.row as { id: string }).id).toBe(change.entityId);
             if (change.op === 'delete') deleteRows(store, table, [change.entityId]);
             else upsertRows(store, table, [change.row as { id: string }]);
           }

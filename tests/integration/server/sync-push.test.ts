@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATE_ENTRY_GRACE_MINUTES } from '../../../shared/mutations';
-import { MutationResultSchema, PushResponseSchema } from '../../../shared/sync-protocol';
+import { MAX_PUSH_MUTATIONS, MutationResultSchema, PushResponseSchema } from '../../../shared/sync-protocol';
 import { uuidv7 } from '../../../shared/uuid7';
 import { ownerRows, serverBackends, startTestServer, type TestTenant, type TestUser } from '../../support/server';
 import { countRows, entryArgs, insertHandover, insertShiftLog, signOffArgs, TestClient } from './sync-fixtures';
@@ -233,6 +233,17 @@ for (const { name, backend, skip } of serverBackends()) {
       expect((await boilersWriter.apply('handover.acknowledge', { handoverId, side: 'incoming' })).status).toBe('applied');
       expect(await ownerRows(server.db, 'SELECT incoming_ack_by, version FROM handovers WHERE id = $1', [handoverId])).toEqual([{ incoming_ack_by: contributor.id, version: 2 }]);
       expect((await admin.apply('handover.acknowledge', { handoverId, side: 'incoming' })).status).toBe('conflict');
+    });
+
+    it('takes a full batch of MAX_PUSH_MUTATIONS entries in one request, above the server-wide body limit', async () => {
+      const client = new TestClient(server, admin.token);
+      const log = await newLog('tanks');
+      const mutations = Array.from({ length: MAX_PUSH_MUTATIONS }, () => client.mutation('logEntry.create', entryArgs(log, { body: 'Routine round: all readings within limits. '.repeat(4) })));
+      expect(JSON.stringify(mutations).length).toBeGreaterThan(64 * 1024);
+      const response = await client.push(mutations);
+      expect(response.status).toBe(200);
+      expect(response.body.results.filter((result: { status: string }) => result.status === 'applied')).toHaveLength(MAX_PUSH_MUTATIONS);
+      expect(await countRows(server.db, 'SELECT count(*) AS n FROM log_entries WHERE shift_log_id = $1', [log.id])).toBe(MAX_PUSH_MUTATIONS);
     });
 
     it('records a local action as an audit event of the actor, without a change-log row', async () => {
