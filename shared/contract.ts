@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Result } from './errors';
-import { mutationSpecs } from './mutations';
+import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import type { RequiredPermission } from './permissions';
 import {
   AuditEventViewSchema,
@@ -183,6 +183,36 @@ export const calls = {
     response: SyncSummarySchema,
     permission: null,
     summary: 'Pushes pending changes, then pulls what changed on the server; needs a connection.',
+  }),
+  'logEntries.amend': defineCall({
+    request: LogEntryAmendFields.omit({ id: true }).strict(),
+    response: z.object({ amendmentId: z.string(), mutationId: z.string(), seq: z.number().int() }),
+    permission: { action: 'amend', entity: 'log_entry' },
+    summary: 'Corrects, adds to or voids an entry, with a reason; the original stays as it was.',
+  }),
+  'comments.create': defineCall({
+    request: mutationSpecs['comment.create'].args.omit({ id: true }).strict(),
+    response: z.object({ commentId: z.string(), mutationId: z.string(), seq: z.number().int() }),
+    permission: { action: 'create', entity: 'comment' },
+    summary: 'Comments on a shift log or one of its entries.',
+  }),
+  'shiftLogs.submit': defineCall({
+    request: mutationSpecs['shiftLog.submit'].args,
+    response: z.object({ mutationId: z.string(), seq: z.number().int() }),
+    permission: { action: 'update', entity: 'shift_log' },
+    summary: 'Submits an open shift log for review.',
+  }),
+  'shiftLogs.reopen': defineCall({
+    request: mutationSpecs['shiftLog.reopen'].args,
+    response: z.object({ mutationId: z.string(), seq: z.number().int() }),
+    permission: { action: 'sign', entity: 'shift_log' },
+    summary: 'Reopens a signed shift log (admins, with a reason); later additions are marked as added after sign-off.',
+  }),
+  'handovers.acknowledge': defineCall({
+    request: mutationSpecs['handover.acknowledge'].args,
+    response: z.object({ mutationId: z.string(), seq: z.number().int() }),
+    permission: { action: 'update', entity: 'handover' },
+    summary: 'Acknowledges a handover as the outgoing or incoming shift.',
   }),
   'shiftLogs.signOff': defineCall({
     request: z.object({ shiftLogId: z.string().min(1).max(100), meaning: z.enum(['reviewed', 'approved', 'handed_over', 'accepted']), password: Password }).strict(),

@@ -16,6 +16,27 @@ import type { RequiredPermission } from './permissions';
 const Body = storableText(20_000, 1);
 const Reason = storableText(2_000, 1).refine((value) => value.trim().length > 0, { message: 'a reason is required' });
 
+/** The fields of logEntry.amend, before its cross-field rule (so callers can derive from it). */
+export const LogEntryAmendFields = z
+  .object({
+    id: Id,
+    entryId: Id,
+    kind: z.enum(amendmentKinds),
+    body: Body.nullable().default(null),
+    fieldsChanged: z
+      .object({
+        severity: z.enum(entrySeverities).optional(),
+        category: z.enum(entryCategories).optional(),
+        occurredAt: IsoInstant.optional(),
+        equipmentTag: singleLine(64).nullable().optional(),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    reason: Reason,
+  })
+  .strict();
+
 export const mutationSpecs = {
   'logEntry.create': {
     args: z
@@ -35,28 +56,9 @@ export const mutationSpecs = {
     permission: { action: 'create', entity: 'log_entry' },
   },
   'logEntry.amend': {
-    args: z
-      .object({
-        id: Id,
-        entryId: Id,
-        kind: z.enum(amendmentKinds),
-        body: Body.nullable().default(null),
-        fieldsChanged: z
-          .object({
-            severity: z.enum(entrySeverities).optional(),
-            category: z.enum(entryCategories).optional(),
-            occurredAt: IsoInstant.optional(),
-            equipmentTag: singleLine(64).nullable().optional(),
-          })
-          .strict()
-          .nullable()
-          .default(null),
-        reason: Reason,
-      })
-      .strict()
-      .refine((args) => args.kind === 'void' || args.body !== null || args.fieldsChanged !== null, {
-        message: 'a correction or addendum changes the text or a field',
-      }),
+    args: LogEntryAmendFields.refine((args) => args.kind === 'void' || args.body !== null || args.fieldsChanged !== null, {
+      message: 'a correction or addendum changes the text or a field',
+    }),
     permission: { action: 'amend', entity: 'log_entry' },
   },
   'comment.create': {

@@ -10,7 +10,7 @@ import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shif
 import { rowScopeFor, type RowScope } from './store/scope';
 import { discardConflict, listConflicts, retryConflict } from './sync/conflicts';
 import { shiftLogContentHash } from './sync/content-hash';
-import { createLogEntry, signOffShiftLog, type Writer } from './sync/local-writes';
+import { acknowledgeHandover, amendLogEntry, changeShiftLogStatus, createComment, createLogEntry, signOffShiftLog, type Writer } from './sync/local-writes';
 import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
 import { ServerClient } from './net/server-client';
 import { createKeychainSecretStore } from './secrets/keychain';
@@ -149,6 +149,13 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     return running;
   }
 
+  /** After a local write: sync soon (debounced), and answer what was queued. */
+  function queued<R, T>(ref: R, answer: (ref: R) => T): T {
+    scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
+    return answer(ref);
+  }
+  const plainRef = (ref: { id: string; seq: number }) => ({ mutationId: ref.id, seq: ref.seq });
+
   /** Schedules the next automatic sync (no-op unless autoSync is on). */
   function scheduleSync(delayMs: number): void {
     if (!options.autoSync || closed) return;
@@ -186,6 +193,11 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'auth.signOut': async () => session.signOut(),
     'auth.wipe': async () => session.wipe(),
     'sync.now': async () => runSync(),
+    'logEntries.amend': async (request) => queued(amendLogEntry(db(), writer(), request), (ref) => ({ amendmentId: ref.amendmentId, mutationId: ref.id, seq: ref.seq })),
+    'comments.create': async (request) => queued(createComment(db(), writer(), request), (ref) => ({ commentId: ref.commentId, mutationId: ref.id, seq: ref.seq })),
+    'shiftLogs.submit': async ({ shiftLogId }) => queued(changeShiftLogStatus(db(), writer(), { name: 'shiftLog.submit', shiftLogId }), plainRef),
+    'shiftLogs.reopen': async ({ shiftLogId, reason }) => queued(changeShiftLogStatus(db(), writer(), { name: 'shiftLog.reopen', shiftLogId, reason }), plainRef),
+    'handovers.acknowledge': async (request) => queued(acknowledgeHandover(db(), writer(), request), plainRef),
     'shiftLogs.signOff': async ({ shiftLogId, meaning, password }) => {
       await session.verifyPassword(password);
       const open = session.requireOpen();

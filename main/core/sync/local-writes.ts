@@ -104,3 +104,102 @@ export function signOffShiftLog(
   });
   return { ...ref, signoffId };
 }
+
+function mustAllow(writer: Writer, action: 'amend' | 'create' | 'update' | 'sign', entity: 'log_entry' | 'comment' | 'shift_log' | 'handover', areaId: string, ownerId: string | null): void {
+  if (!can(writer.ability, action, entity, { tenantId: writer.ability.tenantId, areaId, ownerId })) throw new PlantdeskError('forbidden');
+}
+
+function parseArgs<N extends keyof typeof mutationSpecs>(name: N, input: unknown): MutationArgs<N> {
+  const parsed = mutationSpecs[name].args.safeParse(input);
+  if (!parsed.success) throw new PlantdeskError('invalid_request', undefined, { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  return parsed.data as MutationArgs<N>;
+}
+
+/**
+ * logEntry.amend: the original entry is never rewritten; the amendment is a new row beside it
+ * (pending until synced), and the server applies a void to the entry's state.
+ */
+export function amendLogEntry(db: SqliteDatabase, writer: Writer, input: Omit<MutationArgs<'logEntry.amend'>, 'id'>): QueuedMutationRef & { amendmentId: string } {
+  const entry = db.prepare('SELECT id, area_id, author_id, version FROM log_entry WHERE id = ?').get(input.entryId) as
+    | { id: string; area_id: string; author_id: string; version: number }
+    | undefined;
+  if (!entry) throw new PlantdeskError('not_found', 'That entry is not on this workstation.');
+  mustAllow(writer, 'amend', 'log_entry', entry.area_id, entry.author_id);
+  const amendmentId = uuidv7(writer.now.getTime());
+  const args = parseArgs('logEntry.amend', { ...input, id: amendmentId });
+  const ref = queueMutation(db, {
+    name: 'logEntry.amend',
+    args,
+    baseVersion: entry.version,
+    grantId: writer.grantId,
+    actorId: writer.ability.userId,
+    now: writer.now,
+    auditDetails: { entity: 'log_entry', entityId: entry.id, amendment: args },
+    applyLocally: (tx, mutationId) =>
+      upsertRows(tx, 'entry_amendment', [
+        {
+          id: amendmentId,
+          entry_id: entry.id,
+          kind: args.kind,
+          body: args.body,
+          fields_changed: args.fieldsChanged === null ? null : JSON.stringify(args.fieldsChanged),
+          reason: args.reason,
+          author_id: writer.ability.userId,
+          at: writer.now.toISOString(),
+          version: 0,
+          pending_mutation_id: mutationId,
+        },
+      ]),
+  });
+  return { ...ref, amendmentId };
+}
+
+export function createComment(db: SqliteDatabase, writer: Writer, input: Omit<MutationArgs<'comment.create'>, 'id'>): QueuedMutationRef & { commentId: string } {
+  const log = db.prepare('SELECT id, area_id FROM shift_log WHERE id = ?').get(input.shiftLogId) as { id: string; area_id: string } | undefined;
+  if (!log) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
+  mustAllow(writer, 'create', 'comment', log.area_id, writer.ability.userId);
+  const commentId = uuidv7(writer.now.getTime());
+  const args = parseArgs('comment.create', { ...input, id: commentId });
+  const ref = queueMutation(db, {
+    name: 'comment.create',
+    args,
+    grantId: writer.grantId,
+    actorId: writer.ability.userId,
+    now: writer.now,
+    applyLocally: (tx, mutationId) =>
+      upsertRows(tx, 'comment', [
+        { id: commentId, shift_log_id: log.id, entry_id: args.entryId, author_id: writer.ability.userId, body: args.body, at: writer.now.toISOString(), version: 0, pending_mutation_id: mutationId },
+      ]),
+  });
+  return { ...ref, commentId };
+}
+
+/**
+ * Status changes of a shift log (submit, reopen) and handover acknowledgements: queued against
+ * the row's version; the cache shows the server's answer after the next pull (the pending
+ * change is visible in the outbox meanwhile).
+ */
+export function changeShiftLogStatus(
+  db: SqliteDatabase,
+  writer: Writer,
+  change: { name: 'shiftLog.submit'; shiftLogId: string } | { name: 'shiftLog.reopen'; shiftLogId: string; reason: string },
+): QueuedMutationRef {
+  const log = db.prepare('SELECT id, area_id, created_by, version FROM shift_log WHERE id = ?').get(change.shiftLogId) as
+    | { id: string; area_id: string; created_by: string | null; version: number }
+    | undefined;
+  if (!log) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
+  mustAllow(writer, change.name === 'shiftLog.submit' ? 'update' : 'sign', 'shift_log', log.area_id, log.created_by);
+  const args = change.name === 'shiftLog.submit' ? parseArgs('shiftLog.submit', { shiftLogId: log.id }) : parseArgs('shiftLog.reopen', { shiftLogId: log.id, reason: change.reason });
+  return queueMutation(db, { name: change.name, args: args as never, baseVersion: log.version, grantId: writer.grantId, actorId: writer.ability.userId, now: writer.now });
+}
+
+export function acknowledgeHandover(db: SqliteDatabase, writer: Writer, input: MutationArgs<'handover.acknowledge'>): QueuedMutationRef {
+  const handover = db
+    .prepare('SELECT h.id, h.version, l.area_id AS area_id FROM handover h LEFT JOIN shift_log l ON l.id = h.from_shift_log_id WHERE h.id = ?')
+    .get(input.handoverId) as { id: string; version: number; area_id: string | null } | undefined;
+  if (!handover) throw new PlantdeskError('not_found', 'That handover is not on this workstation.');
+  // The cache keeps a handover's area through the shift log it comes from.
+  mustAllow(writer, 'update', 'handover', handover.area_id ?? '', null);
+  const args = parseArgs('handover.acknowledge', input);
+  return queueMutation(db, { name: 'handover.acknowledge', args, baseVersion: handover.version, grantId: writer.grantId, actorId: writer.ability.userId, now: writer.now });
+}

@@ -7,7 +7,7 @@ import { dispatchCall } from '../../../shared/dispatch';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
-import { insertShiftLog, type ShiftLogFixture } from '../server/sync-fixtures';
+import { insertHandover, insertShiftLog, type ShiftLogFixture } from '../server/sync-fixtures';
 
 // Two real workstations (encrypted caches, real keychain) syncing with the real server.
 const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
@@ -131,5 +131,34 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstation
     expect(signoffs[0].content_hash).toBe(signed.contentHash);
     await first.close();
     await second.close();
+  });
+
+  it('carries amendments, comments, status changes and handover acknowledgements made offline to the server', async () => {
+    const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.tanks, createdBy: tenant.admin.id, now: server.clock.now() });
+    const handoverId = await insertHandover(server.db, tenant.id, { from: log, createdBy: tenant.admin.id, now: server.clock.now() });
+    const ws = await workstation(await server.addMember(tenant.id, 'admin'));
+    await ws.call('sync.now');
+    const { entryId } = await ws.call<{ entryId: string }>('logEntries.create', { ...entry('tank level high'), shiftLogId: log.id, areaId: tenant.areas.tanks });
+    await ws.call('sync.now');
+
+    await ws.call('logEntries.amend', { entryId, kind: 'addendum', body: 'level back to normal at 03:10', reason: 'follow-up' });
+    await ws.call('comments.create', { shiftLogId: log.id, entryId, body: 'check the float switch' });
+    await ws.call('handovers.acknowledge', { handoverId, side: 'outgoing' });
+    await ws.call('shiftLogs.submit', { shiftLogId: log.id });
+    expect(await ws.call('sync.now')).toMatchObject({ pushed: 4, applied: 4, rejected: 0, conflicts: 0 });
+    await ws.call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: TEST_PASSWORD });
+    expect(await ws.call('sync.now')).toMatchObject({ applied: 1 });
+    await ws.call('shiftLogs.reopen', { shiftLogId: log.id, reason: 'late lab result to add' });
+    expect(await ws.call('sync.now')).toMatchObject({ applied: 1 });
+
+    const detail = await ws.call<{ shiftLog: { status: string; reopened_at: string | null }; entries: { amendments: { body: string }[] }[]; comments: unknown[]; signoffs: unknown[] }>('shiftLogs.get', { id: log.id });
+    expect(detail.shiftLog.status).toBe('open');
+    expect(detail.shiftLog.reopened_at).not.toBeNull();
+    expect(detail.entries[0].amendments.map((a) => a.body)).toEqual(['level back to normal at 03:10']);
+    expect(detail.comments).toHaveLength(1);
+    expect(detail.signoffs).toHaveLength(1);
+    const actions = await ownerRows(server.db, 'SELECT action FROM audit_events WHERE tenant_id = $1 AND entity_id IN ($2, $3, $4) ORDER BY seq', [tenant.id, log.id, entryId, handoverId]);
+    expect(actions.map((row) => row.action)).toEqual(expect.arrayContaining(['shift_log.submitted', 'shift_log.signed_off', 'shift_log.reopened']));
+    await ws.close();
   });
 });
