@@ -9,7 +9,7 @@ import { verifySignedGrant } from '../auth/grant-verifier';
 import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
-import { appendLocalAudit } from '../store/writes';
+import { queueMutation } from '../sync/outbox';
 import { VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { createVault, unlockVault, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
@@ -367,9 +367,20 @@ export class SessionManager {
     this.emit();
   }
 
-  private audit(action: string, details: Record<string, unknown>): void {
+  /**
+   * Local-only actions become audit.local mutations (SECURITY.md): recorded in the local log and
+   * pushed with the outbox, so the server's trail shows them with their client time.
+   */
+  private audit(action: 'sign_in' | 'unlock' | 'lock' | 'sign_out', details: Record<string, unknown>): void {
     if (!this.open) return;
-    appendLocalAudit(this.open.vault.db, { at: this.options.now(), actorId: this.open.account.userId, action, details });
+    const now = this.options.now();
+    queueMutation(this.open.vault.db, {
+      name: 'audit.local',
+      args: { action, at: now.toISOString(), details },
+      grantId: this.open.grant.grantId,
+      actorId: this.open.account.userId,
+      now,
+    });
   }
 
   private emit(): void {

@@ -39,7 +39,18 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the plantdesk CLI sessio
     expect(result.code).toBe(0);
     const status = JSON.parse(result.stdout);
     expect(status.session).toMatchObject({ state: 'unlocked', online: true, user: { email: admin.email } });
-    expect(status.sync).toMatchObject({ pending: 0, conflicts: 0 });
+    // sign_in and unlock wait in the outbox as audit.local mutations until the next sync.
+    expect(status.sync).toMatchObject({ pending: 2, conflicts: 0 });
+  });
+
+  it('syncs: pushes the queued audit records and pulls the tenant, with a JSON summary as its last line', async () => {
+    const result = await runCli(['sync', '--password-stdin', '--json', '--profile', profile], { stdin: admin.password });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ pushed: 3, applied: 3, conflicts: 0, rejected: 0 });
+    expect(summary.pulled).toBeGreaterThan(200);
+    expect(summary.cursor).toBeGreaterThan(0);
   });
 
   it('reports status offline from the cache and the grant when the server is stopped', async () => {
