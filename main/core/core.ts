@@ -12,7 +12,10 @@ import { discardConflict, listConflicts, retryConflict } from './sync/conflicts'
 import { shiftLogContentHash } from './sync/content-hash';
 import { acknowledgeHandover, amendLogEntry, changeShiftLogStatus, createComment, createLogEntry, signOffShiftLog, type Writer } from './sync/local-writes';
 import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
+import { HeadResponseSchema } from '../../shared/sync-protocol';
 import { ServerClient } from './net/server-client';
+import { secretPurposes } from './secrets/secret-store';
+import { readSyncState } from './store/writes';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
 import { SessionManager } from './session/session-manager';
@@ -81,7 +84,12 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     kdf: seams.kdf,
     onChange: (status) => {
       emit('session.changed', status);
-      if (status.state === 'unlocked') scheduleSync(0);
+      if (status.state === 'unlocked') {
+        scheduleSync(0);
+        watchHead();
+      } else {
+        stopWatchingHead();
+      }
     },
   });
 
@@ -147,6 +155,41 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
         running = null;
       });
     return running;
+  }
+
+  // ---- news from the server: a long-poll on GET /sync/head wakes a sync when the feed moves ----
+  let headWatch: AbortController | null = null;
+
+  function stopWatchingHead(): void {
+    headWatch?.abort();
+    headWatch = null;
+  }
+
+  function watchHead(): void {
+    if (!options.autoSync || closed || headWatch) return;
+    const watch = new AbortController();
+    headWatch = watch;
+    void (async () => {
+      let failures = 0;
+      while (!watch.signal.aborted && session.status().state === 'unlocked') {
+        const open = session.requireOpen();
+        const token = await open.secrets.get(secretPurposes.sessionToken).catch(() => null);
+        if (!token) break;
+        const client = new ServerClient({ baseUrl: open.account.server, ca: options.serverCa, timeoutMs: 40_000 });
+        try {
+          const since = readSyncState(open.vault.db).cursor;
+          const head = await client.request({ path: '/sync/head', query: { wait: 25, since }, token: token.toString('utf8'), schema: HeadResponseSchema, signal: watch.signal });
+          failures = 0;
+          if (head.seq > since) await runSync().catch(() => undefined);
+        } catch {
+          if (watch.signal.aborted) break;
+          await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(failures++)).unref());
+        } finally {
+          client.close();
+        }
+      }
+      if (headWatch === watch) headWatch = null;
+    })();
   }
 
   /** After a local write: sync soon (debounced), and answer what was queued. */
@@ -275,6 +318,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       closed = true;
       clearInterval(idleTimer);
       if (syncTimer) clearTimeout(syncTimer);
+      stopWatchingHead();
       await session.close();
       emitter.removeAllListeners();
     },

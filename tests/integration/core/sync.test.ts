@@ -25,9 +25,9 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstation
   });
   afterAll(async () => server?.stop());
 
-  async function workstation(user: TestUser) {
+  async function workstation(user: TestUser, autoSync?: { intervalMs: number; afterWriteMs: number }) {
     const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-sync-'));
-    const core = createCore({ profileDir, appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    const core = createCore({ profileDir, appVersion: 'test', autoSync }, { now: () => server.clock.now(), kdf: cheapKdf });
     const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
       const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
       if (!result.ok) throw PlantdeskError.fromBody(result.error);
@@ -160,5 +160,26 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstation
     const actions = await ownerRows(server.db, 'SELECT action FROM audit_events WHERE tenant_id = $1 AND entity_id IN ($2, $3, $4) ORDER BY seq', [tenant.id, log.id, entryId, handoverId]);
     expect(actions.map((row) => row.action)).toEqual(expect.arrayContaining(['shift_log.submitted', 'shift_log.signed_off', 'shift_log.reopened']));
     await ws.close();
+  });
+
+  it('syncs by itself: a local write is pushed, and news from another workstation arrives through the head long-poll', async () => {
+    const auto = { intervalMs: 600_000, afterWriteMs: 200 };
+    const watcher = await workstation(await server.addMember(tenant.id, 'contributor', { areas: [tenant.areas.boilers] }), auto);
+    const writer = await workstation(await server.addMember(tenant.id, 'contributor', { areas: [tenant.areas.boilers] }), auto);
+    const eventually = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 100; i++) {
+        if (await check()) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error('not within 20 s');
+    };
+    // The first automatic sync after sign-in brings the shift log.
+    for (const ws of [writer, watcher]) await eventually(async () => (await ws.call<Page>('shiftLogs.list', {})).items.some((item) => item.id === boilersLog.id));
+    // From here only the head long-poll can tell the watcher (its timer is 10 minutes away).
+    const { entryId } = await writer.call<{ entryId: string }>('logEntries.create', entry('pushed without sync.now'));
+    await eventually(async () => (await writer.call<{ pending: number }>('sync.state')).pending === 0);
+    await eventually(async () => (await watcher.call<Page>('shiftLogs.entries', {})).items.some((item) => item.id === entryId));
+    await watcher.close();
+    await writer.close();
   });
 });
