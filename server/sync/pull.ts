@@ -2,7 +2,7 @@ import type { Change } from '../../shared/sync-protocol';
 import type { Ability } from '../../shared/rbac';
 import type { Tx } from '../db/database';
 import { toCacheChange } from './cache-rows';
-import { feedFilterFor } from './visibility';
+import { feedFilterFor, type FeedFilter } from './visibility';
 
 export interface PullPage {
   changes: Change[];
@@ -47,11 +47,27 @@ export async function pullChanges(tx: Tx, tenant: { id: string; name: string; re
     });
   }
   const cursor = hasMore ? Number(page[page.length - 1].seq) : head;
-  const total = filter.everything ? Math.max(0, head - since) : await countVisible(tx, tenant.id, since, head, filter);
-  return { changes, cursor, hasMore, total };
+  return { changes, cursor, hasMore, total: await visibleTotal(tx, tenant.id, since, head, filter, page.length, cursor) };
 }
 
-async function countVisible(tx: Tx, tenantId: string, since: number, head: number, filter: ReturnType<typeof feedFilterFor>): Promise<number> {
+/** Beyond this many changes to go, a filtered reader's total is estimated instead of counted. */
+export const EXACT_TOTAL_RANGE = 100_000;
+
+/**
+ * Changes after `since` the caller may see, for progress. Exact when everything is visible (the
+ * feed is gapless) or the range is small; on a huge filtered feed, counting the rest on every
+ * page would cost more than the pages, so it is estimated from this page's share of visible
+ * rows in the seqs it covered (the protocol allows an estimate there).
+ */
+async function visibleTotal(tx: Tx, tenantId: string, since: number, head: number, filter: FeedFilter, shown: number, cursor: number): Promise<number> {
+  const range = Math.max(0, head - since);
+  if (filter.everything) return range;
+  if (range <= EXACT_TOTAL_RANGE) return countVisible(tx, tenantId, since, head, filter);
+  const covered = Math.max(1, cursor - since);
+  return Math.round((shown / covered) * range);
+}
+
+async function countVisible(tx: Tx, tenantId: string, since: number, head: number, filter: FeedFilter): Promise<number> {
   const condition = filter.sql(4);
   const rows = await tx.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND seq > $2 AND seq <= $3 AND ${condition.text}`,

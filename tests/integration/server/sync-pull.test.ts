@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreDatabase } from '../../../main/core/store/open';
+import { EXACT_TOTAL_RANGE } from '../../../server/sync/pull';
 import { syncedTables } from '../../../main/core/store/rows';
 import { deleteRows, upsertRows } from '../../../main/core/store/writes';
 import { PullResponseSchema, SYNC_SCHEMA_VERSION, type Change } from '../../../shared/sync-protocol';
@@ -95,6 +96,50 @@ for (const { name, backend, skip } of serverBackends()) {
       }
       expect(changes.some((change) => change.entity === 'user' || change.entity === 'role' || change.entity === 'membership')).toBe(false);
       expect(total).toBe(changes.length);
+    });
+
+    it('shows a custom role with "own" access only the entries its holder wrote', async () => {
+      const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, {
+        token: adminToken,
+        body: { name: `Own entries ${randomUUID()}`, grants: [{ action: 'read', access: 'own', entity: 'log_entry' }, { action: 'create', access: 'org', entity: 'log_entry' }] },
+      });
+      const member = await server.addMember(tenant.id, { customRoleId: role.body.id });
+      const client = new TestClient(server, (await server.signIn(member)).token);
+      const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.tanks, createdBy: tenant.admin.id, now: now() });
+      const mine = entryArgs(log);
+      expect((await client.apply('logEntry.create', mine)).status).toBe('applied');
+      const { changes, total } = await pullAll(client.token, 1000);
+      expect(changes.map((change) => [change.entity, change.entityId])).toContainEqual(['log_entry', mine.id]);
+      expect(changes.every((change) => change.entity !== 'log_entry' || (change.row as { author_id: string }).author_id === member.id)).toBe(true);
+      // Amendments follow log_entry's read rule (own): none of the admin's are shown.
+      expect(changes.some((change) => change.entity === 'entry_amendment' || change.entity === 'shift_log')).toBe(false);
+      expect(total).toBe(changes.length);
+    });
+
+    it('estimates, rather than counts, the total of a huge filtered feed, and still pages it exactly', async () => {
+      const big = await server.createTenant('Big Feed');
+      const bigAdmin = (await server.signIn(big.admin)).token;
+      const rows = EXACT_TOTAL_RANGE + 20_000;
+      // Entries alternate between the two areas by seq; only their change rows matter to pull.
+      await server.db.ownerTransaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
+           SELECT $1::uuid, g, 'log_entry', md5(g::text)::uuid::text, 'upsert', jsonb_build_object('id', md5(g::text)::uuid::text), jsonb_build_object('area_id', CASE WHEN g % 2 = 0 THEN $2 ELSE $3 END)
+           FROM generate_series(1, $4::int) AS g`,
+          [big.id, big.areas.boilers, big.areas.tanks, rows],
+        );
+        await tx.query('UPDATE tenant_seq SET last_seq = $2 WHERE tenant_id = $1', [big.id, rows]);
+      });
+      const role = await server.request('POST', `/v1/tenants/${big.id}/roles`, { token: bigAdmin, body: { name: 'Boilers entries', grants: [{ action: 'read', access: 'area', entity: 'log_entry' }] } });
+      const member = await server.addMember(big.id, { customRoleId: role.body.id }, { areas: [big.areas.boilers] });
+      const token = (await server.signIn(member)).token;
+      const first = await server.request('GET', `/v1/sync/pull?tenant=${big.id}&since=0&limit=5000`, { token });
+      expect(first.status).toBe(200);
+      expect(Math.abs(first.body.total - rows / 2)).toBeLessThan(rows * 0.01);
+      // Near the end the range is small again and the total exact.
+      const tail = await server.request('GET', `/v1/sync/pull?tenant=${big.id}&since=${rows - 10}&limit=5000`, { token });
+      expect(tail.body.total).toBe(5);
+      expect(tail.body.changes.map((change: Change) => change.seq)).toEqual([rows - 8, rows - 6, rows - 4, rows - 2, rows]);
     });
 
     it('hides a module whose flag is off', async () => {
