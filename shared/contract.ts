@@ -103,6 +103,16 @@ export const ConflictViewSchema = z.object({
   createdAt: z.string(),
 });
 
+export const ExportResultSchema = z.object({
+  path: z.string(),
+  format: z.enum(['csv', 'jsonl', 'xlsx']),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+});
+
+export const ExportHistoryItemSchema = ExportResultSchema.extend({ module: z.string(), at: z.string(), filter: z.record(z.string(), z.unknown()) });
+
 export const calls = {
   'app.info': defineCall({
     request: NoArguments,
@@ -220,6 +230,33 @@ export const calls = {
     permission: { action: 'sign', entity: 'shift_log' },
     summary: 'Signs the shift log with a stated meaning; asks for the password again, online or offline.',
   }),
+  'exports.start': defineCall({
+    request: z
+      .object({
+        /** Chosen by the caller so it can cancel before the first progress event. */
+        exportId: z.string().uuid(),
+        module: z.enum(['shift-logs', 'audit', 'users', 'sessions']),
+        format: z.enum(['csv', 'jsonl', 'xlsx']),
+        filter: z.record(z.string(), z.unknown()).default({}),
+        bom: z.boolean().default(false),
+      })
+      .strict(),
+    response: ExportResultSchema.nullable(),
+    permission: { action: 'export', entity: 'export' },
+    summary: 'Asks where to save (the app\'s own save dialog), then writes the export; null when the dialog was cancelled.',
+  }),
+  'exports.cancel': defineCall({
+    request: z.object({ exportId: z.string().uuid() }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+    permission: null,
+    summary: 'Stops a running export; the target file is left as it was.',
+  }),
+  'exports.history': defineCall({
+    request: NoArguments,
+    response: z.array(ExportHistoryItemSchema),
+    permission: null,
+    summary: 'Exports made on this workstation: module, format, rows, size, SHA-256 and file.',
+  }),
   'conflicts.list': defineCall({
     request: NoArguments,
     response: z.array(ConflictViewSchema),
@@ -281,6 +318,7 @@ export const SyncProgressSchema = z.object({ phase: z.enum(['push', 'pull']), do
 export const events = {
   'session.changed': SessionStatusSchema,
   'sync.progress': SyncProgressSchema,
+  'export.progress': z.object({ exportId: z.string(), rowsDone: z.number().int(), rowsTotal: z.number().int().nullable(), bytesWritten: z.number().int() }),
   'sync.finished': z.object({ ok: z.boolean(), summary: SyncSummarySchema.nullable(), error: z.object({ code: z.string(), message: z.string() }).nullable() }),
 } as const;
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../core/core';
@@ -6,6 +7,7 @@ import { dispatchCall } from '../../shared/dispatch';
 import type { CallResponse, Channel, ContractEvent } from '../../shared/contract';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { ask, readStdin } from './prompt';
+import { AuditFilterSchema, ShiftLogFilterSchema } from '../../shared/views';
 
 /** Exit codes of API.md. */
 export const exitCodes = { ok: 0, failure: 1, usage: 2, needsSignIn: 3, offlinePastGrant: 4 } as const;
@@ -25,6 +27,30 @@ interface CommandContext {
   onEvent(listener: (event: ContractEvent) => void): () => void;
   /** True when output goes to a terminal: progress bars on, otherwise quiet. */
   interactive: boolean;
+  /** Where the next export is written (the CLI's --out plays the save dialog's part). */
+  setExportTarget(path: string): void;
+}
+
+const exportModuleNames = ['shift-logs', 'audit', 'users', 'sessions'] as const;
+const listFlag = (args: ParsedArgs, name: string) => (typeof args.flags[name] === 'string' ? (args.flags[name] as string).split(',').map((v) => v.trim()).filter(Boolean) : undefined);
+const dayStart = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value);
+
+/** The filters of API.md, checked by the same schemas the app uses (a bad one is a usage error). */
+function exportFilter(module: (typeof exportModuleNames)[number], args: ParsedArgs): Record<string, unknown> {
+  const from = typeof args.flags.from === 'string' ? args.flags.from : undefined;
+  const to = typeof args.flags.to === 'string' ? args.flags.to : undefined;
+  const candidate =
+    module === 'shift-logs'
+      ? { shiftDateFrom: from, shiftDateTo: to, areaIds: listFlag(args, 'area'), severities: listFlag(args, 'severity'), statuses: listFlag(args, 'status') }
+      : module === 'audit'
+        ? { from: from && dayStart(from), to: to && dayStart(to) }
+        : {};
+  const cleaned = Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));
+  const schema = module === 'shift-logs' ? ShiftLogFilterSchema : module === 'audit' ? AuditFilterSchema : null;
+  if (!schema) return cleaned;
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) throw new UsageError(`bad filter: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  return parsed.data as Record<string, unknown>;
 }
 
 function requiredFlag(args: ParsedArgs, name: string): string {
@@ -115,6 +141,39 @@ const commands: Record<string, Command> = {
             ? JSON.stringify(summary)
             : `Pushed ${summary.pushed} (applied ${summary.applied}, conflicts ${summary.conflicts}, rejected ${summary.rejected}); pulled ${summary.pulled}; cursor ${summary.cursor}.`,
         );
+        return exitCodes.ok;
+      } finally {
+        stop();
+      }
+    },
+  },
+  export: {
+    summary: 'Export shift logs, the audit trail, users or sessions to a CSV, JSON Lines or XLSX file.',
+    usage: 'plantdesk export <shift-logs|audit|users|sessions> --format csv|jsonl|xlsx --out PATH [--from DATE] [--to DATE] [--area ID,...] [--severity S,...] [--status S,...] [--bom] [--password-stdin] [--json]',
+    examples: [
+      'plantdesk export shift-logs --format xlsx --out ./night-shift.xlsx --from 2026-11-01 --to 2026-11-30 --severity high,critical',
+      "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk export audit --format csv --out /var/exports/audit.csv --password-stdin --json",
+    ],
+    async run({ args, io, call, password, onEvent, interactive, setExportTarget }) {
+      const module = args.positionals[0];
+      if (!exportModuleNames.includes(module as never)) throw new UsageError('name what to export: shift-logs, audit, users or sessions');
+      const format = requiredFlag(args, 'format');
+      if (!['csv', 'jsonl', 'xlsx'].includes(format)) throw new UsageError('--format must be csv, jsonl or xlsx');
+      const out = path.resolve(requiredFlag(args, 'out'));
+      const filter = exportFilter(module as (typeof exportModuleNames)[number], args);
+      await call('auth.unlock', { password: await password() });
+      setExportTarget(out);
+      const exportId = randomUUID();
+      const stop = onEvent((event) => {
+        if (!interactive || event.name !== 'export.progress') return;
+        const progress = event.payload as { rowsDone: number; bytesWritten: number };
+        process.stderr.write(`\rexported ${progress.rowsDone} rows, ${progress.bytesWritten} bytes`);
+      });
+      try {
+        const result = await call('exports.start', { exportId, module, format, filter, bom: Boolean(args.flags.bom) });
+        if (interactive) process.stderr.write('\n');
+        if (!result) throw new PlantdeskError('export_failed', 'No file was chosen.');
+        io.stdout(args.flags.json ? JSON.stringify(result) : `${result.rows} rows, ${result.bytes} bytes, sha256 ${result.sha256}\n${result.path}`);
         return exitCodes.ok;
       } finally {
         stop();
@@ -223,13 +282,15 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
     return exitCodes.ok;
   }
   const profileDir = typeof args.flags.profile === 'string' ? path.resolve(args.flags.profile) : defaultProfileDir();
-  const core: Core = createCore({ profileDir, appVersion });
+  let exportTarget: string | null = null;
+  const core: Core = createCore({ profileDir, appVersion }, { chooseExportPath: async () => exportTarget });
   try {
     let cachedPassword: string | null = null;
     return await command.run({
       args,
       io,
       interactive: Boolean(process.stderr.isTTY) && !args.flags.quiet,
+      setExportTarget: (target) => (exportTarget = target),
       onEvent: (listener) => core.onEvent(listener),
       async password() {
         cachedPassword ??= args.flags['password-stdin'] ? await readStdin() : await ask('Password: ', { secret: true });

@@ -16,6 +16,7 @@ import { HeadResponseSchema } from '../../shared/sync-protocol';
 import { ServerClient } from './net/server-client';
 import { secretPurposes } from './secrets/secret-store';
 import { readSyncState } from './store/writes';
+import { ExportService, type ChooseExportPath } from './exports/export-service';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
 import { SessionManager } from './session/session-manager';
@@ -40,11 +41,13 @@ export interface CoreOptions {
   autoSync?: { intervalMs?: number; afterWriteMs?: number };
 }
 
-/** What tests (and only tests) may swap: the clock, the keychain, the KDF cost. */
+/** What the host plugs in (keychain, save dialog) and tests may swap (clock, KDF cost). */
 export interface CoreSeams {
   now?: () => Date;
   secretStoreFor?: (owner: SecretOwner) => SecretStore;
   kdf?: ScryptParams;
+  /** Asks a person where to save an export (the app's save dialog; the CLI's --out). */
+  chooseExportPath?: ChooseExportPath;
 }
 
 export type ContractEventListener = (event: ContractEvent) => void;
@@ -89,6 +92,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
         watchHead();
       } else {
         stopWatchingHead();
+      exports.cancelAll();
       }
     },
   });
@@ -123,6 +127,14 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   }
 
   const db = () => session.requireOpen().vault.db;
+  const exports = new ExportService({
+    session: () => session.requireOpen(),
+    readScope,
+    now,
+    chooseExportPath: seams.chooseExportPath ?? null,
+    onProgress: (exportId, progress) =>
+      emit('export.progress', { exportId, rowsDone: progress.rowsDone, rowsTotal: progress.rowsTotal ?? null, bytesWritten: progress.bytesWritten }),
+  });
   const writer = (): Writer => {
     const open = session.requireOpen();
     return { ability: open.ability, grantId: open.grant.grantId, now: now() };
@@ -258,6 +270,13 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
       return { signoffId: ref.signoffId, mutationId: ref.id, contentHash };
     },
+    'exports.start': async (request) => {
+      const result = await exports.start(request);
+      if (result) scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
+      return result && { path: result.path, format: result.format, rows: result.rows, bytes: result.bytes, sha256: result.sha256 };
+    },
+    'exports.cancel': async ({ exportId }) => ({ cancelled: exports.cancel(exportId) }),
+    'exports.history': async () => exports.history(),
     'conflicts.list': async () => listConflicts(db()),
     'conflicts.retry': async ({ id }) => {
       const result = retryConflict(db(), writer(), id);

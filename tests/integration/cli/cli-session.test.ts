@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from 'otplib';
@@ -51,6 +53,27 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the plantdesk CLI sessio
     expect(summary).toMatchObject({ pushed: 3, applied: 3, conflicts: 0, rejected: 0 });
     expect(summary.pulled).toBeGreaterThan(200);
     expect(summary.cursor).toBeGreaterThan(0);
+  });
+
+  it('exports shift logs to CSV from the cache: every entry and amendment, file hash as printed, audited', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-cli-export-')), 'shift-logs.csv');
+    const result = await runCli(['export', 'shift-logs', '--format', 'csv', '--out', out, '--password-stdin', '--json', '--profile', profile], { stdin: admin.password });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    const bytes = readFileSync(out);
+    expect(summary).toMatchObject({ path: out, format: 'csv', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const records = parse(bytes, { columns: true, relax_quotes: false, relax_column_count: false }) as { Record: string }[];
+    expect(records).toHaveLength(summary.rows);
+    expect(records.filter((r) => r.Record === 'entry')).toHaveLength(200);
+    const status = JSON.parse((await runCli(['status', '--password-stdin', '--json', '--profile', profile], { stdin: admin.password })).stdout);
+    expect(status.sync.pending).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses bad export usage with exit 2', async () => {
+    const result = await runCli(['export', 'shift-logs', '--format', 'pdf', '--out', 'x.pdf', '--profile', profile]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--format must be csv, jsonl or xlsx');
   });
 
   it('reports status offline from the cache and the grant when the server is stopped', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -32,9 +32,9 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
   afterAll(async () => server?.stop());
 
   /** Signs the user in on a fresh workstation and puts two shift logs (two areas) in its cache. */
-  async function workstationFor(user: TestUser) {
+  async function workstationFor(user: TestUser, exportPath?: string) {
     const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-rbac-'));
-    const core = createCore({ profileDir, appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    const core = createCore({ profileDir, appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf, chooseExportPath: async () => exportPath ?? null });
     const call = async (channel: string, request: unknown = {}) => {
       const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
       if (!result.ok) throw PlantdeskError.fromBody(result.error);
@@ -46,11 +46,18 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
     await call('auth.lock');
     const location = { profileDir, server: server.url, userId: status.user.id, tenantId: tenant.id };
     const vault = await unlockVault(location, { secrets: createKeychainSecretStore({ server: server.url, userId: status.user.id }), password: TEST_PASSWORD });
+    const entryRow = (id: string, logId: string, area: string) => ({
+      id, shift_log_id: logId, area_id: area, equipment_tag: null, category: 'operations' as const, severity: 'info' as const, body: `entry in ${area}`,
+      occurred_at: '2026-11-20T20:00:00.000Z', recorded_at: '2026-11-20T20:01:00.000Z', author_id: 'someone', late: 0 as const, late_reason: null, state: 'active' as const, version: 1, pending_mutation_id: null,
+    });
     const log = (id: string, area: string) => ({
       id, area_id: area, shift_date: '2026-11-20', shift_name: 'Night', crew: 'B', starts_at: '2026-11-20T19:00:00.000Z',
       ends_at: '2026-11-21T07:00:00.000Z', status: 'open' as const, created_by: null, reopened_at: null, version: 1, pending_mutation_id: null,
     });
-    vault.db.transaction(() => upsertRows(vault.db, 'shift_log', [log(ownAreaLog, tenant.areas.boilers), log(otherAreaLog, tenant.areas.tanks)]))();
+    vault.db.transaction(() => {
+      upsertRows(vault.db, 'shift_log', [log(ownAreaLog, tenant.areas.boilers), log(otherAreaLog, tenant.areas.tanks)]);
+      upsertRows(vault.db, 'log_entry', [entryRow(randomUUID(), ownAreaLog, tenant.areas.boilers), entryRow(randomUUID(), otherAreaLog, tenant.areas.tanks)]);
+    })();
     vault.lock();
     await call('auth.unlock', { password: TEST_PASSWORD });
     return { call, close: () => core.close() };
@@ -111,7 +118,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
     const before = (await ws.call('sync.state')) as unknown as { pending: number };
     await expect(ws.call('logEntries.create', entry(ownAreaLog, tenant.areas.boilers))).rejects.toMatchObject({ code: 'forbidden' });
     expect(await ws.call('sync.state')).toMatchObject({ pending: before.pending });
-    expect((await ws.call('shiftLogs.entries', {})).items).toEqual([]);
+    expect((await ws.call('shiftLogs.entries', {})).items).toHaveLength(2);
     await ws.close();
   });
 
@@ -124,10 +131,35 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
     expect(created.seq).toBe(before + 1);
     expect(await ws.call('sync.state')).toMatchObject({ pending: before + 1 });
     const entries = (await ws.call('shiftLogs.entries', {})).items as unknown as { id: string; pending_mutation_id: string; late: number }[];
-    expect(entries).toEqual([expect.objectContaining({ id: created.entryId, pending_mutation_id: created.mutationId, late: 1 })]);
+    expect(entries.filter((item) => item.pending_mutation_id !== null)).toEqual([expect.objectContaining({ id: created.entryId, pending_mutation_id: created.mutationId, late: 1 })]);
     const withoutReason = { ...entry(ownAreaLog, tenant.areas.boilers), lateReason: undefined };
     await expect(ws.call('logEntries.create', withoutReason)).rejects.toMatchObject({ code: 'invalid_request' });
     expect(await ws.call('sync.state')).toMatchObject({ pending: before + 1 });
+    await ws.close();
+  });
+
+  it('refuses an export to a viewer', async () => {
+    const ws = await workstationFor(await server.addMember(tenant.id, 'viewer'), path.join(tmpdir(), `never-${randomUUID()}.csv`));
+    await expect(ws.call('exports.start', { exportId: randomUUID(), module: 'shift-logs', format: 'csv' })).rejects.toMatchObject({ code: 'forbidden' });
+    await ws.close();
+  });
+
+  it("exports only the shift-log rows of a contributor's areas", async () => {
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const grants = [
+      ...['shift_log', 'log_entry'].map((entity) => ({ action: 'read', access: 'area', entity })),
+      { action: 'export', access: 'area', entity: 'log_entry' },
+      { action: 'export', access: 'org', entity: 'export' },
+    ];
+    const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, { token: adminToken, body: { name: `Area exporter ${randomUUID().slice(0, 8)}`, grants } });
+    expect(role.status).toBe(201);
+    const user = await server.addMember(tenant.id, { customRoleId: role.body.id }, { areas: [tenant.areas.boilers], moduleFlags: flags({ exports: true }) });
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-rbac-export-')), 'entries.jsonl');
+    const ws = await workstationFor(user, out);
+    const result = (await ws.call('exports.start', { exportId: randomUUID(), module: 'shift-logs', format: 'jsonl' })) as unknown as { rows: number };
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(result.rows).toBe(1);
+    expect(lines.map((line) => line.area_id)).toEqual([tenant.areas.boilers]);
     await ws.close();
   });
 

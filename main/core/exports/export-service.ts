@@ -1,0 +1,104 @@
+import { PlantdeskError } from '../../../shared/errors';
+import type { Entity } from '../../../shared/permissions';
+import { exportFileExtensions, type ExportFormat, type ExportProgress, type ExportResult } from '../export/types';
+import type { OpenSession } from '../session/session-manager';
+import type { RowScope } from '../store/scope';
+import { queueMutation } from '../sync/outbox';
+import { runExport, type ExportModule } from './exporters';
+
+/** Where the host asks a person to save a file (Electron: the save dialog; CLI: --out). */
+export type ChooseExportPath = (suggestion: { module: ExportModule; format: ExportFormat; defaultName: string }) => Promise<string | null>;
+
+export interface StartExport {
+  exportId: string;
+  module: ExportModule;
+  format: ExportFormat;
+  filter: Record<string, unknown>;
+  bom: boolean;
+  /** Given by the CLI; the app's renderer never names a path, the host's dialog does. */
+  path?: string;
+}
+
+/**
+ * Runs exports for one core: the path comes from the host, progress goes out as events, a
+ * running export can be cancelled, and each finished export is audited as an audit.local
+ * mutation (module, filter, format, rows, bytes, SHA-256) that syncs with the outbox.
+ */
+export class ExportService {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly deps: {
+      session: () => OpenSession;
+      readScope: (entity: Entity) => RowScope;
+      now: () => Date;
+      chooseExportPath: ChooseExportPath | null;
+      onProgress: (exportId: string, progress: ExportProgress) => void;
+    },
+  ) {}
+
+  async start(request: StartExport): Promise<ExportResult | null> {
+    const open = this.deps.session();
+    if (this.running.has(request.exportId)) throw new PlantdeskError('invalid_request', 'An export with this id is already running.');
+    const defaultName = `plantdesk-${request.module}-${this.deps.now().toISOString().slice(0, 10)}${exportFileExtensions[request.format]}`;
+    let path = request.path ?? null;
+    if (!path) {
+      if (!this.deps.chooseExportPath) throw new PlantdeskError('invalid_request', 'This host cannot ask where to save the export.');
+      path = await this.deps.chooseExportPath({ module: request.module, format: request.format, defaultName });
+      if (!path) return null;
+    }
+    const controller = new AbortController();
+    this.running.set(request.exportId, controller);
+    try {
+      const context = { db: open.vault.db, ability: open.ability, grant: open.grant, readScope: this.deps.readScope };
+      const result = await runExport(context, {
+        module: request.module,
+        format: request.format,
+        path,
+        filter: request.filter,
+        bom: request.bom,
+        signal: controller.signal,
+        onProgress: (progress) => this.deps.onProgress(request.exportId, progress),
+      });
+      const now = this.deps.now();
+      queueMutation(open.vault.db, {
+        name: 'audit.local',
+        args: {
+          action: 'export',
+          at: now.toISOString(),
+          details: { module: request.module, filter: request.filter, format: request.format, rows: result.rows, bytes: result.bytes, sha256: result.sha256, path: result.path },
+        },
+        grantId: open.grant.grantId,
+        actorId: open.account.userId,
+        now,
+      });
+      return result;
+    } finally {
+      this.running.delete(request.exportId);
+    }
+  }
+
+  cancel(exportId: string): boolean {
+    const controller = this.running.get(exportId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  cancelAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+  }
+
+  history(): { module: string; at: string; filter: Record<string, unknown>; path: string; format: ExportFormat; rows: number; bytes: number; sha256: string }[] {
+    const rows = this.deps
+      .session()
+      .vault.db.prepare(
+        `SELECT details FROM local_audit WHERE action = 'audit.local' AND json_extract(details, '$.args.action') = 'export' ORDER BY id DESC LIMIT 500`,
+      )
+      .all() as { details: string }[];
+    return rows.map((row) => {
+      const args = (JSON.parse(row.details) as { args: { at: string; details: Record<string, unknown> } }).args;
+      const d = args.details as { module: string; filter: Record<string, unknown>; path: string; format: ExportFormat; rows: number; bytes: number; sha256: string };
+      return { module: d.module, at: args.at, filter: d.filter, path: d.path, format: d.format, rows: d.rows, bytes: d.bytes, sha256: d.sha256 };
+    });
+  }
+}

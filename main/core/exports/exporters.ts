@@ -1,0 +1,159 @@
+import { PlantdeskError } from '../../../shared/errors';
+import type { Entity } from '../../../shared/permissions';
+import { can } from '../../../shared/rbac';
+import type { SignedGrant } from '../../../shared/grant';
+import type { Ability } from '../../../shared/rbac';
+import { exportToFile } from '../export/export-to-file';
+import { pagedRows } from '../export/row-sources';
+import type { ExportColumn, ExportFormat, ExportProgress, ExportResult, ExportSpec } from '../export/types';
+import type { SqliteDatabase } from '../store/open';
+import { listAuditEvents, type AuditFilter } from '../store/queries/audit';
+import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../store/queries/people';
+import { listLogEntries, type ShiftLogFilter } from '../store/queries/shift-logs';
+import type { LogEntryRow } from '../store/rows';
+import type { RowScope } from '../store/scope';
+
+/**
+ * The exporters of issue 6: one table per module, read page by page from the cache under the
+ * reader's scope (the rows of an export are exactly the rows the person may read), written by
+ * the export engine. The permission is `export` on the module's entity plus the exports module.
+ */
+export const exportModules = ['shift-logs', 'audit', 'users', 'sessions'] as const;
+export type ExportModule = (typeof exportModules)[number];
+
+const moduleEntity: Record<ExportModule, Entity> = { 'shift-logs': 'log_entry', audit: 'audit_event', users: 'user', sessions: 'session' };
+
+export interface ExportRequest {
+  module: ExportModule;
+  format: ExportFormat;
+  path: string;
+  filter: Record<string, unknown>;
+  bom?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+export interface ExportContext {
+  db: SqliteDatabase;
+  ability: Ability;
+  grant: SignedGrant;
+  readScope: (entity: Entity) => RowScope;
+}
+
+export function checkExportAllowed(context: ExportContext, module: ExportModule): void {
+  const entity = moduleEntity[module];
+  if (!context.grant.moduleFlags.exports || !can(context.ability, 'export', entity)) throw new PlantdeskError('forbidden');
+}
+
+const pageSize = 500;
+
+type ShiftLogExportRow = Record<string, unknown>;
+
+const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
+  { key: 'record_type', header: 'Record', type: 'string', width: 10 },
+  { key: 'entry_id', header: 'Entry id', type: 'string', width: 38 },
+  { key: 'amends_entry_id', header: 'Amends entry', type: 'string', width: 38 },
+  { key: 'shift_log_id', header: 'Shift log id', type: 'string', width: 38 },
+  { key: 'shift_date', header: 'Shift date', type: 'date' },
+  { key: 'shift_name', header: 'Shift', type: 'string' },
+  { key: 'crew', header: 'Crew', type: 'string' },
+  { key: 'shift_status', header: 'Log status', type: 'string' },
+  { key: 'area_id', header: 'Area id', type: 'string', width: 38 },
+  { key: 'equipment_tag', header: 'Equipment', type: 'string' },
+  { key: 'category', header: 'Category', type: 'string' },
+  { key: 'severity', header: 'Severity', type: 'string' },
+  { key: 'body', header: 'Text', type: 'string', width: 60 },
+  { key: 'occurred_at', header: 'Occurred at (UTC)', type: 'datetime' },
+  { key: 'recorded_at', header: 'Recorded at (UTC)', type: 'datetime' },
+  { key: 'author_id', header: 'Author id', type: 'string', width: 38 },
+  { key: 'late', header: 'Late', type: 'boolean' },
+  { key: 'late_reason', header: 'Late reason', type: 'string', width: 30 },
+  { key: 'state', header: 'State', type: 'string' },
+  { key: 'amendment_kind', header: 'Amendment', type: 'string' },
+  { key: 'amendment_reason', header: 'Amendment reason', type: 'string', width: 30 },
+  { key: 'signed_by', header: 'Signed by', type: 'string', width: 30 },
+  { key: 'signoff_meanings', header: 'Sign-off meanings', type: 'string' },
+  { key: 'last_signed_at', header: 'Last signed at (UTC)', type: 'datetime' },
+];
+
+/** Entries as pages, each followed by its amendments as their own rows, with log and sign-off columns. */
+async function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): AsyncGenerator<ShiftLogExportRow> {
+  const scopes = { shiftLog: context.readScope('shift_log'), logEntry: context.readScope('log_entry') };
+  const logs = new Map<string, Record<string, unknown>>();
+  const logOf = (id: string) => {
+    let log = logs.get(id);
+    if (!log) {
+      const row = context.db.prepare('SELECT shift_date, shift_name, crew, status FROM shift_log WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+      const signoffs = context.db
+        .prepare('SELECT printed_name, meaning, signed_at FROM signoff WHERE shift_log_id = ? ORDER BY signed_at')
+        .all(id) as { printed_name: string; meaning: string; signed_at: string }[];
+      log = {
+        shift_date: row?.shift_date ?? null,
+        shift_name: row?.shift_name ?? null,
+        crew: row?.crew ?? null,
+        shift_status: row?.status ?? null,
+        signed_by: signoffs.map((s) => s.printed_name).join('; ') || null,
+        signoff_meanings: signoffs.map((s) => s.meaning).join('; ') || null,
+        last_signed_at: signoffs.at(-1)?.signed_at ?? null,
+      };
+      if (logs.size > 5_000) logs.clear();
+      logs.set(id, log);
+    }
+    return log;
+  };
+  const amendments = context.db.prepare('SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id = ? ORDER BY at, id');
+  for await (const entry of pagedRows((after) => listLogEntries(context.db, scopes, filter, { after, limit: pageSize }))) {
+    const e = entry as LogEntryRow;
+    const log = logOf(e.shift_log_id);
+    const base = { shift_log_id: e.shift_log_id, area_id: e.area_id, equipment_tag: e.equipment_tag, category: e.category, severity: e.severity, ...log };
+    yield { record_type: 'entry', entry_id: e.id, amends_entry_id: null, ...base, body: e.body, occurred_at: e.occurred_at, recorded_at: e.recorded_at, author_id: e.author_id, late: e.late, late_reason: e.late_reason, state: e.state, amendment_kind: null, amendment_reason: null };
+    for (const a of amendments.all(e.id) as { id: string; kind: string; body: string | null; reason: string; author_id: string; at: string }[]) {
+      yield { record_type: 'amendment', entry_id: a.id, amends_entry_id: e.id, ...base, body: a.body, occurred_at: e.occurred_at, recorded_at: a.at, author_id: a.author_id, late: null, late_reason: null, state: null, amendment_kind: a.kind, amendment_reason: a.reason };
+    }
+  }
+}
+
+function simpleColumns(keys: string[], types: Record<string, ExportColumn['type']> = {}): ExportColumn[] {
+  return keys.map((key) => ({ key, header: key, type: types[key] ?? 'string' }));
+}
+
+function specFor(context: ExportContext, request: ExportRequest): ExportSpec<Record<string, unknown>> {
+  switch (request.module) {
+    case 'shift-logs':
+      return { columns: shiftLogColumns, rows: shiftLogRows(context, request.filter as ShiftLogFilter), sheetName: 'Shift log entries' };
+    case 'audit':
+      return {
+        columns: simpleColumns(['seq', 'server_time', 'client_time', 'actor_id', 'session_id', 'ip', 'device_id', 'action', 'entity', 'entity_id', 'before', 'after', 'reason', 'prev_hash', 'hash'], {
+          seq: 'integer',
+          server_time: 'datetime',
+          client_time: 'datetime',
+        }),
+        rows: pagedRows((after) => listAuditEvents(context.db, context.readScope('audit_event'), request.filter as AuditFilter, { after, limit: pageSize })) as AsyncIterable<Record<string, unknown>>,
+        sheetName: 'Audit events',
+      };
+    case 'users':
+      return {
+        columns: simpleColumns(['id', 'email', 'display_name', 'status', 'global_role', 'org_role', 'role_id', 'areas', 'module_flags']),
+        rows: pagedRows((after) => listUsers(context.db, context.readScope('user'), request.filter as UserFilter, { after, limit: pageSize })) as AsyncIterable<Record<string, unknown>>,
+        sheetName: 'Users and memberships',
+      };
+    case 'sessions':
+      return {
+        columns: simpleColumns(['id', 'user_id', 'created_at', 'last_seen_at', 'idle_expires_at', 'absolute_expires_at', 'ip', 'device_id', 'device_name', 'user_agent', 'revoked_at', 'revoked_by'], {
+          created_at: 'datetime',
+          last_seen_at: 'datetime',
+          idle_expires_at: 'datetime',
+          absolute_expires_at: 'datetime',
+          revoked_at: 'datetime',
+        }),
+        rows: pagedRows((after) => listSessions(context.db, context.readScope('session'), request.filter as SessionFilter, { after, limit: pageSize })) as AsyncIterable<Record<string, unknown>>,
+        sheetName: 'Sessions',
+      };
+  }
+}
+
+/** Runs one export under the reader's permissions and scope; the caller audits the result. */
+export async function runExport(context: ExportContext, request: ExportRequest): Promise<ExportResult> {
+  checkExportAllowed(context, request.module);
+  return exportToFile(specFor(context, request), { format: request.format, path: request.path, bom: request.bom, signal: request.signal, onProgress: request.onProgress });
+}
