@@ -15,15 +15,14 @@ export interface ChangeInput {
 }
 
 export async function appendChange(tx: Tx, tenantId: string, change: ChangeInput): Promise<number> {
-  const rows = await tx.query<{ last_seq: number }>(
-    'UPDATE tenant_seq SET last_seq = last_seq + 1 WHERE tenant_id = $1 RETURNING last_seq',
-    [tenantId],
+  // One round trip: the counter row is locked and bumped, and the change inserted under its value.
+  const rows = await tx.query<{ seq: number }>(
+    `WITH next AS (UPDATE tenant_seq SET last_seq = last_seq + 1 WHERE tenant_id = $1 RETURNING last_seq)
+     INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
+     SELECT $1, next.last_seq, $2, $3, $4, $5::jsonb, $6::jsonb FROM next
+     RETURNING seq`,
+    [tenantId, change.entity, change.entityId, change.op, change.row === null ? null : json(change.row), json(change.scope)],
   );
   if (!rows[0]) throw new Error(`tenant ${tenantId} has no sequence row (or the transaction is bound to another tenant)`);
-  const seq = Number(rows[0].last_seq);
-  await tx.query(
-    'INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)',
-    [tenantId, seq, change.entity, change.entityId, change.op, change.row === null ? null : json(change.row), json(change.scope)],
-  );
-  return seq;
+  return Number(rows[0].seq);
 }

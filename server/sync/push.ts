@@ -74,16 +74,17 @@ export async function pushMutations(db: Database, clock: Clock, caller: PushCall
 async function processOne(tx: Tx, now: Date, caller: PushCaller, clientId: string, mutation: QueuedMutation): Promise<Processed> {
   // One client's mutations are decided one at a time, on every instance.
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [caller.tenantId, clientId]);
-  const stored = await tx.query<{ user_id: string; client_id: string; result: MutationResult }>(
-    'SELECT user_id, client_id, result FROM client_mutations WHERE mutation_id = $1',
-    [mutation.id],
+  // After the lock (a statement of its own, so this one's snapshot sees every earlier decision).
+  const [known] = await tx.query<{ stored: { user_id: string; client_id: string; result: MutationResult } | null; last: number }>(
+    `SELECT (SELECT jsonb_build_object('user_id', user_id, 'client_id', client_id, 'result', result) FROM client_mutations WHERE mutation_id = $1) AS stored,
+            (SELECT coalesce(max(client_seq), 0) FROM client_mutations WHERE tenant_id = $2 AND client_id = $3) AS last`,
+    [mutation.id, caller.tenantId, clientId],
   );
-  if (stored[0]) {
-    if (stored[0].user_id !== caller.userId || stored[0].client_id !== clientId) throw new ForeignMutationId();
-    return { kind: 'result', result: stored[0].result };
+  if (known.stored) {
+    if (known.stored.user_id !== caller.userId || known.stored.client_id !== clientId) throw new ForeignMutationId();
+    return { kind: 'result', result: known.stored.result };
   }
-  const last = await tx.query<{ last: number }>('SELECT coalesce(max(client_seq), 0) AS last FROM client_mutations WHERE tenant_id = $1 AND client_id = $2', [caller.tenantId, clientId]);
-  const lastSeq = Number(last[0].last);
+  const lastSeq = Number(known.last);
   if (mutation.seq > lastSeq + 1) return { kind: 'gap', expectedSeq: lastSeq + 1 };
   // A new id under a seq already used cannot be stored (one result per client seq): refuse it, apply nothing.
   if (mutation.seq <= lastSeq) return { kind: 'result', result: rejected(mutation, 'invalid', `seq ${mutation.seq} was already used by another mutation of this client (last ${lastSeq})`) };
