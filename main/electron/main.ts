@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import type { Core } from '../core/core';
 import { startCoreWorker } from '../core/host/client';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
@@ -79,6 +79,15 @@ app.whenReady().then(async () => {
   core = await startCoreWorker({
     workerUrl: new URL('./core-worker.js', import.meta.url),
     keychainRunner: utilityProcessKeychainRunner(path.join(here, 'keychain-helper.js')),
+    // The renderer never names a path: exports go where the person picks in this dialog.
+    chooseExportPath: async (suggestion) => {
+      const options = {
+        defaultPath: path.join(app.getPath('documents'), suggestion.defaultName),
+        filters: [{ name: suggestion.format.toUpperCase(), extensions: [suggestion.format] }],
+      };
+      const answer = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return answer.canceled || !answer.filePath ? null : answer.filePath;
+    },
     core: {
       profileDir: app.getPath('userData'),
       appVersion: app.getVersion(),

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { PlantdeskError, toErrorBody } from '../../../shared/errors';
+import type { ChooseExportPath } from '../exports/export-service';
 import type { KeychainRunner } from '../secrets/keychain';
 import type { Core, ContractEventListener, CoreOptions } from '../core';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
@@ -10,6 +11,8 @@ export interface CoreWorkerOptions {
   core: CoreOptions;
   /** Runs keychain operations for the core (the packaged app's utilityProcess helper). */
   keychainRunner?: KeychainRunner;
+  /** Asks where to save an export (the app's save dialog, owned by the main process). */
+  chooseExportPath?: ChooseExportPath;
 }
 
 /**
@@ -18,7 +21,11 @@ export interface CoreWorkerOptions {
  */
 export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core> {
   const worker = new Worker(options.workerUrl, {
-    workerData: { options: options.core, hostKeychain: options.keychainRunner !== undefined } satisfies CoreWorkerData,
+    workerData: {
+      options: options.core,
+      hostKeychain: options.keychainRunner !== undefined,
+      hostSavePath: options.chooseExportPath !== undefined,
+    } satisfies CoreWorkerData,
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const listeners = new Set<ContractEventListener>();
@@ -50,6 +57,11 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       options.keychainRunner(message.ops, message.timeoutMs).then(
         (results) => worker.postMessage({ type: 'keychain-result', id: message.id, results } satisfies ToCoreMessage),
         (error: unknown) => worker.postMessage({ type: 'keychain-result', id: message.id, error: toErrorBody(error) } satisfies ToCoreMessage),
+      );
+    } else if (message.type === 'save-path' && options.chooseExportPath) {
+      options.chooseExportPath(message.suggestion).then(
+        (path) => worker.postMessage({ type: 'save-path-result', id: message.id, path } satisfies ToCoreMessage),
+        () => worker.postMessage({ type: 'save-path-result', id: message.id, path: null } satisfies ToCoreMessage),
       );
     } else if (message.type === 'result' || message.type === 'closed') {
       const waiter = pending.get(message.id);

@@ -1,13 +1,17 @@
 import type { Channel, ContractEvent } from '../../../shared/contract';
 import type { ErrorBody, Result } from '../../../shared/errors';
 import type { KeychainOp, KeychainOpResult } from '../secrets/keychain';
+import type { ChooseExportPath } from '../exports/export-service';
+
+export type SaveSuggestion = Parameters<ChooseExportPath>[0];
 import type { CoreOptions } from '../core';
 
 /** Messages between the thread that owns windows and the thread that owns the core. */
 export type ToCoreMessage =
   | { type: 'call'; id: number; channel: Channel; request: unknown }
   | { type: 'close'; id: number }
-  | { type: 'keychain-result'; id: number; results?: KeychainOpResult[]; error?: ErrorBody };
+  | { type: 'keychain-result'; id: number; results?: KeychainOpResult[]; error?: ErrorBody }
+  | { type: 'save-path-result'; id: number; path: string | null };
 
 export type FromCoreMessage =
   | { type: 'ready' }
@@ -15,10 +19,14 @@ export type FromCoreMessage =
   | { type: 'event'; event: ContractEvent }
   | { type: 'closed'; id: number }
   /** The core asks its host to run keychain operations (a packaged app cannot spawn plain Node). */
-  | { type: 'keychain'; id: number; ops: KeychainOp[]; timeoutMs: number };
+  | { type: 'keychain'; id: number; ops: KeychainOp[]; timeoutMs: number }
+  /** The core asks its host where to save an export (the app's save dialog). */
+  | { type: 'save-path'; id: number; suggestion: SaveSuggestion };
 
 export interface CoreWorkerData {
   options: CoreOptions;
   /** True when the host serves keychain operations over the port ('keychain' messages). */
   hostKeychain: boolean;
+  /** True when the host answers 'save-path' requests. */
+  hostSavePath: boolean;
 }

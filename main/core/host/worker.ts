@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PlantdeskError, toErrorBody } from '../../../shared/errors';
 import { createCore, type CoreSeams } from '../core';
+import type { ChooseExportPath } from '../exports/export-service';
 import { createKeychainSecretStore, type KeychainOpResult, type KeychainRunner } from '../secrets/keychain';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
 
@@ -8,7 +9,7 @@ import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol'
 // routes IPC for the windows never waits on them.
 if (!parentPort) throw new Error('core worker must be started with worker_threads');
 const port = parentPort;
-const { options, hostKeychain } = workerData as CoreWorkerData;
+const { options, hostKeychain, hostSavePath } = workerData as CoreWorkerData;
 const send = (message: FromCoreMessage) => port.postMessage(message);
 
 // Keychain operations the host runs for us, by request id.
@@ -21,7 +22,20 @@ const hostKeychainRunner: KeychainRunner = (ops, timeoutMs) =>
     send({ type: 'keychain', id, ops, timeoutMs });
   });
 
-const seams: CoreSeams = hostKeychain ? { secretStoreFor: (owner) => createKeychainSecretStore(owner, { runner: hostKeychainRunner }) } : {};
+// Where to save an export: the host's dialog answers.
+const savePathWaiters = new Map<number, (path: string | null) => void>();
+let nextSavePathId = 1;
+const hostChooseExportPath: ChooseExportPath = (suggestion) =>
+  new Promise((resolve) => {
+    const id = nextSavePathId++;
+    savePathWaiters.set(id, resolve);
+    send({ type: 'save-path', id, suggestion });
+  });
+
+const seams: CoreSeams = {
+  ...(hostKeychain ? { secretStoreFor: (owner) => createKeychainSecretStore(owner, { runner: hostKeychainRunner }) } : {}),
+  ...(hostSavePath ? { chooseExportPath: hostChooseExportPath } : {}),
+};
 const core = createCore({ ...options, coreHost: 'worker' }, seams);
 
 core.onEvent((event) => send({ type: 'event', event }));
@@ -37,6 +51,9 @@ port.on('message', (message: ToCoreMessage) => {
     keychainWaiters.delete(message.id);
     if (message.error) waiter?.reject(PlantdeskError.fromBody(message.error));
     else waiter?.resolve(message.results ?? []);
+  } else if (message.type === 'save-path-result') {
+    savePathWaiters.get(message.id)?.(message.path);
+    savePathWaiters.delete(message.id);
   } else if (message.type === 'close') {
     void core.close().finally(() => {
       send({ type: 'closed', id: message.id });
