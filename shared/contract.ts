@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Result } from './errors';
+import { UpdateUserRequestSchema } from './domain/admin';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import type { RequiredPermission } from './permissions';
 import {
@@ -256,6 +257,24 @@ export const calls = {
     response: z.array(ExportHistoryItemSchema),
     permission: null,
     summary: 'Exports made on this workstation: module, format, rows, size, SHA-256 and file.',
+  }),
+  'users.update': defineCall({
+    request: z.object({ userId: z.string().min(1).max(100), patch: UpdateUserRequestSchema }).strict(),
+    response: z.object({ ok: z.literal(true) }),
+    permission: { action: 'manage', entity: 'user' },
+    summary: "Changes a user's status, role, areas or module flags on the server (online only).",
+  }),
+  'users.erase': defineCall({
+    request: z.object({ userId: z.string().min(1).max(100), reason: z.string().min(1).max(2000) }).strict(),
+    response: z.object({ ok: z.literal(true) }),
+    permission: { action: 'manage', entity: 'user' },
+    summary: "Replaces a user's personal data by a pseudonym; the audit trail is kept (online only).",
+  }),
+  'sessions.revoke': defineCall({
+    request: z.union([z.object({ sessionId: z.string().min(1).max(100) }).strict(), z.object({ userId: z.string().min(1).max(100) }).strict()]),
+    response: z.object({ ok: z.literal(true) }),
+    permission: { action: 'revoke', entity: 'session' },
+    summary: "Ends one session, or all of a user's sessions (online only).",
   }),
   'conflicts.list': defineCall({
     request: NoArguments,

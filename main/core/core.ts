@@ -16,6 +16,7 @@ import { HeadResponseSchema } from '../../shared/sync-protocol';
 import { ServerClient } from './net/server-client';
 import { secretPurposes } from './secrets/secret-store';
 import { readSyncState } from './store/writes';
+import { AdminCalls } from './admin/admin-calls';
 import { ExportService, type ChooseExportPath } from './exports/export-service';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
@@ -127,6 +128,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   }
 
   const db = () => session.requireOpen().vault.db;
+  const admin = new AdminCalls(session, (baseUrl) => new ServerClient({ baseUrl, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` }));
   const exports = new ExportService({
     session: () => session.requireOpen(),
     readScope,
@@ -277,6 +279,18 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     },
     'exports.cancel': async ({ exportId }) => ({ cancelled: exports.cancel(exportId) }),
     'exports.history': async () => exports.history(),
+    'users.update': async ({ userId, patch }) => {
+      await admin.updateUser(userId, patch);
+      return { ok: true as const };
+    },
+    'users.erase': async ({ userId, reason }) => {
+      await admin.eraseUser(userId, reason);
+      return { ok: true as const };
+    },
+    'sessions.revoke': async (request) => {
+      await ('sessionId' in request ? admin.revokeSession(request.sessionId) : admin.revokeUserSessions(request.userId));
+      return { ok: true as const };
+    },
     'conflicts.list': async () => listConflicts(db()),
     'conflicts.retry': async ({ id }) => {
       const result = retryConflict(db(), writer(), id);

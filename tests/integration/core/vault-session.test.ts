@@ -127,12 +127,31 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     await ws.core.close();
   });
 
+  it('lets an admin revoke sessions from the app while online, ending the other workstation\'s session', async () => {
+    const adminWs = workstation();
+    await signIn(adminWs, await server.addMember(tenant.id, 'admin'));
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    await signIn(ws, user);
+    await ws.call('auth.lock');
+    expect(await adminWs.call('sessions.revoke', { userId: user.id })).toEqual({ ok: true });
+    await expect(ws.call('auth.unlock', { password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'session_revoked' });
+    await adminWs.core.close();
+    await ws.core.close();
+  });
+
   it('unlocks offline with the password while the grant is valid, and refuses after it', async () => {
+    const adminWs = workstation();
+    await signIn(adminWs, await server.addMember(tenant.id, 'admin'));
     const ws = workstation();
     const user = await server.addMember(tenant.id, 'contributor');
     await signIn(ws, user);
     await ws.call('auth.lock');
     await server.stop();
+    // Admin actions are online-only: offline they say so instead of queueing.
+    await expect(adminWs.call('sessions.revoke', { userId: user.id })).rejects.toMatchObject({ code: 'needs_connection' });
+    await expect(adminWs.call('users.update', { userId: user.id, patch: { status: 'deactivated' } })).rejects.toMatchObject({ code: 'needs_connection' });
+    await adminWs.core.close();
     stopped = true;
     const offline = await ws.call('auth.unlock', { password: TEST_PASSWORD });
     expect(offline).toMatchObject({ state: 'unlocked', online: false });
