@@ -6,14 +6,18 @@ import http from 'node:http';
  */
 export interface TamperingProxy {
   url: string;
-  /** The next `count` answers whose path starts with `pathPrefix` get `rewrite(body)` instead. */
-  tamperNext(pathPrefix: string, count: number, rewrite: (body: string) => string): void;
+  /** The next `count` answers whose path starts with `pathPrefix` get `rewrite(body)` instead (and `status`, if given). */
+  tamperNext(pathPrefix: string, count: number, rewrite: (body: string) => string, status?: number): void;
+  /** The request lines seen, in order. */
+  requests: string[];
   close(): Promise<void>;
 }
 
 export async function startTamperingProxy(targetPort: number): Promise<TamperingProxy> {
-  const plans: { pathPrefix: string; rewrite: (body: string) => string }[] = [];
+  const plans: { pathPrefix: string; rewrite: (body: string) => string; status?: number }[] = [];
+  const requests: string[] = [];
   const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
     const upstream = http.request(
       { host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers: request.headers },
       (answer) => {
@@ -30,7 +34,7 @@ export async function startTamperingProxy(targetPort: number): Promise<Tampering
           const body = Buffer.from(plan.rewrite(Buffer.concat(chunks).toString('utf8')), 'utf8');
           const headers = { ...answer.headers, 'content-length': String(body.length) };
           delete headers['transfer-encoding'];
-          response.writeHead(answer.statusCode ?? 502, headers);
+          response.writeHead(plan.status ?? answer.statusCode ?? 502, headers);
           response.end(body);
         });
       },
@@ -42,8 +46,9 @@ export async function startTamperingProxy(targetPort: number): Promise<Tampering
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    tamperNext(pathPrefix, count, rewrite) {
-      for (let i = 0; i < count; i++) plans.push({ pathPrefix, rewrite });
+    requests,
+    tamperNext(pathPrefix, count, rewrite, status) {
+      for (let i = 0; i < count; i++) plans.push({ pathPrefix, rewrite, status });
     },
     async close() {
       server.closeAllConnections();

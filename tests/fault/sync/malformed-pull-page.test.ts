@@ -98,4 +98,26 @@ describe.skipIf(skipUnless(secretServiceCapability()))('malformed pull pages', (
     expect((await call<{ items: unknown[] }>('shiftLogs.list', {})).items.length).toBeGreaterThan(0);
     await auto.close();
   });
+
+  it('rebuilds the cache from zero on 409 reset and converges to the same rows', async () => {
+    const user = await server.addMember(tenant.id, 'admin');
+    const ws = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-reset-')), appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
+      const result = await dispatchCall(channel, request, (checked, req) => ws.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as T;
+    };
+    await call('auth.signIn', { server: proxy.url, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
+    const first = await call<{ cursor: number }>('sync.now');
+    const before = (await call<{ items: { id: string }[] }>('shiftLogs.list', {})).items.map((item) => item.id).sort();
+    expect(before.length).toBeGreaterThan(0);
+    proxy.tamperNext('/v1/sync/pull', 1, () => JSON.stringify({ error: { code: 'reset', message: 'schema changed' } }), 409);
+    const pullsBefore = proxy.requests.length;
+    const second = await call<{ cursor: number }>('sync.now');
+    const pulls = proxy.requests.slice(pullsBefore).filter((line) => line.includes('/v1/sync/pull'));
+    expect(pulls.map((line) => Number(/since=(\d+)/.exec(line)![1]))).toEqual([first.cursor, 0]);
+    expect(second.cursor).toBe(first.cursor);
+    expect((await call<{ items: { id: string }[] }>('shiftLogs.list', {})).items.map((item) => item.id).sort()).toEqual(before);
+    await ws.close();
+  });
 });
