@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -11,7 +11,7 @@ import { startCoreWorker } from '../main/core/host/client';
 import { ServerClient } from '../main/core/net/server-client';
 import { openStoreDatabase } from '../main/core/store/open';
 import { upsertRows, type WritableRow } from '../main/core/store/writes';
-import { parsePullPage } from '../main/core/sync/apply-pull';
+import { applyPullPage, parsePullPage } from '../main/core/sync/apply-pull';
 import { totpCode } from '../server/auth/totp';
 import { DEMO_CREDENTIALS_FILE, DemoCredentialsSchema, type DemoCredentials } from '../server/demo/seed-demo';
 import { dispatchCall } from '../shared/dispatch';
@@ -48,6 +48,7 @@ const incrementalCount = 1_000;
 const powerSyncRowsPerSec = 27_600;
 const rssSampleMs = 50;
 const probeEveryMs = 100;
+const breakdownRows = 100_000;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const coreWorkerEntry = new URL('../tests/support/core-worker-entry.mjs', import.meta.url);
 
@@ -169,6 +170,42 @@ function callProbe(call: Call) {
   };
 }
 
+/**
+ * Time this thread spent runnable but waiting for a CPU (Linux schedstat, ns -> ms); 0 elsewhere.
+ * A stall mostly made of it was the machine's cores being busy, not work on this thread.
+ */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * When the thread stalled: a 10 ms timer that notes every gap over `thresholdMs` (offset from
+ * the start, length), to tell a warm-up stall from stalls spread over the run.
+ */
+function stallRecorder(thresholdMs: number) {
+  const startedAt = performance.now();
+  const stalls: { atMs: number; ms: number; runQueueMs: number }[] = [];
+  let last = startedAt;
+  let lastWait = runQueueWaitMs();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const wait = runQueueWaitMs();
+    if (now - last - 10 > thresholdMs) stalls.push({ atMs: last - startedAt, ms: now - last - 10, runQueueMs: wait - lastWait });
+    last = now;
+    lastWait = wait;
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      return stalls;
+    },
+  };
+}
+
 /** A second workstation that talks the protocol directly (HTTP): pushes entries, pulls pages. */
 async function signInOverHttp(server: string, user: DemoCredentials['users'][number], code: string) {
   const client = new ServerClient({ baseUrl: server, timeoutMs: 120_000 });
@@ -242,11 +279,15 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
       log(`  pulled ${fmt(done)}${total === null ? '' : ` of ${fmt(total)}`} (${fmt(done / seconds)} rows/s, RSS ${mb(process.memoryUsage.rss()).toFixed(0)} MB)`);
       while (nextReport <= done) nextReport += 100_000;
     };
+    const runQueueBefore = runQueueWaitMs();
     loopDelay.enable();
+    const stalls = stallRecorder(30);
     const probe = callProbe(call);
     const initial = await call<SyncSummary>('sync.now');
     const syncSeconds = (performance.now() - syncStarted) / 1000;
     loopDelay.disable();
+    const stallList = stalls.stop();
+    const runQueueDuringSync = runQueueWaitMs() - runQueueBefore;
     const probeLatencies = await probe.stop();
     const peakRss = rss.stop();
     onProgress = null;
@@ -255,6 +296,8 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     log(`initial sync: ${fmt(initial.pulled)} rows in ${syncSeconds.toFixed(1)} s = ${fmt(syncRowsPerSec)} rows/s (cursor ${fmt(initial.cursor)})`);
     log(`  client RSS: ${mb(rssAtStart).toFixed(0)} MB before the core, ${mb(rssBeforeSync).toFixed(0)} MB signed in, peak ${mb(peakRss).toFixed(0)} MB during the sync`);
     log(`  router thread event-loop delay: max ${maxLoopDelayMs.toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`);
+    log(`  router thread: ${runQueueDuringSync.toFixed(0)} ms runnable but waiting for a CPU over the sync (the server, PostgreSQL and the core share ${availableParallelism()} cores)`);
+    log(`  router thread stalls over 30 ms: ${stallList.length}${stallList.length ? ` (at ${stallList.slice(0, 8).map((x) => `${(x.atMs / 1000).toFixed(1)} s: ${x.ms.toFixed(0)} ms, ${x.runQueueMs.toFixed(0)} ms of it waiting for a CPU`).join(', ')}${stallList.length > 8 ? ', ...' : ''})` : ''}`);
     log(`  contract call (app.info) answered by the core during the sync: p50 ${percentile(probeLatencies, 50).toFixed(1)} ms, p99 ${percentile(probeLatencies, 99).toFixed(1)} ms, max ${Math.max(...probeLatencies).toFixed(1)} ms (${probeLatencies.length} calls)`);
 
     // ---- 4: push of 10,000 queued mutations ----
@@ -297,6 +340,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     // ---- 5: incremental pull of 1,000 changes pushed by another client ----
     other = await signInOverHttp(server.url, admin, await adminCode());
     const clientId = uuidv7();
+    let otherPushMs = 0;
     for (let i = 0; i < incrementalCount; i += MAX_PUSH_MUTATIONS) {
       const mutations = Array.from({ length: Math.min(MAX_PUSH_MUTATIONS, incrementalCount - i) }, (_, k) => ({
         id: uuidv7(),
@@ -307,10 +351,14 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
         clientTime: new Date().toISOString(),
         grantId: other!.grantId,
       }));
+      const requestStarted = performance.now();
       const answer = await other.client.request({ method: 'POST', path: '/sync/push', token: other.token, body: { clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations }, schema: PushResponseSchema });
+      otherPushMs += performance.now() - requestStarted;
       const applied = answer.results.filter((result) => result.status === 'applied').length;
       if (applied !== mutations.length) throw new Error(`the second client's push: ${applied} of ${mutations.length} applied`);
     }
+    const serverPushPerSec = incrementalCount / (otherPushMs / 1000);
+    log(`  the second client's push of ${fmt(incrementalCount)} over plain HTTP (server side only): ${(otherPushMs / 1000).toFixed(2)} s = ${fmt(serverPushPerSec)} mutations/s`);
     const incrementalStarted = performance.now();
     const incremental = await call<SyncSummary>('sync.now');
     const incrementalMs = performance.now() - incrementalStarted;
@@ -318,12 +366,36 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
 
     // ---- baseline: upsertRows of the same log-entry rows, page by page, into a fresh encrypted store ----
     const baseline = openStoreDatabase({ path: join(dir, 'baseline', 'store.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+    // Beside it, for the first `breakdownRows` rows only: where the engine's time goes (server
+    // answer, page validation, the engine's own page writer with and without an answered
+    // mutation in the outbox, which turns on its per-row pending-mark lookups).
+    const engineStores = [false, true].map((answeredMutation) => {
+      const db = openStoreDatabase({ path: join(dir, `engine-${answeredMutation}`, 'store.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+      if (answeredMutation) {
+        db.prepare("INSERT INTO outbox (seq, id, name, args, client_time, status, applied_seq) VALUES (1, ?, 'audit.local', '{}', ?, 'applied', 1)").run(uuidv7(), new Date().toISOString());
+      }
+      return { answeredMutation, db, ms: 0 };
+    });
+    const breakdown = { pages: 0, rows: 0, fetchMs: 0, parseMs: 0 };
     let baselineMs = 0;
     let baselineEntries = 0;
     let since = 0;
     for (;;) {
+      const fetchStarted = performance.now();
       const raw = await other.client.request({ path: '/sync/pull', query: { tenant: credentials.tenantId, since, limit: pageSize, schemaVersion: SYNC_SCHEMA_VERSION }, token: other.token, schema: z.unknown() });
+      const parseStarted = performance.now();
       const page = parsePullPage(raw, since);
+      if (breakdown.rows < breakdownRows) {
+        breakdown.pages += 1;
+        breakdown.rows += page.changes.length;
+        breakdown.fetchMs += parseStarted - fetchStarted;
+        breakdown.parseMs += performance.now() - parseStarted;
+        for (const store of breakdown.pages % 2 ? engineStores : [...engineStores].reverse()) {
+          const applyStarted = performance.now();
+          applyPullPage(store.db, page, new Date());
+          store.ms += performance.now() - applyStarted;
+        }
+      }
       const rows = page.changes
         .filter((change) => change.seq <= initial.cursor && change.entity === 'log_entry' && change.op === 'upsert')
         .map((change): WritableRow<'log_entry'> => ({ ...(change.row as WritableRow<'log_entry'>), pending_mutation_id: null }));
@@ -335,6 +407,11 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
       if (!page.hasMore || since >= initial.cursor) break;
     }
     baseline.close();
+    for (const store of engineStores) store.db.close();
+    const perSec = (ms: number) => fmt(breakdown.rows / (ms / 1000));
+    log(`where the time goes, over the first ${fmt(breakdown.rows)} rows (${breakdown.pages} pages):`);
+    log(`  server answer (request to parsed JSON): ${perSec(breakdown.fetchMs)} rows/s; page validation (zod): ${perSec(breakdown.parseMs)} rows/s`);
+    log(`  engine page writer (applyPullPage), empty outbox: ${perSec(engineStores[0].ms)} rows/s; with one answered mutation in the outbox (as after sign-in): ${perSec(engineStores[1].ms)} rows/s`);
     const baselineRowsPerSec = baselineEntries / (baselineMs / 1000);
     const entriesShare = baselineEntries / initial.pulled;
     log(`baseline: upsertRows of the same ${fmt(baselineEntries)} log-entry rows into a fresh SQLCipher store, page by page: ${fmt(baselineRowsPerSec)} rows/s`);
@@ -356,14 +433,21 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
         rssBeforeSyncMB: round(mb(rssBeforeSync), 1),
         peakRssMB: round(mb(peakRss), 1),
         maxEventLoopDelayMs: round(maxLoopDelayMs, 1),
+        eventLoopStallsOver30Ms: stallList.length,
+        routerThreadCpuWaitMsDuringSync: round(runQueueDuringSync, 1),
         coreCallP99MsDuringSync: round(percentile(probeLatencies, 99), 1),
         coreCallMaxMsDuringSync: round(Math.max(...probeLatencies), 1),
         pushMutations: pushed.applied,
         pushSeconds: round(pushSeconds, 2),
         pushMutationsPerSec: Math.round(pushPerSec),
         pushSyncNowSeconds: round(pushSyncSeconds, 2),
+        serverOnlyPushMutationsPerSec: Math.round(serverPushPerSec),
         incrementalChanges: incremental.pulled,
         incrementalPullMs: round(incrementalMs, 1),
+        breakdownServerAnswerRowsPerSec: Math.round(breakdown.rows / (breakdown.fetchMs / 1000)),
+        breakdownValidationRowsPerSec: Math.round(breakdown.rows / (breakdown.parseMs / 1000)),
+        breakdownEngineWriterRowsPerSec: Math.round(breakdown.rows / (engineStores[0].ms / 1000)),
+        breakdownEngineWriterAnsweredOutboxRowsPerSec: Math.round(breakdown.rows / (engineStores[1].ms / 1000)),
       },
       {
         initialSyncVsRawInsert: goal(rawRatio, 0.3, 'atLeast'),
