@@ -92,8 +92,9 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
         scheduleSync(0);
         watchHead();
       } else {
+        // Locked or signed out: the cache is closed, so nothing may keep reading it.
         stopWatchingHead();
-      exports.cancelAll();
+        exportService.cancelAll();
       }
     },
   });
@@ -129,7 +130,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
 
   const db = () => session.requireOpen().vault.db;
   const admin = new AdminCalls(session, (baseUrl) => new ServerClient({ baseUrl, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` }));
-  const exports = new ExportService({
+  const exportService = new ExportService({
     session: () => session.requireOpen(),
     readScope,
     now,
@@ -273,12 +274,12 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       return { signoffId: ref.signoffId, mutationId: ref.id, contentHash };
     },
     'exports.start': async (request) => {
-      const result = await exports.start(request);
+      const result = await exportService.start(request);
       if (result) scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
       return result && { path: result.path, format: result.format, rows: result.rows, bytes: result.bytes, sha256: result.sha256 };
     },
-    'exports.cancel': async ({ exportId }) => ({ cancelled: exports.cancel(exportId) }),
-    'exports.history': async () => exports.history(),
+    'exports.cancel': async ({ exportId }) => ({ cancelled: exportService.cancel(exportId) }),
+    'exports.history': async () => exportService.history(),
     'users.update': async ({ userId, patch }) => {
       await admin.updateUser(userId, patch);
       return { ok: true as const };
@@ -352,6 +353,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       clearInterval(idleTimer);
       if (syncTimer) clearTimeout(syncTimer);
       stopWatchingHead();
+      exportService.cancelAll();
       await session.close();
       emitter.removeAllListeners();
     },
