@@ -76,41 +76,64 @@ const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
   { key: 'last_signed_at', header: 'Last signed at (UTC)', type: 'datetime' },
 ];
 
-/** Entries as pages, each followed by its amendments as their own rows, with log and sign-off columns. */
+/**
+ * Entries page by page, each followed by its amendments as their own rows, with the log and
+ * sign-off columns. Per page: one query for the amendments, one for logs not seen yet, one for
+ * their sign-offs (never a query per entry).
+ */
 async function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): AsyncGenerator<ShiftLogExportRow> {
   const scopes = { shiftLog: context.readScope('shift_log'), logEntry: context.readScope('log_entry') };
   const logs = new Map<string, Record<string, unknown>>();
-  const logOf = (id: string) => {
-    let log = logs.get(id);
-    if (!log) {
-      const row = context.db.prepare('SELECT shift_date, shift_name, crew, status FROM shift_log WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-      const signoffs = context.db
-        .prepare('SELECT printed_name, meaning, signed_at FROM signoff WHERE shift_log_id = ? ORDER BY signed_at')
-        .all(id) as { printed_name: string; meaning: string; signed_at: string }[];
-      log = {
-        shift_date: row?.shift_date ?? null,
-        shift_name: row?.shift_name ?? null,
-        crew: row?.crew ?? null,
-        shift_status: row?.status ?? null,
-        signed_by: signoffs.map((s) => s.printed_name).join('; ') || null,
-        signoff_meanings: signoffs.map((s) => s.meaning).join('; ') || null,
-        last_signed_at: signoffs.at(-1)?.signed_at ?? null,
-      };
-      if (logs.size > 5_000) logs.clear();
-      logs.set(id, log);
+  const amendmentsOf = context.db.prepare(
+    'SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, at, id',
+  );
+  const logsOf = context.db.prepare('SELECT id, shift_date, shift_name, crew, status FROM shift_log WHERE id IN (SELECT value FROM json_each(?))');
+  const signoffsOf = context.db.prepare(
+    'SELECT shift_log_id, printed_name, meaning, signed_at FROM signoff WHERE shift_log_id IN (SELECT value FROM json_each(?)) ORDER BY shift_log_id, signed_at',
+  );
+  type Amendment = { id: string; entry_id: string; kind: string; body: string | null; reason: string; author_id: string; at: string };
+
+  let after: string | null = null;
+  do {
+    const page = listLogEntries(context.db, scopes, filter, { after, limit: pageSize });
+    after = page.next;
+    const missing = [...new Set(page.items.map((e) => e.shift_log_id))].filter((id) => !logs.has(id));
+    if (logs.size + missing.length > 20_000) logs.clear();
+    if (missing.length > 0) {
+      const signoffs = new Map<string, { printed_name: string; meaning: string; signed_at: string }[]>();
+      for (const row of signoffsOf.all(JSON.stringify(missing)) as { shift_log_id: string; printed_name: string; meaning: string; signed_at: string }[]) {
+        const list = signoffs.get(row.shift_log_id) ?? [];
+        list.push(row);
+        signoffs.set(row.shift_log_id, list);
+      }
+      for (const row of logsOf.all(JSON.stringify(missing)) as { id: string; shift_date: string; shift_name: string; crew: string | null; status: string }[]) {
+        const signed = signoffs.get(row.id) ?? [];
+        logs.set(row.id, {
+          shift_date: row.shift_date,
+          shift_name: row.shift_name,
+          crew: row.crew,
+          shift_status: row.status,
+          signed_by: signed.map((s) => s.printed_name).join('; ') || null,
+          signoff_meanings: signed.map((s) => s.meaning).join('; ') || null,
+          last_signed_at: signed.at(-1)?.signed_at ?? null,
+        });
+      }
     }
-    return log;
-  };
-  const amendments = context.db.prepare('SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id = ? ORDER BY at, id');
-  for await (const entry of pagedRows((after) => listLogEntries(context.db, scopes, filter, { after, limit: pageSize }))) {
-    const e = entry as LogEntryRow;
-    const log = logOf(e.shift_log_id);
-    const base = { shift_log_id: e.shift_log_id, area_id: e.area_id, equipment_tag: e.equipment_tag, category: e.category, severity: e.severity, ...log };
-    yield { record_type: 'entry', entry_id: e.id, amends_entry_id: null, ...base, body: e.body, occurred_at: e.occurred_at, recorded_at: e.recorded_at, author_id: e.author_id, late: e.late, late_reason: e.late_reason, state: e.state, amendment_kind: null, amendment_reason: null };
-    for (const a of amendments.all(e.id) as { id: string; kind: string; body: string | null; reason: string; author_id: string; at: string }[]) {
-      yield { record_type: 'amendment', entry_id: a.id, amends_entry_id: e.id, ...base, body: a.body, occurred_at: e.occurred_at, recorded_at: a.at, author_id: a.author_id, late: null, late_reason: null, state: null, amendment_kind: a.kind, amendment_reason: a.reason };
+    const amendments = new Map<string, Amendment[]>();
+    for (const row of amendmentsOf.all(JSON.stringify(page.items.map((e) => e.id))) as Amendment[]) {
+      const list = amendments.get(row.entry_id) ?? [];
+      list.push(row);
+      amendments.set(row.entry_id, list);
     }
-  }
+    for (const e of page.items as LogEntryRow[]) {
+      const log = logs.get(e.shift_log_id) ?? {};
+      const base = { shift_log_id: e.shift_log_id, area_id: e.area_id, equipment_tag: e.equipment_tag, category: e.category, severity: e.severity, ...log };
+      yield { record_type: 'entry', entry_id: e.id, amends_entry_id: null, ...base, body: e.body, occurred_at: e.occurred_at, recorded_at: e.recorded_at, author_id: e.author_id, late: e.late, late_reason: e.late_reason, state: e.state, amendment_kind: null, amendment_reason: null };
+      for (const a of amendments.get(e.id) ?? []) {
+        yield { record_type: 'amendment', entry_id: a.id, amends_entry_id: e.id, ...base, body: a.body, occurred_at: e.occurred_at, recorded_at: a.at, author_id: a.author_id, late: null, late_reason: null, state: null, amendment_kind: a.kind, amendment_reason: a.reason };
+      }
+    }
+  } while (after !== null);
 }
 
 function simpleColumns(keys: string[], types: Record<string, ExportColumn['type']> = {}): ExportColumn[] {
