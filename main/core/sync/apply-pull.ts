@@ -1,6 +1,7 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { PullResponseSchema, type Change, type PullResponse } from '../../../shared/sync-protocol';
 import type { SqliteDatabase } from '../store/open';
+import { statement } from '../store/queries/statements';
 import type { AuditEventRow, SyncedTable } from '../store/rows';
 import { syncedTables } from '../store/rows';
 import { appendAuditEvents, deleteRows, upsertRows, writeSyncState, type WritableRow } from '../store/writes';
@@ -46,9 +47,9 @@ function tableOf(change: Change): SyncedTable | 'audit_event' {
  * at or after the mutation's applied seq arrives (SYNC.md "pending marks").
  */
 function keepsPendingRow(db: SqliteDatabase, table: SyncedTable, change: Change): boolean {
-  const local = db.prepare(`SELECT pending_mutation_id AS mutation FROM ${table} WHERE id = ?`).get(change.entityId) as { mutation: string | null } | undefined;
+  const local = statement(db, `SELECT pending_mutation_id AS mutation FROM ${table} WHERE id = ?`).get(change.entityId) as { mutation: string | null } | undefined;
   if (!local?.mutation) return false;
-  const queued = db.prepare('SELECT status, applied_seq FROM outbox WHERE id = ?').get(local.mutation) as { status: string; applied_seq: number | null } | undefined;
+  const queued = statement(db, 'SELECT status, applied_seq FROM outbox WHERE id = ?').get(local.mutation) as { status: string; applied_seq: number | null } | undefined;
   if (!queued) return false;
   if (queued.status === 'pending') return true;
   return queued.status === 'applied' && queued.applied_seq !== null && change.seq < queued.applied_seq;
@@ -70,7 +71,12 @@ export function applyPullPage(db: SqliteDatabase, page: PullResponse, now: Date)
 function writePage(db: SqliteDatabase, page: PullResponse, now: Date): AppliedPage {
   return db
     .transaction((): AppliedPage => {
-      const anyPending = (db.prepare("SELECT EXISTS (SELECT 1 FROM outbox WHERE status IN ('pending', 'applied')) AS any").get() as { any: number }).any === 1;
+      // Only pending changes, or answered ones whose server version is not in yet, can shadow a
+      // pulled row: answered rows behind this page never do (they stay in the outbox for good).
+      const since = page.changes.length > 0 ? page.changes[0].seq - 1 : page.cursor;
+      const anyPending =
+        (statement(db, "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' OR (status = 'applied' AND applied_seq > ?)) AS any").get(since) as { any: number })
+          .any === 1;
       let applied = 0;
       let keptPending = 0;
       // Consecutive upserts of one table go to the store together (one statement per batch).
