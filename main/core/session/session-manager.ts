@@ -3,7 +3,7 @@ import type { SessionStatus } from '../../../shared/contract';
 import { LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type SignInResponse } from '../../../shared/domain/auth';
 import type { MembershipSummary, UserRow } from '../../../shared/domain/tenancy';
 import { PlantdeskError } from '../../../shared/errors';
-import { SignedGrantSchema, type SignedGrant } from '../../../shared/grant';
+import { SignedGrantSchema, type ServerKey, type SignedGrant } from '../../../shared/grant';
 import type { Ability } from '../../../shared/rbac';
 import { verifySignedGrant } from '../auth/grant-verifier';
 import { ServerPins } from '../auth/server-pins';
@@ -162,7 +162,7 @@ export class SessionManager {
       const pinned = await this.pins.get(account.server);
       if (!pinned) throw new PlantdeskError('grant_invalid', undefined, { reason: 'no pinned key' });
       let grant = stored;
-      const fresh = await this.fetchSessionGrant(account, secrets, vault);
+      const fresh = await this.fetchSessionGrant(account, secrets, vault, pinned);
       if (fresh) grant = fresh;
       else if (this.needsOnlineSignIn) throw new PlantdeskError('session_revoked');
       grant = verifySignedGrant(grant, pinned, this.options.now());
@@ -260,11 +260,10 @@ export class SessionManager {
   /** Refreshes the grant from the server while unlocked (on start, timer, after sync). */
   async refresh(): Promise<void> {
     const open = this.requireOpen();
-    const fresh = await this.fetchSessionGrant(open.account, open.secrets, open.vault);
-    if (!fresh) return;
     const pinned = await this.pins.get(open.account.server);
     if (!pinned) throw new PlantdeskError('grant_invalid');
-    const grant = verifySignedGrant(fresh, pinned, this.options.now());
+    const grant = await this.fetchSessionGrant(open.account, open.secrets, open.vault, pinned);
+    if (!grant) return;
     this.open = { ...open, grant, ability: abilityOf(grant) };
     this.emit();
   }
@@ -300,7 +299,7 @@ export class SessionManager {
    * GET /auth/session with the stored token: a fresh grant, or null when the server cannot be
    * reached or there is no token. Verdicts (revoked, inactive...) are applied and rethrown.
    */
-  private async fetchSessionGrant(account: KnownAccount, secrets: SecretStore, vault: UnlockedVault): Promise<SignedGrant | null> {
+  private async fetchSessionGrant(account: KnownAccount, secrets: SecretStore, vault: UnlockedVault, pinned: ServerKey): Promise<SignedGrant | null> {
     const token = await secrets.get(secretPurposes.sessionToken);
     if (!token) {
       this.needsOnlineSignIn = true;
@@ -311,8 +310,10 @@ export class SessionManager {
       const info = await client.request({ path: '/auth/session', token: token.toString('utf8'), schema: SessionInfoResponseSchema });
       this.online = true;
       this.needsOnlineSignIn = false;
-      this.saveSession(vault, info.grant, info.user, info.memberships, this.options.now());
-      return info.grant;
+      // Verified before it replaces the stored grant: a bad one must not lock out offline work.
+      const grant = verifySignedGrant(info.grant, pinned, this.options.now());
+      this.saveSession(vault, grant, info.user, info.memberships, this.options.now());
+      return grant;
     } catch (error) {
       if (error instanceof PlantdeskError && error.code === 'server_unreachable') {
         this.online = false;
