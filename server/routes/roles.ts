@@ -7,10 +7,11 @@ import { normalizeRules } from '../../shared/rbac';
 import { appendAudit } from '../audit/audit-log';
 import { fieldDiff } from '../audit/diff';
 import { httpError } from '../http/errors';
+import { timeIdCursor } from '../http/list-query';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { appendChange } from '../sync/change-log';
 import { getRole, insertRole, toRoleRow, updateRole, type RoleRecord } from '../store/roles';
-import { decodeCursor, encodeCursor, iso } from '../store/rows';
+import { encodeCursor, iso } from '../store/rows';
 
 const TenantParams = z.object({ tenantId: z.guid() }).strict();
 const RoleParams = z.object({ tenantId: z.guid(), roleId: z.guid() }).strict();
@@ -32,8 +33,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     query: PageQuery.strict(),
     handler: async ({ tenantId, query }) => {
       const limit = query.limit ?? 100;
-      const cursor = query.after === undefined ? null : decodeCursor(query.after, ['string', 'string']);
-      if (query.after !== undefined && !cursor) throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
+      const cursor = timeIdCursor(query.after);
       const rows = await deps.db.transaction({ tenantId }, (tx) =>
         cursor
           ? tx.query<RoleRecord & Record<string, unknown>>('SELECT * FROM roles WHERE tenant_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid) ORDER BY created_at, id LIMIT $4', [tenantId, cursor[0], cursor[1], limit + 1])

@@ -4,9 +4,10 @@ import { RevokeUserSessionsQuerySchema, SessionsQuerySchema } from '../../shared
 import { can, rowFilterFor, subjectOf } from '../../shared/rbac';
 import { appendAudit } from '../audit/audit-log';
 import { httpError } from '../http/errors';
+import { timeIdCursor, whereBuilder } from '../http/list-query';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { getMembership } from '../store/memberships';
-import { decodeCursor, encodeCursor, iso } from '../store/rows';
+import { encodeCursor, iso } from '../store/rows';
 import { getSession, revokeSession, revokeUserSessions, toSessionRow, type SessionRecord } from '../store/sessions';
 import { getTenant } from '../store/tenants';
 
@@ -23,18 +24,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     handler: async ({ tenantId, ability, query, auth }) => {
       const filter = rowFilterFor(ability, 'read', 'session');
       const limit = query.limit ?? 100;
-      const cursor = query.after === undefined ? null : decodeCursor(query.after, ['string', 'string']);
-      if (query.after !== undefined && !cursor) throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
-      const conditions = ['tenant_id = $1'];
-      const params: unknown[] = [tenantId];
-      const add = (sql: string, ...values: unknown[]) => {
-        let text = sql;
-        for (const value of values) {
-          params.push(value);
-          text = text.replace('?', `$${params.length}`);
-        }
-        conditions.push(text);
-      };
+      const cursor = timeIdCursor(query.after);
+      const { conditions, params, add } = whereBuilder('tenant_id = $1', tenantId);
       if (filter.kind === 'some') add('user_id = ?', filter.ownerId);
       if (query.userId) add('user_id = ?', query.userId);
       if (query.active === 'true') conditions.push('revoked_at IS NULL');

@@ -20,11 +20,12 @@ import { clearAccountThrottle } from '../auth/throttle';
 import { newTotpSecret, totpEnrollmentUri } from '../auth/totp';
 import type { Tx } from '../db/database';
 import { httpError } from '../http/errors';
+import { timeIdCursor, whereBuilder } from '../http/list-query';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { existingAreaIds } from '../store/areas';
 import { countOtherActiveAdmins, getMembership, toMembershipRow, updateMembership, type MembershipRecord } from '../store/memberships';
 import { getRole } from '../store/roles';
-import { decodeCursor, encodeCursor, iso } from '../store/rows';
+import { encodeCursor, iso } from '../store/rows';
 import { revokeUserSessions } from '../store/sessions';
 import { getUser, toUserRow, updateUser, type UserRecord } from '../store/users';
 
@@ -110,18 +111,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ tenantId, ability, query }) => {
       const filter = rowFilterFor(ability, 'read', 'user');
       const limit = query.limit ?? 100;
-      const cursor = query.after === undefined ? null : decodeCursor(query.after, ['string', 'string']);
-      if (query.after !== undefined && !cursor) throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
-      const conditions = ['m.tenant_id = $1'];
-      const params: unknown[] = [tenantId];
-      const add = (sql: string, ...values: unknown[]) => {
-        let text = sql;
-        for (const value of values) {
-          params.push(value);
-          text = text.replace('?', `$${params.length}`);
-        }
-        conditions.push(text);
-      };
+      const cursor = timeIdCursor(query.after);
+      const { conditions, params, add } = whereBuilder('m.tenant_id = $1', tenantId);
       if (filter.kind === 'some') add('m.user_id = ?', filter.ownerId);
       if (query.status) add('u.status = ?', query.status);
       if (cursor) add('(m.created_at, m.user_id) > (?::timestamptz, ?::uuid)', cursor[0], cursor[1]);
