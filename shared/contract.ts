@@ -3,8 +3,13 @@ import type { Result } from './errors';
 import { UpdateUserRequestSchema } from './domain/admin';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import type { RequiredPermission } from './permissions';
+import { ChainVerificationSchema } from './domain/audit';
 import {
+  AccessViewSchema,
+  AreaViewSchema,
   AuditEventViewSchema,
+  EntriesPerDaySchema,
+  OutboxItemViewSchema,
   AuditFilterSchema,
   LogEntryViewSchema,
   pageOf,
@@ -329,6 +334,42 @@ export const calls = {
     response: pageOf(AuditEventViewSchema),
     permission: { action: 'read', entity: 'audit_event' },
     summary: 'Audit events downloaded to this workstation, newest first.',
+  }),
+  'session.access': defineCall({
+    request: NoArguments,
+    response: AccessViewSchema,
+    permission: null,
+    summary: 'What the signed-in person may do (rules, module flags, areas) from the verified grant, so the UI shows only permitted actions.',
+  }),
+  'areas.list': defineCall({
+    request: NoArguments,
+    response: z.array(AreaViewSchema),
+    permission: null,
+    summary: 'The area tree of the tenant (sites with their time zones), for filters and forms.',
+  }),
+  'shiftLogs.stats': defineCall({
+    request: z.object({ filter: ShiftLogFilterSchema.default({}) }).strict(),
+    response: EntriesPerDaySchema,
+    permission: { action: 'read', entity: 'log_entry' },
+    summary: 'Entries per shift date and severity for the same filter as the entry list (at most the last 31 dates of it).',
+  }),
+  'audit.verify': defineCall({
+    request: NoArguments,
+    response: ChainVerificationSchema.extend({ complete: z.boolean() }),
+    permission: { action: 'read', entity: 'audit_event' },
+    summary: "Re-checks the downloaded audit chain (seq, prev_hash, hash); `complete` is false when the grant only shows part of the trail.",
+  }),
+  'sync.outbox': defineCall({
+    request: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    response: z.array(OutboxItemViewSchema),
+    permission: null,
+    summary: 'Changes made on this workstation that the server has not answered yet, oldest first.',
+  }),
+  'exports.reveal': defineCall({
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: z.object({ shown: z.boolean() }),
+    permission: null,
+    summary: 'Shows an exported file in the system file manager; only files from this workstation\'s export history.',
   }),
 } as const;
 

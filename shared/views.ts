@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageOf } from './domain/common';
 import { amendmentKinds, entryCategories as categories, entrySeverities as severities, entryStates, shiftLogStatuses, signoffMeanings } from './domain/plant';
+import { ModuleFlagsSchema, PermissionRuleSchema } from './rbac';
 
 export { pageOf };
 
@@ -181,4 +182,43 @@ export const SyncStateViewSchema = z.object({
   conflicts: z.number().int(),
   cursor: z.number().int(),
   lastOkAt: z.string().nullable(),
+  /** A sync is under way now. */
+  running: z.boolean(),
+  /** Why the last sync failed, until one succeeds. */
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+});
+
+export const OutboxItemViewSchema = z.object({
+  seq: z.number().int(),
+  mutation_id: text,
+  name: text,
+  client_time: text,
+  attempts: z.number().int(),
+  last_error: maybe,
+});
+
+export const AreaViewSchema = z.object({
+  id: text,
+  parent_id: maybe,
+  kind: z.enum(['site', 'section', 'area', 'unit']),
+  name: text,
+  time_zone: maybe,
+});
+
+export const EntriesPerDaySchema = z.object({
+  from: maybe,
+  to: maybe,
+  days: z.array(z.object({ day: text, severity: z.enum(severities), count: z.number().int() })),
+});
+
+/** What the signed-in person may do here, from the verified grant: the UI hides what the core would refuse. */
+export const AccessViewSchema = z.object({
+  userId: text,
+  tenantId: text,
+  orgRole: z.enum(['viewer', 'contributor', 'admin', 'custom']).nullable(),
+  globalRole: z.enum(['none', 'support', 'superadmin']),
+  rules: z.array(PermissionRuleSchema),
+  moduleFlags: ModuleFlagsSchema,
+  areas: z.array(text),
+  notAfter: text,
 });

@@ -5,6 +5,10 @@ import { errorMessages, PlantdeskError } from '../../shared/errors';
 import type { Entity } from '../../shared/permissions';
 import { can, scopesFor } from '../../shared/rbac';
 import { listAuditEvents } from './store/queries/audit';
+import { verifyLocalAuditChain } from './store/queries/audit-chain';
+import { listAreas } from './store/queries/areas';
+import { entriesPerDay } from './store/queries/entry-stats';
+import { listPendingOutbox } from './store/queries/outbox';
 import { listSessions, listUsers } from './store/queries/people';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
@@ -49,6 +53,8 @@ export interface CoreSeams {
   kdf?: ScryptParams;
   /** Asks a person where to save an export (the app's save dialog; the CLI's --out). */
   chooseExportPath?: ChooseExportPath;
+  /** Shows a file in the system file manager (the app's shell; absent under the CLI). */
+  revealInFolder?: (path: string) => Promise<void>;
 }
 
 export type ContractEventListener = (event: ContractEvent) => void;
@@ -147,6 +153,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   let running: Promise<SyncSummary> | null = null;
   let retryAttempt = 0;
   let syncTimer: NodeJS.Timeout | null = null;
+  let lastSyncError: { code: string; message: string; at: string } | null = null;
 
   async function runSync(): Promise<SyncSummary> {
     if (running) return running;
@@ -156,12 +163,14 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       .then((summary) => {
         session.setOnline(true);
         retryAttempt = 0;
+        lastSyncError = null;
         emit('sync.finished', { ok: true, summary, error: null });
         return summary;
       })
       .catch(async (error: unknown) => {
         await session.applyVerdict(error);
         const body = error instanceof PlantdeskError ? error.toBody() : { code: 'internal', message: errorMessages.internal };
+        lastSyncError = { code: body.code, message: body.message, at: now().toISOString() };
         emit('sync.finished', { ok: false, summary: null, error: { code: body.code, message: body.message } });
         throw error;
       })
@@ -310,7 +319,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
                   cursor, last_ok_at FROM sync_state WHERE id = 1`,
         )
         .get() as { pending: number; conflicts: number; cursor: number; last_ok_at: string | null };
-      return { pending: counts.pending, conflicts: counts.conflicts, cursor: counts.cursor, lastOkAt: counts.last_ok_at };
+      return { pending: counts.pending, conflicts: counts.conflicts, cursor: counts.cursor, lastOkAt: counts.last_ok_at, running: running !== null, lastError: lastSyncError };
     },
     'logEntries.create': async (request) => {
       const open = session.requireOpen();
@@ -327,6 +336,35 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'users.list': async ({ filter, page }) => listUsers(db(), readScope('user'), filter, page),
     'sessions.list': async ({ filter, page }) => listSessions(db(), readScope('session'), { ...filter, now: now().toISOString() }, page),
     'audit.list': async ({ filter, page }) => listAuditEvents(db(), readScope('audit_event'), filter, page),
+    'session.access': async () => {
+      const { grant } = session.requireOpen();
+      return {
+        userId: grant.user.id,
+        tenantId: grant.tenant.id,
+        orgRole: grant.roles.org,
+        globalRole: grant.roles.global,
+        rules: grant.rules,
+        moduleFlags: grant.moduleFlags,
+        areas: grant.areas,
+        notAfter: grant.notAfter,
+      };
+    },
+    'areas.list': async () => listAreas(db()),
+    'shiftLogs.stats': async ({ filter }) => entriesPerDay(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter),
+    'audit.verify': async () => {
+      const scope = readScope('audit_event');
+      // Only an org-wide reader downloads every link; a partial trail can be checked link by link only.
+      return { ...(await verifyLocalAuditChain(db())), complete: scope.kind === 'org' };
+    },
+    'sync.outbox': async ({ limit }) => listPendingOutbox(db(), limit),
+    'exports.reveal': async ({ path }) => {
+      // The renderer may only point at files this workstation exported, never at any path.
+      const known = exportService.history().some((item) => item.path === path);
+      if (!known) throw new PlantdeskError('not_found', 'That file is not in the export history of this workstation.');
+      if (!seams.revealInFolder) return { shown: false };
+      await seams.revealInFolder(path);
+      return { shown: true };
+    },
   };
 
   return {

@@ -88,6 +88,8 @@ app.whenReady().then(async () => {
       const answer = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return answer.canceled || !answer.filePath ? null : answer.filePath;
     },
+    // Only paths from the export history reach here (the core checks), never a renderer's choice.
+    revealInFolder: (filePath) => shell.showItemInFolder(filePath),
     core: {
       profileDir: app.getPath('userData'),
       appVersion: app.getVersion(),

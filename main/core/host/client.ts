@@ -13,6 +13,8 @@ export interface CoreWorkerOptions {
   keychainRunner?: KeychainRunner;
   /** Asks where to save an export (the app's save dialog, owned by the main process). */
   chooseExportPath?: ChooseExportPath;
+  /** Shows a file in the system file manager (the app's shell). */
+  revealInFolder?: (path: string) => void;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       options: options.core,
       hostKeychain: options.keychainRunner !== undefined,
       hostSavePath: options.chooseExportPath !== undefined,
+      hostReveal: options.revealInFolder !== undefined,
     } satisfies CoreWorkerData,
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -63,6 +66,8 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
         (path) => worker.postMessage({ type: 'save-path-result', id: message.id, path } satisfies ToCoreMessage),
         () => worker.postMessage({ type: 'save-path-result', id: message.id, path: null } satisfies ToCoreMessage),
       );
+    } else if (message.type === 'reveal') {
+      options.revealInFolder?.(message.path);
     } else if (message.type === 'result' || message.type === 'closed') {
       const waiter = pending.get(message.id);
       if (!waiter) return;

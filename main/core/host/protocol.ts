@@ -21,7 +21,9 @@ export type FromCoreMessage =
   /** The core asks its host to run keychain operations (a packaged app cannot spawn plain Node). */
   | { type: 'keychain'; id: number; ops: KeychainOp[]; timeoutMs: number }
   /** The core asks its host where to save an export (the app's save dialog). */
-  | { type: 'save-path'; id: number; suggestion: SaveSuggestion };
+  | { type: 'save-path'; id: number; suggestion: SaveSuggestion }
+  /** The core asks its host to show an exported file in the system file manager. */
+  | { type: 'reveal'; path: string };
 
 export interface CoreWorkerData {
   options: CoreOptions;
@@ -29,4 +31,6 @@ export interface CoreWorkerData {
   hostKeychain: boolean;
   /** True when the host answers 'save-path' requests. */
   hostSavePath: boolean;
+  /** True when the host handles 'reveal' messages. */
+  hostReveal: boolean;
 }

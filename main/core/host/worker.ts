@@ -9,7 +9,7 @@ import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol'
 // routes IPC for the windows never waits on them.
 if (!parentPort) throw new Error('core worker must be started with worker_threads');
 const port = parentPort;
-const { options, hostKeychain, hostSavePath } = workerData as CoreWorkerData;
+const { options, hostKeychain, hostSavePath, hostReveal } = workerData as CoreWorkerData;
 const send = (message: FromCoreMessage) => port.postMessage(message);
 
 // Keychain operations the host runs for us, by request id.
@@ -35,6 +35,7 @@ const hostChooseExportPath: ChooseExportPath = (suggestion) =>
 const seams: CoreSeams = {
   ...(hostKeychain ? { secretStoreFor: (owner) => createKeychainSecretStore(owner, { runner: hostKeychainRunner }) } : {}),
   ...(hostSavePath ? { chooseExportPath: hostChooseExportPath } : {}),
+  ...(hostReveal ? { revealInFolder: async (path: string) => send({ type: 'reveal', path }) } : {}),
 };
 const core = createCore({ ...options, coreHost: 'worker' }, seams);
 

@@ -213,8 +213,12 @@ export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter
  * search newest-recorded first (the index's own order, so a common word stops at one page
  * instead of sorting every match).
  */
-export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
-  const limit = pageSize(page);
+/**
+ * The WHERE of an entry query (alias `e`, FTS table `log_entry_fts` when `match` is set): the
+ * read scopes, the entry filters and the filters of the entry's shift log. Shared by the list
+ * and the per-day counts so both always mean the same rows.
+ */
+export function logEntryConditions(scopes: ShiftLogScopes, filter: ShiftLogFilter): { match: string | null; where: string[]; params: unknown[] } {
   const match = filter.text === undefined ? null : ftsQuery(filter.text);
   const where: string[] = [];
   const params: unknown[] = [];
@@ -234,6 +238,12 @@ export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filte
   applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), logConditions, params);
   if (logConditions.length > 0) where.push(`(SELECT ${logConditions.join(' AND ')} FROM shift_log s WHERE s.id = e.shift_log_id)`);
   if (filter.amendedAfterSignoff !== undefined) where.push(`${filter.amendedAfterSignoff ? '' : 'NOT '}${entryAfterSignoff('e')}`);
+  return { match, where, params };
+}
+
+export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
+  const limit = pageSize(page);
+  const { match, where, params } = logEntryConditions(scopes, filter);
 
   if (match !== null) {
     if (page?.after) {
