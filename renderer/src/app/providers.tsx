@@ -1,8 +1,40 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import { subscribe } from '../lib/api';
+import { useSyncActivity } from '../lib/sync-activity';
+
+/** Keys that describe the workstation, not tenant data: kept when data is refreshed. */
+const workstationPrefix = 'workstation';
+
+/** Core events flow into the query cache: a new session status, fresh data after a sync. */
+function CoreEvents() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!window.plantdesk) return;
+    const stops = [
+      subscribe('session.changed', (status) => {
+        queryClient.setQueryData([workstationPrefix, 'session-status'], status);
+        // Another user, tenant or grant: nothing cached for the previous one may be shown.
+        void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== workstationPrefix });
+      }),
+      subscribe('sync.progress', (progress) => useSyncActivity.getState().onProgress(progress)),
+      subscribe('sync.finished', (finished) => {
+        useSyncActivity.getState().onFinished(finished);
+        void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== workstationPrefix || query.queryKey[1] === 'session-status' });
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }, [queryClient]);
+  return null;
+}
 
 export function AppProviders({ children }: { children: ReactNode }) {
   // Data comes from the local core, not a network: retry once, refetch on focus is cheap.
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1 } } }));
-  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <CoreEvents />
+      {children}
+    </QueryClientProvider>
+  );
 }

@@ -27,11 +27,7 @@ export function translate(locale: Locale, key: TranslationKey, params: Translati
     template = (messages as Record<string, string>)[`${key}_${form}`];
   }
   if (template === undefined) return key;
-  return template.replace(/\{(\w+)\}/g, (slot, name: string) => {
-    const value = params[name];
-    if (value === undefined) return slot;
-    return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
-  });
+  return fill(locale, template, params);
 }
 
 interface LocaleState {
@@ -46,6 +42,54 @@ export const useLocaleStore = create<LocaleState>((set) => ({
     set({ locale });
   },
 }));
+
+// ---- feature catalogues ----------------------------------------------------------------
+// Each feature owns its strings (features/<name>/messages.ts) so features stay independent;
+// German must name every English key (the type says so), and every catalogue is registered
+// here so tests can check that no English string is left on a German screen.
+
+type Catalog = Record<string, string>;
+type KeyOf<C> = Exclude<keyof C & string, `${string}_one` | `${string}_other`> | PluralBase<keyof C & string>;
+
+export interface FeatureCatalog<E extends Catalog> {
+  feature: string;
+  en: E;
+  de: { readonly [K in keyof E]: string };
+  /** Strings that read the same in both languages (names, units), so identical is not untranslated. */
+  sameInBoth?: readonly (keyof E)[];
+}
+
+export const featureCatalogs: FeatureCatalog<Catalog>[] = [];
+
+function fill(locale: Locale, template: string, params: TranslationParams): string {
+  return template.replace(/\{(\w+)\}/g, (slot, name: string) => {
+    const value = params[name];
+    if (value === undefined) return slot;
+    return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
+  });
+}
+
+export function translateIn<E extends Catalog>(catalog: FeatureCatalog<E>, locale: Locale, key: KeyOf<E>, params: TranslationParams = {}): string {
+  const messages = (locale === 'de' ? catalog.de : catalog.en) as Catalog;
+  let template: string | undefined = messages[key];
+  if (template === undefined && typeof params.count === 'number') {
+    const form = new Intl.PluralRules(locale).select(params.count) === 'one' ? 'one' : 'other';
+    template = messages[`${key}_${form}`];
+  }
+  return template === undefined ? key : fill(locale, template, params);
+}
+
+/**
+ * Declares a feature's strings and returns its hook:
+ * `const useShiftLogT = defineMessages({ feature: 'shift-logs', en: {...}, de: {...} })`.
+ */
+export function defineMessages<const E extends Catalog>(catalog: FeatureCatalog<E>): () => (key: KeyOf<E>, params?: TranslationParams) => string {
+  featureCatalogs.push(catalog as unknown as FeatureCatalog<Catalog>);
+  return function useFeatureT() {
+    const locale = useLocaleStore((state) => state.locale);
+    return (key, params) => translateIn(catalog, locale, key, params);
+  };
+}
 
 /** `const t = useT(); t('session.label')` — re-renders when the locale changes. */
 export function useT(): (key: TranslationKey, params?: TranslationParams) => string {

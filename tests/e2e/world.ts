@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+import { createCore, type Core } from '../../main/core/core';
+import { startServer, type RunningServer } from '../../server/app';
+import { totpCode } from '../../server/auth/totp';
+import { createManualClock, type ManualClock } from '../../server/clock';
+import type { Database } from '../../server/db/database';
+import { openDatabase } from '../../server/db/open';
+import type { DemoCredentials } from '../../server/demo/seed-demo';
+import type { Channel, CallRequest, CallResponse } from '../../shared/contract';
+import { startTestBridge, type TestBridge } from '../support/bridge/server';
+import { testScrypt } from '../support/server';
+import { builtRenderer, screenshotDir } from './fixtures';
+
+/**
+ * The world of an end-to-end test against the real server: the reference server on 127.0.0.1
+ * with the seeded demo tenant (Northfield Plant: admin, contributor, viewer, a plant and
+ * generated shift logs) on PGlite, the real core with its own profile behind the test bridge,
+ * and the built renderer in Chromium. The server can be stopped and restarted on the same
+ * port with the same database and keys, as a real outage would.
+ *
+ * Time: the server runs on a manual clock set to the present; `freshCode` moves it one TOTP
+ * step when a code of the current step was already used, so repeated sign-ins never wait.
+ */
+export type DemoRole = 'admin' | 'contributor' | 'viewer';
+
+export interface World {
+  url: string;
+  clock: ManualClock;
+  db: Database;
+  credentials: DemoCredentials;
+  core: Core;
+  bridge: TestBridge;
+  profileDir: string;
+  /** Where the export save dialog (a seam here) answers; each start gets the next name. */
+  exportsDir: string;
+  /** Paths the app asked the shell to show in the file manager. */
+  revealed: string[];
+  user(role: DemoRole): { email: string; password: string; totpSecret: string };
+  /** A code for the role that the server has not seen used yet. */
+  freshCode(role: DemoRole): Promise<string>;
+  /** Signs in through the core directly (not the UI), for tests about what comes after. */
+  signInCore(role: DemoRole): Promise<void>;
+  call<C extends Channel>(channel: C, request: CallRequest<C>): Promise<CallResponse<C>>;
+  stopServer(): Promise<void>;
+  startServerAgain(): Promise<void>;
+  /** Opens the app in the page (the bridge's window.plantdesk is installed). */
+  open(page: Page, hash?: string): Promise<void>;
+  screenshot(page: Page, name: string): Promise<void>;
+}
+
+/** Entries the demo generator writes; small enough to seed in a few seconds per test. */
+const demoEntries = 400;
+
+export const test = base.extend<{ world: World; worldOptions: { demoEntries: number; autoSync: boolean } }>({
+  worldOptions: [{ demoEntries, autoSync: true }, { option: true }],
+  world: async ({ page, worldOptions }, use) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-server-'));
+    const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-profile-'));
+    const exportsDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-exports-'));
+    const clock = createManualClock(new Date());
+    const db = await openDatabase({ kind: 'pglite' });
+    const serverOptions = {
+      host: '127.0.0.1',
+      db,
+      dataDir,
+      clock,
+      scrypt: testScrypt,
+      logger: false as const,
+      demo: { entries: worldOptions.demoEntries },
+    };
+    let server: RunningServer | null = await startServer({ ...serverOptions, port: 0 });
+    const port = server.port;
+    const url = server.url;
+    const credentials = server.demo!;
+
+    let exportCount = 0;
+    const revealed: string[] = [];
+    const core = createCore(
+      { profileDir, appVersion: '0.1.0-e2e', deviceName: 'E2E workstation', autoSync: worldOptions.autoSync ? { intervalMs: 5_000, afterWriteMs: 300 } : undefined },
+      {
+        now: () => clock.now(),
+        kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 },
+        chooseExportPath: async (suggestion) => path.join(exportsDir, `${++exportCount}-${suggestion.defaultName}`),
+        revealInFolder: async (file) => void revealed.push(file),
+      },
+    );
+    const bridge = await startTestBridge({ core, rendererDir: builtRenderer });
+    await page.addInitScript({ content: bridge.initScript });
+
+    const lastStep = new Map<string, number>();
+    const user = (role: DemoRole) => {
+      const found = credentials.users.find((candidate) => candidate.role === role);
+      if (!found) throw new Error(`the demo has no ${role}`);
+      return found;
+    };
+    const freshCode = async (role: DemoRole) => {
+      const { totpSecret } = user(role);
+      let step = Math.floor(clock.now().getTime() / 30_000);
+      if ((lastStep.get(role) ?? -1) >= step) {
+        clock.advance(30_000);
+        step += 1;
+      }
+      lastStep.set(role, step);
+      return totpCode(totpSecret, clock.now());
+    };
+    const call = async <C extends Channel>(channel: C, request: CallRequest<C>) => (await core.call(channel, request)) as CallResponse<C>;
+
+    const world: World = {
+      url,
+      clock,
+      db,
+      credentials,
+      core,
+      bridge,
+      profileDir,
+      exportsDir,
+      revealed,
+      user,
+      freshCode,
+      call,
+      async signInCore(role) {
+        const { email, password } = user(role);
+        await call('auth.signIn', { server: url, email, password, totpCode: await freshCode(role) });
+      },
+      async stopServer() {
+        await server?.close();
+        server = null;
+      },
+      async startServerAgain() {
+        if (server) return;
+        server = await startServer({ ...serverOptions, port });
+      },
+      async open(page, hash = '') {
+        await page.goto(`${bridge.url}/${hash}`);
+      },
+      async screenshot(page, name) {
+        await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+      },
+    };
+
+    await use(world);
+
+    await bridge.close();
+    await core.close();
+    await server?.close();
+    await db.close();
+    for (const dir of [dataDir, profileDir, exportsDir]) rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';
