@@ -152,6 +152,7 @@ export const calls = {
         password: Password,
         totpCode: z.string().regex(/^\d{6}$/),
         tenantId: z.string().min(1).max(100).optional(),
+        previousPassword: Password.optional(),
       })
       .strict(),
     response: SessionStatusSchema,

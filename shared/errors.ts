@@ -41,6 +41,8 @@ export const errorMessages = {
     "The system keychain is locked or not running, so Plantdesk cannot reach this workstation's keys (it never stores them anywhere else). Unlock or start your keychain, then try again.",
   device_secret_missing:
     "This workstation's key for the tenant is missing from the system keychain, so its local copy cannot be opened. Sign in online to rebuild it; changes not yet synced from that copy cannot be recovered.",
+  previous_password_needed:
+    "Your password was changed on the server, but the local copy on this workstation is still locked with your previous password. Sign in again with the new password and enter the previous one once: the local copy is moved over to the new password and pending changes are kept. If you do not know the previous password, remove this workstation's data for this tenant and sign in again to download it anew; changes not yet sent to the server are then lost.",
   vault_not_found: 'There is no local copy of this tenant on this workstation. Sign in online to create one.',
   locked: 'Plantdesk is locked. Enter your password to unlock it.',
   store_corrupt:

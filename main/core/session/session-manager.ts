@@ -10,9 +10,10 @@ import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
 import { queueMutation } from '../sync/outbox';
-import { VaultNotFound } from '../vault/errors';
+import { PreviousPasswordNeeded, VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
-import { createVault, unlockVault, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
+import { vaultPaths } from '../vault/location';
+import { createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -32,6 +33,8 @@ export interface SignInRequest {
   password: string;
   totpCode: string;
   tenantId?: string;
+  /** After a password change on the server: the one this workstation's cache is still under. */
+  previousPassword?: string;
 }
 
 export type LockReason = 'manual' | 'idle' | 'grant_expired' | 'session_ended';
@@ -107,6 +110,7 @@ export class SessionManager {
     const client = this.options.serverClientFor(server);
     const deviceId = deviceIdOf(this.options.profileDir, this.options.now());
     let answer: SignInResponse;
+    let prepared: UnlockedVault | null = null;
     try {
       const { challengeId } = await client.request({
         method: 'POST',
@@ -114,10 +118,24 @@ export class SessionManager {
         body: { email: request.email, password: request.password, deviceId, deviceName: this.options.deviceName, ...(request.tenantId ? { tenantId: request.tenantId } : {}) },
         schema: LoginChallengeSchema,
       });
+      // The server accepted the password: open the cache now, so a password changed on the
+      // server asks for the previous one before the one-time code is spent.
+      prepared = await this.openKnownVault(server, request);
       answer = await client.request({ method: 'POST', path: '/auth/totp', body: { challengeId, code: request.totpCode }, schema: SignInResponseSchema });
+    } catch (error) {
+      prepared?.lock();
+      throw error;
     } finally {
       client.close();
     }
+    try {
+      return await this.completeSignIn(server, deviceId, request, answer, prepared);
+    } finally {
+      if (prepared && this.open?.vault !== prepared) prepared.lock();
+    }
+  }
+
+  private async completeSignIn(server: string, deviceId: string, request: SignInRequest, answer: SignInResponse, prepared: UnlockedVault | null): Promise<SessionStatus> {
     this.online = true;
     const now = this.options.now();
     const pinned = await this.pins.pinOrCheck(server, answer.serverKey, now);
@@ -137,9 +155,12 @@ export class SessionManager {
     await secrets.set(secretPurposes.sessionToken, Buffer.from(answer.token, 'utf8'));
     this.closeOpen();
     const location = this.locationOf(account);
-    const vault = vaultExists(location)
-      ? await unlockVault(location, { secrets, password: request.password })
-      : await createVault(location, { secrets, password: request.password, kdf: this.options.kdf });
+    const vault =
+      prepared && prepared.paths.keyFile === vaultPaths(location).keyFile
+        ? prepared
+        : vaultExists(location)
+          ? await unlockVaultForSignIn(location, { secrets, password: request.password, previousPassword: request.previousPassword })
+          : await createVault(location, { secrets, password: request.password, kdf: this.options.kdf });
     this.saveSession(vault, grant, answer.user, answer.memberships, now);
     this.accounts.remember(account);
     this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
@@ -290,6 +311,28 @@ export class SessionManager {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  /**
+   * The cache of the account this sign-in is most likely for (same server and email, the
+   * tenant asked for or the last one used), opened with the password the server has just
+   * accepted, re-wrapped with the previous one when given. Null when there is none or it fails
+   * for another reason: that is met, and reported, again once the sign-in has completed.
+   */
+  private async openKnownVault(server: string, request: SignInRequest): Promise<UnlockedVault | null> {
+    const email = request.email.trim().toLowerCase();
+    const known = this.accounts
+      .list()
+      .filter((a) => a.server === server && a.email.toLowerCase() === email && (request.tenantId === undefined || a.tenantId === request.tenantId))
+      .sort((a, b) => b.lastSignInAt.localeCompare(a.lastSignInAt))[0];
+    if (!known || !vaultExists(this.locationOf(known))) return null;
+    const secrets = this.options.secretStoreFor({ server, userId: known.userId });
+    try {
+      return await unlockVaultForSignIn(this.locationOf(known), { secrets, password: request.password, previousPassword: request.previousPassword });
+    } catch (error) {
+      if (error instanceof PreviousPasswordNeeded) throw error;
+      return null;
+    }
+  }
 
   private locationOf(account: Pick<KnownAccount, 'server' | 'userId' | 'tenantId'>) {
     return { profileDir: this.options.profileDir, server: account.server, userId: account.userId, tenantId: account.tenantId };

@@ -39,3 +39,22 @@ export class VaultExists extends PlantdeskError {
     this.name = 'VaultExists';
   }
 }
+
+/**
+ * Online sign-in: the server accepted the password, but this workstation's key file is still
+ * wrapped under the previous one (the password was changed or reset on the server). The
+ * previous password re-wraps it; without it, the way on is a wipe and a fresh download.
+ * `previousPasswordRejected` when a previous password was given and did not open it either.
+ */
+export class PreviousPasswordNeeded extends PlantdeskError {
+  constructor(tenantId: string, previousPasswordRejected: boolean) {
+    super(
+      'previous_password_needed',
+      previousPasswordRejected
+        ? "The previous password you entered does not open the local copy on this workstation either. Try it again, or, if you do not know it, remove this workstation's data for this tenant and sign in again to download it anew; changes not yet sent to the server are then lost."
+        : undefined,
+      { tenantId, previousPasswordRejected },
+    );
+    this.name = 'PreviousPasswordNeeded';
+  }
+}

@@ -6,7 +6,7 @@ import { normalizeServer, secretPurposes, type SecretStore } from '../secrets/se
 import { StoreCorrupt } from '../store/errors';
 import { ensurePrivateDir, fsyncDir, writeFileAtomic } from '../store/files';
 import { openStoreDatabase, type SqliteDatabase } from '../store/open';
-import { DeviceSecretMissing, VaultExists, VaultLocked, VaultNotFound, WrongPassword } from './errors';
+import { DeviceSecretMissing, PreviousPasswordNeeded, VaultExists, VaultLocked, VaultNotFound, WrongPassword } from './errors';
 import { deriveKek, KeyFileSchema, newKeyFileHeader, unwrapDataKey, wrapDataKey, type KeyFile, type ScryptParams } from './key-wrap';
 import { normalizeLocation, vaultPaths, vaultsDirName, type VaultLocation, type VaultPaths } from './location';
 
@@ -230,6 +230,34 @@ export async function changeVaultPassword(
     deviceSecret.fill(0);
     kek?.fill(0);
   }
+}
+
+/**
+ * Opens a tenant's cache for an online sign-in, where the server has just accepted `password`.
+ * When the key file is still wrapped under an earlier password (changed or reset on the
+ * server), the data key is re-wrapped under the accepted one with `previousPassword`: the
+ * database, with its pending outbox, is kept as it is. Without a previous password, or with one
+ * that does not open it either, PreviousPasswordNeeded (the key file is left unchanged).
+ * Only for a password the server has verified: offline unlock keeps to unlockVault.
+ */
+export async function unlockVaultForSignIn(
+  location: VaultLocation,
+  access: VaultAccess & { previousPassword?: string },
+): Promise<UnlockedVault> {
+  try {
+    return await unlockVault(location, access);
+  } catch (error) {
+    if (!(error instanceof WrongPassword)) throw error;
+  }
+  const tenantId = normalizeLocation(location).tenantId;
+  if (access.previousPassword === undefined || access.previousPassword === access.password) throw new PreviousPasswordNeeded(tenantId, false);
+  try {
+    await changeVaultPassword(location, { secrets: access.secrets, password: access.previousPassword, newPassword: access.password });
+  } catch (error) {
+    if (error instanceof WrongPassword) throw new PreviousPasswordNeeded(tenantId, true);
+    throw error;
+  }
+  return unlockVault(location, access);
 }
 
 export interface WipeReport {

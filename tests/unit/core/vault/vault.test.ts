@@ -4,9 +4,9 @@ import { KeychainUnavailable } from '../../../../main/core/secrets/errors';
 import { secretPurposes, type SecretStore } from '../../../../main/core/secrets/secret-store';
 import { listLogEntries } from '../../../../main/core/store/queries/shift-logs';
 import { orgScope } from '../../../../main/core/store/scope';
-import { DeviceSecretMissing, VaultExists, VaultLocked, VaultNotFound, WrongPassword } from '../../../../main/core/vault/errors';
+import { DeviceSecretMissing, PreviousPasswordNeeded, VaultExists, VaultLocked, VaultNotFound, WrongPassword } from '../../../../main/core/vault/errors';
 import { vaultPaths } from '../../../../main/core/vault/location';
-import { changeVaultPassword, createVault, listVaults, unlockVault, vaultExists, wipeVault } from '../../../../main/core/vault/vault';
+import { changeVaultPassword, createVault, listVaults, unlockVault, unlockVaultForSignIn, vaultExists, wipeVault } from '../../../../main/core/vault/vault';
 import { seedPlant } from '../store/fixture';
 import { filesIn, password, sha256OfFile, testKdf, vaultFixture, type VaultFixture } from './helpers';
 
@@ -181,6 +181,49 @@ describe('changing the password', () => {
     const before = sha256OfFile(vaultPaths(location).keyFile);
     await expect(changeVaultPassword(location, { secrets, password: 'guess', newPassword: 'x'.repeat(20) })).rejects.toThrow(WrongPassword);
     expect(sha256OfFile(vaultPaths(location).keyFile)).toBe(before);
+  });
+});
+
+describe('sign-in after a password change on the server', () => {
+  const newPassword = 'the new password from the server';
+
+  it('opens with the accepted password as it is, without touching the key file', async () => {
+    const { location, secrets } = fixture();
+    (await createVault(location, { secrets, password, kdf: testKdf })).lock();
+    const keyFile = sha256OfFile(vaultPaths(location).keyFile);
+    const vault = await unlockVaultForSignIn(location, { secrets, password, previousPassword: 'not consulted at all' });
+    vault.lock();
+    expect(sha256OfFile(vaultPaths(location).keyFile)).toBe(keyFile);
+  });
+
+  it('asks for the previous password, and leaves the key file as it was', async () => {
+    const { location, secrets } = fixture();
+    (await createVault(location, { secrets, password, kdf: testKdf })).lock();
+    const keyFile = sha256OfFile(vaultPaths(location).keyFile);
+    const asked = await unlockVaultForSignIn(location, { secrets, password: newPassword }).catch((error: unknown) => error);
+    expect(asked).toBeInstanceOf(PreviousPasswordNeeded);
+    expect(asked).toMatchObject({ code: 'previous_password_needed', details: { tenantId: location.tenantId, previousPasswordRejected: false } });
+    const wrong = await unlockVaultForSignIn(location, { secrets, password: newPassword, previousPassword: 'a wrong previous password' }).catch((error: unknown) => error);
+    expect(wrong).toMatchObject({ code: 'previous_password_needed', details: { previousPasswordRejected: true } });
+    expect(sha256OfFile(vaultPaths(location).keyFile)).toBe(keyFile);
+  });
+
+  it('re-wraps the data key under the new password with the previous one, keeping the data and the KDF cost', async () => {
+    const { location, secrets } = fixture();
+    const vault = await createVault(location, { secrets, password, kdf: testKdf });
+    seedPlant(vault.db);
+    vault.lock();
+    const database = sha256OfFile(vaultPaths(location).database);
+    const kdfBefore = JSON.parse(readFileSync(vaultPaths(location).keyFile, 'utf8')).kdf;
+    const opened = await unlockVaultForSignIn(location, { secrets, password: newPassword, previousPassword: password });
+    expect(listLogEntries(opened.db, org).items).toHaveLength(8);
+    opened.lock();
+    expect(sha256OfFile(vaultPaths(location).database)).toBe(database);
+    const kdfAfter = JSON.parse(readFileSync(vaultPaths(location).keyFile, 'utf8')).kdf;
+    expect({ ...kdfAfter, salt: undefined }).toEqual({ ...kdfBefore, salt: undefined });
+    expect(kdfAfter.salt).not.toBe(kdfBefore.salt);
+    await expect(unlockVault(location, { secrets, password })).rejects.toThrow(WrongPassword);
+    (await unlockVault(location, { secrets, password: newPassword })).lock();
   });
 });
 
