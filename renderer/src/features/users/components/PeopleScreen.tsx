@@ -1,4 +1,118 @@
-/** Placeholder until the People and access screen lands (issue 7). */
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useDeferredValue } from 'react';
+import { QueryState } from '../../../components/QueryState';
+import { usePermissions } from '../../../lib/access';
+import { hrefFor, navigate, useRoute } from '../../../lib/router';
+import { areasQuery, usersListQuery, type UserFilter, type UserView } from '../api/queries';
+import { useUsersT } from '../messages';
+import { UserDetail } from './UserDetail';
+import { areaNames, moduleNames, statusGlyph, userAreas, userModules } from './user-fields';
+import '../users.css';
+
+const statuses = ['active', 'deactivated', 'erased'] as const;
+
+/** People and access (admin): the tenant's users, searchable, with a detail panel per person (#/people/<userId>). */
 export function PeopleScreen() {
-  return <section aria-labelledby="screen-title"><h1 id="screen-title">People and access</h1></section>;
+  const t = useUsersT();
+  const route = useRoute();
+  const permissions = usePermissions();
+  const text = route.query.get('q') ?? '';
+  const status = route.query.get('status');
+  const deferredText = useDeferredValue(text);
+  const filter: UserFilter = {
+    ...(deferredText.trim() ? { text: deferredText.trim() } : {}),
+    ...(status && (statuses as readonly string[]).includes(status) ? { statuses: [status as (typeof statuses)[number]] } : {}),
+  };
+  const users = useInfiniteQuery(usersListQuery(filter));
+  const areas = useQuery(areasQuery());
+  const rows = users.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const setQuery = (key: string, value: string) => {
+    const query = new URLSearchParams(route.query);
+    if (value) query.set(key, value);
+    else query.delete(key);
+    navigate('people', route.id, query, { replace: true });
+  };
+  const keepQuery = (userId: string | null) => hrefFor('people', userId, route.query);
+
+  return (
+    <section className="people-screen" aria-labelledby="screen-title">
+      <div className="people-list-pane">
+        <header className="screen-header">
+          <h1 id="screen-title">{t('title')}</h1>
+          <div className="people-filters" role="search">
+            <input type="search" aria-label={t('search')} placeholder={t('search')} value={text} onChange={(event) => setQuery('q', event.target.value)} />
+            <select aria-label={t('statusFilter')} value={status ?? ''} onChange={(event) => setQuery('status', event.target.value)}>
+              <option value="">{t('statusAll')}</option>
+              {statuses.map((value) => (
+                <option key={value} value={value}>
+                  {t(`status_${value}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </header>
+        <QueryState isPending={users.isPending} error={users.error} isEmpty={rows.length === 0} emptyText={t('emptyList')} onRetry={() => void users.refetch()}>
+          <div className="people-table-wrap">
+            <table className="data-table people-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('colName')}</th>
+                  <th scope="col">{t('colEmail')}</th>
+                  <th scope="col">{t('colRole')}</th>
+                  <th scope="col">{t('colAreas')}</th>
+                  <th scope="col">{t('colModules')}</th>
+                  <th scope="col">{t('colStatus')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((user) => (
+                  <UserRow key={user.id} user={user} selected={route.id === user.id} href={keepQuery(user.id)} areaNamesOf={(ids) => areaNames(ids, areas.data)} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <footer className="list-footer">
+            <span role="status">{t('shown', { count: rows.length })}</span>
+            {users.hasNextPage && (
+              <button type="button" onClick={() => void users.fetchNextPage()} disabled={users.isFetchingNextPage}>
+                {t('loadMore')}
+              </button>
+            )}
+          </footer>
+        </QueryState>
+      </div>
+      {route.id && (
+        <UserDetail key={route.id} userId={route.id} permissions={permissions} closeHref={keepQuery(null)} />
+      )}
+    </section>
+  );
+}
+
+function UserRow(props: { user: UserView; selected: boolean; href: string; areaNamesOf: (ids: string[]) => string[] }) {
+  const t = useUsersT();
+  const { user } = props;
+  const areaIds = userAreas(user);
+  const modules = userModules(user);
+  const enabled = moduleNames.filter((name) => modules[name]);
+  return (
+    <tr aria-selected={props.selected} className={props.selected ? 'selected' : undefined}>
+      <td>
+        <a href={props.href} aria-current={props.selected ? 'true' : undefined}>
+          {user.display_name}
+        </a>
+      </td>
+      <td className="cell-email">{user.email}</td>
+      <td>{t(`role_${user.org_role ?? 'none'}`)}</td>
+      <td className="cell-clip" title={areaIds.length ? props.areaNamesOf(areaIds).join(', ') : undefined}>
+        {areaIds.length ? props.areaNamesOf(areaIds).join(', ') : t('allAreas')}
+      </td>
+      <td className="cell-clip">{enabled.length ? enabled.map((name) => t(`module_${name}`)).join(', ') : t('noModules')}</td>
+      <td>
+        <span className={`user-status user-status-${user.status}`}>
+          <span aria-hidden="true">{statusGlyph[user.status]}</span> {t(`status_${user.status}`)}
+        </span>
+      </td>
+    </tr>
+  );
 }

@@ -1,0 +1,210 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { ModuleFlags } from '../../../../../shared/rbac';
+import { QueryState } from '../../../components/QueryState';
+import type { Permissions } from '../../../lib/access';
+import { areasQuery, onlineQuery, userQuery, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
+import { useErrorText } from '../hooks/useErrorText';
+import { useUsersT } from '../messages';
+import { AreaTreeEditor } from './AreaTreeEditor';
+import { ConfirmDialog } from './ConfirmDialog';
+import { EraseUserDialog } from './EraseUserDialog';
+import { UserSessions } from './UserSessions';
+import { moduleNames, presetRoles, statusGlyph, userAreas, userModules } from './user-fields';
+
+/** The panel of one person: access (role, areas, modules), status, erasure and sessions. */
+export function UserDetail(props: { userId: string; permissions: Permissions; closeHref: string }) {
+  const t = useUsersT();
+  const user = useQuery(userQuery(props.userId));
+  // Unknown (still asking) counts as online: the core answers needs_connection anyway.
+  const offline = useQuery(onlineQuery()).data === false;
+  const offlineNoteId = useId();
+  const canManage = props.permissions.can('manage', 'user');
+  const canRevoke = props.permissions.can('revoke', 'session');
+  const data = user.data;
+  return (
+    <aside className="people-detail" aria-labelledby="user-detail-title">
+      <header className="detail-header">
+        <h2 id="user-detail-title">{data ? data.display_name : t('title')}</h2>
+        <a className="icon-link" href={props.closeHref} aria-label={t('closeDetail')}>
+          ×
+        </a>
+      </header>
+      <QueryState isPending={user.isPending} error={user.error} isEmpty={!data} emptyText={t('notFound')} onRetry={() => void user.refetch()}>
+        {data && (
+          <>
+            <dl className="facts facts-compact">
+              <dt>{t('colEmail')}</dt>
+              <dd>{data.email}</dd>
+              <dt>{t('colStatus')}</dt>
+              <dd>
+                <span className={`user-status user-status-${data.status}`}>
+                  <span aria-hidden="true">{statusGlyph[data.status]}</span> {t(`status_${data.status}`)}
+                </span>
+              </dd>
+            </dl>
+            {offline && (canManage || canRevoke) && (
+              <p id={offlineNoteId} className="offline-banner" role="status">
+                <span aria-hidden="true">⚠ </span>
+                {t('offlineBanner')}
+              </p>
+            )}
+            {data.status === 'erased' ? (
+              <p className="notice">{t('erased')}</p>
+            ) : (
+              <>
+                <AccessForm key={`${data.id}:${data.version}`} user={data} canManage={canManage} offline={offline} offlineNoteId={offlineNoteId} />
+                {canManage && <StatusActions user={data} offline={offline} offlineNoteId={offlineNoteId} />}
+              </>
+            )}
+            <UserSessions user={data} canRevoke={canRevoke} offline={offline} offlineNoteId={offlineNoteId} />
+          </>
+        )}
+      </QueryState>
+    </aside>
+  );
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
+}
+
+/** Role, areas and module flags; saves only what changed, with an optional reason. */
+function AccessForm(props: { user: UserView; canManage: boolean; offline: boolean; offlineNoteId: string }) {
+  const t = useUsersT();
+  const errorText = useErrorText();
+  const areas = useQuery(areasQuery());
+  const update = useUpdateUser();
+  const initialRole = props.user.org_role;
+  const initialAreas = new Set(userAreas(props.user));
+  const initialModules = userModules(props.user);
+  const [role, setRole] = useState<string>(initialRole ?? '');
+  const [areaIds, setAreaIds] = useState<Set<string>>(initialAreas);
+  const [modules, setModules] = useState<ModuleFlags>(initialModules);
+  const [reason, setReason] = useState('');
+  const roleId = useId();
+  const reasonId = useId();
+  const areasHintId = useId();
+  const readOnly = !props.canManage;
+  const disabled = readOnly || props.offline;
+
+  const patch: UserPatch = {};
+  if (role !== (initialRole ?? '') && (presetRoles as readonly string[]).includes(role)) patch.role = role as (typeof presetRoles)[number];
+  if (!sameSet(areaIds, initialAreas)) patch.areas = [...areaIds];
+  if (moduleNames.some((name) => modules[name] !== initialModules[name])) patch.moduleFlags = modules;
+  const dirty = Object.keys(patch).length > 0;
+  if (reason.trim()) patch.reason = reason.trim();
+
+  return (
+    <form
+      className="detail-section form-stack"
+      aria-labelledby="user-access-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (dirty && !disabled) update.mutate({ userId: props.user.id, patch });
+      }}
+    >
+      <h3 id="user-access-title">{t('accessSection')}</h3>
+      {readOnly && <p className="hint">{t('readOnly')}</p>}
+      <label htmlFor={roleId}>{t('roleLabel')}</label>
+      <select id={roleId} value={role} disabled={disabled} aria-describedby={props.offline ? props.offlineNoteId : undefined} onChange={(event) => setRole(event.target.value)}>
+        {initialRole === null && <option value="">{t('role_none')}</option>}
+        {initialRole === 'custom' && (
+          <option value="custom" disabled>
+            {t('role_custom')}
+          </option>
+        )}
+        {presetRoles.map((value) => (
+          <option key={value} value={value}>
+            {t(`role_${value}`)}
+          </option>
+        ))}
+      </select>
+      {initialRole === 'custom' && <p className="hint">{t('customRoleNote')}</p>}
+      <fieldset className="areas-fieldset" disabled={disabled}>
+        <legend>{t('areasLabel')}</legend>
+        <p id={areasHintId} className="hint">
+          {t('areasHint')}
+        </p>
+        {areas.data ? (
+          <div className="area-tree-box">
+            <AreaTreeEditor areas={areas.data} selected={areaIds} disabled={disabled} onChange={setAreaIds} describedBy={areasHintId} />
+          </div>
+        ) : (
+          <p className="hint">{t('areasLoading')}</p>
+        )}
+      </fieldset>
+      <fieldset className="modules-fieldset" disabled={disabled}>
+        <legend>{t('modulesLabel')}</legend>
+        {moduleNames.map((name) => (
+          <label key={name} className="inline-check">
+            <input type="checkbox" checked={modules[name]} onChange={(event) => setModules({ ...modules, [name]: event.target.checked })} /> {t(`module_${name}`)}
+          </label>
+        ))}
+      </fieldset>
+      {props.canManage && (
+        <>
+          <label htmlFor={reasonId}>{t('reasonLabel')}</label>
+          <input id={reasonId} value={reason} maxLength={500} disabled={disabled} onChange={(event) => setReason(event.target.value)} />
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={disabled || !dirty || update.isPending} aria-describedby={props.offline ? props.offlineNoteId : undefined}>
+              {update.isPending ? t('saving') : t('save')}
+            </button>
+            {!dirty && !update.isSuccess && <span className="hint">{t('noChanges')}</span>}
+          </div>
+          {update.isSuccess && (
+            <p className="notice" role="status">
+              <span aria-hidden="true">✓ </span>
+              {t('saved')}
+            </p>
+          )}
+          {update.error ? (
+            <p className="error" role="alert" data-error-code={(update.error as { code?: string }).code}>
+              <span aria-hidden="true">⚠ </span>
+              {errorText(update.error)}
+            </p>
+          ) : null}
+        </>
+      )}
+    </form>
+  );
+}
+
+/** Deactivate / reactivate (confirmed) and erase (typed confirmation). */
+function StatusActions(props: { user: UserView; offline: boolean; offlineNoteId: string }) {
+  const t = useUsersT();
+  const update = useUpdateUser();
+  const [confirming, setConfirming] = useState(false);
+  const [erasing, setErasing] = useState(false);
+  const active = props.user.status === 'active';
+  const blocked = props.offline ? props.offlineNoteId : undefined;
+  const close = () => {
+    update.reset();
+    setConfirming(false);
+  };
+  return (
+    <section className="detail-section" aria-labelledby="user-status-title">
+      <h3 id="user-status-title">{t('statusSection')}</h3>
+      <div className="form-actions">
+        <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => setConfirming(true)}>
+          {active ? t('deactivate') : t('reactivate')}
+        </button>
+        <button type="button" className="danger" disabled={props.offline} aria-describedby={blocked} onClick={() => setErasing(true)}>
+          {t('erase')}
+        </button>
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        title={active ? t('deactivateTitle', { name: props.user.display_name }) : t('reactivateTitle', { name: props.user.display_name })}
+        text={active ? t('deactivateText') : t('reactivateText')}
+        confirmLabel={active ? t('deactivate') : t('reactivate')}
+        danger={active}
+        pending={update.isPending}
+        error={update.error}
+        onConfirm={() => update.mutate({ userId: props.user.id, patch: { status: active ? 'deactivated' : 'active' } }, { onSuccess: () => setConfirming(false) })}
+        onClose={close}
+      />
+      <EraseUserDialog user={props.user} open={erasing} onClose={() => setErasing(false)} />
+    </section>
+  );
+}
