@@ -45,6 +45,9 @@ export const LogEntryViewSchema = z.object({
   late: z.union([z.literal(0), z.literal(1)]),
   late_reason: maybe,
   state: z.enum(entryStates),
+  /** The entry's shift, given by the entry list ('shiftLogs.entries') so each row can name it. */
+  shift_name: maybe.optional(),
+  shift_date: maybe.optional(),
   ...synced,
 });
 

@@ -10,6 +10,7 @@ import { listAreas } from './store/queries/areas';
 import { entriesPerDay } from './store/queries/entry-stats';
 import { listPendingOutbox } from './store/queries/outbox';
 import { listSessions, listUsers } from './store/queries/people';
+import { withShiftOfEntries } from './store/queries/entry-shifts';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
 import { discardConflict, listConflicts, retryConflict } from './sync/conflicts';
@@ -330,7 +331,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'shiftLogs.list': async ({ filter, page }) =>
       listShiftLogs(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page),
     'shiftLogs.entries': async ({ filter, page }) =>
-      listLogEntries(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page),
+      withShiftOfEntries(db(), listLogEntries(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page)),
     'shiftLogs.get': async ({ id }) =>
       getShiftLog(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') }, id),
     'users.list': async ({ filter, page }) => listUsers(db(), readScope('user'), filter, page),

@@ -1,4 +1,48 @@
-/** Placeholder until the Shift logs screen lands (issue 7). */
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { hrefFor, useRoute } from '../../../lib/router';
+import { filterToQuery } from '../../../lib/shift-log-filter-url';
+import { entriesQuery, sessionQuery } from '../api/queries';
+import { useAreaIndex, usePeople } from '../hooks/useAreas';
+import { useShiftLogFilter } from '../hooks/useShiftLogFilter';
+import { useShiftLogT } from '../messages';
+import { EntryList } from './EntryList';
+import { FilterBar } from './FilterBar';
+import { ShiftLogDetail } from './ShiftLogDetail';
+import { StatsChart } from './StatsChart';
+import '../shift-logs.css';
+
+/** #/shift-logs: the filtered entry list with its chart; #/shift-logs/<id>: one shift log. */
 export function ShiftLogsScreen() {
-  return <section aria-labelledby="screen-title"><h1 id="screen-title">Shift logs</h1></section>;
+  const route = useRoute();
+  const areas = useAreaIndex();
+  const { people, nameOf } = usePeople();
+  const session = useQuery(sessionQuery());
+  if (route.id) return <ShiftLogDetail id={route.id} areas={areas} nameOf={nameOf} signerName={session.data?.user?.displayName ?? ''} />;
+  return <ShiftLogList areas={areas} people={people} nameOf={nameOf} />;
+}
+
+function ShiftLogList(props: { areas: ReturnType<typeof useAreaIndex>; people: { id: string; name: string }[]; nameOf(id: string): string }) {
+  const t = useShiftLogT();
+  const [filter, setFilter] = useShiftLogFilter();
+  // Shift names seen in what is loaded: suggestions for the shift filter.
+  const entries = useInfiniteQuery(entriesQuery(filter));
+  const shiftNames = useMemo(
+    () => [...new Set((entries.data?.pages[0]?.items ?? []).map((entry) => entry.shift_name).filter((name): name is string => !!name))].sort(),
+    [entries.data],
+  );
+  const exportQuery = filterToQuery(filter, new URLSearchParams({ module: 'shift-logs' }));
+  return (
+    <section className="shift-logs" aria-labelledby="screen-title">
+      <header className="screen-header">
+        <h1 id="screen-title">{t('title')}</h1>
+        <a className="export-link" href={hrefFor('exports', null, exportQuery)}>
+          {t('export')}
+        </a>
+      </header>
+      <FilterBar filter={filter} onChange={setFilter} areas={props.areas} people={props.people} shiftNames={shiftNames} />
+      <StatsChart filter={filter} />
+      <EntryList filter={filter} areas={props.areas} nameOf={props.nameOf} />
+    </section>
+  );
 }

@@ -1,0 +1,44 @@
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { ShiftLogFilterInput } from '../../../../../shared/views';
+import { invoke } from '../../../lib/api';
+
+/** Up to the contract's page limit: fewer round trips while scrolling a long list. */
+export const entryPageSize = 500;
+
+/** One key factory for the feature: every write invalidates `shiftLogKeys.all`. */
+export const shiftLogKeys = {
+  all: ['shift-logs'] as const,
+  entries: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'entries', filter] as const,
+  stats: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'stats', filter] as const,
+  detail: (id: string) => [...shiftLogKeys.all, 'detail', id] as const,
+  areas: () => [...shiftLogKeys.all, 'areas'] as const,
+  people: () => [...shiftLogKeys.all, 'people'] as const,
+};
+
+export const entriesQuery = (filter: ShiftLogFilterInput) =>
+  infiniteQueryOptions({
+    queryKey: shiftLogKeys.entries(filter),
+    queryFn: ({ pageParam }) => invoke('shiftLogs.entries', { filter, page: { limit: entryPageSize, after: pageParam } }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+
+export const statsQuery = (filter: ShiftLogFilterInput) =>
+  queryOptions({ queryKey: shiftLogKeys.stats(filter), queryFn: () => invoke('shiftLogs.stats', { filter }) });
+
+export const shiftLogQuery = (id: string) =>
+  queryOptions({ queryKey: shiftLogKeys.detail(id), queryFn: () => invoke('shiftLogs.get', { id }) });
+
+export const areasQuery = () => queryOptions({ queryKey: shiftLogKeys.areas(), queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
+
+/** Names of authors; a role without user access gets none, and rows then show the id. */
+export const peopleQuery = () =>
+  queryOptions({
+    queryKey: shiftLogKeys.people(),
+    queryFn: async () => (await invoke('users.list', { filter: {}, page: { limit: 500 } })).items,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+
+/** The app's session status (same key the app shell keeps fresh): the signer's name for the sign-off statement. */
+export const sessionQuery = () => queryOptions({ queryKey: ['workstation', 'session-status'] as const, queryFn: () => invoke('session.status', {}) });

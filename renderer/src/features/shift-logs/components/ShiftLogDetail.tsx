@@ -1,0 +1,216 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { QueryState } from '../../../components/QueryState';
+import { formatDate, formatDateTime, formatTime } from '../../../i18n/format';
+import { useLocaleStore } from '../../../i18n/i18n';
+import { usePermissions } from '../../../lib/access';
+import { hrefFor, useRoute } from '../../../lib/router';
+import { useShiftLogWrite } from '../api/mutations';
+import { shiftLogQuery } from '../api/queries';
+import type { AreaIndex } from '../hooks/useAreas';
+import { useShiftLogT } from '../messages';
+import { AddEntryDialog, AmendDialog, CommentForm, ReopenDialog, SignOffDialog } from './forms';
+import { EntryMarks, SeverityBadge } from './marks';
+import { ErrorText } from '../../../components/QueryState';
+
+type Dialogs = 'add' | 'signoff' | 'reopen' | null;
+
+function parseFields(json: string | null): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** One shift log: header, entries in time order with amendments beside them, comments, sign-offs, and the permitted actions. */
+export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id: string): string; signerName: string }) {
+  const t = useShiftLogT();
+  const locale = useLocaleStore((state) => state.locale);
+  const route = useRoute();
+  const query = useQuery(shiftLogQuery(props.id));
+  const permissions = usePermissions();
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const [amending, setAmending] = useState<{ id: string; body: string; severity: 'info' | 'low' | 'medium' | 'high' | 'critical' } | null>(null);
+  const submitLog = useShiftLogWrite('shiftLogs.submit');
+  const detail = query.data;
+  const backHref = hrefFor('shift-logs', null, route.query);
+
+  return (
+    <section className="shift-log-detail" aria-labelledby="detail-title">
+      <p>
+        <a href={backHref}>← {t('detail.back')}</a>
+      </p>
+      <QueryState isPending={query.isPending} error={query.error} isEmpty={detail === null} emptyText={t('detail.notFound')} onRetry={() => void query.refetch()}>
+        {detail &&
+          (() => {
+            const log = detail.shiftLog;
+            const zone = props.areas.zoneOf(log.area_id);
+            const subject = { areaId: log.area_id, ownerId: log.created_by };
+            const canAdd = permissions.can('create', 'log_entry', { areaId: log.area_id, ownerId: permissions.access?.userId });
+            const canSubmit = log.status === 'open' && permissions.can('update', 'shift_log', subject);
+            const canSign = log.status !== 'signed' && permissions.can('sign', 'shift_log', subject);
+            const canReopen = log.status === 'signed' && permissions.can('sign', 'shift_log', subject);
+            const canComment = permissions.can('create', 'comment', { areaId: log.area_id, ownerId: permissions.access?.userId });
+            const logComments = detail.comments.filter((comment) => comment.entry_id === null);
+            return (
+              <>
+                <header className="detail-header">
+                  <h1 id="detail-title">
+                    {props.areas.nameOf(log.area_id)} · {log.shift_name} · {formatDate(`${log.shift_date}T12:00:00Z`, locale, 'UTC')}
+                  </h1>
+                  <dl className="facts detail-facts">
+                    <dt>{t('detail.status')}</dt>
+                    <dd data-testid="shift-log-status">{t(`status.${log.status}`)}</dd>
+                    <dt>{t('detail.crew')}</dt>
+                    <dd>{log.crew ?? t('detail.none')}</dd>
+                    <dt>{t('detail.window')}</dt>
+                    <dd>
+                      {formatDateTime(log.starts_at, locale, zone)} – {formatDateTime(log.ends_at, locale, zone)}
+                    </dd>
+                    <dt>{t('detail.zone')}</dt>
+                    <dd>{zone}</dd>
+                  </dl>
+                  <p className="detail-marks">
+                    <EntryMarks afterSignoff={detail.amendedAfterSignoff} pending={log.pending_mutation_id !== null} />
+                  </p>
+                  <div className="toolbar" role="toolbar" aria-label={t('detail.actions')}>
+                    {canAdd && (
+                      <button type="button" onClick={() => setDialog('add')}>
+                        {t('action.add')}
+                      </button>
+                    )}
+                    {canSubmit && (
+                      <button type="button" disabled={submitLog.isPending} onClick={() => submitLog.mutate({ shiftLogId: log.id })}>
+                        {t('action.submit')}
+                      </button>
+                    )}
+                    {canSign && (
+                      <button type="button" className="primary" onClick={() => setDialog('signoff')}>
+                        {t('action.signOff')}
+                      </button>
+                    )}
+                    {canReopen && (
+                      <button type="button" onClick={() => setDialog('reopen')}>
+                        {t('action.reopen')}
+                      </button>
+                    )}
+                  </div>
+                  <ErrorText error={submitLog.error} />
+                </header>
+
+                <section aria-labelledby="entries-title">
+                  <h2 id="entries-title">{t('detail.entries', { count: detail.entries.length })}</h2>
+                  {detail.entries.length === 0 && <p className="state state-empty">{t('detail.noEntries')}</p>}
+                  <ol className="detail-entries">
+                    {detail.entries.map((entry) => {
+                      const canAmend = permissions.can('amend', 'log_entry', { areaId: entry.area_id, ownerId: entry.author_id });
+                      const comments = detail.comments.filter((comment) => comment.entry_id === entry.id);
+                      return (
+                        <li key={entry.id} className="detail-entry" data-entry-id={entry.id}>
+                          <div className="entry-original">
+                            <p className="entry-meta">
+                              <time dateTime={entry.occurred_at} className="entry-time">
+                                {formatTime(entry.occurred_at, locale, zone)}
+                              </time>
+                              <SeverityBadge severity={entry.severity} />
+                              <span>{t(`category.${entry.category}`)}</span>
+                              {entry.equipment_tag && <span className="entry-tag">{entry.equipment_tag}</span>}
+                              <span className="entry-author">{props.nameOf(entry.author_id)}</span>
+                              <EntryMarks late={entry.late === 1} afterSignoff={entry.after_signoff === 1} pending={entry.pending_mutation_id !== null} voided={entry.state === 'voided'} />
+                            </p>
+                            <p className={entry.state === 'voided' ? 'entry-text voided' : 'entry-text'}>{entry.body}</p>
+                            {entry.late_reason && (
+                              <p className="late-reason">
+                                {t('detail.lateReason')}: {entry.late_reason}
+                              </p>
+                            )}
+                            {comments.map((comment) => (
+                              <p key={comment.id} className="entry-comment">
+                                💬 {props.nameOf(comment.author_id)}: {comment.body}
+                              </p>
+                            ))}
+                            {canAmend && (
+                              <button type="button" className="small" onClick={() => setAmending({ id: entry.id, body: entry.body, severity: entry.severity })}>
+                                {t('action.amend')}
+                              </button>
+                            )}
+                          </div>
+                          {entry.amendments.length > 0 && (
+                            <ol className="entry-amendments" aria-label={t('detail.amendmentsOf')}>
+                              {entry.amendments.map((amendment) => {
+                                const fields = parseFields(amendment.fields_changed);
+                                return (
+                                  <li key={amendment.id} className={`amendment amendment-${amendment.kind}`}>
+                                    <p className="entry-meta">
+                                      <strong>{t(`amendment.${amendment.kind}`)}</strong>
+                                      <span>{props.nameOf(amendment.author_id)}</span>
+                                      <time dateTime={amendment.at}>{formatDateTime(amendment.at, locale, zone)}</time>
+                                      <EntryMarks afterSignoff={amendment.after_signoff === 1} pending={amendment.pending_mutation_id !== null} />
+                                    </p>
+                                    {amendment.body && <p className="entry-text">{amendment.body}</p>}
+                                    {Object.keys(fields).length > 0 && (
+                                      <p className="amendment-fields">
+                                        {Object.entries(fields)
+                                          .map(([key, value]) => `${key}: ${String(value)}`)
+                                          .join(' · ')}
+                                      </p>
+                                    )}
+                                    <p className="amendment-reason">
+                                      {t('detail.reason')}: {amendment.reason}
+                                    </p>
+                                  </li>
+                                );
+                              })}
+                            </ol>
+                          )}
+                        </li>
+                      );
+                    })}
+                  </ol>
+                </section>
+
+                <section aria-labelledby="signoffs-title">
+                  <h2 id="signoffs-title">{t('detail.signoffs')}</h2>
+                  {detail.signoffs.length === 0 ? (
+                    <p className="state state-empty">{t('detail.noSignoffs')}</p>
+                  ) : (
+                    <ul className="signoffs">
+                      {detail.signoffs.map((signoff) => (
+                        <li key={signoff.id}>
+                          <span aria-hidden="true">✔</span> <strong>{t(`meaning.${signoff.meaning}`)}</strong> · {signoff.printed_name} ·{' '}
+                          <time dateTime={signoff.signed_at}>{formatDateTime(signoff.signed_at, locale, zone)}</time>
+                          <EntryMarks pending={signoff.pending_mutation_id !== null} />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+
+                <section aria-labelledby="comments-title">
+                  <h2 id="comments-title">{t('detail.comments')}</h2>
+                  {logComments.length === 0 && <p className="state state-empty">{t('detail.noComments')}</p>}
+                  <ul className="comments">
+                    {logComments.map((comment) => (
+                      <li key={comment.id}>
+                        <strong>{props.nameOf(comment.author_id)}</strong> <time dateTime={comment.at}>{formatDateTime(comment.at, locale, zone)}</time>
+                        <EntryMarks pending={comment.pending_mutation_id !== null} />
+                        <p>{comment.body}</p>
+                      </li>
+                    ))}
+                  </ul>
+                  {canComment && <CommentForm shiftLogId={log.id} />}
+                </section>
+
+                {canAdd && <AddEntryDialog open={dialog === 'add'} onClose={() => setDialog(null)} shiftLog={log} timeZone={zone} />}
+                {canSign && <SignOffDialog open={dialog === 'signoff'} onClose={() => setDialog(null)} shiftLogId={log.id} signerName={props.signerName} />}
+                {canReopen && <ReopenDialog open={dialog === 'reopen'} onClose={() => setDialog(null)} shiftLogId={log.id} />}
+                <AmendDialog entry={amending} onClose={() => setAmending(null)} />
+              </>
+            );
+          })()}
+      </QueryState>
+    </section>
+  );
+}

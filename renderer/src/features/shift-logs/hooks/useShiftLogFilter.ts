@@ -1,0 +1,15 @@
+import { useCallback, useMemo } from 'react';
+import type { ShiftLogFilterInput } from '../../../../../shared/views';
+import { navigate, useRoute } from '../../../lib/router';
+import { filterFromQuery, filterToQuery } from '../../../lib/shift-log-filter-url';
+
+/** The list's filter lives in the URL hash (one codec), so a view can be reopened or exported. */
+export function useShiftLogFilter(): [ShiftLogFilterInput, (next: ShiftLogFilterInput) => void] {
+  const route = useRoute();
+  const filter = useMemo(() => filterFromQuery(route.query), [route.query]);
+  const setFilter = useCallback((next: ShiftLogFilterInput) => {
+    const cleaned = Object.fromEntries(Object.entries(next).filter(([, value]) => value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0)));
+    navigate('shift-logs', null, filterToQuery(cleaned as ShiftLogFilterInput), { replace: true });
+  }, []);
+  return [filter, setFilter];
+}

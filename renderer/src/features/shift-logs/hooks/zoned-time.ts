@@ -1,0 +1,37 @@
+/**
+ * Converts between a wall-clock time in a site's zone (as a datetime-local input holds it) and
+ * an instant, whatever the workstation's own zone is.
+ */
+function offsetMinutes(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
+  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/** `2026-10-25T01:30` in `Europe/London` -> ISO instant (an ambiguous time takes the earlier one). */
+export function zonedLocalToIso(local: string, timeZone: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!match) return null;
+  const [, y, mo, d, h, mi] = match.map(Number);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const first = wall - offsetMinutes(wall, timeZone) * 60_000;
+  const second = wall - offsetMinutes(first, timeZone) * 60_000;
+  return new Date(Math.min(first, second)).toISOString();
+}
+
+/** An instant as `YYYY-MM-DDTHH:mm` wall time in the zone (for a datetime-local input). */
+export function isoToZonedLocal(iso: string, timeZone: string): string {
+  const instant = Date.parse(iso);
+  const shifted = new Date(instant + offsetMinutes(instant, timeZone) * 60_000);
+  return shifted.toISOString().slice(0, 16);
+}
