@@ -1,4 +1,116 @@
-/** Placeholder until the Audit trail screen lands (issue 7). */
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { QueryState } from '../../../components/QueryState';
+import { formatDateTime } from '../../../i18n/format';
+import { useLocaleStore } from '../../../i18n/i18n';
+import { usePermissions } from '../../../lib/access';
+import { hrefFor, navigate, useRoute } from '../../../lib/router';
+import { areasQuery, auditListQuery, peopleQuery, type AuditFilter } from '../api/queries';
+import { nextDay, startOfDayIn, zoneResolver } from '../hooks/audit-time';
+import { useAuditT } from '../messages';
+import { AuditDetail } from './AuditDetail';
+import { AuditFilters, filterKeys, filterStateFrom, type AuditFilterState } from './AuditFilters';
+import { ChainStatusBanner } from './ChainStatusBanner';
+import { actionLabel, entityLabel } from './labels';
+import '../audit.css';
+
+function toAuditFilter(state: AuditFilterState, zone: string): AuditFilter {
+  const filter: AuditFilter = {};
+  if (state.actor) filter.actorIds = [state.actor];
+  if (state.entity) filter.entities = [state.entity];
+  if (state.action) filter.actions = [state.action];
+  if (state.from) filter.from = startOfDayIn(state.from, zone);
+  if (state.to) filter.to = startOfDayIn(nextDay(state.to), zone);
+  return filter;
+}
+
+/** The audit trail, newest first, filterable; #/audit/<seq> opens one event with its field diff. */
 export function AuditScreen() {
-  return <section aria-labelledby="screen-title"><h1 id="screen-title">Audit trail</h1></section>;
+  const t = useAuditT();
+  const locale = useLocaleStore((state) => state.locale);
+  const route = useRoute();
+  const permissions = usePermissions();
+  const areas = useQuery(areasQuery());
+  const people = useQuery(peopleQuery(permissions.can('read', 'user')));
+  const zones = zoneResolver(areas.data);
+  const state = filterStateFrom(route.query);
+  const events = useInfiniteQuery({ ...auditListQuery(toAuditFilter(state, zones.defaultZone)), enabled: !areas.isPending });
+  const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const names = new Map((people.data ?? []).map((person) => [person.id, person.name]));
+  const actorName = (id: string | null) => (id === null ? t('system') : (names.get(id) ?? (people.data ? t('unknownActor', { id: id.slice(0, 8) }) : id.slice(0, 8))));
+  const selectedSeq = route.id && /^\d+$/.test(route.id) ? Number(route.id) : null;
+
+  const setFilter = (key: keyof AuditFilterState, value: string) => {
+    const query = new URLSearchParams(route.query);
+    if (value) query.set(key, value);
+    else query.delete(key);
+    navigate('audit', route.id, query, { replace: true });
+  };
+  const clearFilters = () => {
+    const query = new URLSearchParams(route.query);
+    for (const key of filterKeys) query.delete(key);
+    navigate('audit', route.id, query, { replace: true });
+  };
+
+  return (
+    <section className="audit-screen" aria-labelledby="screen-title">
+      <div className="audit-list-pane">
+        <header className="screen-header">
+          <h1 id="screen-title">{t('title')}</h1>
+        </header>
+        <ChainStatusBanner />
+        <AuditFilters value={state} people={people.data} zone={zones.defaultZone} onChange={setFilter} onClear={clearFilters} />
+        <QueryState isPending={events.isPending} error={events.error} isEmpty={rows.length === 0} emptyText={t('empty')} onRetry={() => void events.refetch()}>
+          <div className="audit-table-wrap">
+            <table className="audit-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('colSeq')}</th>
+                  <th scope="col">{t('colTime')}</th>
+                  <th scope="col">{t('colActor')}</th>
+                  <th scope="col">{t('colAction')}</th>
+                  <th scope="col">{t('colEntity')}</th>
+                  <th scope="col">{t('colReason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((event) => {
+                  const selected = event.seq === selectedSeq;
+                  return (
+                    <tr key={event.seq} className={selected ? 'selected' : undefined} aria-selected={selected}>
+                      <td className="num">
+                        <a href={hrefFor('audit', String(event.seq), route.query)} aria-current={selected ? 'true' : undefined}>
+                          {event.seq}
+                        </a>
+                      </td>
+                      <td className="nowrap">{formatDateTime(event.server_time, locale, zones.zoneOf(event.area_id))}</td>
+                      <td className="clip">{actorName(event.actor_id)}</td>
+                      <td className="clip">{actionLabel(t, event.action)}</td>
+                      <td className="clip">
+                        {entityLabel(t, event.entity)}
+                        {event.entity_id && <span className="mono muted"> {event.entity_id.slice(0, 8)}</span>}
+                      </td>
+                      <td className="clip" title={event.reason ?? undefined}>
+                        {event.reason ?? ''}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <footer className="list-footer">
+            <span role="status">{t('shown', { count: rows.length })}</span>
+            {events.hasNextPage && (
+              <button type="button" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
+                {t('loadMore')}
+              </button>
+            )}
+          </footer>
+        </QueryState>
+      </div>
+      {selectedSeq !== null && (
+        <AuditDetail key={selectedSeq} seq={selectedSeq} closeHref={hrefFor('audit', null, route.query)} actorName={actorName} zoneOf={zones.zoneOf} areaName={(id) => areas.data?.find((area) => area.id === id)?.name ?? id} />
+      )}
+    </section>
+  );
 }
