@@ -1,4 +1,22 @@
-/** Placeholder until the Sync and conflicts screen lands (issue 7). */
+import { useSyncT } from '../messages';
+import { ConflictsInbox } from './ConflictsInbox';
+import { Outbox } from './Outbox';
+import { SyncStatus } from './SyncStatus';
+import '../sync.css';
+
+/**
+ * Sync and conflicts (issue 7, point 7): the state of this workstation's sync with "Sync now",
+ * the outbox of changes still on their way, and the inbox of changes the server did not
+ * accept, local intent beside server state, each to retry or discard.
+ */
 export function SyncScreen() {
-  return <section aria-labelledby="screen-title"><h1 id="screen-title">Sync and conflicts</h1></section>;
+  const t = useSyncT();
+  return (
+    <section className="sync-screen" aria-labelledby="screen-title">
+      <h1 id="screen-title">{t('title')}</h1>
+      <SyncStatus />
+      <ConflictsInbox />
+      <Outbox />
+    </section>
+  );
 }

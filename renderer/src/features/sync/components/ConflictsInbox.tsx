@@ -1,0 +1,116 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { CallResponse } from '../../../../../shared/contract';
+import { Dialog } from '../../../components/Dialog';
+import { ErrorText, QueryState } from '../../../components/QueryState';
+import { formatDateTime } from '../../../i18n/format';
+import { useLocaleStore } from '../../../i18n/i18n';
+import { invoke } from '../../../lib/api';
+import { conflictsQuery, syncKeys } from '../api/queries';
+import { useSiteContext } from '../hooks/site-time-zone';
+import { mutationInWords } from '../hooks/words';
+import { useSyncT } from '../messages';
+import { FieldList } from './FieldList';
+
+type Conflict = CallResponse<'conflicts.list'>[number];
+
+/** Text and a glyph for each reason: never colour alone. */
+const reasonGlyph: Record<Conflict['reason'], string> = { conflict: '⇄', forbidden: '⛔', invalid: '⚠' };
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+}
+
+function ConflictCard(props: { conflict: Conflict }) {
+  const t = useSyncT();
+  const locale = useLocaleStore((state) => state.locale);
+  const { timeZone, areas } = useSiteContext();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const titleId = useId();
+  const retryHelpId = useId();
+  const { conflict } = props;
+  const change = mutationInWords(t, conflict.name);
+  const settle = () => queryClient.invalidateQueries({ queryKey: syncKeys.all });
+  const retry = useMutation({ mutationFn: () => invoke('conflicts.retry', { id: conflict.id }), onSettled: settle });
+  const discard = useMutation({
+    mutationFn: () => invoke('conflicts.discard', { id: conflict.id }),
+    onSuccess: () => setConfirming(false),
+    onSettled: settle,
+  });
+  const busy = retry.isPending || discard.isPending;
+
+  return (
+    <li className={`sync-conflict sync-conflict-${conflict.reason}`} aria-labelledby={titleId} data-testid="conflict">
+      <header className="sync-conflict-header">
+        <h3 id={titleId}>{change}</h3>
+        <span className="sync-reason" data-reason={conflict.reason}>
+          <span aria-hidden="true">{reasonGlyph[conflict.reason]}</span> {t(`reason.${conflict.reason}`)}
+        </span>
+        <span className="sync-muted">{t('madeAt', { time: formatDateTime(conflict.createdAt, locale, timeZone) })}</span>
+      </header>
+      {conflict.message && <p className="sync-conflict-message">{conflict.message}</p>}
+      <div className="sync-sides">
+        <section aria-label={t('localTitle')} className="sync-side" data-testid="conflict-local">
+          <h4>{t('localTitle')}</h4>
+          <FieldList record={asRecord(conflict.args)} areas={areas} timeZone={timeZone} />
+        </section>
+        <section aria-label={t('serverTitle')} className="sync-side" data-testid="conflict-server">
+          <h4>{t('serverTitle')}</h4>
+          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} timeZone={timeZone} /> : <p className="sync-muted">{t('noServerRow')}</p>}
+        </section>
+      </div>
+      <div className="sync-conflict-actions">
+        <button type="button" onClick={() => retry.mutate()} disabled={busy} aria-describedby={retryHelpId}>
+          {t('retry')}
+        </button>
+        <button type="button" className="sync-danger" onClick={() => setConfirming(true)} disabled={busy}>
+          {t('discard')}
+        </button>
+        <span id={retryHelpId} className="sync-muted">
+          {t('retryHelp')}
+        </span>
+      </div>
+      <ErrorText error={retry.error} />
+      <Dialog open={confirming} title={t('discardTitle')} description={t('discardText', { change })} onClose={() => setConfirming(false)}>
+        <ErrorText error={discard.error} />
+        <div className="sync-dialog-actions">
+          <button type="button" className="sync-danger" onClick={() => discard.mutate()} disabled={discard.isPending}>
+            {t('discardConfirm')}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} autoFocus>
+            {t('keep')}
+          </button>
+        </div>
+      </Dialog>
+    </li>
+  );
+}
+
+/** The conflicts inbox: nothing is resolved silently; each change waits for retry or discard. */
+export function ConflictsInbox() {
+  const t = useSyncT();
+  const conflicts = useQuery(conflictsQuery());
+  const titleId = useId();
+  const count = conflicts.data?.length ?? 0;
+  return (
+    <section className="sync-section" aria-labelledby={titleId}>
+      <h2 id={titleId}>
+        {t('conflictsTitle')}{' '}
+        {conflicts.data && (
+          <span className={count > 0 ? 'sync-badge sync-badge-alert' : 'sync-badge'} data-testid="conflicts-count">
+            {t('conflictsCount', { count })}
+          </span>
+        )}
+      </h2>
+      <QueryState isPending={conflicts.isPending} error={conflicts.error} isEmpty={count === 0} emptyText={t('conflictsEmpty')} onRetry={() => void conflicts.refetch()}>
+        <p className="sync-muted">{t('conflictsIntro')}</p>
+        <ul className="sync-conflicts">
+          {conflicts.data?.map((conflict) => (
+            <ConflictCard key={conflict.id} conflict={conflict} />
+          ))}
+        </ul>
+      </QueryState>
+    </section>
+  );
+}

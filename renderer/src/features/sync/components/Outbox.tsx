@@ -1,0 +1,49 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
+import { QueryState } from '../../../components/QueryState';
+import { formatDateTime, formatNumber } from '../../../i18n/format';
+import { useLocaleStore } from '../../../i18n/i18n';
+import { outboxQuery } from '../api/queries';
+import { useSiteContext } from '../hooks/site-time-zone';
+import { mutationInWords } from '../hooks/words';
+import { useSyncT } from '../messages';
+
+/** Changes made here that the server has not answered yet, oldest first. */
+export function Outbox() {
+  const t = useSyncT();
+  const locale = useLocaleStore((state) => state.locale);
+  const { timeZone } = useSiteContext();
+  const outbox = useQuery(outboxQuery());
+  const titleId = useId();
+  return (
+    <section className="sync-section" aria-labelledby={titleId}>
+      <h2 id={titleId}>{t('outboxTitle')}</h2>
+      <QueryState isPending={outbox.isPending} error={outbox.error} isEmpty={outbox.data?.length === 0} emptyText={t('outboxEmpty')} onRetry={() => void outbox.refetch()}>
+        <div className="sync-table-wrap">
+          <table className="sync-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('col.change')}</th>
+                <th scope="col">{t('col.madeAt')}</th>
+                <th scope="col" className="numeric">
+                  {t('col.attempts')}
+                </th>
+                <th scope="col">{t('col.lastError')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outbox.data?.map((item) => (
+                <tr key={item.mutation_id} data-testid="outbox-row">
+                  <td>{mutationInWords(t, item.name)}</td>
+                  <td>{formatDateTime(item.client_time, locale, timeZone)}</td>
+                  <td className="numeric">{formatNumber(item.attempts, locale)}</td>
+                  <td className={item.last_error ? 'error' : undefined}>{item.last_error ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </QueryState>
+    </section>
+  );
+}
