@@ -27,7 +27,8 @@ export function EntryList(props: { filter: ShiftLogFilterInput; areas: AreaIndex
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = entries.length + (query.hasNextPage ? 1 : 0);
 
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 8 });
+  // initialRect: a first frame (and a DOM without layout) renders a screenful, not nothing.
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 8, initialRect: { width: 1000, height: 600 } });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length > 0 ? items[items.length - 1].index : -1;
 

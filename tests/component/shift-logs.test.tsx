@@ -1,0 +1,351 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
+import type { PlantdeskApi } from '../../shared/contract';
+import { presetRules } from '../../shared/rbac';
+
+// The screen talks to the core only through window.plantdesk; each test answers per channel.
+type Answer = unknown | ((request: Record<string, unknown>) => unknown);
+type Calls = Record<string, Record<string, unknown>[]>;
+
+const ok = (value: unknown) => ({ ok: true, value });
+const refusal = (code: string, message: string) => ({ ok: false, error: { code, message } });
+
+const siteId = '0192f0a0-0000-7000-8000-00000000a001';
+const areaId = '0192f0a0-0000-7000-8000-00000000a002';
+const site = { id: siteId, parent_id: null, kind: 'site', name: 'Northfield', time_zone: 'Europe/London' };
+const areas = [site, { id: areaId, parent_id: siteId, kind: 'area', name: 'Boiler house', time_zone: 'Europe/London' }];
+
+function entry(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'e-1',
+    shift_log_id: 'log-1',
+    area_id: areaId,
+    equipment_tag: 'P-101',
+    category: 'maintenance',
+    severity: 'high',
+    body: 'Pump seal leaking, isolated.',
+    occurred_at: '2026-10-25T00:30:00.000Z',
+    recorded_at: '2026-10-25T00:31:00.000Z',
+    author_id: 'user-1',
+    late: 0,
+    late_reason: null,
+    state: 'active',
+    version: 1,
+    pending_mutation_id: null,
+    shift_name: 'Night',
+    shift_date: '2026-10-24',
+    ...overrides,
+  };
+}
+
+function access(role: 'viewer' | 'contributor' | 'admin') {
+  return {
+    userId: 'user-1',
+    tenantId: 'tenant-1',
+    orgRole: role,
+    globalRole: 'none',
+    rules: presetRules[role],
+    moduleFlags: { shift_logs: true, handovers: true, audit: true, users: true, exports: true },
+    areas: [areaId],
+    notAfter: '2099-01-01T00:00:00.000Z',
+  };
+}
+
+const session = { state: 'unlocked', online: true, user: { id: 'user-1', email: 'a@example.com', displayName: 'Ada Admin' }, tenantId: 'tenant-1', tenantName: 'Northfield Plant', server: 'http://127.0.0.1', grantNotAfter: null, lockReason: null, needsOnlineSignIn: false };
+
+const logId = '0192f0a0-0000-7000-8000-000000000001';
+
+function detail(overrides: Record<string, unknown> = {}) {
+  return {
+    shiftLog: { id: logId, area_id: areaId, shift_date: '2026-10-24', shift_name: 'Night', crew: 'B', starts_at: '2026-10-24T18:00:00.000Z', ends_at: '2026-10-25T07:00:00.000Z', status: 'submitted', created_by: 'user-1', reopened_at: null, version: 1, pending_mutation_id: null, ...overrides },
+    amendedAfterSignoff: false,
+    entries: [
+      {
+        ...entry(),
+        after_signoff: 0,
+        amendments: [{ id: 'am-1', entry_id: 'e-1', kind: 'correction', body: 'Pump seal leaking, replaced.', fields_changed: null, reason: 'Wrong action recorded', author_id: 'user-1', at: '2026-10-25T02:00:00.000Z', after_signoff: 0, version: 1, pending_mutation_id: null }],
+      },
+    ],
+    comments: [],
+    signoffs: [],
+  };
+}
+
+let calls: Calls;
+
+// happy-dom has no layout: give the list's scroll box a size so the virtualizer renders rows.
+const sized = ['offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth'] as const;
+const originals = sized.map((key) => [key, Object.getOwnPropertyDescriptor(HTMLElement.prototype, key)] as const);
+beforeEach(() => {
+  for (const key of sized) Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => (key.endsWith('Height') ? 600 : 1000) });
+});
+afterEach(() => {
+  for (const [key, descriptor] of originals) if (descriptor) Object.defineProperty(HTMLElement.prototype, key, descriptor);
+});
+
+function installApi(answers: Record<string, Answer>) {
+  calls = {};
+  const defaults: Record<string, Answer> = {
+    'areas.list': ok(areas),
+    'users.list': ok({ items: [{ id: 'user-1', display_name: 'Ada Admin' }], next: null }),
+    'session.access': ok(access('admin')),
+    'session.status': ok(session),
+    'shiftLogs.stats': ok({ from: '2026-10-24', to: '2026-10-25', days: [{ day: '2026-10-24', severity: 'high', count: 3 }] }),
+    'shiftLogs.entries': ok({ items: [entry()], next: null }),
+    'shiftLogs.get': ok(detail()),
+  };
+  const all = { ...defaults, ...answers };
+  const api: Record<string, unknown> = { onEvent: () => () => {} };
+  for (const [channel, answer] of Object.entries(all)) {
+    const [domain, method] = channel.split('.');
+    const methods = (api[domain] ??= {}) as Record<string, unknown>;
+    methods[method] = async (request: Record<string, unknown>) => {
+      (calls[channel] ??= []).push(request);
+      return typeof answer === 'function' ? (answer as (r: Record<string, unknown>) => unknown)(request) : answer;
+    };
+  }
+  Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
+}
+
+function renderScreen(hash = '#/shift-logs') {
+  window.location.hash = hash;
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <ShiftLogsScreen />
+    </QueryClientProvider>,
+  );
+}
+
+beforeEach(() => {
+  window.location.hash = '';
+});
+
+afterEach(() => {
+  cleanup();
+  Reflect.deleteProperty(window, 'plantdesk');
+});
+
+describe('the shift-log list', () => {
+  it('shows a loading state until the core answers', () => {
+    installApi({ 'shiftLogs.entries': new Promise(() => {}) });
+    renderScreen();
+    expect(screen.getAllByRole('status').some((node) => node.textContent === 'Loading…')).toBe(true);
+  });
+
+  it('says so when no entry matches the filter', async () => {
+    installApi({ 'shiftLogs.entries': ok({ items: [], next: null }) });
+    renderScreen();
+    expect(await screen.findByText('No entries match this filter.')).toBeTruthy();
+  });
+
+  it("shows the core's error message with a retry", async () => {
+    installApi({ 'shiftLogs.entries': refusal('store_corrupt', 'The local copy of this tenant is damaged and cannot be read.') });
+    renderScreen();
+    const alert = await screen.findByText(/local copy of this tenant is damaged/);
+    expect(alert.closest('[role="alert"]')?.getAttribute('data-error-code')).toBe('store_corrupt');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
+  it('shows the offline state when the core needs a connection', async () => {
+    installApi({ 'shiftLogs.entries': refusal('needs_connection', 'This needs a connection.') });
+    renderScreen();
+    expect(await screen.findByText(/You are offline/)).toBeTruthy();
+  });
+
+  it('shows the forbidden state, without a retry, when the role may not read entries', async () => {
+    installApi({ 'shiftLogs.entries': refusal('forbidden', 'Your role does not allow this action.'), 'shiftLogs.stats': refusal('forbidden', 'no') });
+    renderScreen();
+    expect((await screen.findAllByText(/Your role does not allow this/)).length).toBeGreaterThan(0);
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+
+  it('renders a row with site time and zone, area, shift, severity in words, author and the pending mark', async () => {
+    installApi({ 'shiftLogs.entries': ok({ items: [entry({ pending_mutation_id: 'm-1', late: 1 })], next: null }) });
+    renderScreen();
+    const row = await screen.findByRole('option', { name: /Pump seal leaking/ });
+    const text = row.textContent ?? '';
+    expect(text).toContain('1:30'); // 00:30 UTC is 01:30 BST in Europe/London
+    expect(text).toContain('GMT+1'); // the site's zone, named (British Summer Time)
+    expect(text).toContain('Boiler house');
+    expect(text).toContain('Night');
+    expect(text).toContain('High');
+    expect(text).toContain('Ada Admin');
+    expect(text).toContain('P-101');
+    expect(text).toContain('Late');
+    expect(within(row).getByTestId('pending-mark').textContent).toContain('Pending sync');
+  });
+
+  it('asks for pages of up to 500 and loads the next page with its cursor', async () => {
+    const first = Array.from({ length: 3 }, (_, index) => entry({ id: `a-${index}` }));
+    installApi({
+      'shiftLogs.entries': (request) => {
+        const page = request.page as { after: string | null };
+        return ok(page.after === null ? { items: first, next: 'cursor-2' } : { items: [entry({ id: 'b-0', body: 'Second page entry' })], next: null });
+      },
+    });
+    renderScreen();
+    expect(await screen.findByRole('option', { name: /Second page entry/ })).toBeTruthy();
+    expect(calls['shiftLogs.entries'].map((request) => request.page)).toEqual([
+      { limit: 500, after: null },
+      { limit: 500, after: 'cursor-2' },
+    ]);
+  });
+
+  it('moves the selection with the arrow keys and opens the shift log with Enter', async () => {
+    installApi({ 'shiftLogs.entries': ok({ items: [entry({ id: 'x-1', shift_log_id: 'log-a' }), entry({ id: 'x-2', shift_log_id: 'log-b', body: 'Second' })], next: null }) });
+    renderScreen();
+    const list = await screen.findByRole('listbox', { name: 'Log entries' });
+    await screen.findByRole('option', { name: /Second/ });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    expect(screen.getByRole('option', { name: /Second/ }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(list, { key: 'Enter' });
+    expect(window.location.hash).toBe('#/shift-logs/log-b');
+  });
+});
+
+describe('the filters', () => {
+  it('put each change into the URL and the query', async () => {
+    installApi({});
+    renderScreen();
+    fireEvent.click(await screen.findByRole('checkbox', { name: /High/ }));
+    await waitFor(() => expect(window.location.hash).toContain('severities=high'));
+    fireEvent.change(screen.getByLabelText('Area'), { target: { value: siteId } });
+    await waitFor(() => expect(window.location.hash).toContain(`areaIds=${siteId}%2C${areaId}`));
+    fireEvent.change(screen.getByLabelText('Late'), { target: { value: '1' } });
+    await waitFor(() => expect(window.location.hash).toContain('late=1'));
+    await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.filter).toEqual({ severities: ['high'], areaIds: [siteId, areaId], late: true }));
+    expect(calls['shiftLogs.stats'].at(-1)?.filter).toEqual({ severities: ['high'], areaIds: [siteId, areaId], late: true });
+  });
+
+  it('search waits for a pause in typing, then goes to the URL as q', async () => {
+    installApi({});
+    renderScreen();
+    const search = await screen.findByRole('searchbox', { name: 'Search' });
+    fireEvent.change(search, { target: { value: 'pump' } });
+    expect(window.location.hash).not.toContain('q=');
+    await waitFor(() => expect(window.location.hash).toContain('q=pump'));
+    await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.filter).toEqual({ text: 'pump' }));
+  });
+
+  it('reopen from the URL: the controls show it and the export link carries it', async () => {
+    installApi({});
+    renderScreen('#/shift-logs?severities=critical&shiftDateFrom=2026-10-01&q=valve');
+    expect(((await screen.findByRole('checkbox', { name: /Critical/ })) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('Shift date from') as HTMLInputElement).value).toBe('2026-10-01');
+    expect((screen.getByRole('searchbox', { name: 'Search' }) as HTMLInputElement).value).toBe('valve');
+    expect(calls['shiftLogs.entries'][0].filter).toEqual({ severities: ['critical'], shiftDateFrom: '2026-10-01', text: 'valve' });
+    const link = screen.getByRole('link', { name: 'Export this view' });
+    expect(link.getAttribute('href')).toBe('#/exports?module=shift-logs&severities=critical&shiftDateFrom=2026-10-01&q=valve');
+  });
+
+  it('draws the per-day chart with a text alternative', async () => {
+    installApi({});
+    renderScreen();
+    const chart = await screen.findByRole('img', { name: /3 entries from 2026-10-24 to 2026-10-25/ });
+    expect(chart.getAttribute('aria-label')).toContain('High 3');
+    expect(screen.getByRole('table').textContent).toContain('2026-10-24');
+  });
+});
+
+describe('the shift-log detail', () => {
+  it('shows the header, each amendment beside its original with kind, reason and author', async () => {
+    installApi({});
+    renderScreen(`#/shift-logs/${logId}`);
+    expect(await screen.findByRole('heading', { level: 1, name: /Boiler house · Night/ })).toBeTruthy();
+    expect(screen.getByTestId('shift-log-status').textContent).toBe('Submitted');
+    const item = screen.getByText('Pump seal leaking, isolated.').closest('li') as HTMLElement;
+    const amendments = within(item).getByRole('list', { name: 'Amendments' });
+    expect(amendments.textContent).toContain('Correction');
+    expect(amendments.textContent).toContain('Pump seal leaking, replaced.');
+    expect(amendments.textContent).toContain('Reason: Wrong action recorded');
+    expect(amendments.textContent).toContain('Ada Admin');
+  });
+
+  it('says when the log does not exist or is outside access', async () => {
+    installApi({ 'shiftLogs.get': ok(null) });
+    renderScreen('#/shift-logs/nope');
+    expect(await screen.findByText('This shift log does not exist or is outside your access.')).toBeTruthy();
+  });
+
+  it('shows the offline state from the core', async () => {
+    installApi({ 'shiftLogs.get': refusal('needs_connection', 'x') });
+    renderScreen(`#/shift-logs/${logId}`);
+    expect(await screen.findByText(/You are offline/)).toBeTruthy();
+  });
+
+  it('shows a viewer no action at all', async () => {
+    installApi({ 'session.access': ok(access('viewer')) });
+    renderScreen(`#/shift-logs/${logId}`);
+    await screen.findByTestId('shift-log-status');
+    await waitFor(() => expect(calls['session.access']).toBeDefined());
+    await act(async () => {});
+    for (const name of ['Add entry', 'Submit for review', 'Sign off', 'Reopen', 'Amend', 'Add comment']) expect(screen.queryByRole('button', { name })).toBeNull();
+  });
+
+  it('shows a contributor add, amend and comment in their area, but not sign-off', async () => {
+    installApi({ 'session.access': ok(access('contributor')) });
+    renderScreen(`#/shift-logs/${logId}`);
+    expect(await screen.findByRole('button', { name: 'Add entry' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Amend' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Add comment' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Sign off' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
+  });
+
+  it('shows an admin sign-off on an unsigned log and reopen only on a signed one', async () => {
+    installApi({});
+    renderScreen(`#/shift-logs/${logId}`);
+    expect(await screen.findByRole('button', { name: 'Sign off' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
+    cleanup();
+    installApi({ 'shiftLogs.get': ok(detail({ status: 'signed' })) });
+    renderScreen(`#/shift-logs/${logId}`);
+    expect(await screen.findByRole('button', { name: 'Reopen' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Sign off' })).toBeNull();
+  });
+
+  it('asks for a late reason on a late entry and shows the zod error when it is missing', async () => {
+    installApi({});
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add entry' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add entry' });
+    fireEvent.change(within(dialog).getByLabelText('Entry'), { target: { value: 'Found valve V-2 open' } });
+    expect(within(dialog).getByLabelText('Reason for the late entry')).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add entry' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('lateReason');
+    expect(calls['logEntries.create']).toBeUndefined();
+  });
+});
+
+describe('the sign-off dialog', () => {
+  it('states the meaning in words, shows a wrong password as the typed error and stays open', async () => {
+    installApi({ 'shiftLogs.signOff': refusal('wrong_password', 'That password does not open the local copy on this workstation.') });
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign off' }));
+    const dialog = screen.getByRole('dialog', { name: 'Sign off shift log' });
+    expect(within(dialog).getByTestId('signoff-statement').textContent).toBe('By signing, Ada Admin confirms having reviewed this shift log as it stands now.');
+    fireEvent.click(within(dialog).getByRole('radio', { name: 'Approved' }));
+    expect(within(dialog).getByTestId('signoff-statement').textContent).toContain('approves this shift log');
+    fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'not-it' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Sign' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.getAttribute('data-error-code')).toBe('wrong_password');
+    expect(alert.textContent).toContain('password does not open');
+    expect(screen.getByRole('dialog', { name: 'Sign off shift log' })).toBeTruthy();
+    expect(calls['shiftLogs.signOff']).toEqual([{ shiftLogId: logId, meaning: 'approved', password: 'not-it' }]);
+  });
+
+  it('closes after signing and refetches the log', async () => {
+    installApi({ 'shiftLogs.signOff': ok({ signoffId: 's-1', mutationId: 'm-1', contentHash: 'h' }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign off' }));
+    const dialog = screen.getByRole('dialog', { name: 'Sign off shift log' });
+    fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'right' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Sign' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Sign off shift log' })).toBeNull());
+    await waitFor(() => expect(calls['shiftLogs.get'].length).toBeGreaterThan(1));
+  });
+});
