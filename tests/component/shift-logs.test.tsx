@@ -181,7 +181,7 @@ describe('the shift-log list', () => {
   it('asks for pages of up to 500 and loads the next page with its cursor', async () => {
     const first = Array.from({ length: 3 }, (_, index) => entry({ id: `a-${index}` }));
     installApi({
-      'shiftLogs.entries': (request) => {
+      'shiftLogs.entries': (request: Record<string, unknown>) => {
         const page = request.page as { after: string | null };
         return ok(page.after === null ? { items: first, next: 'cursor-2' } : { items: [entry({ id: 'b-0', body: 'Second page entry' })], next: null });
       },
