@@ -1,0 +1,183 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SyncScreen } from '../../renderer/src/features/sync/components/SyncScreen';
+import type { PlantdeskApi } from '../../shared/contract';
+
+/** The conflicts inbox of the Sync page against a window.plantdesk whose answers each test sets. */
+type Answer = unknown | ((request: never) => unknown);
+const calls: { channel: string; request: unknown }[] = [];
+
+function installApi(answers: Record<string, Answer>) {
+  const api: Record<string, unknown> = { onEvent: () => () => {} };
+  for (const channel of Object.keys(answers)) {
+    const [domain, method] = channel.split('.');
+    const target = (api[domain] ??= {}) as Record<string, (request: unknown) => Promise<unknown>>;
+    target[method] = async (request) => {
+      calls.push({ channel, request });
+      const answer = answers[channel];
+      const value = typeof answer === 'function' ? await (answer as (request: unknown) => unknown)(request) : await answer;
+      if (value && typeof value === 'object' && 'error' in value && Object.keys(value).length === 1) return { ok: false, error: (value as { error: unknown }).error };
+      return { ok: true, value };
+    };
+  }
+  Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
+}
+
+const online = { state: 'unlocked', online: true, user: null, tenantId: 't1', tenantName: 'Northfield Plant', server: 'http://127.0.0.1', grantNotAfter: null, lockReason: null, needsOnlineSignIn: false };
+const areas = [
+  { id: 'site-1', parent_id: null, kind: 'site', name: 'Northfield', time_zone: 'Europe/London' },
+  { id: 'area-tanks', parent_id: 'site-1', kind: 'area', name: 'Tank farm', time_zone: 'Europe/London' },
+];
+const hash = 'c0ffee'.padEnd(64, '0');
+const signOffConflict = {
+  id: 7,
+  mutationId: '0190a8b2-0000-7000-8000-000000000001',
+  name: 'shiftLog.signOff',
+  args: { id: 's1', shiftLogId: 'log-1', meaning: 'approved', printedName: 'Alex Admin', contentHash: hash, authMethod: 'password_offline', signedAt: '2026-07-01T18:30:00Z' },
+  reason: 'conflict',
+  serverRow: { tenant_id: 't1', id: 'log-1', area_id: 'area-tanks', status: 'signed', version: 4, shift_name: 'Day', updated_at: '2026-07-01T18:40:00Z' },
+  message: 'the shift log is already signed',
+  createdAt: '2026-07-01T18:45:00Z',
+};
+const forbiddenEntry = {
+  id: 8,
+  mutationId: '0190a8b2-0000-7000-8000-000000000002',
+  name: 'logEntry.create',
+  args: { id: 'e1', shiftLogId: 'log-2', areaId: 'area-tanks', body: 'written offline', severity: 'high', category: 'safety', occurredAt: '2026-07-01T17:00:00Z', equipmentTag: null, lateReason: null },
+  reason: 'forbidden',
+  serverRow: null,
+  message: 'you no longer cover this area',
+  createdAt: '2026-07-01T18:46:00Z',
+};
+
+let conflicts: unknown[] = [];
+function baseAnswers(overrides: Record<string, Answer> = {}): Record<string, Answer> {
+  return {
+    'session.status': online,
+    'areas.list': areas,
+    'sync.state': () => ({ pending: 0, conflicts: conflicts.length, cursor: 1, lastOkAt: null, running: false, lastError: null }),
+    'sync.outbox': [],
+    'conflicts.list': () => conflicts,
+    ...overrides,
+  };
+}
+
+function renderScreen() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <SyncScreen />
+    </QueryClientProvider>,
+  );
+}
+
+/** A field list as { label: value } pairs. */
+function fields(container: HTMLElement): Record<string, string | null | undefined> {
+  return Object.fromEntries([...container.querySelectorAll(':scope > dl > div > dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]));
+}
+
+beforeEach(() => {
+  calls.length = 0;
+  conflicts = [signOffConflict, forbiddenEntry];
+});
+
+afterEach(() => {
+  cleanup();
+  Reflect.deleteProperty(window, 'plantdesk');
+});
+
+describe('the conflicts inbox', () => {
+  it('shows each conflict: the change in words, the reason in text, the message, and the local intent beside the server state', async () => {
+    installApi(baseAnswers());
+    renderScreen();
+    const cards = await screen.findAllByTestId('conflict');
+    expect(screen.getByTestId('conflicts-count').textContent).toBe('2 conflicts');
+    const [signOff, entry] = cards;
+    expect(within(signOff).getByRole('heading', { level: 3 }).textContent).toBe('Sign off shift log');
+    expect(signOff.textContent).toContain('Conflict: changed on the server meanwhile');
+    expect(signOff.textContent).toContain('the shift log is already signed');
+    expect(fields(within(signOff).getByTestId('conflict-local'))).toEqual({
+      Id: 's1',
+      'Shift log': 'log-1',
+      Meaning: 'approved',
+      'Printed name': 'Alex Admin',
+      'Content hash': 'c0ffee0000000000…',
+      'Confirmed by': 'password, offline',
+      'Signed at': 'Jul 1, 2026, 7:30 PM GMT+1',
+    });
+    expect(within(signOff).getByTitle(hash)).toBeTruthy();
+    expect(fields(within(signOff).getByTestId('conflict-server'))).toEqual({
+      Id: 'log-1',
+      Area: 'Tank farm',
+      Status: 'signed',
+      Version: '4',
+      Shift: 'Day',
+      'Last changed': 'Jul 1, 2026, 7:40 PM GMT+1',
+    });
+
+    expect(within(entry).getByRole('heading', { level: 3 }).textContent).toBe('Add entry');
+    expect(entry.textContent).toContain('Refused: not allowed any more');
+    expect(fields(within(entry).getByTestId('conflict-local'))).toMatchObject({ Text: 'written offline', Severity: 'high', Area: 'Tank farm', Equipment: '—' });
+    expect(within(entry).getByTestId('conflict-server').textContent).toContain('The server has no such record.');
+  });
+
+  it('Retry queues the change again and the inbox refreshes', async () => {
+    installApi(
+      baseAnswers({
+        'conflicts.retry': ({ id }: { id: number }) => {
+          conflicts = conflicts.filter((conflict) => (conflict as { id: number }).id !== id);
+          return { mutationId: 'new-mutation' };
+        },
+      }),
+    );
+    renderScreen();
+    const [signOff] = await screen.findAllByTestId('conflict');
+    fireEvent.click(within(signOff).getByRole('button', { name: 'Retry' }));
+    await act(async () => {});
+    expect(calls.filter((call) => call.channel === 'conflicts.retry').map((call) => call.request)).toEqual([{ id: 7 }]);
+    expect(await screen.findByText('1 conflict')).toBeTruthy();
+    expect(screen.getAllByTestId('conflict')).toHaveLength(1);
+  });
+
+  it('Discard asks for confirmation first; keeping it calls nothing, confirming discards', async () => {
+    installApi(
+      baseAnswers({
+        'conflicts.discard': ({ id }: { id: number }) => {
+          conflicts = conflicts.filter((conflict) => (conflict as { id: number }).id !== id);
+          return { discarded: true };
+        },
+      }),
+    );
+    renderScreen();
+    const [, entry] = await screen.findAllByTestId('conflict');
+    fireEvent.click(within(entry).getByRole('button', { name: 'Discard…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Discard this change?' });
+    expect(dialog.textContent).toContain('“Add entry” will not be sent to the server');
+    expect(dialog.textContent).toContain('recorded in the audit trail');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls.some((call) => call.channel === 'conflicts.discard')).toBe(false);
+
+    fireEvent.click(within(entry).getByRole('button', { name: 'Discard…' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Discard change' }));
+    await act(async () => {});
+    expect(calls.filter((call) => call.channel === 'conflicts.discard').map((call) => call.request)).toEqual([{ id: 8 }]);
+    expect(await screen.findByText('1 conflict')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows a failed retry’s typed message on the conflict', async () => {
+    installApi(baseAnswers({ 'conflicts.retry': { error: { code: 'not_found', message: 'That conflict is already resolved or does not exist.' } } }));
+    renderScreen();
+    const [signOff] = await screen.findAllByTestId('conflict');
+    fireEvent.click(within(signOff).getByRole('button', { name: 'Retry' }));
+    expect((await within(signOff).findByRole('alert')).textContent).toBe('That conflict is already resolved or does not exist.');
+  });
+
+  it('shows the error when the inbox cannot be read', async () => {
+    installApi(baseAnswers({ 'conflicts.list': { error: { code: 'locked', message: 'The workstation is locked. Unlock it to continue.' } } }));
+    renderScreen();
+    expect((await screen.findByRole('alert')).textContent).toContain('The workstation is locked.');
+  });
+});
