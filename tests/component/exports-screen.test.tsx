@@ -229,7 +229,7 @@ describe('the Exports screen', () => {
     const [row] = await screen.findAllByTestId('export-history-row');
     const cells = within(row).getAllByRole('cell').map((cell) => cell.textContent);
     expect(cells[0]).toBe('Mar 10, 2026, 12:00 PM GMT');
-    expect(cells.slice(1, 5)).toEqual(['Shift log entries (with amendments)', 'CSV', '1,234', '56.8 kB']);
+    expect(cells.slice(1, 5)).toEqual(['Shift log entries', 'CSV', '1,234', '56.8 kB']);
     expect(within(row).getByTitle(sha).textContent).toContain('abababababab…');
     expect(cells[6]).toBe('plantdesk-shift-logs.csv');
     fireEvent.click(within(row).getByRole('button', { name: 'Show in folder: plantdesk-shift-logs.csv' }));

@@ -48,8 +48,8 @@ export function ExportHistory(props: { timeZone: string }) {
               {history.data?.map((item) => (
                 <tr key={`${item.at}-${item.path}`} data-testid="export-history-row">
                   <td>{formatDateTime(item.at, locale, props.timeZone)}</td>
-                  <td>{isExportModule(item.module) ? t(`module.${item.module}`) : item.module}</td>
-                  <td>{t(`format.${item.format}`)}</td>
+                  <td>{isExportModule(item.module) ? t(`moduleShort.${item.module}`) : item.module}</td>
+                  <td>{t(`formatShort.${item.format}`)}</td>
                   <td className="numeric">{formatNumber(item.rows, locale)}</td>
                   <td className="numeric">{formatBytes(item.bytes, locale)}</td>
                   <td>
