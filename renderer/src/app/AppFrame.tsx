@@ -1,31 +1,132 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import type { SessionStatus } from '../../../shared/contract';
+import type { Action, Entity } from '../../../shared/permissions';
+import { AccountControls } from '../features/auth/components/AccountControls';
+import { useAuthT } from '../features/auth/messages';
+import { formatTime } from '../i18n/format';
+import { useLocaleStore } from '../i18n/i18n';
+import { usePermissions } from '../lib/access';
+import { invoke } from '../lib/api';
 import { hrefFor, useRoute, type Screen } from '../lib/router';
+import { useSyncActivity } from '../lib/sync-activity';
+import './frame.css';
 
-const navigation: { screen: Screen; label: string }[] = [
-  { screen: 'shift-logs', label: 'Shift logs' },
-  { screen: 'people', label: 'People' },
-  { screen: 'audit', label: 'Audit trail' },
-  { screen: 'exports', label: 'Exports' },
-  { screen: 'sync', label: 'Sync' },
+/** Each module and the permission its screen needs; sync is always there (it is about this workstation). */
+const modules: { screen: Screen; needs: [Action, Entity] | null }[] = [
+  { screen: 'shift-logs', needs: ['read', 'shift_log'] },
+  { screen: 'people', needs: ['read', 'user'] },
+  { screen: 'audit', needs: ['read', 'audit_event'] },
+  { screen: 'exports', needs: ['export', 'export'] },
+  { screen: 'sync', needs: null },
 ];
 
-/** The frame around every screen once unlocked: navigation, status, user (issue 7 fills it in). */
-export function AppFrame({ children }: { children: ReactNode }) {
+/** The frame's own key: refreshed by the core's session and sync events (providers.tsx). */
+const frameSyncStateQuery = () => queryOptions({ queryKey: ['frame', 'sync-state'] as const, queryFn: () => invoke('sync.state', {}) });
+
+/** The workstation's zone: a sync happens on this machine, not at a site. */
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function ConnectionIndicator({ online }: { online: boolean }) {
+  const t = useAuthT();
+  return (
+    <p className={`frame-connection ${online ? 'is-online' : 'is-offline'}`} role="status" data-testid="connection">
+      <span className="visually-hidden">{t('connection')}: </span>
+      <span aria-hidden="true" className="frame-glyph">
+        {online ? '●' : '○'}
+      </span>
+      {online ? t('online') : t('offline')}
+    </p>
+  );
+}
+
+/** Last sync, pending changes, a progress bar while a sync runs, and open conflicts. */
+function SyncStatus() {
+  const t = useAuthT();
+  const locale = useLocaleStore((state) => state.locale);
+  const state = useQuery(frameSyncStateQuery());
+  const progress = useSyncActivity((activity) => activity.progress);
+  const running = progress !== null || state.data?.running === true;
+  const data = state.data;
+  return (
+    <section className="frame-sync" aria-label={t('syncStatus')} data-testid="sync-status">
+      {running ? (
+        <div className="frame-sync-progress">
+          <span>
+            <span aria-hidden="true" className="frame-glyph">
+              ↻
+            </span>
+            {t('syncing')}
+          </span>
+          <progress aria-label={t('syncProgress')} value={progress?.total ? progress.done : undefined} max={progress?.total ?? undefined} />
+          {progress && (
+            <span data-testid="sync-rows">{progress.total !== null ? t('syncRows', { done: progress.done, total: progress.total }) : t('syncRowsOpen', { done: progress.done })}</span>
+          )}
+        </div>
+      ) : (
+        <span className="frame-last-sync" data-testid="last-sync">
+          {data?.lastOkAt ? t('lastSync', { time: formatTime(data.lastOkAt, locale, localZone()) }) : t('neverSynced')}
+        </span>
+      )}
+      {data && (
+        <span className={`frame-pending ${data.pending > 0 ? 'has-pending' : ''}`} data-testid="pending-count" data-count={data.pending}>
+          <span aria-hidden="true" className="frame-glyph">
+            {data.pending > 0 ? '◔' : '✓'}
+          </span>
+          {data.pending > 0 ? t('pending', { count: data.pending }) : t('allSynced')}
+        </span>
+      )}
+      {data && data.conflicts > 0 && (
+        <a className="frame-conflicts" href={hrefFor('sync')} data-testid="conflicts-badge">
+          <span aria-hidden="true" className="frame-glyph">
+            ⚠
+          </span>
+          {t('conflicts', { count: data.conflicts })}
+        </a>
+      )}
+    </section>
+  );
+}
+
+/** The frame around every screen once unlocked: modules the grant allows, connection, sync, account. */
+export function AppFrame({ status, children }: { status: SessionStatus; children: ReactNode }) {
+  const t = useAuthT();
   const route = useRoute();
+  const permissions = usePermissions();
+  const visible = modules.filter((module) => module.needs === null || permissions.can(module.needs[0], module.needs[1]));
   return (
     <div className="app-frame">
-      <nav aria-label="Modules">
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(event) => {
+          // The hash is the route: move focus without touching it.
+          event.preventDefault();
+          document.getElementById('main-content')?.focus();
+        }}
+      >
+        {t('skipToMain')}
+      </a>
+      <header className="frame-header">
+        <span className="frame-brand">Plantdesk</span>
+        <ConnectionIndicator online={status.online} />
+        <SyncStatus />
+        <AccountControls status={status} />
+      </header>
+      <nav aria-label={t('modules')} className="frame-nav">
         <ul>
-          {navigation.map((item) => (
+          {visible.map((item) => (
             <li key={item.screen}>
               <a href={hrefFor(item.screen)} aria-current={route.screen === item.screen ? 'page' : undefined}>
-                {item.label}
+                {t(`module.${item.screen}`)}
               </a>
             </li>
           ))}
         </ul>
       </nav>
-      <main>{children}</main>
+      <main id="main-content" className="frame-main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

@@ -35,10 +35,28 @@ interface LocaleState {
   setLocale(locale: Locale): void;
 }
 
+const localeStorageKey = 'plantdesk.locale';
+
+/** The locale the person chose before on this workstation, else the workstation's languages. */
+function initialLocale(): Locale {
+  try {
+    const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem(localeStorageKey);
+    if (stored && stored in locales) return stored as Locale;
+  } catch {
+    // Storage unavailable: fall back to the workstation's languages.
+  }
+  return typeof navigator === 'undefined' ? 'en' : pickLocale(navigator.languages ?? [navigator.language]);
+}
+
 export const useLocaleStore = create<LocaleState>((set) => ({
-  locale: typeof navigator === 'undefined' ? 'en' : pickLocale(navigator.languages ?? [navigator.language]),
+  locale: initialLocale(),
   setLocale: (locale) => {
     document.documentElement.lang = locale;
+    try {
+      localStorage.setItem(localeStorageKey, locale);
+    } catch {
+      // Not persisted: the choice holds for this window.
+    }
     set({ locale });
   },
 }));

@@ -1,10 +1,13 @@
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { CallRequest, SessionStatus } from '../../../../../shared/contract';
 import { invoke } from '../../../lib/api';
 
+/** Facts about the workstation itself (not tenant data): kept when a session change refreshes the cache. */
 export const workstationKeys = {
   all: ['workstation'] as const,
   appInfo: () => [...workstationKeys.all, 'app-info'] as const,
   sessionStatus: () => [...workstationKeys.all, 'session-status'] as const,
+  accounts: () => [...workstationKeys.all, 'accounts'] as const,
 };
 
 export const appInfoQuery = () =>
@@ -12,3 +15,26 @@ export const appInfoQuery = () =>
 
 export const sessionStatusQuery = () =>
   queryOptions({ queryKey: workstationKeys.sessionStatus(), queryFn: () => invoke('session.status', {}) });
+
+export const knownAccountsQuery = () =>
+  queryOptions({ queryKey: workstationKeys.accounts(), queryFn: () => invoke('session.accounts', {}) });
+
+/**
+ * Every auth call answers the new session status: it goes straight into the cache (the core's
+ * 'session.changed' event says the same a moment later), and the known accounts are re-read.
+ */
+function useSessionMutation<R>(call: (request: R) => Promise<SessionStatus>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (status) => {
+      queryClient.setQueryData(workstationKeys.sessionStatus(), status);
+      void queryClient.invalidateQueries({ queryKey: workstationKeys.accounts() });
+    },
+  });
+}
+
+export const useSignIn = () => useSessionMutation((request: CallRequest<'auth.signIn'>) => invoke('auth.signIn', request));
+export const useUnlock = () => useSessionMutation((request: CallRequest<'auth.unlock'>) => invoke('auth.unlock', request));
+export const useLock = () => useSessionMutation(() => invoke('auth.lock', {}));
+export const useSignOut = () => useSessionMutation(() => invoke('auth.signOut', {}));

@@ -1,7 +1,122 @@
-import type { SessionStatus } from '../../../../../shared/contract';
-import { StartScreen } from './StartScreen';
-
-/** Sign-in, offline unlock and the idle lock screen (issue 7); the start screen until then. */
-export function AuthScreen(_props: { status: SessionStatus }) {
-  return <StartScreen />;
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { KnownAccount, SessionStatus } from '../../../../../shared/contract';
+import { useT } from '../../../i18n/i18n';
+import { appInfoQuery, knownAccountsQuery } from '../api/queries';
+import { recalledGrantNotAfter, sameAccount, useAuthUi, type AccountRef } from '../hooks/auth-ui';
+import { useAuthT } from '../messages';
+import { AuthError } from './auth-error';
+import { LocaleSwitch } from './LocaleSwitch';
+import { SignInForm, type SignInPrefill } from './SignInForm';
+import { UnlockForm, type UnlockAccount } from './UnlockForm';
+import '../auth.css';
+function refOfStatus(status: SessionStatus): AccountRef | null {
+  return status.user && status.server && status.tenantId ? { server: status.server, userId: status.user.id, tenantId: status.tenantId } : null;
+}
+/** The page around the auth forms: product name, the form, language and version. */
+export function AuthLayout(props: { children: React.ReactNode; sessionState?: string }) {
+  const t = useT();
+  const appInfo = useQuery(appInfoQuery());
+  return (
+    <div className="auth-screen">
+      <main className="auth-main" aria-labelledby="auth-product">
+        <section className="card auth-card">
+          <h1 id="auth-product">{t('app.name')}</h1>
+          <p className="lede">{t('app.tagline')}</p>
+          {props.children}
+        </section>
+      </main>
+      <footer className="app-footer">
+        <LocaleSwitch />
+        {props.sessionState && (
+          <span className="muted">
+            {t('session.label')}: <span data-testid="session-state">{props.sessionState}</span>
+          </span>
+        )}
+        <span data-testid="app-info">
+          {appInfo.data ? t('app.footer', { version: appInfo.data.version, platform: appInfo.data.platform, arch: appInfo.data.arch, coreHost: appInfo.data.coreHost }) : t('app.name')}
+        </span>
+      </footer>
+    </div>
+  );
+}
+/**
+ * Signed out or locked: the unlock form when a local copy can be opened offline (locked, or an
+ * account chosen by the tenant switcher or offered when the server is unreachable), else the
+ * online sign-in, prefilled with the account it is for.
+ */
+export function AuthScreen({ status }: { status: SessionStatus }) {
+  const t = useT();
+  const authT = useAuthT();
+  const accounts = useQuery(knownAccountsQuery());
+  const target = useAuthUi((state) => state.target);
+  const preferSignIn = useAuthUi((state) => state.preferSignIn);
+  const chooseAccount = useAuthUi((state) => state.chooseAccount);
+  const setPreferSignIn = useAuthUi((state) => state.setPreferSignIn);
+  const [handoverError, setHandoverError] = useState<unknown>(null);
+  const known = accounts.data ?? [];
+  const lockedRef = status.state === 'locked' ? refOfStatus(status) : null;
+  const isLockedAccount = !target || sameAccount(target, lockedRef);
+  const ref = target ?? lockedRef;
+  const knownAccount = ref ? known.find((account) => sameAccount(account, ref)) : undefined;
+  const account: UnlockAccount | null = knownAccount
+    ? knownAccount
+    : lockedRef && isLockedAccount && status.user
+      ? { ...lockedRef, email: status.user.email, displayName: status.user.displayName, tenantName: status.tenantName ?? '' }
+      : null;
+  // What the core knows about the session applies to the locked account, not a switch target.
+  const needsOnline = isLockedAccount && (status.needsOnlineSignIn || status.lockReason === 'grant_expired');
+  const lockReason = isLockedAccount ? status.lockReason : null;
+  const mode = account && !needsOnline && !preferSignIn ? 'unlock' : 'signIn';
+  const lastUsed = [...known].sort((a, b) => b.lastSignInAt.localeCompare(a.lastSignInAt))[0];
+  const prefill: SignInPrefill = account
+    ? { server: account.server, email: account.email, tenantId: account.tenantId }
+    : { server: lastUsed?.server ?? '', email: '', tenantId: null };
+  function signInOnline(error: unknown) {
+    setHandoverError(error);
+    setPreferSignIn(true);
+  }
+  function unlockOffline(chosen: KnownAccount) {
+    setHandoverError(null);
+    chooseAccount({ server: chosen.server, userId: chosen.userId, tenantId: chosen.tenantId });
+  }
+  return (
+    <AuthLayout sessionState={t(`session.state.${status.state}`)}>
+      {mode === 'unlock' && account ? (
+        <UnlockForm
+          key={`${account.server}|${account.userId}|${account.tenantId}`}
+          account={account}
+          lockReason={lockReason}
+          grantNotAfter={recalledGrantNotAfter(account)}
+          onSignInOnline={signInOnline}
+        />
+      ) : (
+        <>
+          {(needsOnline || handoverError !== null) && (
+            <div className="auth-notice" data-testid="needs-online-sign-in">
+              <p>
+                {lockReason ? authT(`lockReason.${lockReason}`) : authT('needsOnline')}
+              </p>
+              {handoverError !== null && !lockReason && <AuthError error={handoverError} secondsLeft={0} />}
+            </div>
+          )}
+          {accounts.isPending ? null : (
+            <SignInForm key={`${prefill.server}|${prefill.email}|${prefill.tenantId ?? ''}`} prefill={prefill} accounts={known} onUnlockOffline={unlockOffline} />
+          )}
+          {account && !needsOnline && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setHandoverError(null);
+                setPreferSignIn(false);
+              }}
+            >
+              {authT('backToUnlock')}
+            </button>
+          )}
+        </>
+      )}
+    </AuthLayout>
+  );
 }

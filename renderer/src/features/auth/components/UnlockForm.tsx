@@ -1,0 +1,80 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { SessionStatus } from '../../../../../shared/contract';
+import { formatDateTime } from '../../../i18n/format';
+import { useLocaleStore } from '../../../i18n/i18n';
+import { useUnlock } from '../api/queries';
+import type { AccountRef } from '../hooks/auth-ui';
+import { useAuthT } from '../messages';
+import { AuthError, errorCodeOf } from './auth-error';
+export interface UnlockAccount extends AccountRef {
+  email: string;
+  displayName: string;
+  tenantName: string;
+}
+/** Unlock errors that only an online sign-in can get past. */
+export const needsOnlineCodes = new Set(['session_revoked', 'session_expired', 'unauthenticated', 'grant_expired', 'vault_not_found', 'device_secret_missing', 'grant_invalid']);
+/** The workstation's own zone: the offline window is about this workstation, not a site. */
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+/**
+ * Offline unlock: the password opens the local copy, no server needed. Says whose copy it is,
+ * why it is locked, and until when offline work is allowed.
+ */
+export function UnlockForm(props: {
+  account: UnlockAccount;
+  lockReason: SessionStatus['lockReason'];
+  grantNotAfter: string | null;
+  onSignInOnline: (error: unknown) => void;
+}) {
+  const t = useAuthT();
+  const id = useId();
+  const locale = useLocaleStore((state) => state.locale);
+  const unlock = useUnlock();
+  const [password, setPassword] = useState('');
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (unlock.isPending) return;
+    const { server, userId, tenantId } = props.account;
+    unlock.mutate(
+      { password, account: { server, userId, tenantId } },
+      {
+        onError: (error) => {
+          setPassword('');
+          if (needsOnlineCodes.has(errorCodeOf(error))) props.onSignInOnline(error);
+        },
+      },
+    );
+  }
+  return (
+    <form className="auth-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('unlockTitle')}</h2>
+      {props.lockReason ? (
+        <p className="auth-notice" data-lock-reason={props.lockReason}>
+          {t(`lockReason.${props.lockReason}`)}
+        </p>
+      ) : (
+        <p className="auth-lede">{t('unlockLede')}</p>
+      )}
+      <dl className="facts">
+        <dt>{t('account')}</dt>
+        <dd>
+          {props.account.displayName} <span className="muted">({props.account.email})</span>
+        </dd>
+        <dt>{t('organisation')}</dt>
+        <dd>{props.account.tenantName}</dd>
+        <dt>{t('server')}</dt>
+        <dd className="auth-server">{props.account.server}</dd>
+        <dt>{t('offlineUntil')}</dt>
+        <dd data-testid="offline-until">{props.grantNotAfter ? formatDateTime(props.grantNotAfter, locale, localZone()) : t('offlineUntilUnknown')}</dd>
+      </dl>
+      <label htmlFor={`${id}-password`}>{t('passwordLabel')}</label>
+      <input id={`${id}-password`} name="password" type="password" autoComplete="current-password" required autoFocus value={password} onChange={(event) => setPassword(event.target.value)} />
+      <AuthError error={unlock.error} secondsLeft={0} />
+      <button type="submit" className="primary" disabled={unlock.isPending}>
+        {unlock.isPending ? t('unlocking') : t('submitUnlock')}
+      </button>
+      <button type="button" className="link-button" onClick={() => props.onSignInOnline(null)}>
+        {t('useOnlineSignIn')}
+      </button>
+    </form>
+  );
+}

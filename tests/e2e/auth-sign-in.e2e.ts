@@ -1,0 +1,57 @@
+import { expect, test } from './world';
+
+test('an admin signs in through the UI with a TOTP code from the demo secret and lands in the frame', async ({ page, world }) => {
+  const admin = world.user('admin');
+  await world.open(page);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await world.screenshot(page, 'sign-in');
+
+  await page.getByLabel('Server address', { exact: true }).fill(world.url);
+  await page.getByLabel('Email', { exact: true }).fill(admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  await page.getByLabel('Authenticator code', { exact: true }).fill(await world.freshCode('admin'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  const modules = page.getByRole('navigation', { name: 'Modules' });
+  await expect(modules).toBeVisible({ timeout: 20_000 });
+  await expect(modules.getByRole('link')).toHaveText(['Shift logs', 'People', 'Audit trail', 'Exports', 'Sync']);
+  await expect(page.getByTestId('connection')).toHaveText(/Online/);
+  await expect(page.getByTestId('signed-in-user')).toContainText('Northfield Plant');
+  // The first sync downloads the demo tenant; the frame shows its end.
+  await expect(page.getByTestId('last-sync')).toHaveText(/Last sync: /, { timeout: 30_000 });
+  await expect(page.getByTestId('pending-count')).toHaveText(/All changes synced/);
+  await world.screenshot(page, 'frame');
+});
+
+test('a wrong authenticator code is refused with its own message and the form stays', async ({ page, world }) => {
+  const admin = world.user('admin');
+  await world.open(page);
+  await page.getByLabel('Server address', { exact: true }).fill(world.url);
+  await page.getByLabel('Email', { exact: true }).fill(admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  const right = await world.freshCode('admin');
+  await page.getByLabel('Authenticator code', { exact: true }).fill(right === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/authenticator code is not right/);
+  expect((await world.call('session.status', {})).state).toBe('signed_out');
+});
+
+test('locked by hand, the unlock screen names the account and the offline window, and unlocks offline', async ({ page, world }) => {
+  await world.signInCore('admin');
+  await world.open(page);
+  await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible();
+  await page.getByRole('button', { name: 'Lock' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Unlock' })).toBeVisible();
+  await expect(page.getByText('Locked by hand.')).toBeVisible();
+  await expect(page.getByText('Northfield Plant')).toBeVisible();
+  // The window the grant allows, in this workstation's zone with the zone named.
+  await expect(page.getByTestId('offline-until')).toHaveText(/\d{1,2}:\d{2}.*(UTC|GMT|[A-Z]{2,5})/);
+  await world.screenshot(page, 'unlock');
+
+  await world.stopServer();
+  await page.getByLabel('Password', { exact: true }).fill(world.user('admin').password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible();
+  await expect(page.getByTestId('connection')).toHaveText(/Offline/);
+});
