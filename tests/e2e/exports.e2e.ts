@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as XLSX from 'xlsx';
+import type { CallResponse } from '../../shared/contract';
 import type { ShiftLogFilterInput } from '../../shared/views';
 import { expect, test, type World } from './world';
 
@@ -20,7 +21,7 @@ async function entryIds(world: World, filter: ShiftLogFilterInput): Promise<stri
   const ids: string[] = [];
   let after: string | null = null;
   do {
-    const page = await world.call('shiftLogs.entries', { filter, page: { after, limit: 500 } });
+    const page: CallResponse<'shiftLogs.entries'> = await world.call('shiftLogs.entries', { filter, page: { after, limit: 500 } });
     ids.push(...page.items.map((entry) => entry.id));
     after = page.next;
   } while (after !== null);
