@@ -21,3 +21,17 @@ export async function* pagedRows<Row>(fetchPage: (after: string | null) => RowPa
     after = page.next;
   } while (after !== null);
 }
+
+/**
+ * The same over a synchronous fetch (the store's queries are): the engine reads it without an
+ * await per row. A page is fetched when the previous one is used up, inside the engine's loop,
+ * and nothing is held open between pages.
+ */
+export function* pagedRowsSync<Row>(fetchPage: (after: string | null) => RowPage<Row>): Generator<Row, void, undefined> {
+  let after: string | null = null;
+  do {
+    const page: RowPage<Row> = fetchPage(after);
+    yield* page.items;
+    after = page.next;
+  } while (after !== null);
+}

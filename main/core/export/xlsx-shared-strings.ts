@@ -25,7 +25,8 @@ export interface SharedStringColumn {
  * matter to spreadsheet applications.
  */
 export class SharedStrings {
-  private readonly indexes = new Map<string, number>();
+  /** Text -> the rest of its cell after the start tag's head: ` t="s"><v>12</v></c>`. */
+  private readonly cells = new Map<string, string>();
   /** The <si> items, XML-escaped, in index order. */
   private readonly items: string[] = [];
   private references = 0;
@@ -37,26 +38,29 @@ export class SharedStrings {
     return this.items.length;
   }
 
-  /** Usage of one column of one sheet, for indexOf. */
+  /** Usage of one column of one sheet, for cellTail. */
   newColumn(): SharedStringColumn {
     return { lookups: 0, added: 0, sharing: true };
   }
 
-  /** Index of `text` in the table, added if there is room; -1 to write it inline instead. */
-  indexOf(text: string, stats: SharedStringColumn): number {
-    if (text.length > MAX_SHARED_LENGTH || !stats.sharing) return -1;
-    let index = this.indexes.get(text);
+  /**
+   * The end of a shared-string cell for `text` (` t="s"><v>INDEX</v></c>`), the text added to
+   * the table if there is room; null to write it inline instead.
+   */
+  cellTail(text: string, stats: SharedStringColumn): string | null {
+    if (!stats.sharing || text.length > MAX_SHARED_LENGTH) return null;
+    let tail = this.cells.get(text);
     stats.lookups += 1;
-    if (index === undefined) {
-      if (this.items.length >= MAX_ENTRIES) return -1;
-      index = this.items.length;
-      this.indexes.set(text, index);
+    if (tail === undefined) {
+      if (this.items.length >= MAX_ENTRIES) return null;
+      tail = ` t="s"><v>${this.items.length}</v></c>`;
+      this.cells.set(text, tail);
       this.items.push(`<si>${this.textElement(text)}</si>`);
       stats.added += 1;
     }
     if (stats.lookups === TRIAL_LOOKUPS && stats.added / stats.lookups > MAX_NEW_RATIO) stats.sharing = false;
     this.references += 1;
-    return index;
+    return tail;
   }
 
   xml(): string {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { crc32, createDeflateRaw, deflateRawSync, type DeflateRaw } from 'node:zlib';
+import type { TransformOptions } from 'node:stream';
+import { crc32, createDeflateRaw, deflateRawSync, type DeflateRaw, type ZlibOptions } from 'node:zlib';
 
 /**
  * A minimal streaming ZIP writer (PKWARE APPNOTE 6.3): entries one after the other, small
@@ -30,6 +31,8 @@ const VERSION_ZIP64 = 45;
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 const MAX_32 = 0xffffffff;
 const MAX_16 = 0xffff;
+/** Input a streamed entry may hold for zlib before write() asks the writer to wait. */
+const STREAM_INPUT_BUFFER = 1024 * 1024;
 
 interface EntryRecord {
   name: Buffer;
@@ -103,7 +106,12 @@ export class ZipWriter {
     const record: EntryRecord = { name, flags: FLAG_UTF8_NAME | FLAG_DATA_DESCRIPTOR, crc: 0, compressedSize: 0, size: 0, offset: this.offset };
     await this.emit(this.localHeader(name, record.flags, 0, 0, 0));
     // 256 KiB pieces of output (zlib's default is 16 KiB): fewer callbacks and file writes.
-    const deflate = createDeflateRaw({ level: this.options.level, chunkSize: 256 * 1024 });
+    // Up to 1 MiB of input may wait for zlib (the default is 16 KiB, less than one piece of
+    // text): the rows of the next pieces are encoded while zlib compresses on its own thread,
+    // instead of the two taking turns.
+    // (zlib hands its options on to its Transform stream; @types/node only lists zlib's own.)
+    const options: ZlibOptions & TransformOptions = { level: this.options.level, chunkSize: 256 * 1024, writableHighWaterMark: STREAM_INPUT_BUFFER };
+    const deflate = createDeflateRaw(options);
     const stream = new ZipEntryStream(record, deflate, (chunk) => this.emit(chunk), async () => {
       const large = this.options.forceZip64 || record.size >= MAX_32 || record.compressedSize >= MAX_32;
       const descriptor = Buffer.alloc(large ? 24 : 16);

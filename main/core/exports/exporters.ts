@@ -4,7 +4,7 @@ import { can } from '../../../shared/rbac';
 import type { SignedGrant } from '../../../shared/grant';
 import type { Ability } from '../../../shared/rbac';
 import { exportToFile } from '../export/export-to-file';
-import { pagedRows } from '../export/row-sources';
+import { pagedRowsSync } from '../export/row-sources';
 import type { ExportColumn, ExportFormat, ExportProgress, ExportResult, ExportSpec } from '../export/types';
 import type { SqliteDatabase } from '../store/open';
 import { listAuditEvents, type AuditFilter } from '../store/queries/audit';
@@ -49,7 +49,7 @@ const pageSize = 500;
 
 type ShiftLogExportRow = Record<string, unknown>;
 
-const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
+export const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
   { key: 'record_type', header: 'Record', type: 'string', width: 10 },
   { key: 'entry_id', header: 'Entry id', type: 'string', width: 38 },
   { key: 'amends_entry_id', header: 'Amends entry', type: 'string', width: 38 },
@@ -76,14 +76,77 @@ const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
   { key: 'last_signed_at', header: 'Last signed at (UTC)', type: 'datetime' },
 ];
 
+/** The columns a shift log gives each of its rows. */
+interface LogColumns {
+  shift_date: string | null;
+  shift_name: string | null;
+  crew: string | null;
+  shift_status: string | null;
+  signed_by: string | null;
+  signoff_meanings: string | null;
+  last_signed_at: string | null;
+}
+
+const unknownLog: LogColumns = { shift_date: null, shift_name: null, crew: null, shift_status: null, signed_by: null, signoff_meanings: null, last_signed_at: null };
+
+type Amendment = { id: string; entry_id: string; kind: string; body: string | null; reason: string; author_id: string; at: string };
+
+/**
+ * One row of the export, every member present and always in the same order: one object shape
+ * for a million rows keeps the encoders' reads fast.
+ */
+function shiftLogRow(
+  recordType: string,
+  id: string,
+  amends: string | null,
+  e: LogEntryRow,
+  log: LogColumns,
+  body: string | null,
+  recordedAt: string,
+  authorId: string,
+  late: number | null,
+  lateReason: string | null,
+  state: string | null,
+  amendmentKind: string | null,
+  amendmentReason: string | null,
+): ShiftLogExportRow {
+  return {
+    record_type: recordType,
+    entry_id: id,
+    amends_entry_id: amends,
+    shift_log_id: e.shift_log_id,
+    shift_date: log.shift_date,
+    shift_name: log.shift_name,
+    crew: log.crew,
+    shift_status: log.shift_status,
+    area_id: e.area_id,
+    equipment_tag: e.equipment_tag,
+    category: e.category,
+    severity: e.severity,
+    body,
+    occurred_at: e.occurred_at,
+    recorded_at: recordedAt,
+    author_id: authorId,
+    late,
+    late_reason: lateReason,
+    state,
+    amendment_kind: amendmentKind,
+    amendment_reason: amendmentReason,
+    signed_by: log.signed_by,
+    signoff_meanings: log.signoff_meanings,
+    last_signed_at: log.last_signed_at,
+  };
+}
+
 /**
  * Entries page by page, each followed by its amendments as their own rows, with the log and
  * sign-off columns. Per page: one query for the amendments, one for logs not seen yet, one for
- * their sign-offs (never a query per entry).
+ * their sign-offs (never a query per entry). Synchronous, like the store: the engine reads it
+ * without an await per row, and nothing is held open between pages.
  */
-async function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): AsyncGenerator<ShiftLogExportRow> {
+export function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): Generator<ShiftLogExportRow, void, undefined> {
   const scopes = { shiftLog: context.readScope('shift_log'), logEntry: context.readScope('log_entry') };
-  const logs = new Map<string, Record<string, unknown>>();
+  const logs = new Map<string, LogColumns>();
   const amendmentsOf = context.db.prepare(
     'SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, at, id',
   );
@@ -91,22 +154,24 @@ async function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): As
   const signoffsOf = context.db.prepare(
     'SELECT shift_log_id, printed_name, meaning, signed_at FROM signoff WHERE shift_log_id IN (SELECT value FROM json_each(?)) ORDER BY shift_log_id, signed_at',
   );
-  type Amendment = { id: string; entry_id: string; kind: string; body: string | null; reason: string; author_id: string; at: string };
 
   let after: string | null = null;
   do {
     const page = listLogEntries(context.db, scopes, filter, { after, limit: pageSize });
     after = page.next;
-    const missing = [...new Set(page.items.map((e) => e.shift_log_id))].filter((id) => !logs.has(id));
-    if (logs.size + missing.length > 20_000) logs.clear();
-    if (missing.length > 0) {
+    const items = page.items as LogEntryRow[];
+    const missing = new Set<string>();
+    for (const e of items) if (!logs.has(e.shift_log_id)) missing.add(e.shift_log_id);
+    if (logs.size + missing.size > 20_000) logs.clear();
+    if (missing.size > 0) {
+      const ids = JSON.stringify([...missing]);
       const signoffs = new Map<string, { printed_name: string; meaning: string; signed_at: string }[]>();
-      for (const row of signoffsOf.all(JSON.stringify(missing)) as { shift_log_id: string; printed_name: string; meaning: string; signed_at: string }[]) {
-        const list = signoffs.get(row.shift_log_id) ?? [];
-        list.push(row);
-        signoffs.set(row.shift_log_id, list);
+      for (const row of signoffsOf.all(ids) as { shift_log_id: string; printed_name: string; meaning: string; signed_at: string }[]) {
+        const list = signoffs.get(row.shift_log_id);
+        if (list) list.push(row);
+        else signoffs.set(row.shift_log_id, [row]);
       }
-      for (const row of logsOf.all(JSON.stringify(missing)) as { id: string; shift_date: string; shift_name: string; crew: string | null; status: string }[]) {
+      for (const row of logsOf.all(ids) as { id: string; shift_date: string; shift_name: string; crew: string | null; status: string }[]) {
         const signed = signoffs.get(row.id) ?? [];
         logs.set(row.id, {
           shift_date: row.shift_date,
@@ -120,18 +185,16 @@ async function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): As
       }
     }
     const amendments = new Map<string, Amendment[]>();
-    for (const row of amendmentsOf.all(JSON.stringify(page.items.map((e) => e.id))) as Amendment[]) {
-      const list = amendments.get(row.entry_id) ?? [];
-      list.push(row);
-      amendments.set(row.entry_id, list);
+    for (const row of amendmentsOf.all(JSON.stringify(items.map((e) => e.id))) as Amendment[]) {
+      const list = amendments.get(row.entry_id);
+      if (list) list.push(row);
+      else amendments.set(row.entry_id, [row]);
     }
-    for (const e of page.items as LogEntryRow[]) {
-      const log = logs.get(e.shift_log_id) ?? {};
-      const base = { shift_log_id: e.shift_log_id, area_id: e.area_id, equipment_tag: e.equipment_tag, category: e.category, severity: e.severity, ...log };
-      yield { record_type: 'entry', entry_id: e.id, amends_entry_id: null, ...base, body: e.body, occurred_at: e.occurred_at, recorded_at: e.recorded_at, author_id: e.author_id, late: e.late, late_reason: e.late_reason, state: e.state, amendment_kind: null, amendment_reason: null };
-      for (const a of amendments.get(e.id) ?? []) {
-        yield { record_type: 'amendment', entry_id: a.id, amends_entry_id: e.id, ...base, body: a.body, occurred_at: e.occurred_at, recorded_at: a.at, author_id: a.author_id, late: null, late_reason: null, state: null, amendment_kind: a.kind, amendment_reason: a.reason };
-      }
+    for (const e of items) {
+      const log = logs.get(e.shift_log_id) ?? unknownLog;
+      yield shiftLogRow('entry', e.id, null, e, log, e.body, e.recorded_at, e.author_id, e.late, e.late_reason, e.state, null, null);
+      const own = amendments.size > 0 ? amendments.get(e.id) : undefined;
+      if (own) for (const a of own) yield shiftLogRow('amendment', a.id, e.id, e, log, a.body, a.at, a.author_id, null, null, null, a.kind, a.reason);
     }
   } while (after !== null);
 }
@@ -151,13 +214,13 @@ function specFor(context: ExportContext, request: ExportRequest): ExportSpec<Rec
           server_time: 'datetime',
           client_time: 'datetime',
         }),
-        rows: pagedRows((after) => listAuditEvents(context.db, context.readScope('audit_event'), request.filter as AuditFilter, { after, limit: pageSize })) as AsyncIterable<Record<string, unknown>>,
+        rows: pagedRowsSync((after) => listAuditEvents(context.db, context.readScope('audit_event'), request.filter as AuditFilter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
         sheetName: 'Audit events',
       };
     case 'users':
       return {
         columns: simpleColumns(['id', 'email', 'display_name', 'status', 'global_role', 'org_role', 'role_id', 'areas', 'module_flags']),
-        rows: pagedRows((after) => listUsers(context.db, context.readScope('user'), request.filter as UserFilter, { after, limit: pageSize })) as AsyncIterable<Record<string, unknown>>,
+        rows: pagedRowsSync((after) => listUsers(context.db, context.readScope('user'), request.filter as UserFilter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
         sheetName: 'Users and memberships',
       };
     case 'sessions':
@@ -169,7 +232,7 @@ function specFor(context: ExportContext, request: ExportRequest): ExportSpec<Rec
           absolute_expires_at: 'datetime',
           revoked_at: 'datetime',
         }),
-        rows: pagedRows((after) => listSessions(context.db, context.readScope('session'), request.filter as SessionFilter, { after, limit: pageSize })) as AsyncIterable<Record<string, unknown>>,
+        rows: pagedRowsSync((after) => listSessions(context.db, context.readScope('session'), request.filter as SessionFilter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
         sheetName: 'Sessions',
       };
   }

@@ -7,6 +7,7 @@ import {
   calendarDays,
   excelSerialOfDay,
   excelSerialOfInstant,
+  excelSerialText,
   formatIsoInstant,
   instantMs,
   instantText,
@@ -78,6 +79,21 @@ describe('datetime cells', () => {
     expect(excelSerialOfInstant(Date.UTC(2024, 0, 1, 12))).toBe(45_292.5);
     expect(excelSerialOfInstant(Date.UTC(1900, 2, 1))).toBe(61);
     expect(excelSerialOfInstant(Date.UTC(1900, 1, 28))).toBeNull();
+  });
+
+  it('writes a serial as text that reads back as exactly the same number, without trailing zeros', () => {
+    expect(excelSerialText(45_292)).toBe('45292');
+    expect(excelSerialText(45_292.5)).toBe('45292.5');
+    expect(excelSerialText(45_292.25)).toBe('45292.25');
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 2, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
+        const serial = excelSerialOfInstant(ms) as number;
+        const text = excelSerialText(serial);
+        expect(Number(text)).toBe(serial);
+        expect(text).toMatch(/^\d+(\.\d*[1-9])?$/);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 
