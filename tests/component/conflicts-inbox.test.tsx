@@ -98,7 +98,6 @@ describe('the conflicts inbox', () => {
     expect(signOff.textContent).toContain('Conflict: changed on the server meanwhile');
     expect(signOff.textContent).toContain('the shift log is already signed');
     expect(fields(within(signOff).getByTestId('conflict-local'))).toEqual({
-      Id: 's1',
       'Shift log': 'log-1',
       Meaning: 'approved',
       'Printed name': 'Alex Admin',

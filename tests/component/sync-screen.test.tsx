@@ -134,7 +134,7 @@ describe('the Sync page', () => {
       baseAnswers({
         'sync.outbox': [
           { seq: 1, mutation_id: 'm1', name: 'logEntry.create', client_time: '2026-07-01T08:00:00Z', attempts: 0, last_error: null },
-          { seq: 2, mutation_id: 'm2', name: 'shiftLog.signOff', client_time: '2026-07-01T08:05:00Z', attempts: 3, last_error: 'The Plantdesk server cannot be reached.' },
+          { seq: 2, mutation_id: 'm2', name: 'shiftLog.signOff', client_time: '2026-07-01T08:05:00Z', attempts: 3, last_error: 'server_unreachable' },
         ],
       }),
     );
@@ -142,7 +142,7 @@ describe('the Sync page', () => {
     const rows = await screen.findAllByTestId('outbox-row');
     expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
       ['Add entry', 'Jul 1, 2026, 9:00 AM GMT+1', '0', '—'],
-      ['Sign off shift log', 'Jul 1, 2026, 9:05 AM GMT+1', '3', 'The Plantdesk server cannot be reached.'],
+      ['Sign off shift log', 'Jul 1, 2026, 9:05 AM GMT+1', '3', 'Server not reachable'],
     ]);
   });
 

@@ -17,8 +17,11 @@ type Conflict = CallResponse<'conflicts.list'>[number];
 /** Text and a glyph for each reason: never colour alone. */
 const reasonGlyph: Record<Conflict['reason'], string> = { conflict: '⇄', forbidden: '⛔', invalid: '⚠' };
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+/** The local intent as fields, without `id`: the client-made id of the row it would add says nothing to a person. */
+function intentFields(value: unknown): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { value };
+  const { id: _id, ...fields } = value as Record<string, unknown>;
+  return fields;
 }
 
 function ConflictCard(props: { conflict: Conflict }) {
@@ -53,7 +56,7 @@ function ConflictCard(props: { conflict: Conflict }) {
       <div className="sync-sides">
         <section aria-label={t('localTitle')} className="sync-side" data-testid="conflict-local">
           <h4>{t('localTitle')}</h4>
-          <FieldList record={asRecord(conflict.args)} areas={areas} timeZone={timeZone} />
+          <FieldList record={intentFields(conflict.args)} areas={areas} timeZone={timeZone} />
         </section>
         <section aria-label={t('serverTitle')} className="sync-side" data-testid="conflict-server">
           <h4>{t('serverTitle')}</h4>

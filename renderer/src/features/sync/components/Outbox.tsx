@@ -5,7 +5,7 @@ import { formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { outboxQuery } from '../api/queries';
 import { useSiteContext } from '../hooks/site-time-zone';
-import { mutationInWords } from '../hooks/words';
+import { lookup, mutationInWords } from '../hooks/words';
 import { useSyncT } from '../messages';
 
 /** Changes made here that the server has not answered yet, oldest first. */
@@ -37,7 +37,10 @@ export function Outbox() {
                   <td>{mutationInWords(t, item.name)}</td>
                   <td>{formatDateTime(item.client_time, locale, timeZone)}</td>
                   <td className="numeric">{formatNumber(item.attempts, locale)}</td>
-                  <td className={item.last_error ? 'error' : undefined}>{item.last_error ?? '—'}</td>
+                  <td className={item.last_error ? 'error' : undefined} data-error-code={item.last_error ?? undefined}>
+                    {/* The engine stores the error's code; say it in words when it is a known one. */}
+                    {item.last_error ? (lookup(t, `errorCode.${item.last_error}`) ?? item.last_error) : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,105 @@
+import { appendChange } from '../../server/sync/change-log';
+import type { CallResponse } from '../../shared/contract';
+import { expect, test, type World } from './world';
+
+/** Waits until the sync after sign-in has brought the demo data down and nothing is pending. */
+async function settled(world: World): Promise<void> {
+  await expect
+    .poll(async () => {
+      const state = await world.call('sync.state', {});
+      return state.lastOkAt !== null && !state.running && state.pending === 0;
+    }, { timeout: 30_000 })
+    .toBe(true);
+}
+
+/** Another admin's change on the server, as its API would make it: the row, a new version, a change-log entry. */
+async function changeOnServer(world: World, shiftLogId: string, set: string): Promise<void> {
+  const tenantId = world.credentials.tenantId;
+  await world.db.transaction({ tenantId }, async (tx) => {
+    const [{ row }] = await tx.query<{ row: Record<string, unknown> }>(
+      `UPDATE shift_logs SET ${set}, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING to_jsonb(shift_logs) AS row`,
+      [tenantId, shiftLogId],
+    );
+    await appendChange(tx, tenantId, { entity: 'shift_log', entityId: shiftLogId, op: 'upsert', row, scope: { area_id: row.area_id, author_id: row.created_by } });
+  });
+}
+
+test.setTimeout(150_000);
+
+test('sign-offs made offline that the server overtook come back as conflicts: both sides shown, discard (confirmed) and retry clear the inbox', async ({ page, world }) => {
+  await world.signInCore('admin');
+  await settled(world);
+  const submitted: CallResponse<'shiftLogs.list'> = await world.call('shiftLogs.list', { filter: { statuses: ['submitted'] }, page: { limit: 2 } });
+  const [approved, reviewed] = submitted.items;
+  expect(reviewed).toBeDefined();
+
+  await world.open(page, '#/sync');
+  await expect(page.getByRole('heading', { name: 'Sync and conflicts', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('conflicts-count')).toHaveText('0 conflicts');
+  await expect(page.getByText('No pending changes: everything made here has reached the server.')).toBeVisible();
+
+  // Offline, this admin signs both logs off (the shift-log screen's sign-off, through the core).
+  await world.stopServer();
+  const { password } = world.user('admin');
+  await world.call('shiftLogs.signOff', { shiftLogId: approved.id, meaning: 'approved', password });
+  await world.call('shiftLogs.signOff', { shiftLogId: reviewed.id, meaning: 'reviewed', password });
+  await expect(page.getByTestId('outbox-row')).toHaveCount(2, { timeout: 15_000 });
+  await expect(page.getByTestId('outbox-row').first()).toContainText('Sign off shift log');
+  await expect(page.getByTestId('sync-connection')).toContainText('Offline', { timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Sync now' })).toBeDisabled();
+  await expect(page.getByTestId('sync-offline-explain')).toBeVisible();
+  await expect(page.getByTestId('sync-last-error')).toContainText('cannot be reached');
+  await world.screenshot(page, 'sync');
+
+  // Meanwhile on the server: someone approved the first log, and changed the crew of the second.
+  await changeOnServer(world, approved.id, "status = 'signed'");
+  await changeOnServer(world, reviewed.id, "crew = 'B (relief)'");
+  await world.startServerAgain();
+
+  // The app syncs by itself; both sign-offs come back as conflicts.
+  await expect(page.getByTestId('conflicts-count')).toHaveText('2 conflicts', { timeout: 60_000 });
+  await expect(page.getByTestId('sync-connection')).toContainText('Online');
+  const cards = page.getByTestId('conflict');
+  await expect(cards).toHaveCount(2);
+  const first = cards.filter({ has: page.getByText(approved.id) }).first();
+  await expect(first.getByRole('heading', { level: 3 })).toHaveText('Sign off shift log');
+  await expect(first).toContainText('Conflict: changed on the server meanwhile');
+  await expect(first).toContainText('the shift log changed on the server (version 2, yours 1)');
+  const local = first.getByTestId('conflict-local');
+  await expect(local).toContainText('Meaning');
+  await expect(local).toContainText('approved');
+  await expect(local).toContainText('Alex Admin');
+  const server = first.getByTestId('conflict-server');
+  await expect(server).toContainText('Status');
+  await expect(server).toContainText('signed');
+  const second = cards.filter({ has: page.getByText(reviewed.id) }).first();
+  await expect(second.getByTestId('conflict-server')).toContainText('B (relief)');
+  await expect(second).toContainText('changed on the server');
+  await world.screenshot(page, 'conflicts');
+
+  // Discard the first, after the confirmation; it is recorded for the audit trail.
+  await first.getByRole('button', { name: 'Discard…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Discard this change?' });
+  await expect(dialog).toContainText('“Sign off shift log” will not be sent to the server');
+  await dialog.getByRole('button', { name: 'Discard change' }).click();
+  await expect(page.getByTestId('conflicts-count')).toHaveText('1 conflict');
+  expect((await world.call('sync.state', {})).conflicts).toBe(1);
+
+  // Retry the second on the server's version: it syncs and the inbox is empty.
+  await second.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByTestId('conflicts-count')).toHaveText('0 conflicts');
+  await expect(page.getByText('No pending changes: everything made here has reached the server.')).toBeVisible({ timeout: 30_000 });
+
+  const tenantId = world.credentials.tenantId;
+  const rows = await world.db.transaction({ tenantId }, async (tx) => ({
+    logs: await tx.query<{ id: string; status: string }>('SELECT id, status FROM shift_logs WHERE tenant_id = $1 AND id = ANY($2) ORDER BY id', [tenantId, [approved.id, reviewed.id]]),
+    signoffs: await tx.query<{ shift_log_id: string; meaning: string }>(`SELECT shift_log_id, meaning FROM signoffs WHERE tenant_id = $1 AND shift_log_id = ANY($2)`, [
+      tenantId,
+      [approved.id, reviewed.id],
+    ]),
+    discarded: await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'local.conflict_discarded'`, [tenantId]),
+  }));
+  expect(rows.signoffs).toEqual([{ shift_log_id: reviewed.id, meaning: 'reviewed' }]);
+  expect(rows.logs.find((log) => log.id === reviewed.id)?.status).toBe('reviewed');
+  expect(rows.discarded).toEqual([{ n: 1 }]);
+});
