@@ -47,11 +47,17 @@ function tableOf(change: Change): SyncedTable | 'audit_event' {
  * at or after the mutation's applied seq arrives (SYNC.md "pending marks").
  */
 function keepsPendingRow(db: SqliteDatabase, table: SyncedTable, change: Change): boolean {
-  const local = statement(db, `SELECT pending_mutation_id AS mutation FROM ${table} WHERE id = ?`).get(change.entityId) as { mutation: string | null } | undefined;
+  const local = statement(db, `SELECT pending_mutation_id AS mutation, version FROM ${table} WHERE id = ?`).get(change.entityId) as
+    | { mutation: string | null; version: number }
+    | undefined;
   if (!local?.mutation) return false;
   const queued = statement(db, 'SELECT status, applied_seq FROM outbox WHERE id = ?').get(local.mutation) as { status: string; applied_seq: number | null } | undefined;
   if (!queued) return false;
   if (queued.status === 'pending') return true;
+  // Created here (version 0, a client-made id): every server version of the row comes from this
+  // mutation or later. applied_seq is the mutation's LAST change, and a sign-off writes its row
+  // before the log's status, so comparing seqs would keep the row pending for good.
+  if (queued.status === 'applied' && local.version === 0) return false;
   return queued.status === 'applied' && queued.applied_seq !== null && change.seq < queued.applied_seq;
 }
 

@@ -105,4 +105,16 @@ describe('applying pulled pages', () => {
     applyPullPage(db, parsePullPage(page(2, [{ entity: 'log_entry', row: serverVersion }]), 2), now);
     expect(db.prepare('SELECT body, pending_mutation_id FROM log_entry WHERE id = ?').get(created.entryId)).toEqual({ body: 'server words', pending_mutation_id: null });
   });
+
+  it('takes the server version of a row created here even when its mutation wrote a later change too (a sign-off, then the log status)', () => {
+    applyPullPage(db, parsePullPage(page(0, [{ entity: 'shift_log', row: shiftLogRow() }]), 0), now);
+    const ability = { userId: 'u1', tenantId: 't1', areas: [area], rules: effectiveRules({ orgRole: 'contributor', moduleFlags: defaultModuleFlags('contributor'), globalRole: 'none' }) };
+    const created = createLogEntry(db, { ability, grantId: randomUUID(), now: new Date('2026-11-23T06:00:00Z') }, {
+      shiftLogId, areaId: area, equipmentTag: null, category: 'safety', severity: 'high', body: 'local words', occurredAt: '2026-11-23T05:59:00Z', lateReason: null,
+    });
+    // The server answered with the seq of the mutation's last change (the log), after the row's own.
+    db.prepare("UPDATE outbox SET status = 'applied', applied_seq = 3 WHERE id = ?").run(created.id);
+    applyPullPage(db, parsePullPage(page(1, [{ entity: 'log_entry', row: { ...entryRow(created.entryId, 'local words'), author_id: 'u1' } }, { entity: 'shift_log', row: shiftLogRow('submitted') }]), 1), now);
+    expect(db.prepare('SELECT version, pending_mutation_id FROM log_entry WHERE id = ?').get(created.entryId)).toEqual({ version: 1, pending_mutation_id: null });
+  });
 });
