@@ -73,8 +73,30 @@ export interface Core {
 
 type Handlers = { [C in Channel]: (request: ParsedCallRequest<C>) => Promise<CallResponse<C>> };
 
-/** Calls that do not count as a person being active (polling, metadata). */
-const passiveChannels = new Set<Channel>(['app.info', 'session.status', 'session.accounts']);
+/**
+ * Calls that do not count as a person being active: metadata, and the reads a window repeats by
+ * itself (after every sync, on focus). Were they activity, syncs would keep an unattended
+ * workstation open for ever; the renderer reports real input with session.activity.
+ */
+const passiveChannels = new Set<Channel>([
+  'app.info',
+  'session.status',
+  'session.accounts',
+  'session.access',
+  'sync.state',
+  'sync.outbox',
+  'areas.list',
+  'shiftLogs.list',
+  'shiftLogs.entries',
+  'shiftLogs.get',
+  'shiftLogs.stats',
+  'users.list',
+  'sessions.list',
+  'audit.list',
+  'audit.verify',
+  'conflicts.list',
+  'exports.history',
+]);
 
 export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   const emitter = new EventEmitter();
