@@ -1,0 +1,26 @@
+import { expect, test } from './world';
+
+test('after the tenant idle time without input the app locks, explains why, and unlocks with the password; background reads do not keep it open', async ({ page, world }) => {
+  await world.signInCore('admin');
+  await world.open(page, '#/shift-logs');
+  await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible();
+  await expect(page.getByTestId('last-sync')).toHaveText(/Last sync: /, { timeout: 30_000 });
+
+  const { idleLockAt } = await world.call('session.activity', {});
+  expect(idleLockAt).not.toBeNull();
+  // Just before the idle time runs out, the window reads as it does after every sync...
+  world.clock.advance(Date.parse(idleLockAt!) - world.clock.now().getTime() - 60_000);
+  await world.call('shiftLogs.list', {});
+  await world.call('sync.state', {});
+  // ...which is not a person at the workstation: a minute past the idle time it is locked.
+  world.clock.advance(2 * 60_000);
+
+  await expect(page.getByRole('heading', { name: 'Unlock' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('Locked after a period without activity.')).toBeVisible();
+  expect(await world.call('session.status', {})).toMatchObject({ state: 'locked', lockReason: 'idle', needsOnlineSignIn: false });
+  await world.screenshot(page, 'idle-lock');
+
+  await page.getByLabel('Password', { exact: true }).fill(world.user('admin').password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible({ timeout: 20_000 });
+});
