@@ -33,7 +33,7 @@ function summaryValue(t: T, key: string, value: unknown, context: { areas: Areas
   if (typeof value === 'string') {
     if (dates.has(key)) return formatDate(`${value}T00:00:00Z`, context.locale, 'UTC');
     if (instants.has(key)) return formatDateTime(value, context.locale, context.timeZone);
-    return key === 'text' ? `“${value}”` : value;
+    return key === 'text' ? t('quoted', { text: value }) : value;
   }
   return JSON.stringify(value);
 }
