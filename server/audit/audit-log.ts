@@ -18,6 +18,8 @@ export interface AuditRecordInput {
   entityId: string | null;
   diff?: FieldDiff;
   reason?: string | null;
+  /** The area the event concerns (shift data), for area-scoped readers of the trail; else null. */
+  areaId?: string | null;
 }
 
 export const systemActor: AuditActor = { userId: null, sessionId: null, ip: null, deviceId: null };
@@ -26,7 +28,9 @@ export const systemActor: AuditActor = { userId: null, sessionId: null, ip: null
  * Appends one event to the tenant's chain, inside the caller's transaction (so the event and
  * the write it records commit or vanish together). The tenant's counter row is locked first:
  * concurrent writers, on any instance, queue there, so seq is gapless and each event links to
- * the one committed before it. The transaction must be bound to `tenantId`.
+ * the one committed before it. The event also joins the pull feed (a change_log row of entity
+ * audit_event), so workstations whose readers may see it hold the trail (SECURITY.md). The
+ * transaction must be bound to `tenantId`.
  */
 export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, input: AuditRecordInput, now: Date): Promise<AuditEvent> {
   const counter = await tx.query<{ last_audit_seq: number; last_audit_hash: string }>(
@@ -34,9 +38,30 @@ export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, i
     [tenantId],
   );
   if (!counter[0]) throw new Error(`tenant ${tenantId} has no sequence row (or the transaction is bound to another tenant)`);
+  const event = await chainEvent(tenantId, actor, input, now, { seq: Number(counter[0].last_audit_seq), hash: counter[0].last_audit_hash });
+  const change = auditChange(event, input.areaId ?? null);
+  // One round trip: the event, the counters (audit chain and change seq) and the feed row.
+  await tx.query(
+    `WITH event AS (
+       INSERT INTO audit_events (tenant_id, seq, id, server_time, client_time, actor_id, session_id, ip, device_id, action, entity, entity_id, diff, reason, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)),
+     counter AS (UPDATE tenant_seq SET last_audit_seq = $2, last_audit_hash = $16, last_seq = last_seq + 1 WHERE tenant_id = $1 RETURNING last_seq)
+     INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
+     SELECT $1, counter.last_seq, 'audit_event', $17, 'upsert', $18::jsonb, $19::jsonb FROM counter`,
+    [
+      event.tenant_id, event.seq, event.id, event.server_time, event.client_time, event.actor_id, event.session_id, event.ip,
+      event.device_id, event.action, event.entity, event.entity_id, json(event.diff), event.reason, event.prev_hash, event.hash,
+      change.entityId, json(change.row), json(change.scope),
+    ],
+  );
+  return event;
+}
+
+/** The next event of a chain whose last event is `previous` (seq 0 and the genesis hash when empty). */
+export async function chainEvent(tenantId: string, actor: AuditActor, input: AuditRecordInput, now: Date, previous: { seq: number; hash: string }): Promise<AuditEvent> {
   const unhashed: Omit<AuditEvent, 'hash'> = {
     tenant_id: tenantId,
-    seq: Number(counter[0].last_audit_seq) + 1,
+    seq: previous.seq + 1,
     id: randomUUID(),
     server_time: iso(now),
     client_time: isoOrNull(actor.clientTime ?? null),
@@ -49,19 +74,25 @@ export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, i
     entity_id: input.entityId,
     diff: input.diff ?? {},
     reason: input.reason ?? null,
-    prev_hash: counter[0].last_audit_hash,
+    prev_hash: previous.hash,
   };
-  const event: AuditEvent = { ...unhashed, hash: await auditEventHash(unhashed) };
-  await tx.query(
-    `INSERT INTO audit_events (tenant_id, seq, id, server_time, client_time, actor_id, session_id, ip, device_id, action, entity, entity_id, diff, reason, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)`,
-    [
-      event.tenant_id, event.seq, event.id, event.server_time, event.client_time, event.actor_id, event.session_id, event.ip,
-      event.device_id, event.action, event.entity, event.entity_id, json(event.diff), event.reason, event.prev_hash, event.hash,
-    ],
-  );
-  await tx.query('UPDATE tenant_seq SET last_audit_seq = $2, last_audit_hash = $3 WHERE tenant_id = $1', [tenantId, event.seq, event.hash]);
-  return event;
+  return { ...unhashed, hash: await auditEventHash(unhashed) };
+}
+
+/**
+ * The feed row of an event: only its seq; pull reads the event itself from audit_events (the
+ * evidence, never rewritten), so the change log holds nothing of it that erasure would have to
+ * pseudonymise. Scope: the actor ("own" access to audit events = events the reader caused) and
+ * the area the event concerns.
+ */
+export function auditChange(event: AuditEvent, areaId: string | null) {
+  return {
+    entity: 'audit_event',
+    entityId: event.id,
+    op: 'upsert' as const,
+    row: { seq: event.seq } as Record<string, unknown>,
+    scope: { actor_id: event.actor_id, area_id: areaId } as Record<string, unknown>,
+  };
 }
 
 /** A stored row as the API and the verifier see it (timestamps as ISO strings). */

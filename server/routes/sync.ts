@@ -34,9 +34,8 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     body: PushRequestSchema,
     handler: async ({ auth, actor, body }): Promise<PushResponse> => {
       const tenantId = auth.session.tenant_id;
-      const response = await pushMutations(deps.db, deps.clock, { tenantId, userId: auth.principal.user.id, ability: auth.principal.ability, actor }, body);
-      const applied = response.results.map((result) => result.appliedSeq ?? 0);
-      if (applied.length > 0) headWatch.notify(tenantId, Math.max(...applied));
+      const { appliedHead, ...response } = await pushMutations(deps.db, deps.clock, { tenantId, userId: auth.principal.user.id, ability: auth.principal.ability, actor }, body);
+      if (appliedHead !== null) headWatch.notify(tenantId, appliedHead);
       return response;
     },
   });

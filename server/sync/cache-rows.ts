@@ -85,6 +85,7 @@ const mappers: Record<string, (row: Row, tenant: { name: string; region: string 
     entity: 'signoff',
     row: times(pick(row, ['id', 'shift_log_id', 'signer_id', 'printed_name', 'meaning', 'signed_at', 'auth_method', 'content_hash']), ['signed_at']),
   }),
+  audit_event: (row) => ({ entity: 'audit_event', row: cachedAuditEvent(row) }),
   handover: (row) => ({
     entity: 'handover',
     row: times(
@@ -93,6 +94,33 @@ const mappers: Record<string, (row: Row, tenant: { name: string; region: string 
     ),
   }),
 };
+
+/**
+ * The cache keeps an event's field diff as two objects, before and after, with every changed
+ * field on both sides, so the diff (and with it the hash) can be rebuilt exactly for verifying.
+ */
+function cachedAuditEvent(row: Row): Row {
+  const diff = (row.diff ?? {}) as Record<string, { before?: unknown; after?: unknown }>;
+  const before: Row = {};
+  const after: Row = {};
+  for (const [field, change] of Object.entries(diff)) {
+    before[field] = change.before ?? null;
+    after[field] = change.after ?? null;
+  }
+  return {
+    tenant_id: row.tenant_id,
+    seq: Number(row.seq),
+    id: row.id,
+    server_time: iso(row.server_time),
+    client_time: isoOrNull(row.client_time),
+    ...pick(row, ['actor_id', 'session_id', 'ip', 'device_id', 'action', 'entity', 'entity_id', 'area_id']),
+    before,
+    after,
+    reason: row.reason ?? null,
+    prev_hash: row.prev_hash,
+    hash: row.hash,
+  };
+}
 
 /** The change-log entities pull knows how to hand out. */
 export const feedEntities = Object.keys(mappers);

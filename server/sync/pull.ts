@@ -27,7 +27,12 @@ export async function pullChanges(tx: Tx, tenant: { id: string; name: string; re
   const filter = feedFilterFor(ability);
   const condition = filter.sql(4);
   const rows = await tx.query<{ seq: number; entity: string; entity_id: string; op: 'upsert' | 'delete'; row: Record<string, unknown> | null }>(
-    `SELECT seq, entity, entity_id, op, row FROM change_log
+    // An audit_event change holds only the event's seq: the event is read from the trail itself.
+    `SELECT seq, entity, entity_id, op,
+            CASE WHEN entity = 'audit_event' THEN
+              (SELECT to_jsonb(a) || jsonb_build_object('area_id', c.scope -> 'area_id') FROM audit_events a WHERE a.tenant_id = c.tenant_id AND a.seq = (c.row ->> 'seq')::bigint)
+            ELSE row END AS row
+     FROM change_log c
      WHERE tenant_id = $1 AND seq > $2 AND seq <= $3 AND ${condition.text}
      ORDER BY seq LIMIT ${Number(limit) + 1}`,
     [tenant.id, since, head, ...condition.params],

@@ -4,18 +4,24 @@ import { can, type Ability } from '../../shared/rbac';
 import type { AuditActor } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Database, Tx } from '../db/database';
-import { json } from '../store/rows';
-import { MutationConflict, MutationRejected, type MutationContext } from './mutations/context';
+import { HeldRows, MutationConflict, MutationRejected, type MutationContext } from './mutations/context';
 import { acknowledgeHandover } from './mutations/handovers';
 import { recordLocalAction } from './mutations/local-audit';
 import { amendLogEntry, createComment, createLogEntry } from './mutations/log-entries';
 import { reopenShiftLog, signOffShiftLog, submitShiftLog } from './mutations/shift-logs';
+import { PushLedger, type ClientMutationRow } from './push-ledger';
 
 /**
- * POST /v1/sync/push (SYNC.md): each mutation in order, each in its own transaction bound to
- * the caller's tenant. Under a per-client advisory lock: a known id answers its stored result;
- * a seq past last + 1 stops the batch (gap); then rights, args, domain rules and baseVersion
- * are checked and the effects, audit event, change-log rows and result commit together.
+ * POST /v1/sync/push (SYNC.md). One transaction per request, bound to the caller's tenant, with
+ * the tenant's counter row locked once at its start (push-ledger.ts): it serialises every
+ * writer of the tenant, this client's other requests included, so the stored results read
+ * next are final. Then each mutation in order: a known id answers its stored result; a seq
+ * past last + 1 stops the batch (gap); then current rights, args, domain rules and
+ * baseVersion are checked, and the effects run inside a savepoint of their own. The audit
+ * events, change-log rows and results are numbered in memory and written together at the end;
+ * a mutation refused halfway is rolled back to its savepoint, appends included. So each
+ * mutation's effects, audit event, change rows and result commit together, as SYNC.md asks,
+ * in a few round trips per mutation instead of one transaction each.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler gets its own parsed args
@@ -37,10 +43,12 @@ export interface PushCaller {
   actor: AuditActor;
 }
 
-type Processed = { kind: 'result'; result: MutationResult } | { kind: 'gap'; expectedSeq: number };
-
-/** The mutation id is taken by another tenant's or user's mutation (ids are global). */
-class ForeignMutationId extends Error {}
+/** Mutation ids stored under another tenant or user (ids are global): found on flush, answered on a rerun. */
+class ForeignMutationIds extends Error {
+  constructor(readonly ids: readonly string[]) {
+    super('mutation ids already used elsewhere');
+  }
+}
 
 const result = (mutation: QueuedMutation, fields: Partial<MutationResult> & Pick<MutationResult, 'status'>): MutationResult => ({
   id: mutation.id,
@@ -54,56 +62,111 @@ const result = (mutation: QueuedMutation, fields: Partial<MutationResult> & Pick
 
 const rejected = (mutation: QueuedMutation, reason: 'forbidden' | 'invalid', message: string) => result(mutation, { status: 'rejected', reason, message });
 
-export async function pushMutations(db: Database, clock: Clock, caller: PushCaller, request: PushRequest): Promise<PushResponse> {
-  const results: MutationResult[] = [];
-  for (const mutation of request.mutations) {
-    let processed: Processed;
+export async function pushMutations(db: Database, clock: Clock, caller: PushCaller, request: PushRequest): Promise<PushResponse & { appliedHead: number | null }> {
+  const foreign = new Set<string>();
+  for (;;) {
     try {
-      processed = await db.transaction({ tenantId: caller.tenantId, userId: caller.userId }, (tx) => processOne(tx, clock.now(), caller, request.clientId, mutation));
+      return await db.transaction({ tenantId: caller.tenantId, userId: caller.userId }, (tx) => processBatch(tx, clock.now(), caller, request, foreign));
     } catch (error) {
-      if (!(error instanceof ForeignMutationId)) throw error;
-      // Nothing of it committed, and nothing can be stored under an id that is not ours.
-      processed = { kind: 'result', result: rejected(mutation, 'invalid', 'this mutation id is already used by another mutation') };
+      // Nothing of that attempt committed. Rerun with those ids answered as refused (each rerun
+      // learns at least one more id, so this ends within the batch size).
+      if (!(error instanceof ForeignMutationIds)) throw error;
+      for (const id of error.ids) foreign.add(id);
     }
-    if (processed.kind === 'gap') return { results, gap: { expectedSeq: processed.expectedSeq } };
-    results.push(processed.result);
   }
-  return { results, gap: null };
 }
 
-async function processOne(tx: Tx, now: Date, caller: PushCaller, clientId: string, mutation: QueuedMutation): Promise<Processed> {
-  // One client's mutations are decided one at a time, on every instance.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [caller.tenantId, clientId]);
-  // After the lock (a statement of its own, so this one's snapshot sees every earlier decision).
-  const [known] = await tx.query<{ stored: { user_id: string; client_id: string; result: MutationResult } | null; last: number }>(
-    `SELECT (SELECT jsonb_build_object('user_id', user_id, 'client_id', client_id, 'result', result) FROM client_mutations WHERE mutation_id = $1) AS stored,
-            (SELECT coalesce(max(client_seq), 0) FROM client_mutations WHERE tenant_id = $2 AND client_id = $3) AS last`,
-    [mutation.id, caller.tenantId, clientId],
-  );
-  if (known.stored) {
-    if (known.stored.user_id !== caller.userId || known.stored.client_id !== clientId) throw new ForeignMutationId();
-    return { kind: 'result', result: known.stored.result };
-  }
-  const lastSeq = Number(known.last);
-  if (mutation.seq > lastSeq + 1) return { kind: 'gap', expectedSeq: lastSeq + 1 };
-  // A new id under a seq already used cannot be stored (one result per client seq): refuse it, apply nothing.
-  if (mutation.seq <= lastSeq) return { kind: 'result', result: rejected(mutation, 'invalid', `seq ${mutation.seq} was already used by another mutation of this client (last ${lastSeq})`) };
+type StoredResult = { user_id: string; client_id: string; result: MutationResult };
 
-  const outcome = await decide(tx, now, caller, mutation);
-  const inserted = await tx.query(
-    `INSERT INTO client_mutations (tenant_id, client_id, mutation_id, client_seq, user_id, seq, status, result, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) ON CONFLICT DO NOTHING RETURNING 1`,
-    [caller.tenantId, clientId, mutation.id, mutation.seq, caller.userId, outcome.appliedSeq, outcome.status, json(outcome), now],
+async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: PushRequest, foreign: ReadonlySet<string>): Promise<PushResponse & { appliedHead: number | null }> {
+  const { clientId, mutations } = request;
+  const ledger = await PushLedger.open(tx, caller.tenantId);
+  // After the lock (a statement of its own, so its snapshot sees every earlier decision).
+  const [known] = await tx.query<{ stored: Record<string, StoredResult> | null; last: number }>(
+    `SELECT (SELECT jsonb_object_agg(mutation_id, jsonb_build_object('user_id', user_id, 'client_id', client_id, 'result', result))
+             FROM client_mutations WHERE mutation_id = ANY($1::uuid[])) AS stored,
+            (SELECT coalesce(max(client_seq), 0) FROM client_mutations WHERE tenant_id = $2 AND client_id = $3) AS last`,
+    [mutations.map((mutation) => mutation.id), caller.tenantId, clientId],
   );
-  if (inserted.length === 0) throw new ForeignMutationId();
-  return { kind: 'result', result: outcome };
+  const stored = new Map<string, StoredResult>(Object.entries(known.stored ?? {}));
+  let lastSeq = Number(known.last);
+  const results: MutationResult[] = [];
+  const recorded: ClientMutationRow[] = [];
+  const savepoint = new MutationSavepoint(tx);
+  const held = new HeldRows();
+  let gap: PushResponse['gap'] = null;
+  for (const mutation of mutations) {
+    const before = stored.get(mutation.id);
+    if (before) {
+      results.push(before.user_id === caller.userId && before.client_id === clientId ? before.result : foreignId(mutation));
+      continue;
+    }
+    // Nothing can be stored under an id that is not ours, and its seq stays free.
+    if (foreign.has(mutation.id)) {
+      results.push(foreignId(mutation));
+      continue;
+    }
+    if (mutation.seq > lastSeq + 1) {
+      gap = { expectedSeq: lastSeq + 1 };
+      break;
+    }
+    // A new id under a seq already used cannot be stored (one result per client seq): refuse it, apply nothing.
+    if (mutation.seq <= lastSeq) {
+      results.push(rejected(mutation, 'invalid', `seq ${mutation.seq} was already used by another mutation of this client (last ${lastSeq})`));
+      continue;
+    }
+    const outcome = await decide({ tx, now, caller, mutation, ledger, savepoint, held });
+    results.push(outcome);
+    recorded.push({
+      tenant_id: caller.tenantId, client_id: clientId, mutation_id: mutation.id, client_seq: mutation.seq, user_id: caller.userId,
+      seq: outcome.appliedSeq, status: outcome.status, result: outcome, at: now.toISOString(),
+    });
+    stored.set(mutation.id, { user_id: caller.userId, client_id: clientId, result: outcome });
+    lastSeq = mutation.seq;
+  }
+  const written = await ledger.flush(tx, recorded);
+  const missing = recorded.filter((row) => !written.has(row.mutation_id)).map((row) => row.mutation_id);
+  if (missing.length > 0) throw new ForeignMutationIds(missing);
+  return { results, gap, appliedHead: ledger.appended ? ledger.lastSeq : null };
+}
+
+const foreignId = (mutation: QueuedMutation) => rejected(mutation, 'invalid', 'this mutation id is already used by another mutation');
+
+/**
+ * One savepoint name reused for every mutation: releasing the previous one and opening the next
+ * go in one round trip, only when a mutation reaches its effects.
+ */
+class MutationSavepoint {
+  private open = false;
+
+  constructor(private readonly tx: Tx) {}
+
+  async begin(): Promise<void> {
+    await this.tx.exec(this.open ? 'RELEASE SAVEPOINT apply_mutation; SAVEPOINT apply_mutation' : 'SAVEPOINT apply_mutation');
+    this.open = true;
+  }
+
+  async rollback(): Promise<void> {
+    // The savepoint stays defined after ROLLBACK TO: the next begin releases it.
+    await this.tx.exec('ROLLBACK TO SAVEPOINT apply_mutation');
+  }
 }
 
 /** Integrity and data errors of PostgreSQL (classes 22 and 23): the args do not fit the stored data. */
 const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
+interface Decision {
+  tx: Tx;
+  now: Date;
+  caller: PushCaller;
+  mutation: QueuedMutation;
+  ledger: PushLedger;
+  savepoint: MutationSavepoint;
+  held: HeldRows;
+}
+
 /** Applies the mutation inside a savepoint, so a refusal found halfway leaves nothing behind. */
-async function decide(tx: Tx, now: Date, caller: PushCaller, mutation: QueuedMutation): Promise<MutationResult> {
+async function decide({ tx, now, caller, mutation, ledger, savepoint, held }: Decision): Promise<MutationResult> {
   if (!isMutationName(mutation.name)) return rejected(mutation, 'invalid', `unknown mutation ${JSON.stringify(mutation.name.slice(0, 100))}`);
   const spec = mutationSpecs[mutation.name];
   if (spec.permission && !can(caller.ability, spec.permission.action, spec.permission.entity)) {
@@ -122,15 +185,20 @@ async function decide(tx: Tx, now: Date, caller: PushCaller, mutation: QueuedMut
     actor: { ...caller.actor, clientTime: new Date(mutation.clientTime) },
     now,
     baseVersion: mutation.baseVersion,
+    ledger,
+    held,
   };
-  await tx.query('SAVEPOINT apply_mutation');
+  const mark = ledger.mark();
+  await savepoint.begin();
   try {
     const appliedSeq = await handlers[mutation.name](context, parsed.data);
-    await tx.query('RELEASE SAVEPOINT apply_mutation');
     return result(mutation, { status: 'applied', appliedSeq });
   } catch (error) {
     if (!(error instanceof MutationRejected || error instanceof MutationConflict || isDataError(error))) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT apply_mutation');
+    await savepoint.rollback();
+    ledger.rollback(mark);
+    // Locks taken inside the savepoint went with it.
+    held.clear();
     if (error instanceof MutationConflict) return result(mutation, { status: 'conflict', message: error.message, serverRow: error.serverRow });
     if (error instanceof MutationRejected) return rejected(mutation, error.reason, error.message);
     return rejected(mutation, 'invalid', 'the change does not fit the stored data');

@@ -20,14 +20,18 @@ const readEntityOf: Record<string, Entity | null> = {
   membership: 'membership',
   role: 'role',
   session: 'session',
+  // The trail: "own" = events the reader caused, "area" = events about shift data of their areas.
+  audit_event: 'audit_event',
   // The plant's structure and the tenant's settings label everything else and hold no shift data.
   area: null,
   equipment: null,
   tenant_settings: null,
 };
 
-/** The scope key that names the row's owner ("own" access): the person for identity rows. */
-const ownerKeyOf = (entity: string) => (entity === 'user' || entity === 'membership' || entity === 'session' ? 'user_id' : 'author_id');
+/** The scope key that names the row's owner ("own" access): the person for identity rows, the actor for events. */
+const ownerKeys = ['author_id', 'user_id', 'actor_id'] as const;
+const ownerKeyOf = (entity: string): (typeof ownerKeys)[number] =>
+  entity === 'user' || entity === 'membership' || entity === 'session' ? 'user_id' : entity === 'audit_event' ? 'actor_id' : 'author_id';
 
 export interface FeedFilter {
   /** Every row visible: the count of visible changes is the seq distance (the feed is gapless). */
@@ -39,8 +43,7 @@ export interface FeedFilter {
 export function feedFilterFor(ability: Ability): FeedFilter {
   const all: string[] = [];
   const byArea: string[] = [];
-  const byAuthor: string[] = [];
-  const byUser: string[] = [];
+  const byOwner: Record<(typeof ownerKeys)[number], string[]> = { author_id: [], user_id: [], actor_id: [] };
   for (const entity of feedEntities) {
     const governing = readEntityOf[entity];
     if (governing === undefined) continue;
@@ -48,7 +51,7 @@ export function feedFilterFor(ability: Ability): FeedFilter {
     if (filter.kind === 'all') all.push(entity);
     else if (filter.kind === 'some') {
       if (filter.areaIds !== null) byArea.push(entity);
-      if (filter.ownerId !== null) (ownerKeyOf(entity) === 'user_id' ? byUser : byAuthor).push(entity);
+      if (filter.ownerId !== null) byOwner[ownerKeyOf(entity)].push(entity);
     }
   }
   return {
@@ -56,13 +59,14 @@ export function feedFilterFor(ability: Ability): FeedFilter {
     sql(firstParam) {
       const p = (offset: number) => `$${firstParam + offset}`;
       const list = (offset: number) => `(SELECT jsonb_array_elements_text(${p(offset)}::jsonb))`;
+      // Owner keys are fixed names from ownerKeys, never input.
+      const owned = ownerKeys.map((key, index) => `OR (entity IN ${list(4 + index)} AND scope ->> '${key}' = ${p(3)})`).join('\n        ');
       const text = `(entity IN ${list(0)}
         OR (entity IN ${list(1)} AND scope ->> 'area_id' IN ${list(2)})
-        OR (entity IN ${list(3)} AND scope ->> 'author_id' = ${p(5)})
-        OR (entity IN ${list(4)} AND scope ->> 'user_id' = ${p(5)}))`;
+        ${owned})`;
       return {
         text,
-        params: [JSON.stringify(all), JSON.stringify(byArea), JSON.stringify(ability.areas), JSON.stringify(byAuthor), JSON.stringify(byUser), ability.userId],
+        params: [JSON.stringify(all), JSON.stringify(byArea), JSON.stringify(ability.areas), ability.userId, ...ownerKeys.map((key) => JSON.stringify(byOwner[key]))],
       };
     },
   };

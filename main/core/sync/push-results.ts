@@ -1,6 +1,7 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { MAX_PUSH_MUTATIONS, type PushResponse, type QueuedMutation } from '../../../shared/sync-protocol';
 import type { SqliteDatabase } from '../store/open';
+import { statement } from '../store/queries/statements';
 import { syncedTables } from '../store/rows';
 
 /**
@@ -21,9 +22,7 @@ interface OutboxRow {
 
 /** The oldest pending mutations, in seq order, as the wire wants them. */
 export function nextPushBatch(db: SqliteDatabase, fallbackGrantId: string, limit = MAX_PUSH_MUTATIONS): QueuedMutation[] {
-  const rows = db
-    .prepare("SELECT seq, id, name, args, base_version, client_time, grant_id FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?")
-    .all(limit) as OutboxRow[];
+  const rows = statement(db, "SELECT seq, id, name, args, base_version, client_time, grant_id FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?").all(limit) as OutboxRow[];
   return rows.map((row) => ({
     id: row.id,
     seq: row.seq,
@@ -47,7 +46,7 @@ export interface PushOutcome {
   gapExpectedSeq: number | null;
 }
 
-/** Stores every result of one push answer in one transaction. */
+/** Stores every result of one push answer in one transaction (statements prepared once per database). */
 export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutation[], response: PushResponse, now: Date): PushOutcome {
   const sentById = new Map(sent.map((mutation) => [mutation.id, mutation]));
   return db
@@ -58,7 +57,7 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
         if (!mutation || mutation.seq !== result.seq) {
           throw new PlantdeskError('invalid_server_response', 'The server answered for a change that was not sent; nothing was recorded.');
         }
-        db.prepare('UPDATE outbox SET status = ?, result = ?, applied_seq = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(
+        statement(db, 'UPDATE outbox SET status = ?, result = ?, applied_seq = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(
           result.status,
           JSON.stringify(result),
           result.appliedSeq,
@@ -68,7 +67,8 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
           outcome.applied += 1;
           continue;
         }
-        db.prepare(
+        statement(
+          db,
           `INSERT INTO conflicts (mutation_id, name, args, reason, server_row, created_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (mutation_id) DO NOTHING`,
         ).run(
@@ -81,7 +81,7 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
         );
         // A row this workstation created for the refused change (version 0: never on the server)
         // goes; the intent stays in the conflicts inbox, to retry or discard.
-        for (const table of syncedTables) db.prepare(`DELETE FROM ${table} WHERE pending_mutation_id = ? AND version = 0`).run(result.id);
+        for (const table of syncedTables) statement(db, `DELETE FROM ${table} WHERE pending_mutation_id = ? AND version = 0`).run(result.id);
         if (result.status === 'conflict') outcome.conflicts += 1;
         else outcome.rejected += 1;
       }
@@ -92,7 +92,7 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
 
 /** Marks a failed attempt (network, 5xx) without touching statuses: the batch is retried. */
 export function recordPushFailure(db: SqliteDatabase, sent: readonly QueuedMutation[], message: string): void {
-  const update = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
+  const update = statement(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
   db.transaction(() => {
     for (const mutation of sent) update.run(message.slice(0, 500), mutation.id);
   })();

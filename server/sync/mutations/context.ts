@@ -3,6 +3,7 @@ import { can, type Ability, type Subject } from '../../../shared/rbac';
 import type { AuditActor } from '../../audit/audit-log';
 import type { Tx } from '../../db/database';
 import { toCacheChange } from '../cache-rows';
+import type { PushLedger } from '../push-ledger';
 
 /** What every mutation handler gets: one transaction bound to the caller's tenant. */
 export interface MutationContext {
@@ -16,6 +17,32 @@ export interface MutationContext {
   /** Server receive time: recorded_at, lateness, audit server time. */
   now: Date;
   baseVersion: number | null;
+  /** The request's change seqs and audit chain: every append goes through it (push-ledger.ts). */
+  ledger: Pick<PushLedger, 'appendChange' | 'appendAudit' | 'lastSeq'>;
+  /** Rows this request already holds FOR SHARE (loadRow). */
+  held: HeldRows;
+}
+
+/**
+ * Rows read FOR SHARE earlier in the same push request: the lock is still held, so nobody
+ * else changed them, and no handler updates a row without first loading it FOR UPDATE, which
+ * empties this. A savepoint rolled back releases its locks: the caller empties it then too.
+ * (A batch of entries into one shift log reads the log once.)
+ */
+export class HeldRows {
+  private readonly rows = new Map<string, ServerRow>();
+
+  get(table: string, id: string): ServerRow | undefined {
+    return this.rows.get(`${table}:${id}`);
+  }
+
+  set(table: string, id: string, row: ServerRow): void {
+    this.rows.set(`${table}:${id}`, row);
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
 }
 
 export type ServerRow = Record<string, unknown>;
@@ -58,10 +85,17 @@ export function requireBaseVersion(context: MutationContext, entity: string, row
 }
 
 /** One row as JSON (to_jsonb), locked as asked; null when the bound tenant has no such row. */
-export async function loadRow(tx: Tx, table: 'shift_logs' | 'log_entries' | 'handovers', tenantId: string, id: string, lock: 'FOR UPDATE' | 'FOR SHARE'): Promise<ServerRow | null> {
+export async function loadRow(context: MutationContext, table: 'shift_logs' | 'log_entries' | 'handovers', id: string, lock: 'FOR UPDATE' | 'FOR SHARE'): Promise<ServerRow | null> {
+  if (lock === 'FOR UPDATE') context.held.clear();
+  else {
+    const held = context.held.get(table, id);
+    if (held) return held;
+  }
   // `table` and `lock` come from the fixed unions above, never from input.
-  const rows = await tx.query<{ row: ServerRow }>(`SELECT to_jsonb(t) AS row FROM ${table} t WHERE t.tenant_id = $1 AND t.id = $2 ${lock}`, [tenantId, id]);
-  return rows[0]?.row ?? null;
+  const rows = await context.tx.query<{ row: ServerRow }>(`SELECT to_jsonb(t) AS row FROM ${table} t WHERE t.tenant_id = $1 AND t.id = $2 ${lock}`, [context.tenantId, id]);
+  const row = rows[0]?.row ?? null;
+  if (row && lock === 'FOR SHARE') context.held.set(table, id, row);
+  return row;
 }
 
 // Times a plant logbook can hold: PostgreSQL and JavaScript disagree on far years (BC, 5 digits).

@@ -1,8 +1,6 @@
 import type { MutationArgs } from '../../../shared/mutations';
 import { subjectOf } from '../../../shared/rbac';
-import { appendAudit } from '../../audit/audit-log';
 import { fieldDiff } from '../../audit/diff';
-import { appendChange } from '../change-log';
 import { invalid, loadRow, MutationConflict, requireBaseVersion, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
 
 // Fixed column pairs per side: the side comes from a zod enum, the SQL never from input.
@@ -13,7 +11,7 @@ const columns = {
 
 export async function acknowledgeHandover(context: MutationContext, args: MutationArgs<'handover.acknowledge'>): Promise<number> {
   const { tx, tenantId, now } = context;
-  const handover = await loadRow(tx, 'handovers', tenantId, args.handoverId, 'FOR UPDATE');
+  const handover = await loadRow(context, 'handovers', args.handoverId, 'FOR UPDATE');
   if (!handover) throw invalid('the handover does not exist');
   requireRight(context, 'update', 'handover', subjectOf('handover', handover));
   requireBaseVersion(context, 'handover', handover);
@@ -25,6 +23,6 @@ export async function acknowledgeHandover(context: MutationContext, args: Mutati
   );
   const after = rows[0].row;
   const diff = fieldDiff({ [side.by]: handover[side.by], [side.at]: handover[side.at] }, { [side.by]: after[side.by], [side.at]: after[side.at] });
-  await appendAudit(tx, tenantId, context.actor, { action: 'handover.acknowledged', entity: 'handover', entityId: args.handoverId, diff }, now);
-  return appendChange(tx, tenantId, { entity: 'handover', entityId: args.handoverId, op: 'upsert', row: after, scope: shiftScope(after, 'created_by') });
+  await context.ledger.appendAudit(context.actor, { action: 'handover.acknowledged', entity: 'handover', entityId: args.handoverId, diff, areaId: handover.area_id as string }, now);
+  return context.ledger.appendChange({ entity: 'handover', entityId: args.handoverId, op: 'upsert', row: after, scope: shiftScope(after, 'created_by') });
 }

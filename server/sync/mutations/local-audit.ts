@@ -1,17 +1,13 @@
 import type { MutationArgs } from '../../../shared/mutations';
-import { appendAudit } from '../../audit/audit-log';
-import { headSeq } from '../pull';
 import type { MutationContext } from './context';
 
 /**
  * A local-only action (sign-in, unlock, lock, sign-out, export, wipe) joins the server's audit
- * trail as an event of the actor; it changes no synced row, so it adds nothing to change_log
- * and answers the current head as its applied seq.
+ * trail as an event of the actor; it changes no synced row, so its only change-log row is the
+ * event's own in the pull feed, whose seq it answers as its applied seq.
  */
 export async function recordLocalAction(context: MutationContext, args: MutationArgs<'audit.local'>): Promise<number> {
-  await appendAudit(
-    context.tx,
-    context.tenantId,
+  await context.ledger.appendAudit(
     context.actor,
     {
       action: `local.${args.action}`,
@@ -21,5 +17,5 @@ export async function recordLocalAction(context: MutationContext, args: Mutation
     },
     context.now,
   );
-  return headSeq(context.tx, context.tenantId);
+  return context.ledger.lastSeq;
 }

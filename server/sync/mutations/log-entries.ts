@@ -1,9 +1,7 @@
 import { isLateEntry, type MutationArgs } from '../../../shared/mutations';
 import { subjectOf } from '../../../shared/rbac';
-import { appendAudit } from '../../audit/audit-log';
 import { fieldDiff } from '../../audit/diff';
 import { json } from '../../store/rows';
-import { appendChange } from '../change-log';
 import { invalid, loadRow, requireBaseVersion, requirePlausibleTime, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
 
 /** After a sign-off (signed now, or reopened since): additions are marked as such (DOMAIN.md). */
@@ -12,7 +10,7 @@ export const isAfterSignoff = (log: ServerRow) => log.status === 'signed' || log
 export async function createLogEntry(context: MutationContext, args: MutationArgs<'logEntry.create'>): Promise<number> {
   const { tx, tenantId, now } = context;
   // FOR SHARE: a sign-off of the same log (FOR UPDATE) waits for this entry, or this waits for it.
-  const log = await loadRow(tx, 'shift_logs', tenantId, args.shiftLogId, 'FOR SHARE');
+  const log = await loadRow(context, 'shift_logs', args.shiftLogId, 'FOR SHARE');
   if (!log) throw invalid('the shift log does not exist');
   if (log.area_id !== args.areaId) throw invalid("the entry's area is not its shift log's area");
   requireRight(context, 'create', 'log_entry', { areaId: args.areaId, ownerId: context.userId });
@@ -28,20 +26,20 @@ export async function createLogEntry(context: MutationContext, args: MutationArg
   );
   const entry = inserted[0]?.row;
   if (!entry) throw invalid('an entry with this id already exists');
-  await appendAudit(tx, tenantId, context.actor, { action: 'log_entry.created', entity: 'log_entry', entityId: args.id, diff: fieldDiff(null, entry), reason: entry.late_reason as string | null }, now);
-  return appendChange(tx, tenantId, { entity: 'log_entry', entityId: args.id, op: 'upsert', row: entry, scope: shiftScope(entry, 'author_id') });
+  await context.ledger.appendAudit(context.actor, { action: 'log_entry.created', entity: 'log_entry', entityId: args.id, diff: fieldDiff(null, entry), reason: entry.late_reason as string | null, areaId: args.areaId }, now);
+  return context.ledger.appendChange({ entity: 'log_entry', entityId: args.id, op: 'upsert', row: entry, scope: shiftScope(entry, 'author_id') });
 }
 
 /** Corrections, addenda and voids are new rows beside the entry; its body is never rewritten. */
 export async function amendLogEntry(context: MutationContext, args: MutationArgs<'logEntry.amend'>): Promise<number> {
   const { tx, tenantId, now } = context;
-  const entry = await loadRow(tx, 'log_entries', tenantId, args.entryId, 'FOR UPDATE');
+  const entry = await loadRow(context, 'log_entries', args.entryId, 'FOR UPDATE');
   if (!entry) throw invalid('the entry does not exist');
   requireRight(context, 'amend', 'log_entry', subjectOf('log_entry', entry));
   requireBaseVersion(context, 'log_entry', entry);
   if (entry.state === 'voided') throw invalid('the entry is voided and takes no further amendments');
   requirePlausibleTime(args.fieldsChanged?.occurredAt, 'fieldsChanged.occurredAt');
-  const log = await loadRow(tx, 'shift_logs', tenantId, String(entry.shift_log_id), 'FOR SHARE');
+  const log = await loadRow(context, 'shift_logs', String(entry.shift_log_id), 'FOR SHARE');
   const afterSignoff = log !== null && isAfterSignoff(log);
   const inserted = await tx.query<{ row: ServerRow }>(
     `INSERT INTO entry_amendments (tenant_id, id, entry_id, area_id, kind, body, fields, reason, author_id, created_at, added_after_signoff)
@@ -60,19 +58,19 @@ export async function amendLogEntry(context: MutationContext, args: MutationArgs
     voided = updated[0].row;
   }
   const diff = fieldDiff({ state: entry.state, version: entry.version }, { state: voided?.state ?? entry.state, version: voided?.version ?? entry.version, amendment });
-  await appendAudit(tx, tenantId, context.actor, { action: args.kind === 'void' ? 'log_entry.voided' : 'log_entry.amended', entity: 'log_entry', entityId: args.entryId, diff, reason: args.reason }, now);
-  let seq = await appendChange(tx, tenantId, { entity: 'entry_amendment', entityId: args.id, op: 'upsert', row: amendment, scope: shiftScope(amendment, 'author_id') });
-  if (voided) seq = await appendChange(tx, tenantId, { entity: 'log_entry', entityId: args.entryId, op: 'upsert', row: voided, scope: shiftScope(voided, 'author_id') });
+  await context.ledger.appendAudit(context.actor, { action: args.kind === 'void' ? 'log_entry.voided' : 'log_entry.amended', entity: 'log_entry', entityId: args.entryId, diff, reason: args.reason, areaId: entry.area_id as string }, now);
+  let seq = context.ledger.appendChange({ entity: 'entry_amendment', entityId: args.id, op: 'upsert', row: amendment, scope: shiftScope(amendment, 'author_id') });
+  if (voided) seq = context.ledger.appendChange({ entity: 'log_entry', entityId: args.entryId, op: 'upsert', row: voided, scope: shiftScope(voided, 'author_id') });
   return seq;
 }
 
 export async function createComment(context: MutationContext, args: MutationArgs<'comment.create'>): Promise<number> {
   const { tx, tenantId, now } = context;
-  const log = await loadRow(tx, 'shift_logs', tenantId, args.shiftLogId, 'FOR SHARE');
+  const log = await loadRow(context, 'shift_logs', args.shiftLogId, 'FOR SHARE');
   if (!log) throw invalid('the shift log does not exist');
   requireRight(context, 'create', 'comment', { areaId: String(log.area_id), ownerId: context.userId });
   if (args.entryId !== null) {
-    const entry = await loadRow(tx, 'log_entries', tenantId, args.entryId, 'FOR SHARE');
+    const entry = await loadRow(context, 'log_entries', args.entryId, 'FOR SHARE');
     if (!entry || entry.shift_log_id !== args.shiftLogId) throw invalid('the entry does not exist in this shift log');
   }
   const inserted = await tx.query<{ row: ServerRow }>(
@@ -83,6 +81,6 @@ export async function createComment(context: MutationContext, args: MutationArgs
   );
   const comment = inserted[0]?.row;
   if (!comment) throw invalid('a comment with this id already exists');
-  await appendAudit(tx, tenantId, context.actor, { action: 'comment.created', entity: 'comment', entityId: args.id, diff: fieldDiff(null, comment) }, now);
-  return appendChange(tx, tenantId, { entity: 'comment', entityId: args.id, op: 'upsert', row: comment, scope: shiftScope(comment, 'author_id') });
+  await context.ledger.appendAudit(context.actor, { action: 'comment.created', entity: 'comment', entityId: args.id, diff: fieldDiff(null, comment), areaId: log.area_id as string }, now);
+  return context.ledger.appendChange({ entity: 'comment', entityId: args.id, op: 'upsert', row: comment, scope: shiftScope(comment, 'author_id') });
 }

@@ -1,8 +1,6 @@
 import type { MutationArgs } from '../../../shared/mutations';
 import { subjectOf } from '../../../shared/rbac';
-import { appendAudit } from '../../audit/audit-log';
 import { fieldDiff } from '../../audit/diff';
-import { appendChange } from '../change-log';
 import { invalid, loadRow, MutationConflict, requireBaseVersion, requirePlausibleTime, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
 
 /**
@@ -26,7 +24,7 @@ function requireTransition(log: ServerRow, from: readonly Status[], to: Status, 
 }
 
 async function lockLog(context: MutationContext, id: string): Promise<ServerRow> {
-  const log = await loadRow(context.tx, 'shift_logs', context.tenantId, id, 'FOR UPDATE');
+  const log = await loadRow(context, 'shift_logs', id, 'FOR UPDATE');
   if (!log) throw invalid('the shift log does not exist');
   return log;
 }
@@ -48,8 +46,8 @@ export async function submitShiftLog(context: MutationContext, args: MutationArg
   requireBaseVersion(context, 'shift_log', log);
   requireTransition(log, ['open'], 'submitted', 'submitting');
   const after = await setStatus(context, log, 'submitted', false);
-  await appendAudit(context.tx, context.tenantId, context.actor, { action: 'shift_log.submitted', entity: 'shift_log', entityId: args.shiftLogId, diff: fieldDiff({ status: log.status }, { status: after.status }) }, context.now);
-  return appendChange(context.tx, context.tenantId, logChange(after));
+  await context.ledger.appendAudit(context.actor, { action: 'shift_log.submitted', entity: 'shift_log', entityId: args.shiftLogId, diff: fieldDiff({ status: log.status }, { status: after.status }), areaId: log.area_id as string }, context.now);
+  return context.ledger.appendChange(logChange(after));
 }
 
 const statusAfterSignoff: Record<MutationArgs<'shiftLog.signOff'>['meaning'], { from: readonly Status[]; to: Status } | null> = {
@@ -81,9 +79,9 @@ export async function signOffShiftLog(context: MutationContext, args: MutationAr
     { status: after.status, signoff_id: args.id, meaning: args.meaning, printed_name: args.printedName, signed_at: args.signedAt, auth_method: args.authMethod, content_hash: args.contentHash },
     { personal: ['printed_name'] },
   );
-  await appendAudit(tx, tenantId, context.actor, { action: 'shift_log.signed_off', entity: 'shift_log', entityId: args.shiftLogId, diff }, now);
-  let seq = await appendChange(tx, tenantId, { entity: 'signoff', entityId: args.id, op: 'upsert', row: signoff, scope: shiftScope(signoff, 'signer_id') });
-  if (transition) seq = await appendChange(tx, tenantId, logChange(after));
+  await context.ledger.appendAudit(context.actor, { action: 'shift_log.signed_off', entity: 'shift_log', entityId: args.shiftLogId, diff, areaId: log.area_id as string }, now);
+  let seq = context.ledger.appendChange({ entity: 'signoff', entityId: args.id, op: 'upsert', row: signoff, scope: shiftScope(signoff, 'signer_id') });
+  if (transition) seq = context.ledger.appendChange(logChange(after));
   return seq;
 }
 
@@ -94,6 +92,6 @@ export async function reopenShiftLog(context: MutationContext, args: MutationArg
   if (log.status !== 'signed') throw invalid(`only a signed shift log can be reopened; this one is ${String(log.status)}`);
   const after = await setStatus(context, log, 'open', true);
   const diff = fieldDiff({ status: log.status, reopened_at: log.reopened_at }, { status: after.status, reopened_at: after.reopened_at });
-  await appendAudit(context.tx, context.tenantId, context.actor, { action: 'shift_log.reopened', entity: 'shift_log', entityId: args.shiftLogId, diff, reason: args.reason }, context.now);
-  return appendChange(context.tx, context.tenantId, logChange(after));
+  await context.ledger.appendAudit(context.actor, { action: 'shift_log.reopened', entity: 'shift_log', entityId: args.shiftLogId, diff, reason: args.reason, areaId: log.area_id as string }, context.now);
+  return context.ledger.appendChange(logChange(after));
 }

@@ -76,9 +76,9 @@ for (const { name, backend, skip } of serverBackends()) {
       const verify = await call(second.url, 'GET', `/v1/tenants/${tenant.id}/audit/verify`, token);
       expect(verify.body).toMatchObject({ ok: true, firstBreak: null, checked: events.length });
 
-      // Each write appended its user and membership rows to the change log, also gapless.
+      // Each write appended its user and membership rows and its audit event to the change log, also gapless.
       const changes = await ownerRows(first.db, 'SELECT seq FROM change_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq', [tenant.id, changesBefore]);
-      expect(changes.map((change) => Number(change.seq))).toEqual(Array.from({ length: 100 }, (_, i) => Number(changesBefore) + i + 1));
+      expect(changes.map((change) => Number(change.seq))).toEqual(Array.from({ length: 150 }, (_, i) => Number(changesBefore) + i + 1));
     });
 
     // Only PostgreSQL can be shared by separately started instances; PGlite gets no such test

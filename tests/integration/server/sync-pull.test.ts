@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreDatabase } from '../../../main/core/store/open';
 import { EXACT_TOTAL_RANGE } from '../../../server/sync/pull';
-import { syncedTables } from '../../../main/core/store/rows';
-import { deleteRows, upsertRows } from '../../../main/core/store/writes';
+import { syncedTables, type AuditEventRow } from '../../../main/core/store/rows';
+import { appendAuditEvents, deleteRows, upsertRows } from '../../../main/core/store/writes';
 import { PullResponseSchema, SYNC_SCHEMA_VERSION, type Change } from '../../../shared/sync-protocol';
 import { uuidv7 } from '../../../shared/uuid7';
 import { serverBackends, startTestServer, type TestTenant, type TestUser } from '../../support/server';
-import { entryArgs, insertHandover, insertShiftLog, signOffArgs, TestClient } from './sync-fixtures';
+import { countRows, entryArgs, insertHandover, insertShiftLog, signOffArgs, TestClient } from './sync-fixtures';
 
 /**
  * GET /v1/sync/pull and /v1/sync/head: only what the caller may read now, keyset pages by seq
@@ -119,14 +119,16 @@ for (const { name, backend, skip } of serverBackends()) {
     it('estimates, rather than counts, the total of a huge filtered feed, and still pages it exactly', async () => {
       const big = await server.createTenant('Big Feed');
       const bigAdmin = (await server.signIn(big.admin)).token;
-      const rows = EXACT_TOTAL_RANGE + 20_000;
-      // Entries alternate between the two areas by seq; only their change rows matter to pull.
+      // After the tenant's own first changes (its audit events): entries alternate between the two
+      // areas by seq; only their change rows matter to pull.
+      const base = await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [big.id]);
+      const rows = base + EXACT_TOTAL_RANGE + 20_000;
       await server.db.ownerTransaction(async (tx) => {
         await tx.query(
           `INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
            SELECT $1::uuid, g, 'log_entry', md5(g::text)::uuid::text, 'upsert', jsonb_build_object('id', md5(g::text)::uuid::text), jsonb_build_object('area_id', CASE WHEN g % 2 = 0 THEN $2 ELSE $3 END)
-           FROM generate_series(1, $4::int) AS g`,
-          [big.id, big.areas.boilers, big.areas.tanks, rows],
+           FROM generate_series($5::int + 1, $4::int) AS g`,
+          [big.id, big.areas.boilers, big.areas.tanks, rows, base],
         );
         await tx.query('UPDATE tenant_seq SET last_seq = $2 WHERE tenant_id = $1', [big.id, rows]);
       });
@@ -139,7 +141,8 @@ for (const { name, backend, skip } of serverBackends()) {
       // Near the end the range is small again and the total exact.
       const tail = await server.request('GET', `/v1/sync/pull?tenant=${big.id}&since=${rows - 10}&limit=5000`, { token });
       expect(tail.body.total).toBe(5);
-      expect(tail.body.changes.map((change: Change) => change.seq)).toEqual([rows - 8, rows - 6, rows - 4, rows - 2, rows]);
+      const boilersTail = [rows - 9, rows - 8, rows - 7, rows - 6, rows - 5, rows - 4, rows - 3, rows - 2, rows - 1, rows].filter((seq) => seq % 2 === 0);
+      expect(tail.body.changes.map((change: Change) => change.seq)).toEqual(boilersTail);
     });
 
     it('hides a module whose flag is off', async () => {
@@ -211,12 +214,16 @@ for (const { name, backend, skip } of serverBackends()) {
       });
       const { changes } = await pullAll(adminToken, 1000);
       const entities = new Set(changes.map((change) => change.entity));
-      for (const entity of ['tenant', 'user', 'role', 'membership', 'area', 'equipment', 'shift_log', 'log_entry', 'entry_amendment', 'comment', 'signoff', 'handover']) expect(entities).toContain(entity);
+      for (const entity of ['tenant', 'user', 'role', 'membership', 'area', 'equipment', 'shift_log', 'log_entry', 'entry_amendment', 'comment', 'signoff', 'handover', 'audit_event']) expect(entities).toContain(entity);
       const dir = mkdtempSync(join(tmpdir(), 'plantdesk-sync-cache-'));
       const store = openStoreDatabase({ path: join(dir, 'tenant.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
       try {
         store.transaction(() => {
           for (const change of changes) {
+            if (change.entity === 'audit_event') {
+              appendAuditEvents(store, [change.row as unknown as AuditEventRow]);
+              continue;
+            }
             expect(syncedTables as readonly string[]).toContain(change.entity);
             const table = change.entity as (typeof syncedTables)[number];
             // The client checks that an upsert carries its own row.
@@ -229,6 +236,8 @@ for (const { name, backend, skip } of serverBackends()) {
         expect(entryCount.n).toBe(new Set(changes.filter((change) => change.entity === 'log_entry').map((change) => change.entityId)).size);
         const signed = store.prepare("SELECT count(*) AS n FROM shift_log WHERE status = 'signed'").get() as { n: number };
         expect(signed.n).toBe(2);
+        const events = store.prepare('SELECT count(*) AS n FROM audit_event').get() as { n: number };
+        expect(events.n).toBe(changes.filter((change) => change.entity === 'audit_event').length);
       } finally {
         store.close();
         rmSync(dir, { recursive: true, force: true });

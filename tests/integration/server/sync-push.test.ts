@@ -246,16 +246,48 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(await countRows(server.db, 'SELECT count(*) AS n FROM log_entries WHERE shift_log_id = $1', [log.id])).toBe(MAX_PUSH_MUTATIONS);
     });
 
-    it('records a local action as an audit event of the actor, without a change-log row', async () => {
+    it('keeps each outcome of a mixed batch apart: refused and conflicting mutations leave no row, event or change, and the trail stays one gapless chain', async () => {
+      const client = new TestClient(server, admin.token);
+      const log = await newLog('tanks');
+      const head = await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id]);
+      const eventsBefore = await countRows(server.db, 'SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1', [tenant.id]);
+      const first = client.mutation('logEntry.create', entryArgs(log));
+      const sameEntryId = client.mutation('logEntry.create', entryArgs(log, { id: (first.args as { id: string }).id }));
+      const stale = client.mutation('shiftLog.submit', { shiftLogId: log.id }, { baseVersion: 9 });
+      const amendment = client.mutation('logEntry.amend', { id: uuidv7(), entryId: (first.args as { id: string }).id, kind: 'void', body: null, reason: 'Wrong pump' });
+      const submit = client.mutation('shiftLog.submit', { shiftLogId: log.id });
+      const response = await client.push([first, sameEntryId, stale, first, amendment, submit]);
+      expect(response.status).toBe(200);
+      const results = PushResponseSchema.parse(response.body).results;
+      expect(results.map((result) => result.status)).toEqual(['applied', 'rejected', 'conflict', 'applied', 'applied', 'applied']);
+      // The repeated delivery inside the batch answers the stored result of the first.
+      expect(results[3]).toEqual(results[0]);
+      // Three applied mutations: three events, and their rows, numbered on from the head without a gap.
+      expect(await countRows(server.db, 'SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1', [tenant.id])).toBe(eventsBefore + 3);
+      const changes = await ownerRows(server.db, 'SELECT seq, entity FROM change_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq', [tenant.id, head]);
+      expect(changes.map((change) => Number(change.seq))).toEqual(Array.from({ length: changes.length }, (_, i) => head + i + 1));
+      expect(changes.map((change) => change.entity)).toEqual(['audit_event', 'log_entry', 'audit_event', 'entry_amendment', 'log_entry', 'audit_event', 'shift_log']);
+      expect([results[0].appliedSeq, results[4].appliedSeq, results[5].appliedSeq]).toEqual([head + 2, head + 5, head + 7]);
+      expect(await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id])).toBe(head + 7);
+      expect(await ownerRows(server.db, 'SELECT status, version FROM shift_logs WHERE id = $1', [log.id])).toEqual([{ status: 'submitted', version: 2 }]);
+      const verify = await server.request('GET', `/v1/tenants/${tenant.id}/audit/verify`, { token: admin.token });
+      expect(verify.body).toMatchObject({ ok: true, firstBreak: null });
+      // The next batch goes on after the last seq stored, the refused ones included.
+      expect((await client.apply('logEntry.create', entryArgs(log))).status).toBe('applied');
+    });
+
+    it('records a local action as an audit event of the actor, whose only change-log row is the event in the feed', async () => {
       const client = new TestClient(server, (await server.signIn(contributor)).token);
       const head = await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id]);
       const result = await client.apply('audit.local', { action: 'unlock', at: '2026-03-01T10:00:00.000Z', details: { offline: true } }, { clientTime: '2026-03-01T10:00:01.000Z' });
-      expect(result).toMatchObject({ status: 'applied', appliedSeq: head });
+      expect(result).toMatchObject({ status: 'applied', appliedSeq: head + 1 });
+      const changes = await ownerRows(server.db, 'SELECT entity FROM change_log WHERE tenant_id = $1 AND seq > $2', [tenant.id, head]);
+      expect(changes).toEqual([{ entity: 'audit_event' }]);
       const events = await ownerRows(server.db, "SELECT actor_id, client_time, diff FROM audit_events WHERE tenant_id = $1 AND action = 'local.unlock'", [tenant.id]);
       expect(events).toHaveLength(1);
       expect(events[0].actor_id).toBe(contributor.id);
       expect(new Date(events[0].client_time as string).toISOString()).toBe('2026-03-01T10:00:01.000Z');
-      expect(await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id])).toBe(head);
+      expect(await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id])).toBe(head + 1);
     });
   });
 }
