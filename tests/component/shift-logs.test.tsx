@@ -312,7 +312,7 @@ describe('the shift-log detail', () => {
     renderScreen(`#/shift-logs/${logId}`);
     fireEvent.click(await screen.findByRole('button', { name: 'Add entry' }));
     const dialog = screen.getByRole('dialog', { name: 'Add entry' });
-    fireEvent.change(within(dialog).getByLabelText('Entry'), { target: { value: 'Found valve V-2 open' } });
+    fireEvent.change(within(dialog).getByLabelText('Entry text'), { target: { value: 'Found valve V-2 open' } });
     expect(within(dialog).getByLabelText('Reason for the late entry')).toBeTruthy();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add entry' }));
     expect((await within(dialog).findByRole('alert')).textContent).toContain('lateReason');

@@ -119,6 +119,11 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                               {entry.equipment_tag && <span className="entry-tag">{entry.equipment_tag}</span>}
                               <span className="entry-author">{props.nameOf(entry.author_id)}</span>
                               <EntryMarks late={entry.late === 1} afterSignoff={entry.after_signoff === 1} pending={entry.pending_mutation_id !== null} voided={entry.state === 'voided'} />
+                              {canAmend && (
+                                <button type="button" className="small" onClick={() => setAmending({ id: entry.id, body: entry.body, severity: entry.severity })}>
+                                  {t('action.amend')}
+                                </button>
+                              )}
                             </p>
                             <p className={entry.state === 'voided' ? 'entry-text voided' : 'entry-text'}>{entry.body}</p>
                             {entry.late_reason && (
@@ -131,11 +136,6 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                                 💬 {props.nameOf(comment.author_id)}: {comment.body}
                               </p>
                             ))}
-                            {canAmend && (
-                              <button type="button" className="small" onClick={() => setAmending({ id: entry.id, body: entry.body, severity: entry.severity })}>
-                                {t('action.amend')}
-                              </button>
-                            )}
                           </div>
                           {entry.amendments.length > 0 && (
                             <ol className="entry-amendments" aria-label={t('detail.amendmentsOf')}>
@@ -204,7 +204,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                 </section>
 
                 {canAdd && <AddEntryDialog open={dialog === 'add'} onClose={() => setDialog(null)} shiftLog={log} timeZone={zone} />}
-                {canSign && <SignOffDialog open={dialog === 'signoff'} onClose={() => setDialog(null)} shiftLogId={log.id} signerName={props.signerName} />}
+                {canSign && <SignOffDialog open={dialog === 'signoff'} onClose={() => setDialog(null)} shiftLogId={log.id} status={log.status} signerName={props.signerName} />}
                 {canReopen && <ReopenDialog open={dialog === 'reopen'} onClose={() => setDialog(null)} shiftLogId={log.id} />}
                 <AmendDialog entry={amending} onClose={() => setAmending(null)} />
               </>

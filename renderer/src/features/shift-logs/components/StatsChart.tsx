@@ -21,7 +21,6 @@ function daysBetween(from: string, to: string): string[] {
 
 const width = 620;
 const height = 110;
-const axis = 16;
 
 /** Entries per shift date by severity for the current filter: stacked bars, with the same numbers as a table. */
 export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
@@ -50,7 +49,7 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
     <section className="stats-chart" aria-labelledby="stats-title">
       <h2 id="stats-title">{t('chart.title')}</h2>
       <QueryState isPending={query.isPending} error={query.error} isEmpty={total === 0} emptyText={t('chart.none')}>
-        <svg viewBox={`0 0 ${width} ${height + axis}`} role="img" aria-label={summary} preserveAspectRatio="none" className="stats-svg">
+        <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} preserveAspectRatio="none" className="stats-svg">
           {days.map((day, index) => {
             let y = height;
             return (
@@ -63,15 +62,16 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
                   y -= barHeight;
                   return <rect key={severity} className={`bar bar-${severity}`} x={2 + index * slot + 1} y={y} width={Math.max(1, slot - 2)} height={barHeight} />;
                 })}
-                {(index === 0 || index === days.length - 1 || index % 7 === 0) && (
-                  <text x={2 + index * slot + slot / 2} y={height + axis - 3} textAnchor="middle" className="axis-label">
-                    {day.slice(5)}
-                  </text>
-                )}
               </g>
             );
           })}
         </svg>
+        {/* Dates under the bars as HTML: SVG text would be stretched with the bars. */}
+        <div className="stats-axis" aria-hidden="true">
+          <span>{days[0]}</span>
+          <span>{days[Math.floor(days.length / 2)]}</span>
+          <span>{days[days.length - 1]}</span>
+        </div>
         <ul className="chart-legend">
           {bySeverity.map((item) => (
             <li key={item.severity}>

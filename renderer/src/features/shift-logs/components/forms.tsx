@@ -200,11 +200,25 @@ export function AmendDialog(props: { entry: { id: string; body: string; severity
   );
 }
 
+type Status = 'open' | 'submitted' | 'reviewed' | 'signed';
+
+/**
+ * Meanings a log in this status can take (the server's transition table decides; the dialog
+ * only offers what it would accept): reviewed needs a submitted log, approved a submitted or
+ * reviewed one; a handover signature changes no status.
+ */
+export function meaningsFor(status: Status): Meaning[] {
+  const transitions: Record<Meaning, Status[] | null> = { reviewed: ['submitted'], approved: ['submitted', 'reviewed'], handed_over: null, accepted: null };
+  return signoffMeanings.filter((meaning) => transitions[meaning] === null || transitions[meaning].includes(status));
+}
+
 /** States in words what the signature means, and asks for the password again; a wrong one keeps the dialog open. */
-export function SignOffDialog(props: { open: boolean; onClose(): void; shiftLogId: string; signerName: string }) {
+export function SignOffDialog(props: { open: boolean; onClose(): void; shiftLogId: string; status: Status; signerName: string }) {
   const t = useShiftLogT();
   const write = useShiftLogWrite('shiftLogs.signOff');
-  const [meaning, setMeaning] = useState<Meaning>('reviewed');
+  const offered = meaningsFor(props.status);
+  const [chosen, setMeaning] = useState<Meaning | null>(null);
+  const meaning = chosen !== null && offered.includes(chosen) ? chosen : offered[0];
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const close = () => {
@@ -232,7 +246,7 @@ export function SignOffDialog(props: { open: boolean; onClose(): void; shiftLogI
       <form onSubmit={submit} className="action-form">
         <fieldset className="radio-column">
           <legend>{t('signoff.meaning')}</legend>
-          {signoffMeanings.map((value) => (
+          {offered.map((value) => (
             <label key={value}>
               <input type="radio" name="signoff-meaning" value={value} checked={meaning === value} onChange={() => setMeaning(value)} /> {t(`meaning.${value}`)}
             </label>
