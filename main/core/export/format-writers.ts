@@ -3,7 +3,7 @@ import { prepareColumns, type PreparedColumn, type RowEncoder } from './columns'
 import { createCsvEncoder } from './csv-encoder';
 import { createJsonLinesEncoder } from './jsonl-encoder';
 import type { ExportFormat, ExportSpec } from './types';
-import { createWorkbookTextState, createXlsxSheetEncoder, type WorkbookTextState } from './xlsx-sheet-encoder';
+import { createWorkbookTextState, createXlsxSheetEncoder, type TextOut, type WorkbookTextState, type XlsxSheetEncoder } from './xlsx-sheet-encoder';
 import {
   MAX_SHEET_ROWS,
   contentTypesXml,
@@ -23,7 +23,7 @@ const CHUNK_BYTES = 256 * 1024;
  * Encoded rows, written as UTF-8 straight into fixed-size buffers as they come: no long string
  * is built, flattened and encoded again, and a full buffer is ready to hand on as it is.
  */
-class Utf8Chunks {
+class Utf8Chunks implements TextOut {
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
   private full: Buffer[] = [];
@@ -38,6 +38,43 @@ class Utf8Chunks {
       }
     }
     this.used += this.buffer.write(text, this.used);
+  }
+
+  /**
+   * Text of ASCII characters only (markup, digits), copied a character at a time: for the short
+   * pieces of a row, cheaper than a call into the UTF-8 encoder, and no string is built.
+   */
+  ascii(text: string): void {
+    const length = text.length;
+    if (length > this.buffer.length - this.used) this.makeRoom(length);
+    const buffer = this.buffer;
+    let at = this.used;
+    for (let i = 0; i < length; i++) buffer[at++] = text.charCodeAt(i);
+    this.used = at;
+  }
+
+  /** Any text, as UTF-8: copied as ASCII up to the first other character, encoded from there. */
+  text(text: string): void {
+    const length = text.length;
+    if (length > this.buffer.length - this.used) this.makeRoom(length);
+    const buffer = this.buffer;
+    let at = this.used;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        this.used = at;
+        this.append(i === 0 ? text : text.slice(i));
+        return;
+      }
+      buffer[at++] = code;
+    }
+    this.used = at;
+  }
+
+  /** At least `bytes` free bytes in the current buffer, sealing the full one. */
+  private makeRoom(bytes: number): void {
+    this.seal();
+    if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
   }
 
   /** A buffer is full and waiting to be handed on. */
@@ -131,7 +168,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   private readonly textState: WorkbookTextState = createWorkbookTextState();
   private readonly sheetNames: string[] = [];
   private sheet: ZipEntryStream | null = null;
-  private encoder: RowEncoder<Row> | null = null;
+  private encoder: XlsxSheetEncoder<Row> | null = null;
   private rowsInSheet = 0;
   private readonly chunks = new Utf8Chunks();
   /** Data rows per sheet: Excel's limit less the header row. */
@@ -181,7 +218,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
 
   row(row: Row): void {
     if (this.rowsInSheet === this.sheetCapacity) throw new Error('xlsx: row() on a full sheet; flush() first');
-    this.chunks.append((this.encoder as RowEncoder<Row>).row(row));
+    (this.encoder as XlsxSheetEncoder<Row>).rowInto(row, this.chunks);
     this.rowsInSheet += 1;
   }
 
@@ -200,12 +237,12 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   async finish(): Promise<void> {
-    await this.closeSheet((this.encoder as RowEncoder<Row>).footer());
+    await this.closeSheet((this.encoder as XlsxSheetEncoder<Row>).footer());
     for (const extra of this.extraSheets?.() ?? []) {
       const encoder = createXlsxSheetEncoder(prepareColumns(extra.columns), this.textState);
       await this.openSheet(sheetNameFor(extra.sheetName, this.sheetNames, 'Sheet'), encoder);
       for await (const row of extra.rows) {
-        this.chunks.append(encoder.row(row));
+        encoder.rowInto(row, this.chunks);
         if (this.chunks.hasFullChunk) await this.writeText();
       }
       await this.closeSheet(encoder.footer());

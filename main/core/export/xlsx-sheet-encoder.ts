@@ -85,7 +85,35 @@ const KIND = { string: 0, number: 1, integer: 2, boolean: 3, datetime: 4, date: 
 const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const DATETIME_OPEN = ` s="${CELL_STYLE.datetime}"><v>`;
 const DATE_OPEN = ` s="${CELL_STYLE.date}"><v>`;
+const NUMBER_OPEN = '><v>';
 const NUMBER_CLOSE = '</v></c>';
+const INLINE_OPEN = ' t="inlineStr"><is><t>';
+const INLINE_OPEN_PRESERVE = ' t="inlineStr"><is><t xml:space="preserve">';
+const INLINE_CLOSE = '</t></is></c>';
+
+/** Where a row's XML goes, piece by piece. */
+export interface TextOut {
+  /** Text of ASCII characters only. */
+  ascii(text: string): void;
+  /** Any text. */
+  text(text: string): void;
+}
+
+/** Collects a row's pieces into a string (extra sheets, tests). */
+class StringOut implements TextOut {
+  value = '';
+  ascii(text: string): void {
+    this.value += text;
+  }
+  text(text: string): void {
+    this.value += text;
+  }
+}
+
+export interface XlsxSheetEncoder<Row> extends RowEncoder<Row> {
+  /** The <row> element of the next row, written to `out` (no string of the whole row is built). */
+  rowInto(row: Row, out: TextOut): void;
+}
 
 /**
  * One worksheet as SpreadsheetML: a bold header row (row 1, frozen), then one row per data row
@@ -95,11 +123,12 @@ const NUMBER_CLOSE = '</v></c>';
  * column, which keeps the XML, and so the time spent deflating it, small.
  *
  * Hot path (a million rows, two dozen cells each): one loop over the columns with a switch on
- * the column's kind, no closure or array per cell, short text looked up in the shared-string
- * table whose entries keep the finished end of their cell, other text escaped only when a
- * quick test finds something to escape.
+ * the column's kind, no closure or array per cell; pieces go straight to the output buffer
+ * (rowInto), so no string of the row is built and flattened; short text is looked up in the
+ * shared-string table, whose entries keep the finished end of their cell; other text is escaped
+ * only when a quick test finds something to escape.
  */
-export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row>[], state: WorkbookTextState): RowEncoder<Row> {
+export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row>[], state: WorkbookTextState): XlsxSheetEncoder<Row> {
   const count = columns.length;
   const letters = columns.map((_, i) => columnLetters(i));
   const reads = columns.map((column) => column.read);
@@ -108,11 +137,14 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
   const sharing = columns.map(() => sharedStrings.newColumn());
   let rowNumber = 1;
 
-  /** `head` is the start tag so far: '<c' or '<c r="F12"'. */
-  function textCell(head: string, raw: string, column: number): string {
+  /** The rest of a text cell whose start tag so far ('<c' or '<c r="F12"') is written. */
+  function textCell(out: TextOut, raw: string, column: number): void {
     let text = neutraliseFormula(raw);
     const tail = sharedStrings.cellTail(text, sharing[column]);
-    if (tail !== null) return head + tail;
+    if (tail !== null) {
+      out.ascii(tail);
+      return;
+    }
     if (text.length > MAX_CELL_CHARACTERS) {
       let keep = MAX_CELL_CHARACTERS - TRUNCATION_MARKER.length;
       const last = text.charCodeAt(keep - 1);
@@ -120,7 +152,88 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
       text = text.slice(0, keep) + TRUNCATION_MARKER;
       state.truncatedCells += 1;
     }
-    return `${head} t="inlineStr"><is>${textElement(text)}</is></c>`;
+    const keepSpaces = text.length > 0 && (isXmlSpace(text.charCodeAt(0)) || isXmlSpace(text.charCodeAt(text.length - 1)));
+    out.ascii(keepSpaces ? INLINE_OPEN_PRESERVE : INLINE_OPEN);
+    out.text(escapeXmlText(text));
+    out.ascii(INLINE_CLOSE);
+  }
+
+  function rowInto(row: Row, out: TextOut): void {
+    rowNumber += 1;
+    const rowText = String(rowNumber);
+    out.ascii('<row r="');
+    out.ascii(rowText);
+    out.ascii('">');
+    let afterGap = false;
+    let i = 0;
+    try {
+      for (; i < count; i++) {
+        const value = reads[i](row);
+        if (value === null || value === undefined) {
+          afterGap = true;
+          continue;
+        }
+        if (afterGap) {
+          out.ascii('<c r="');
+          out.ascii(letters[i]);
+          out.ascii(rowText);
+          out.ascii('"');
+          afterGap = false;
+        } else {
+          out.ascii('<c');
+        }
+        switch (kinds[i]) {
+          case KIND.string:
+            textCell(out, typeof value === 'string' ? value : textValue(value), i);
+            break;
+          case KIND.number:
+            out.ascii(NUMBER_OPEN);
+            out.ascii(numberText(value));
+            out.ascii(NUMBER_CLOSE);
+            break;
+          case KIND.integer: {
+            const digits = integerText(value);
+            // Beyond 2^53 Excel would round the number: keep the exact digits as text.
+            if (typeof value === 'bigint' && (value > MAX_SAFE_BIGINT || value < -MAX_SAFE_BIGINT)) {
+              textCell(out, digits, i);
+            } else {
+              out.ascii(NUMBER_OPEN);
+              out.ascii(digits);
+              out.ascii(NUMBER_CLOSE);
+            }
+            break;
+          }
+          case KIND.boolean:
+            out.ascii(booleanValue(value) ? ' t="b"><v>1</v></c>' : ' t="b"><v>0</v></c>');
+            break;
+          case KIND.datetime: {
+            const ms = instantMs(value);
+            const serial = excelSerialOfInstant(ms);
+            if (serial === null) {
+              textCell(out, formatIsoInstant(ms), i);
+            } else {
+              out.ascii(DATETIME_OPEN);
+              out.ascii(excelSerialText(serial));
+              out.ascii(NUMBER_CLOSE);
+            }
+            break;
+          }
+          default: {
+            const serial = excelSerialOfDay(calendarDays(value));
+            if (serial === null) {
+              textCell(out, calendarDateText(value), i);
+            } else {
+              out.ascii(DATE_OPEN);
+              out.ascii(String(serial));
+              out.ascii(NUMBER_CLOSE);
+            }
+          }
+        }
+      }
+    } catch (error) {
+      throw atColumn(error, columns[i].key);
+    }
+    out.ascii('</row>');
   }
 
   return {
@@ -129,56 +242,11 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
       const cells = columns.map((column) => `<c s="${CELL_STYLE.header}" t="inlineStr"><is>${textElement(neutraliseFormula(column.header))}</is></c>`).join('');
       return `${worksheetPrologue(widths)}<row r="1">${cells}</row>`;
     },
+    rowInto,
     row(row) {
-      rowNumber += 1;
-      const rowText = String(rowNumber);
-      let xml = '<row r="' + rowText + '">';
-      let afterGap = false;
-      let i = 0;
-      try {
-        for (; i < count; i++) {
-          const value = reads[i](row);
-          if (value === null || value === undefined) {
-            afterGap = true;
-            continue;
-          }
-          const head = afterGap ? '<c r="' + letters[i] + rowText + '"' : '<c';
-          afterGap = false;
-          switch (kinds[i]) {
-            case KIND.string:
-              xml += textCell(head, typeof value === 'string' ? value : textValue(value), i);
-              break;
-            case KIND.number:
-              xml += head + '><v>' + numberText(value) + NUMBER_CLOSE;
-              break;
-            case KIND.integer: {
-              const digits = integerText(value);
-              // Beyond 2^53 Excel would round the number: keep the exact digits as text.
-              xml +=
-                typeof value === 'bigint' && (value > MAX_SAFE_BIGINT || value < -MAX_SAFE_BIGINT)
-                  ? textCell(head, digits, i)
-                  : head + '><v>' + digits + NUMBER_CLOSE;
-              break;
-            }
-            case KIND.boolean:
-              xml += head + (booleanValue(value) ? ' t="b"><v>1</v></c>' : ' t="b"><v>0</v></c>');
-              break;
-            case KIND.datetime: {
-              const ms = instantMs(value);
-              const serial = excelSerialOfInstant(ms);
-              xml += serial === null ? textCell(head, formatIsoInstant(ms), i) : head + DATETIME_OPEN + excelSerialText(serial) + NUMBER_CLOSE;
-              break;
-            }
-            default: {
-              const serial = excelSerialOfDay(calendarDays(value));
-              xml += serial === null ? textCell(head, calendarDateText(value), i) : head + DATE_OPEN + serial + NUMBER_CLOSE;
-            }
-          }
-        }
-      } catch (error) {
-        throw atColumn(error, columns[i].key);
-      }
-      return xml + '</row>';
+      const out = new StringOut();
+      rowInto(row, out);
+      return out.value;
     },
     footer: () => WORKSHEET_EPILOGUE,
   };
