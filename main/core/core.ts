@@ -9,7 +9,7 @@ import { verifyLocalAuditChain } from './store/queries/audit-chain';
 import { listAreas } from './store/queries/areas';
 import { entriesPerDay } from './store/queries/entry-stats';
 import { listPendingOutbox } from './store/queries/outbox';
-import { listSessions, listUsers } from './store/queries/people';
+import { listUsers } from './store/queries/people';
 import { withShiftOfEntries } from './store/queries/entry-shifts';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
@@ -357,7 +357,8 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'shiftLogs.get': async ({ id }) =>
       getShiftLog(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') }, id),
     'users.list': async ({ filter, page }) => listUsers(db(), readScope('user'), filter, page),
-    'sessions.list': async ({ filter, page }) => listSessions(db(), readScope('session'), { ...filter, now: now().toISOString() }, page),
+    // Online like revoking: sessions (sign-ins, last seen) are not in the pull feed; offline this answers needs_connection.
+    'sessions.list': async ({ filter, page }) => admin.listSessions(filter ?? {}, page),
     'audit.list': async ({ filter, page }) => listAuditEvents(db(), readScope('audit_event'), filter, page),
     'session.access': async () => {
       const { grant } = session.requireOpen();

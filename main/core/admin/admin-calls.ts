@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpdateUserRequestSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
+import { SessionsPageSchema, UpdateUserRequestSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
 import { PlantdeskError } from '../../../shared/errors';
 import { ServerClient, type RequestOptions } from '../net/server-client';
 import { secretPurposes } from '../secrets/secret-store';
@@ -51,6 +51,27 @@ export class AdminCalls {
 
   revokeSession(sessionId: string) {
     return this.request({ method: 'DELETE', path: this.tenantPath(`/sessions/${encodeURIComponent(sessionId)}`), schema: z.unknown() });
+  }
+
+  /**
+   * Sessions as the server has them now: sign-ins and last-seen times are not in the pull feed
+   * (they change with every request), so the admin view of sessions is online like revoking them.
+   * Newest first; the view's sync columns are constant because nothing here is queued.
+   */
+  async listSessions(filter: { userIds?: readonly string[]; active?: boolean }, page?: { limit?: number; after?: string | null }) {
+    const single = filter.userIds?.length === 1 ? filter.userIds[0] : undefined;
+    const answer = await this.request({
+      method: 'GET',
+      path: this.tenantPath('/sessions'),
+      query: { userId: single, active: filter.active === undefined ? undefined : String(filter.active), limit: page?.limit, after: page?.after ?? undefined },
+      schema: SessionsPageSchema,
+    });
+    const wanted = filter.userIds?.length ? new Set(filter.userIds) : null;
+    const items = answer.items
+      .filter((row) => !wanted || wanted.has(row.user_id))
+      .map(({ revoke_reason: _reason, current: _current, ...row }) => ({ ...row, version: 1, pending_mutation_id: null }))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+    return { items, next: answer.next };
   }
 
   revokeUserSessions(userId: string) {
