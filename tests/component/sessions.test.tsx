@@ -164,6 +164,6 @@ describe("a person's sessions", () => {
   it('says so when the person has no sessions', async () => {
     installApi({ 'sessions.list': ok({ items: [], next: null }) });
     renderDetail();
-    expect(await screen.findByText('No sessions for this person on this workstation.')).toBeTruthy();
+    expect(await screen.findByText('This person has no sessions.')).toBeTruthy();
   });
 });

@@ -17,9 +17,9 @@ export function AuditDetail(props: { seq: number; closeHref: string; actorName: 
   const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, zone) : t('none'));
   return (
     <aside className="audit-detail" aria-labelledby="audit-detail-title">
-      <header className="detail-header">
+      <header className="audit-detail-header">
         <h2 id="audit-detail-title">{t('detailTitle', { seq: String(props.seq) })}</h2>
-        <a className="icon-link" href={props.closeHref} aria-label={t('closeDetail')}>
+        <a className="audit-close" href={props.closeHref} aria-label={t('closeDetail')}>
           ×
         </a>
       </header>

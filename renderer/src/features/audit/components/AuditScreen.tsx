@@ -52,9 +52,9 @@ export function AuditScreen() {
   };
 
   return (
-    <section className="audit-screen" aria-labelledby="screen-title">
+    <section className={selectedSeq === null ? 'audit-screen' : 'audit-screen has-detail'} aria-labelledby="screen-title">
       <div className="audit-list-pane">
-        <header className="screen-header">
+        <header className="audit-header">
           <h1 id="screen-title">{t('title')}</h1>
         </header>
         <ChainStatusBanner />
@@ -64,12 +64,16 @@ export function AuditScreen() {
             <table className="audit-table">
               <thead>
                 <tr>
-                  <th scope="col">{t('colSeq')}</th>
+                  <th scope="col" className="num">
+                    {t('colSeq')}
+                  </th>
                   <th scope="col">{t('colTime')}</th>
                   <th scope="col">{t('colActor')}</th>
                   <th scope="col">{t('colAction')}</th>
                   <th scope="col">{t('colEntity')}</th>
-                  <th scope="col">{t('colReason')}</th>
+                  <th scope="col" className="col-optional">
+                    {t('colReason')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -89,7 +93,7 @@ export function AuditScreen() {
                         {entityLabel(t, event.entity)}
                         {event.entity_id && <span className="mono muted"> {event.entity_id.slice(0, 8)}</span>}
                       </td>
-                      <td className="clip" title={event.reason ?? undefined}>
+                      <td className="clip col-optional" title={event.reason ?? undefined}>
                         {event.reason ?? ''}
                       </td>
                     </tr>
@@ -98,7 +102,7 @@ export function AuditScreen() {
               </tbody>
             </table>
           </div>
-          <footer className="list-footer">
+          <footer className="audit-footer">
             <span role="status">{t('shown', { count: rows.length })}</span>
             {events.hasNextPage && (
               <button type="button" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>

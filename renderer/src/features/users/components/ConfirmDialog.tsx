@@ -26,7 +26,7 @@ export function ConfirmDialog(props: {
           {errorText(props.error)}
         </p>
       ) : null}
-      <div className="dialog-actions">
+      <div className="people-dialog-actions">
         <button type="button" onClick={props.onClose}>
           {common('cancel')}
         </button>

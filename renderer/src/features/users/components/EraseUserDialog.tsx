@@ -31,7 +31,7 @@ export function EraseUserDialog(props: { user: UserView; open: boolean; onClose:
   return (
     <Dialog open={props.open} title={t('eraseTitle', { name: props.user.display_name })} description={t('eraseText')} onClose={close}>
       <form
-        className="form-stack"
+        className="people-form"
         onSubmit={(event) => {
           event.preventDefault();
           if (ready) erase.mutate({ userId: props.user.id, reason: reason.trim() }, { onSuccess: close });
@@ -52,7 +52,7 @@ export function EraseUserDialog(props: { user: UserView; open: boolean; onClose:
             {errorText(erase.error)}
           </p>
         ) : null}
-        <div className="dialog-actions">
+        <div className="people-dialog-actions">
           <button type="button" onClick={close}>
             {common('cancel')}
           </button>

@@ -36,9 +36,9 @@ export function PeopleScreen() {
   const keepQuery = (userId: string | null) => hrefFor('people', userId, route.query);
 
   return (
-    <section className="people-screen" aria-labelledby="screen-title">
+    <section className={route.id ? 'people-screen has-detail' : 'people-screen'} aria-labelledby="screen-title">
       <div className="people-list-pane">
-        <header className="screen-header">
+        <header className="people-header">
           <h1 id="screen-title">{t('title')}</h1>
           <div className="people-filters" role="search">
             <input type="search" aria-label={t('search')} placeholder={t('search')} value={text} onChange={(event) => setQuery('q', event.target.value)} />
@@ -54,14 +54,18 @@ export function PeopleScreen() {
         </header>
         <QueryState isPending={users.isPending} error={users.error} isEmpty={rows.length === 0} emptyText={t('emptyList')} onRetry={() => void users.refetch()}>
           <div className="people-table-wrap">
-            <table className="data-table people-table">
+            <table className="people-grid people-table">
               <thead>
                 <tr>
                   <th scope="col">{t('colName')}</th>
                   <th scope="col">{t('colEmail')}</th>
                   <th scope="col">{t('colRole')}</th>
-                  <th scope="col">{t('colAreas')}</th>
-                  <th scope="col">{t('colModules')}</th>
+                  <th scope="col" className="col-optional">
+                    {t('colAreas')}
+                  </th>
+                  <th scope="col" className="col-optional">
+                    {t('colModules')}
+                  </th>
                   <th scope="col">{t('colStatus')}</th>
                 </tr>
               </thead>
@@ -72,7 +76,7 @@ export function PeopleScreen() {
               </tbody>
             </table>
           </div>
-          <footer className="list-footer">
+          <footer className="people-footer">
             <span role="status">{t('shown', { count: rows.length })}</span>
             {users.hasNextPage && (
               <button type="button" onClick={() => void users.fetchNextPage()} disabled={users.isFetchingNextPage}>
@@ -97,17 +101,17 @@ function UserRow(props: { user: UserView; selected: boolean; href: string; areaN
   const enabled = moduleNames.filter((name) => modules[name]);
   return (
     <tr aria-selected={props.selected} className={props.selected ? 'selected' : undefined}>
-      <td>
+      <td className="cell-name">
         <a href={props.href} aria-current={props.selected ? 'true' : undefined}>
           {user.display_name}
         </a>
       </td>
       <td className="cell-email">{user.email}</td>
       <td>{t(`role_${user.org_role ?? 'none'}`)}</td>
-      <td className="cell-clip" title={areaIds.length ? props.areaNamesOf(areaIds).join(', ') : undefined}>
+      <td className="cell-clip col-optional" title={areaIds.length ? props.areaNamesOf(areaIds).join(', ') : undefined}>
         {areaIds.length ? props.areaNamesOf(areaIds).join(', ') : t('allAreas')}
       </td>
-      <td className="cell-clip">{enabled.length ? enabled.map((name) => t(`module_${name}`)).join(', ') : t('noModules')}</td>
+      <td className="cell-clip col-optional">{enabled.length ? enabled.map((name) => t(`module_${name}`)).join(', ') : t('noModules')}</td>
       <td>
         <span className={`user-status user-status-${user.status}`}>
           <span aria-hidden="true">{statusGlyph[user.status]}</span> {t(`status_${user.status}`)}

@@ -24,16 +24,16 @@ export function UserDetail(props: { userId: string; permissions: Permissions; cl
   const data = user.data;
   return (
     <aside className="people-detail" aria-labelledby="user-detail-title">
-      <header className="detail-header">
+      <header className="people-detail-header">
         <h2 id="user-detail-title">{data ? data.display_name : t('title')}</h2>
-        <a className="icon-link" href={props.closeHref} aria-label={t('closeDetail')}>
+        <a className="people-close" href={props.closeHref} aria-label={t('closeDetail')}>
           ×
         </a>
       </header>
       <QueryState isPending={user.isPending} error={user.error} isEmpty={!data} emptyText={t('notFound')} onRetry={() => void user.refetch()}>
         {data && (
           <>
-            <dl className="facts facts-compact">
+            <dl className="people-facts">
               <dt>{t('colEmail')}</dt>
               <dd>{data.email}</dd>
               <dt>{t('colStatus')}</dt>
@@ -44,7 +44,7 @@ export function UserDetail(props: { userId: string; permissions: Permissions; cl
               </dd>
             </dl>
             {offline && (canManage || canRevoke) && (
-              <p id={offlineNoteId} className="offline-banner" role="status">
+              <p id={offlineNoteId} className="people-offline" role="status">
                 <span aria-hidden="true">⚠ </span>
                 {t('offlineBanner')}
               </p>
@@ -97,11 +97,11 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
 
   return (
     <form
-      className="detail-section form-stack"
+      className="people-section people-form"
       aria-labelledby="user-access-title"
       onSubmit={(event) => {
         event.preventDefault();
-        if (dirty && !disabled) update.mutate({ userId: props.user.id, patch });
+        if (dirty && !disabled) update.mutate({ userId: props.user.id, patch }, { onSuccess: () => setReason('') });
       }}
     >
       <h3 id="user-access-title">{t('accessSection')}</h3>
@@ -137,7 +137,7 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
       <fieldset className="modules-fieldset" disabled={disabled}>
         <legend>{t('modulesLabel')}</legend>
         {moduleNames.map((name) => (
-          <label key={name} className="inline-check">
+          <label key={name} className="people-check">
             <input type="checkbox" checked={modules[name]} onChange={(event) => setModules({ ...modules, [name]: event.target.checked })} /> {t(`module_${name}`)}
           </label>
         ))}
@@ -146,7 +146,7 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
         <>
           <label htmlFor={reasonId}>{t('reasonLabel')}</label>
           <input id={reasonId} value={reason} maxLength={500} disabled={disabled} onChange={(event) => setReason(event.target.value)} />
-          <div className="form-actions">
+          <div className="people-actions">
             <button type="submit" className="primary" disabled={disabled || !dirty || update.isPending} aria-describedby={props.offline ? props.offlineNoteId : undefined}>
               {update.isPending ? t('saving') : t('save')}
             </button>
@@ -183,9 +183,9 @@ function StatusActions(props: { user: UserView; offline: boolean; offlineNoteId:
     setConfirming(false);
   };
   return (
-    <section className="detail-section" aria-labelledby="user-status-title">
+    <section className="people-section" aria-labelledby="user-status-title">
       <h3 id="user-status-title">{t('statusSection')}</h3>
-      <div className="form-actions">
+      <div className="people-actions">
         <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => setConfirming(true)}>
           {active ? t('deactivate') : t('reactivate')}
         </button>

@@ -44,8 +44,8 @@ export function UserSessions(props: { user: UserView; canRevoke: boolean; offlin
     });
   };
   return (
-    <section className="detail-section" aria-labelledby="user-sessions-title">
-      <div className="section-header">
+    <section className="people-section" aria-labelledby="user-sessions-title">
+      <div className="people-section-header">
         <h3 id="user-sessions-title">{t('sessionsSection')}</h3>
         {props.canRevoke && (
           <button type="button" className="danger" disabled={props.offline || !anyActive} aria-describedby={blocked} onClick={() => setConfirming({ kind: 'all' })}>
@@ -65,7 +65,7 @@ export function UserSessions(props: { user: UserView; canRevoke: boolean; offlin
         </p>
       ) : null}
       <QueryState isPending={sessions.isPending} error={sessions.error} isEmpty={rows.length === 0} emptyText={t('sessionsEmpty')} onRetry={() => void sessions.refetch()}>
-        <table className="data-table sessions-table">
+        <table className="people-grid sessions-table">
           <thead>
             <tr>
               <th scope="col">{t('colDevice')}</th>

@@ -1,0 +1,119 @@
+import type { Page } from '@playwright/test';
+import { expect, test, type World } from './world';
+
+/** The demo contributor as the admin's cache knows them (after a sync). */
+async function contributorId(world: World): Promise<string> {
+  const { email } = world.user('contributor');
+  const found = await world.call('users.list', { filter: { text: email } });
+  expect(found.items).toHaveLength(1);
+  return found.items[0].id;
+}
+
+/** A session of the demo contributor on another device, signed in through the server's own API. */
+async function signInElsewhere(world: World, role: 'contributor', deviceName: string): Promise<string> {
+  const { email, password } = world.user(role);
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${world.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status, `${path} answered ${response.status}`).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const login = await post('/v1/auth/login', { email, password, deviceId: `device-${deviceName}`, deviceName });
+  const session = await post('/v1/auth/totp', { challengeId: login.challengeId, code: await world.freshCode(role) });
+  expect(typeof session.token).toBe('string');
+  return session.token as string;
+}
+
+async function openPerson(page: Page, world: World, userId: string) {
+  await world.open(page, `#/people/${userId}`);
+  const panel = page.getByRole('complementary');
+  await expect(panel.getByRole('heading', { name: 'Casey Contributor' })).toBeVisible();
+  return panel;
+}
+
+test.beforeEach(async ({ world }) => {
+  await world.signInCore('admin');
+  await world.call('sync.now', {});
+});
+
+test('an admin changes a contributor\'s role and areas, and the server has it', async ({ page, world }) => {
+  const userId = await contributorId(world);
+  await world.open(page, '#/people');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Casey Contributor' }) });
+  await expect(row.getByRole('cell').nth(2)).toHaveText('Contributor');
+  await expect(row.getByRole('cell').nth(3)).toHaveText('Utilities, Process');
+  await world.screenshot(page, 'people');
+
+  await row.getByRole('link', { name: 'Casey Contributor' }).click();
+  const panel = page.getByRole('complementary');
+  await expect(panel.getByText(world.user('contributor').email)).toBeVisible();
+  await panel.getByRole('combobox', { name: 'Role in this organisation' }).selectOption('viewer');
+  await panel.getByRole('checkbox', { name: 'Packaging & Shipping' }).check();
+  await panel.getByRole('checkbox', { name: 'Utilities' }).uncheck();
+  await panel.getByRole('textbox', { name: 'Reason (kept in the audit trail)' }).fill('Moves to packaging, read only for now');
+  await panel.getByRole('button', { name: 'Save changes' }).click();
+  await expect(panel.getByText(/Saved on the server/)).toBeVisible();
+
+  // The server's own record.
+  const areaIds = await world.db.transaction({ tenantId: world.credentials.tenantId }, async (tx) => {
+    const rows = await tx.query<{ id: string; name: string }>(`SELECT id, name FROM areas WHERE name IN ('Process', 'Packaging & Shipping') ORDER BY name`);
+    return Object.fromEntries(rows.map((area) => [area.name, area.id]));
+  });
+  const membership = await world.db.transaction({ tenantId: world.credentials.tenantId }, (tx) =>
+    tx.query<{ org_role: string; areas: string[] }>('SELECT org_role, areas FROM memberships WHERE user_id = $1', [userId]),
+  );
+  expect(membership).toHaveLength(1);
+  expect(membership[0].org_role).toBe('viewer');
+  expect([...membership[0].areas].sort()).toEqual([areaIds['Packaging & Shipping'], areaIds.Process].sort());
+
+  // And this workstation shows it once it has synced.
+  await expect(row.getByRole('cell').nth(2)).toHaveText('Viewer', { timeout: 15_000 });
+  await expect(panel.getByRole('checkbox', { name: 'Packaging & Shipping' })).toBeChecked();
+  await expect(panel.getByRole('checkbox', { name: 'Utilities' })).not.toBeChecked();
+  await panel.evaluate((element) => element.scrollTo(0, 0));
+  await world.screenshot(page, 'people-detail');
+  await panel.getByRole('link', { name: 'Close details' }).click();
+  await expect(row.getByRole('cell').nth(3)).toHaveText(/^(Process, Packaging & Shipping|Packaging & Shipping, Process)$/);
+});
+
+test("an admin revokes every session of a user, and the user's token stops working", async ({ page, world }) => {
+  const userId = await contributorId(world);
+  const token = await signInElsewhere(world, 'contributor', 'Night desk tablet');
+  await world.call('sync.now', {});
+  const panel = await openPerson(page, world, userId);
+  const sessionRow = panel.getByRole('row').filter({ hasText: 'Night desk tablet' });
+  await expect(sessionRow).toContainText('Active');
+  await expect(sessionRow).toContainText(/127\.0\.0\.1/);
+
+  await panel.getByRole('button', { name: 'Revoke all sessions' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Revoke every session of Casey Contributor?' });
+  await dialog.getByRole('button', { name: 'Revoke all sessions' }).click();
+  await expect(panel.getByText('Revoked on the server.')).toBeVisible();
+
+  const open = await world.db.transaction({ tenantId: world.credentials.tenantId }, (tx) =>
+    tx.query<{ count: string }>('SELECT count(*)::text AS count FROM sessions WHERE user_id = $1 AND revoked_at IS NULL', [userId]),
+  );
+  expect(open[0].count).toBe('0');
+  const check = await fetch(`${world.url}/v1/auth/session`, { headers: { authorization: `Bearer ${token}` } });
+  expect(check.status).toBe(401);
+  await expect(sessionRow).toContainText('Revoked', { timeout: 15_000 });
+});
+
+test('offline, the People actions say a connection is needed and stay disabled', async ({ page, world }) => {
+  const userId = await contributorId(world);
+  await world.stopServer();
+  // The engine learns it is offline at its next contact with the server.
+  await world.call('sync.now', {}).catch(() => undefined);
+  await expect.poll(async () => (await world.call('session.status', {})).online).toBe(false);
+
+  const panel = await openPerson(page, world, userId);
+  const banner = panel.getByText(/Offline: changing people and ending sessions needs a connection/);
+  await expect(banner).toBeVisible();
+  for (const name of ['Deactivate', 'Erase personal data', 'Save changes']) await expect(panel.getByRole('button', { name })).toBeDisabled();
+  await expect(panel.getByRole('combobox', { name: 'Role in this organisation' })).toBeDisabled();
+  // The core refuses the same call with the typed code, whatever the screen shows.
+  await expect(world.call('users.update', { userId, patch: { role: 'viewer' } })).rejects.toMatchObject({ code: 'needs_connection' });
+  // Sessions live on the server: offline the panel says so instead of showing an empty list.
+  await expect(panel.getByText(/You are offline/)).toBeVisible();
+  await panel.evaluate((element) => element.scrollTo(0, 0));
+  await world.screenshot(page, 'people-offline');
+});
