@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../renderer/src/i18n/format';
-import { locales, pickLocale, translate } from '../../renderer/src/i18n/i18n';
+import { featureCatalogs, locales, pickLocale, translate } from '../../renderer/src/i18n/i18n';
+// Registers the catalogues checked below.
+import '../../renderer/src/features/auth/messages';
 
 // Words that read the same in German and English, so "identical" is not "untranslated".
 const sameInBothLanguages = new Set(['app.name', 'connection.online', 'connection.offline', 'common.none']);
@@ -36,5 +38,14 @@ describe('the i18n layer', () => {
     // 01:30 UTC on the night of the October 2026 DST change in London is 01:30 GMT (after the change).
     expect(formatDateTime('2026-10-25T01:30:00Z', 'en', 'Europe/London')).toMatch(/1:30 AM GMT$/);
     expect(formatDateTime('2026-10-25T00:30:00Z', 'en', 'Europe/London')).toMatch(/1:30.*GMT\+1/);
+  });
+
+  it('has German for every string of the sign-in, unlock and frame catalogue, with the same slots', () => {
+    const auth = featureCatalogs.find((catalog) => catalog.feature === 'auth')!;
+    expect(Object.keys(auth.de).sort()).toEqual(Object.keys(auth.en).sort());
+    const same = new Set<string>(auth.sameInBoth ?? []);
+    expect(Object.keys(auth.en).filter((key) => !same.has(key) && auth.de[key] === auth.en[key])).toEqual([]);
+    const slots = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, english] of Object.entries(auth.en)) expect(slots(auth.de[key]), key).toEqual(slots(english));
   });
 });

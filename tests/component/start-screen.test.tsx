@@ -8,7 +8,7 @@ import type { PlantdeskApi } from '../../shared/contract';
 function installApi(answers: { info: unknown; status: unknown }) {
   const api = {
     app: { info: async () => answers.info },
-    session: { status: async () => answers.status },
+    session: { status: async () => answers.status, accounts: async () => ({ ok: true, value: [] }) },
     onEvent: () => () => {},
   };
   Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
@@ -22,17 +22,18 @@ afterEach(() => {
 const info = { name: 'Plantdesk', version: '2.0.0', platform: 'linux', arch: 'x64', nodeVersion: '20', electronVersion: null, coreHost: 'worker' };
 const signedOut = { state: 'signed_out', online: false, user: null, tenantId: null, tenantName: null, server: null, grantNotAfter: null, lockReason: null, needsOnlineSignIn: false };
 
-describe('the start screen', () => {
+describe('the first screen (sign-in shell)', () => {
   it('shows a checking state before the core answers', () => {
     installApi({ info: new Promise(() => {}), status: new Promise(() => {}) });
     render(<App />);
     expect(screen.getByTestId('session-state').textContent).toBe('Checking…');
   });
 
-  it('shows the session state and app version from the core', async () => {
+  it('shows the session state, the sign-in form and the app version from the core', async () => {
     installApi({ info: { ok: true, value: info }, status: { ok: true, value: signedOut } });
     render(<App />);
     expect(await screen.findByText('Not signed in')).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
     expect((await screen.findByTestId('app-info')).textContent).toContain('Plantdesk 2.0.0');
   });
 

@@ -94,10 +94,12 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
         <>
           {(needsOnline || handoverError !== null) && (
             <div className="auth-notice" data-testid="needs-online-sign-in">
-              <p>
-                {lockReason ? authT(`lockReason.${lockReason}`) : authT('needsOnline')}
-              </p>
-              {handoverError !== null && !lockReason && <AuthError error={handoverError} secondsLeft={0} />}
+              {handoverError !== null ? (
+                // Why the unlock did not work says more than the earlier lock reason.
+                <AuthError error={handoverError} secondsLeft={0} />
+              ) : (
+                <p>{lockReason ? authT(`lockReason.${lockReason}`) : authT('needsOnline')}</p>
+              )}
             </div>
           )}
           {accounts.isPending ? null : (

@@ -36,6 +36,8 @@ export function SignInForm(props: {
   const [previousPassword, setPreviousPassword] = useState('');
   const secondsLeft = useRetryCountdown(signIn.error);
   const errorCode = signIn.error ? errorCodeOf(signIn.error) : null;
+  // The first field still to fill gets the focus: after a lock that is the password.
+  const [firstEmpty] = useState(() => (!props.prefill.server ? 'server' : !props.prefill.email ? 'email' : 'password'));
   const askPrevious = errorCode === 'previous_password_needed' || previousPassword !== '';
 
   const normalizedEmail = email.trim().toLowerCase();
@@ -77,16 +79,17 @@ export function SignInForm(props: {
         autoComplete="url"
         spellCheck={false}
         required
+        autoFocus={firstEmpty === 'server'}
         value={server}
         placeholder={t('serverHint')}
         onChange={(event) => setServer(event.target.value)}
       />
 
       <label htmlFor={`${id}-email`}>{t('emailLabel')}</label>
-      <input id={`${id}-email`} name="email" type="email" autoComplete="username" spellCheck={false} required value={email} onChange={(event) => setEmail(event.target.value)} />
+      <input id={`${id}-email`} name="email" type="email" autoComplete="username" spellCheck={false} required autoFocus={firstEmpty === 'email'} value={email} onChange={(event) => setEmail(event.target.value)} />
 
       <label htmlFor={`${id}-password`}>{t('passwordLabel')}</label>
-      <input id={`${id}-password`} name="password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+      <input id={`${id}-password`} name="password" type="password" autoComplete="current-password" required autoFocus={firstEmpty === 'password'} value={password} onChange={(event) => setPassword(event.target.value)} />
 
       <label htmlFor={`${id}-code`}>{t('codeLabel')}</label>
       <input
