@@ -59,7 +59,7 @@ const areas = [
   { id: 'area-boilers', parent_id: 'site-1', kind: 'area', name: 'Boilers', time_zone: 'Europe/London' },
 ];
 const sha = 'ab'.repeat(32);
-const historyItem = { module: 'shift-logs', at: '2026-03-10T12:00:00Z', filter: {}, path: '/home/op/exports/plantdesk-shift-logs.csv', format: 'csv', rows: 1234, bytes: 56_789, sha256: sha };
+const historyItem = { module: 'shift-logs', at: '2026-03-10T12:00:00Z', filter: { severities: ['high'], late: true }, path: '/home/op/exports/plantdesk-shift-logs.csv', format: 'csv', rows: 1234, bytes: 56_789, sha256: sha };
 
 function baseAnswers(overrides: Record<string, Answer> = {}): Record<string, Answer> {
   return { 'session.access': access('admin'), 'session.status': online, 'areas.list': areas, 'exports.history': [], ...overrides };
@@ -229,12 +229,28 @@ describe('the Exports screen', () => {
     const [row] = await screen.findAllByTestId('export-history-row');
     const cells = within(row).getAllByRole('cell').map((cell) => cell.textContent);
     expect(cells[0]).toBe('Mar 10, 2026, 12:00 PM GMT');
-    expect(cells.slice(1, 5)).toEqual(['Shift log entries', 'CSV', '1,234', '56.8 kB']);
+    expect(cells.slice(1, 5)).toEqual(['Shift log entriesSeverity: high · Late entries: yes', 'CSV', '1,234', '56.8 kB']);
     expect(within(row).getByTitle(sha).textContent).toContain('abababababab…');
     expect(cells[6]).toBe('plantdesk-shift-logs.csv');
     fireEvent.click(within(row).getByRole('button', { name: 'Show in folder: plantdesk-shift-logs.csv' }));
     await act(async () => {});
     expect(calls.find((call) => call.channel === 'exports.reveal')?.request).toEqual({ path: historyItem.path });
+  });
+
+  it('switching to audit events starts from an empty filter and exports whole UTC days', async () => {
+    installApi(baseAnswers({ 'exports.start': new Promise(() => {}) }));
+    renderScreen('#/exports?module=shift-logs&severities=high');
+    fireEvent.click(await screen.findByRole('radio', { name: 'Audit events' }));
+    expect(window.location.hash).toBe('#/exports?module=audit');
+    expect(await screen.findByText('Everything you may read')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('From (UTC)'), { target: { value: '2026-03-01' } });
+    fireEvent.change(screen.getByLabelText('To (UTC)'), { target: { value: '2026-03-31' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+    await screen.findByTestId('export-progress');
+    expect(calls.find((call) => call.channel === 'exports.start')?.request).toMatchObject({
+      module: 'audit',
+      filter: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T23:59:59.999Z' },
+    });
   });
 
   it('shows the history’s error with a retry', async () => {

@@ -38,6 +38,18 @@ function summaryValue(t: T, key: string, value: unknown, context: { areas: Areas
   return JSON.stringify(value);
 }
 
+/** The filter in one line ("Severity: high · Late entries: yes"), for the history table. */
+export function FilterLine(props: { filter: Record<string, unknown>; areas: Areas | undefined; timeZone: string }) {
+  const t = useExportsT();
+  const locale = useLocaleStore((state) => state.locale);
+  const entries = Object.entries(compactFilter(props.filter));
+  const text =
+    entries.length === 0
+      ? t('filterNone')
+      : entries.map(([key, value]) => `${translated(t, `filter.${key}`)}: ${summaryValue(t, key, value, { areas: props.areas, locale, timeZone: props.timeZone })}`).join(' · ');
+  return <span className="exports-filter-line">{text}</span>;
+}
+
 /** The filter as a person reads it: one "label: value" pair per condition. */
 export function FilterSummary(props: { filter: ExportFilter; areas: Areas | undefined; timeZone: string }) {
   const t = useExportsT();

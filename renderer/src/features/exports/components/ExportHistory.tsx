@@ -1,5 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
+import type { CallResponse } from '../../../../../shared/contract';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatBytes, formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
@@ -8,12 +9,13 @@ import { exportHistoryQuery } from '../api/queries';
 import { isExportModule } from '../hooks/export-filter';
 import { useExportsT } from '../messages';
 import { CopyButton } from './CopyButton';
+import { FilterLine } from './ExportFilterFields';
 
 /** The file name of a path, whichever separator the workstation uses. */
 const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
 /** Exports made on this workstation, newest first, with the file's SHA-256 and "Show in folder". */
-export function ExportHistory(props: { timeZone: string }) {
+export function ExportHistory(props: { timeZone: string; areas: CallResponse<'areas.list'> | undefined }) {
   const t = useExportsT();
   const locale = useLocaleStore((state) => state.locale);
   const history = useQuery(exportHistoryQuery());
@@ -48,7 +50,10 @@ export function ExportHistory(props: { timeZone: string }) {
               {history.data?.map((item) => (
                 <tr key={`${item.at}-${item.path}`} data-testid="export-history-row">
                   <td>{formatDateTime(item.at, locale, props.timeZone)}</td>
-                  <td>{isExportModule(item.module) ? t(`moduleShort.${item.module}`) : item.module}</td>
+                  <td className="exports-what">
+                    {isExportModule(item.module) ? t(`moduleShort.${item.module}`) : item.module}
+                    <FilterLine filter={item.filter} areas={props.areas} timeZone={props.timeZone} />
+                  </td>
                   <td>{t(`formatShort.${item.format}`)}</td>
                   <td className="numeric">{formatNumber(item.rows, locale)}</td>
                   <td className="numeric">{formatBytes(item.bytes, locale)}</td>

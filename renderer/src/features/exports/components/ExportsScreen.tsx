@@ -128,7 +128,7 @@ export function ExportsScreen() {
               </div>
             </form>
             <ExportRunStatus />
-            <ExportHistory timeZone={timeZone} />
+            <ExportHistory timeZone={timeZone} areas={areas.data} />
           </>
         )}
       </QueryState>
