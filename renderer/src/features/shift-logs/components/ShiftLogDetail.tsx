@@ -75,7 +75,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                   <p className="detail-marks">
                     <EntryMarks afterSignoff={detail.amendedAfterSignoff} pending={log.pending_mutation_id !== null} />
                   </p>
-                  <div className="toolbar" role="toolbar" aria-label={t('detail.actions')}>
+                  <div className="toolbar" role="toolbar" aria-label={t('detail.actions')} data-access={permissions.access ? 'loaded' : 'pending'}>
                     {canAdd && (
                       <button type="button" onClick={() => setDialog('add')}>
                         {t('action.add')}

@@ -25,7 +25,7 @@ export function EntryMarks(props: { late?: boolean; afterSignoff?: boolean; pend
     <>
       {props.late && (
         <span className="mark mark-late">
-          <span aria-hidden="true">⏱</span> {t('mark.late')}
+          <span aria-hidden="true">◷</span> {t('mark.late')}
         </span>
       )}
       {props.afterSignoff && (
