@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditScreen } from '../../renderer/src/features/audit/components/AuditScreen';
+import { featureCatalogs, useLocaleStore } from '../../renderer/src/i18n/i18n';
 import type { PlantdeskApi } from '../../shared/contract';
 import { presetRules } from '../../shared/rbac';
 
@@ -238,5 +239,28 @@ describe('the chain status', () => {
     const banner = await screen.findByTestId('chain-status');
     expect(banner.getAttribute('role')).toBe('alert');
     expect(banner.textContent).toContain('the event was changed after it was recorded');
+  });
+});
+
+describe('in German', () => {
+  afterEach(() => useLocaleStore.setState({ locale: 'en' }));
+
+  it('shows the list, the chain alarm and the diff with no English string of the screen left', async () => {
+    useLocaleStore.setState({ locale: 'de' });
+    installApi({ 'audit.verify': ok({ ...chainOk, ok: false, firstBreak: { seq: 57, id: 'ev-57', reason: 'seq_gap', expected: '57', actual: '58' } }) });
+    renderScreen('#/audit/42');
+    const panel = await screen.findByRole('complementary');
+    await within(panel).findByText('Pump seal leaking');
+    expect((await screen.findByTestId('chain-status')).textContent).toContain('Prüfkette unterbrochen bei Nr. 57');
+    expect(within(panel).getAllByText('verborgen (Personendaten)')).toHaveLength(2);
+    const shown = document.body.textContent ?? '';
+    const english = featureCatalogs
+      .filter((catalog) => catalog.feature === 'audit' || catalog.feature === 'common')
+      .flatMap((catalog) =>
+        Object.entries(catalog.en).filter(([key, text]) => !text.includes('{') && text.length > 3 && text !== (catalog.de as Record<string, string>)[key] && !catalog.sameInBoth?.includes(key)),
+      )
+      .map(([, text]) => text)
+      .filter((text) => new RegExp(`(^|[^\\p{L}])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(shown));
+    expect(english).toEqual([]);
   });
 });

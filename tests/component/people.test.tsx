@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PeopleScreen } from '../../renderer/src/features/users/components/PeopleScreen';
+import { featureCatalogs, useLocaleStore } from '../../renderer/src/i18n/i18n';
 import type { PlantdeskApi } from '../../shared/contract';
 import { presetRules } from '../../shared/rbac';
 
@@ -330,3 +331,36 @@ describe('status and erasure', () => {
     expect((await within(dialog).findByRole('alert')).textContent).toContain('belongs to another organisation');
   });
 });
+
+describe('in German', () => {
+  afterEach(() => useLocaleStore.setState({ locale: 'en' }));
+
+  it('shows the list, the detail offline and the sessions with no English string of the screen left', async () => {
+    useLocaleStore.setState({ locale: 'de' });
+    installApi({ 'session.status': ok(status(false)) });
+    renderScreen('#/people/user-2');
+    const panel = await screen.findByRole('complementary');
+    await within(panel).findByText('Control room PC 3');
+    expect(within(panel).getByText(/Offline: Personen ändern und Sitzungen beenden/)).toBeTruthy();
+    // People's names are data, not interface text.
+    const shown = (document.body.textContent ?? '').replaceAll('Casey Contributor', '').replaceAll('Ada Admin', '');
+    expect(englishLeftIn(shown, ['users', 'common'])).toEqual([]);
+  });
+});
+
+/** English strings of these catalogues (without slots, not the same in both languages) found in the text. */
+function englishLeftIn(text: string, features: string[]): string[] {
+  return featureCatalogs
+    .filter((catalog) => features.includes(catalog.feature))
+    .flatMap((catalog) =>
+      Object.entries(catalog.en)
+        .filter(([key, english]) => !english.includes('{') && english.length > 3 && english !== (catalog.de as Record<string, string>)[key] && !catalog.sameInBoth?.includes(key))
+        .map(([, english]) => english),
+    )
+    .filter((english) => wholeWords(english).test(text));
+}
+
+/** A string as whole words: 'Admin' is not found inside 'Administration'. */
+function wholeWords(english: string): RegExp {
+  return new RegExp(`(^|[^\\p{L}])${english.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u');
+}

@@ -96,6 +96,8 @@ test("an admin revokes every session of a user, and the user's token stops worki
   const check = await fetch(`${world.url}/v1/auth/session`, { headers: { authorization: `Bearer ${token}` } });
   expect(check.status).toBe(401);
   await expect(sessionRow).toContainText('Revoked', { timeout: 15_000 });
+  await panel.getByRole('heading', { name: 'Sessions' }).scrollIntoViewIfNeeded();
+  await world.screenshot(page, 'people-sessions');
 });
 
 test('offline, the People actions say a connection is needed and stay disabled', async ({ page, world }) => {
