@@ -70,10 +70,13 @@ export function UserSessions(props: { user: UserView; canRevoke: boolean; offlin
             <tr>
               <th scope="col">{t('colDevice')}</th>
               <th scope="col">{t('colIp')}</th>
-              <th scope="col">{t('colStarted')}</th>
               <th scope="col">{t('colLastSeen')}</th>
               <th scope="col">{t('colSession')}</th>
-              {props.canRevoke && <th scope="col">{t('colActions')}</th>}
+              {props.canRevoke && (
+                <th scope="col">
+                  <span className="visually-hidden">{t('colActions')}</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -81,11 +84,11 @@ export function UserSessions(props: { user: UserView; canRevoke: boolean; offlin
               const state = sessionState(session);
               return (
                 <tr key={session.id}>
-                  <td className="cell-clip" title={session.user_agent ?? undefined}>
-                    {deviceOf(session)}
+                  <td title={session.user_agent ?? undefined}>
+                    <span className="session-device">{deviceOf(session)}</span>
+                    <span className="hint session-since">{t('since', { time: time.format(session.created_at) })}</span>
                   </td>
                   <td className="mono">{session.ip ?? '—'}</td>
-                  <td>{time.format(session.created_at)}</td>
                   <td>{session.last_seen_at ? time.format(session.last_seen_at) : t('never')}</td>
                   <td>
                     <span className={`session-state session-${state}`}>
