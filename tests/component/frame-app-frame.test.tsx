@@ -140,6 +140,22 @@ describe('the app frame', () => {
     expect(badge.getAttribute('href')).toBe('#/sync');
   });
 
+  it('points to the sync page when the last sync failed for another reason than the connection', async () => {
+    frameApi({ sync: { lastError: { code: 'reset', message: 'The local copy must be rebuilt.', at: '2026-11-23T07:50:00.000Z' } } });
+    render(<App />);
+    const failure = await screen.findByTestId('sync-error');
+    expect(failure.textContent).toMatch(/Last sync failed: see Sync$/);
+    expect(failure.getAttribute('href')).toBe('#/sync');
+  });
+
+  it('does not repeat an unreachable server as a sync failure: the connection indicator says offline', async () => {
+    frameApi({ status: unlocked({ online: false }), sync: { lastError: { code: 'server_unreachable', message: 'x', at: '2026-11-23T07:50:00.000Z' } } });
+    render(<App />);
+    expect((await screen.findByTestId('connection')).textContent).toMatch(/Offline$/);
+    await waitFor(() => expect(screen.getByTestId('pending-count')).toBeTruthy());
+    expect(screen.queryByTestId('sync-error')).toBeNull();
+  });
+
   it('shows a progress bar with rows done of total while a sync runs, and the last sync after it', async () => {
     let state = syncState({ lastOkAt: null, pending: 1 });
     const api = frameApi({ extra: { 'sync.state': () => state } });

@@ -1,5 +1,8 @@
 import { expect, test } from './world';
 
+// The world seeds a demo server per test; on a shared 2-core machine that alone can take half a minute.
+test.describe.configure({ timeout: 120_000 });
+
 test('after the tenant idle time without input the app locks, explains why, and unlocks with the password; background reads do not keep it open', async ({ page, world }) => {
   await world.signInCore('admin');
   await world.open(page, '#/shift-logs');

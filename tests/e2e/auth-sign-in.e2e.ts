@@ -1,5 +1,8 @@
 import { expect, test } from './world';
 
+// The world seeds a demo server per test; on a shared 2-core machine that alone can take half a minute.
+test.describe.configure({ timeout: 120_000 });
+
 test('an admin signs in through the UI with a TOTP code from the demo secret and lands in the frame', async ({ page, world }) => {
   const admin = world.user('admin');
   await world.open(page);
@@ -21,6 +24,14 @@ test('an admin signs in through the UI with a TOTP code from the demo secret and
   await expect(page.getByTestId('last-sync')).toHaveText(/Last sync: /, { timeout: 30_000 });
   await expect(page.getByTestId('pending-count')).toHaveText(/All changes synced/);
   await world.screenshot(page, 'frame');
+
+  // German, chosen in the frame, is remembered on this workstation.
+  await page.getByLabel('Language').selectOption('de');
+  await expect(page.getByRole('navigation', { name: 'Module' }).getByRole('link')).toHaveText(['Schichtbücher', 'Personen', 'Prüfprotokoll', 'Exporte', 'Synchronisierung']);
+  await expect(page.getByRole('button', { name: 'Sperren' })).toBeVisible();
+  await world.screenshot(page, 'frame-de');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Abmelden' })).toBeVisible();
 });
 
 test('a wrong authenticator code is refused with its own message and the form stays', async ({ page, world }) => {

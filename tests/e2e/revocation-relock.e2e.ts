@@ -2,6 +2,9 @@ import { startServer } from '../../server/app';
 import { testScrypt } from '../support/server';
 import { expect, test, type World } from './world';
 
+// The world seeds a demo server per test; on a shared 2-core machine that alone can take half a minute.
+test.describe.configure({ timeout: 180_000 });
+
 /** The admin's own client: signs in over HTTP with password and TOTP, as another workstation would. */
 async function adminToken(world: World, baseUrl: string): Promise<string> {
   const admin = world.user('admin');

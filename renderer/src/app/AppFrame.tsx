@@ -76,6 +76,15 @@ function SyncStatus() {
           {data.pending > 0 ? t('pending', { count: data.pending }) : t('allSynced')}
         </span>
       )}
+      {/* Offline is already said by the connection indicator; other failures need a look. */}
+      {!running && data?.lastError && data.lastError.code !== 'server_unreachable' && (
+        <a className="frame-sync-error" href={hrefFor('sync')} title={data.lastError.message} data-testid="sync-error" data-error-code={data.lastError.code}>
+          <span aria-hidden="true" className="frame-glyph">
+            ⚠
+          </span>
+          {t('syncFailed')}
+        </a>
+      )}
       {data && data.conflicts > 0 && (
         <a className="frame-conflicts" href={hrefFor('sync')} data-testid="conflicts-badge">
           <span aria-hidden="true" className="frame-glyph">

@@ -57,7 +57,8 @@ export function UnlockForm(props: {
       <dl className="facts">
         <dt>{t('account')}</dt>
         <dd>
-          {props.account.displayName} <span className="muted">({props.account.email})</span>
+          {props.account.displayName}
+          <span className="auth-email">{props.account.email}</span>
         </dd>
         <dt>{t('organisation')}</dt>
         <dd>{props.account.tenantName}</dd>
