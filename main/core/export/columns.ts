@@ -16,12 +16,49 @@ export interface PreparedColumn<Row> {
   read: (row: Row) => unknown;
 }
 
+/** Column types as small integers, for the switch of the encoders' per-cell loops. */
+export const KIND = { string: 0, number: 1, integer: 2, boolean: 3, datetime: 4, date: 5 } as const satisfies Record<ExportColumnType, number>;
+
+/** Where a row's text goes, piece by piece (the engine's output buffer, or a string). */
+export interface TextOut {
+  /** Text of ASCII characters only (markup, digits). */
+  ascii(text: string): void;
+  /** Any text. */
+  text(text: string): void;
+}
+
+/** Collects pieces into one string. */
+export class StringOut implements TextOut {
+  value = '';
+  ascii(text: string): void {
+    this.value += text;
+  }
+  text(text: string): void {
+    this.value += text;
+  }
+}
+
 /** Encodes one table's rows as text in one format. */
 export interface RowEncoder<Row> {
   /** Everything before the first row (a header row, an XML prologue). */
   header(): string;
+  /**
+   * The next row, written to `out` piece by piece: the engine's path, where no string of the
+   * whole row is built, flattened and encoded again.
+   */
+  rowInto(row: Row, out: TextOut): void;
+  /** The next row as a string (the same text as rowInto). */
   row(row: Row): string;
   footer(): string;
+}
+
+/** row() of an encoder, from its rowInto(). */
+export function rowAsString<Row>(rowInto: (row: Row, out: TextOut) => void): (row: Row) => string {
+  return (row) => {
+    const out = new StringOut();
+    rowInto(row, out);
+    return out.value;
+  };
 }
 
 function invalidSpec(message: string): PlantdeskError {

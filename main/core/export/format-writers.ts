@@ -1,9 +1,9 @@
 import { UTF8_BOM } from '../../../shared/csv';
-import { prepareColumns, type PreparedColumn, type RowEncoder } from './columns';
+import { prepareColumns, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
 import { createCsvEncoder } from './csv-encoder';
 import { createJsonLinesEncoder } from './jsonl-encoder';
 import type { ExportFormat, ExportSpec } from './types';
-import { createWorkbookTextState, createXlsxSheetEncoder, type TextOut, type WorkbookTextState, type XlsxSheetEncoder } from './xlsx-sheet-encoder';
+import { createWorkbookTextState, createXlsxSheetEncoder, type WorkbookTextState } from './xlsx-sheet-encoder';
 import {
   MAX_SHEET_ROWS,
   contentTypesXml,
@@ -135,7 +135,7 @@ class TextFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   row(row: Row): void {
-    this.chunks.append(this.encoder.row(row));
+    this.encoder.rowInto(row, this.chunks);
   }
 
   get needsFlush(): boolean {
@@ -168,7 +168,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   private readonly textState: WorkbookTextState = createWorkbookTextState();
   private readonly sheetNames: string[] = [];
   private sheet: ZipEntryStream | null = null;
-  private encoder: XlsxSheetEncoder<Row> | null = null;
+  private encoder: RowEncoder<Row> | null = null;
   private rowsInSheet = 0;
   private readonly chunks = new Utf8Chunks();
   /** Data rows per sheet: Excel's limit less the header row. */
@@ -218,7 +218,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
 
   row(row: Row): void {
     if (this.rowsInSheet === this.sheetCapacity) throw new Error('xlsx: row() on a full sheet; flush() first');
-    (this.encoder as XlsxSheetEncoder<Row>).rowInto(row, this.chunks);
+    (this.encoder as RowEncoder<Row>).rowInto(row, this.chunks);
     this.rowsInSheet += 1;
   }
 
@@ -237,7 +237,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   async finish(): Promise<void> {
-    await this.closeSheet((this.encoder as XlsxSheetEncoder<Row>).footer());
+    await this.closeSheet((this.encoder as RowEncoder<Row>).footer());
     for (const extra of this.extraSheets?.() ?? []) {
       const encoder = createXlsxSheetEncoder(prepareColumns(extra.columns), this.textState);
       await this.openSheet(sheetNameFor(extra.sheetName, this.sheetNames, 'Sheet'), encoder);

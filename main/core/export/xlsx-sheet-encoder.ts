@@ -12,7 +12,7 @@ import {
   numberText,
   textValue,
 } from './cell-values';
-import { atColumn, type PreparedColumn, type RowEncoder } from './columns';
+import { KIND, atColumn, rowAsString, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
 import type { ExportColumnType } from './types';
 import { CELL_STYLE, MAX_CELL_CHARACTERS, WORKSHEET_EPILOGUE, worksheetPrologue } from './xlsx-parts';
 import { SharedStrings } from './xlsx-shared-strings';
@@ -79,9 +79,6 @@ export function createWorkbookTextState(): WorkbookTextState {
   return { sharedStrings: new SharedStrings(textElement), truncatedCells: 0 };
 }
 
-/** Column types as small integers, for the switch of the per-cell loop. */
-const KIND = { string: 0, number: 1, integer: 2, boolean: 3, datetime: 4, date: 5 } as const satisfies Record<ExportColumnType, number>;
-
 const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const DATETIME_OPEN = ` s="${CELL_STYLE.datetime}"><v>`;
 const DATE_OPEN = ` s="${CELL_STYLE.date}"><v>`;
@@ -90,30 +87,6 @@ const NUMBER_CLOSE = '</v></c>';
 const INLINE_OPEN = ' t="inlineStr"><is><t>';
 const INLINE_OPEN_PRESERVE = ' t="inlineStr"><is><t xml:space="preserve">';
 const INLINE_CLOSE = '</t></is></c>';
-
-/** Where a row's XML goes, piece by piece. */
-export interface TextOut {
-  /** Text of ASCII characters only. */
-  ascii(text: string): void;
-  /** Any text. */
-  text(text: string): void;
-}
-
-/** Collects a row's pieces into a string (extra sheets, tests). */
-class StringOut implements TextOut {
-  value = '';
-  ascii(text: string): void {
-    this.value += text;
-  }
-  text(text: string): void {
-    this.value += text;
-  }
-}
-
-export interface XlsxSheetEncoder<Row> extends RowEncoder<Row> {
-  /** The <row> element of the next row, written to `out` (no string of the whole row is built). */
-  rowInto(row: Row, out: TextOut): void;
-}
 
 /**
  * One worksheet as SpreadsheetML: a bold header row (row 1, frozen), then one row per data row
@@ -128,7 +101,7 @@ export interface XlsxSheetEncoder<Row> extends RowEncoder<Row> {
  * shared-string table, whose entries keep the finished end of their cell; other text is escaped
  * only when a quick test finds something to escape.
  */
-export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row>[], state: WorkbookTextState): XlsxSheetEncoder<Row> {
+export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row>[], state: WorkbookTextState): RowEncoder<Row> {
   const count = columns.length;
   const letters = columns.map((_, i) => columnLetters(i));
   const reads = columns.map((column) => column.read);
@@ -243,11 +216,7 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
       return `${worksheetPrologue(widths)}<row r="1">${cells}</row>`;
     },
     rowInto,
-    row(row) {
-      const out = new StringOut();
-      rowInto(row, out);
-      return out.value;
-    },
+    row: rowAsString(rowInto),
     footer: () => WORKSHEET_EPILOGUE,
   };
 }
