@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { auditEventHash, type AuditEvent, type FieldDiff } from '../../shared/domain/audit';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../shared/canonical-json';
+import type { AuditEvent, FieldDiff } from '../../shared/domain/audit';
 import type { Tx } from '../db/database';
 import { iso, isoOrNull, json } from '../store/rows';
 
@@ -38,7 +39,7 @@ export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, i
     [tenantId],
   );
   if (!counter[0]) throw new Error(`tenant ${tenantId} has no sequence row (or the transaction is bound to another tenant)`);
-  const event = await chainEvent(tenantId, actor, input, now, { seq: Number(counter[0].last_audit_seq), hash: counter[0].last_audit_hash });
+  const event = chainEvent(tenantId, actor, input, now, { seq: Number(counter[0].last_audit_seq), hash: counter[0].last_audit_hash });
   const change = auditChange(event, input.areaId ?? null);
   // One round trip: the event, the counters (audit chain and change seq) and the feed row.
   await tx.query(
@@ -58,7 +59,7 @@ export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, i
 }
 
 /** The next event of a chain whose last event is `previous` (seq 0 and the genesis hash when empty). */
-export async function chainEvent(tenantId: string, actor: AuditActor, input: AuditRecordInput, now: Date, previous: { seq: number; hash: string }): Promise<AuditEvent> {
+export function chainEvent(tenantId: string, actor: AuditActor, input: AuditRecordInput, now: Date, previous: { seq: number; hash: string }): AuditEvent {
   const unhashed: Omit<AuditEvent, 'hash'> = {
     tenant_id: tenantId,
     seq: previous.seq + 1,
@@ -76,7 +77,9 @@ export async function chainEvent(tenantId: string, actor: AuditActor, input: Aud
     reason: input.reason ?? null,
     prev_hash: previous.hash,
   };
-  return { ...unhashed, hash: await auditEventHash(unhashed) };
+  // auditEventHash (shared/domain/audit.ts), computed synchronously: the same SHA-256 of the same
+  // canonical JSON, without a WebCrypto job per event (a push writes hundreds per request).
+  return { ...unhashed, hash: createHash('sha256').update(canonicalJson(unhashed)).digest('hex') };
 }
 
 /**

@@ -78,7 +78,7 @@ export class PushLedger {
 
   /** The next event of the tenant's chain, and its row in the pull feed. */
   async appendAudit(actor: AuditActor, input: AuditRecordInput, now: Date): Promise<AuditEvent> {
-    const event = await chainEvent(this.tenantId, actor, input, now, { seq: this.lastAuditSeq, hash: this.lastAuditHash });
+    const event = chainEvent(this.tenantId, actor, input, now, { seq: this.lastAuditSeq, hash: this.lastAuditHash });
     this.events.push(event);
     this.lastAuditSeq = event.seq;
     this.lastAuditHash = event.hash;

@@ -17,9 +17,10 @@ import { PushLedger, type ClientMutationRow } from './push-ledger';
  * writer of the tenant, this client's other requests included, so the stored results read
  * next are final. Then each mutation in order: a known id answers its stored result; a seq
  * past last + 1 stops the batch (gap); then current rights, args, domain rules and
- * baseVersion are checked, and the effects run inside a savepoint of their own. The audit
- * events, change-log rows and results are numbered in memory and written together at the end;
- * a mutation refused halfway is rolled back to its savepoint, appends included. So each
+ * baseVersion are checked, and the effects run (MutationScope: without a savepoint while
+ * refusals come before writes, else each in a savepoint of its own). The audit events,
+ * change-log rows and results are numbered in memory and written together at the end; a
+ * mutation refused halfway is rolled back, appends included. So each
  * mutation's effects, audit event, change rows and result commit together, as SYNC.md asks,
  * in a few round trips per mutation instead of one transaction each.
  */
@@ -64,21 +65,24 @@ const rejected = (mutation: QueuedMutation, reason: 'forbidden' | 'invalid', mes
 
 export async function pushMutations(db: Database, clock: Clock, caller: PushCaller, request: PushRequest): Promise<PushResponse & { appliedHead: number | null }> {
   const foreign = new Set<string>();
+  // First without savepoints (see MutationScope); a batch that turns out to need them reruns with them.
+  let careful = false;
   for (;;) {
     try {
-      return await db.transaction({ tenantId: caller.tenantId, userId: caller.userId }, (tx) => processBatch(tx, clock.now(), caller, request, foreign));
+      return await db.transaction({ tenantId: caller.tenantId, userId: caller.userId }, (tx) => processBatch(tx, clock.now(), caller, request, foreign, careful));
     } catch (error) {
       // Nothing of that attempt committed. Rerun with those ids answered as refused (each rerun
-      // learns at least one more id, so this ends within the batch size).
-      if (!(error instanceof ForeignMutationIds)) throw error;
-      for (const id of error.ids) foreign.add(id);
+      // learns at least one more id, so this ends within the batch size), or with savepoints.
+      if (error instanceof ForeignMutationIds) for (const id of error.ids) foreign.add(id);
+      else if (!careful && (error instanceof NeedsSavepoints || isDataError(error))) careful = true;
+      else throw error;
     }
   }
 }
 
 type StoredResult = { user_id: string; client_id: string; result: MutationResult };
 
-async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: PushRequest, foreign: ReadonlySet<string>): Promise<PushResponse & { appliedHead: number | null }> {
+async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: PushRequest, foreign: ReadonlySet<string>, careful: boolean): Promise<PushResponse & { appliedHead: number | null }> {
   const { clientId, mutations } = request;
   const ledger = await PushLedger.open(tx, caller.tenantId);
   // After the lock (a statement of its own, so its snapshot sees every earlier decision).
@@ -92,7 +96,7 @@ async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: Push
   let lastSeq = Number(known.last);
   const results: MutationResult[] = [];
   const recorded: ClientMutationRow[] = [];
-  const savepoint = new MutationSavepoint(tx);
+  const scope = new MutationScope(tx, careful);
   const held = new HeldRows();
   let gap: PushResponse['gap'] = null;
   for (const mutation of mutations) {
@@ -115,7 +119,7 @@ async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: Push
       results.push(rejected(mutation, 'invalid', `seq ${mutation.seq} was already used by another mutation of this client (last ${lastSeq})`));
       continue;
     }
-    const outcome = await decide({ tx, now, caller, mutation, ledger, savepoint, held });
+    const outcome = await decide({ now, caller, mutation, ledger, scope, held });
     results.push(outcome);
     recorded.push({
       tenant_id: caller.tenantId, client_id: clientId, mutation_id: mutation.id, client_seq: mutation.seq, user_id: caller.userId,
@@ -132,21 +136,56 @@ async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: Push
 
 const foreignId = (mutation: QueuedMutation) => rejected(mutation, 'invalid', 'this mutation id is already used by another mutation');
 
-/**
- * One savepoint name reused for every mutation: releasing the previous one and opening the next
- * go in one round trip, only when a mutation reaches its effects.
- */
-class MutationSavepoint {
-  private open = false;
+/** A refusal came after a write in a batch run without savepoints: rerun the batch with them. */
+class NeedsSavepoints extends Error {}
 
-  constructor(private readonly tx: Tx) {}
+/**
+ * What keeps one mutation's effects all-or-nothing inside the request's transaction.
+ *
+ * Careful: a savepoint per mutation (one name, reused: releasing the previous one and opening
+ * the next go in one round trip); a refusal rolls back to it.
+ *
+ * Fast (first try): no savepoint. Handlers check before they write, so a refusal normally comes
+ * before any write and leaves nothing to undo. If a refusal comes after a write, or a statement
+ * fails (which aborts the whole transaction), the attempt is abandoned (nothing of it commits)
+ * and the batch reruns careful: the outcome is the same, only slower. Saves a round trip per
+ * mutation.
+ */
+class MutationScope {
+  private savepointOpen = false;
+  private wrote = false;
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly careful: boolean,
+  ) {}
+
+  /** The transaction as the handler sees it: statements that may write are noted. */
+  readonly handlerTx: Tx = {
+    query: (sql, params) => {
+      if (!/^\s*SELECT\b/i.test(sql)) this.wrote = true;
+      return this.tx.query(sql, params);
+    },
+    exec: (sql) => {
+      this.wrote = true;
+      return this.tx.exec(sql);
+    },
+    bind: (context) => this.tx.bind(context),
+  };
 
   async begin(): Promise<void> {
-    await this.tx.exec(this.open ? 'RELEASE SAVEPOINT apply_mutation; SAVEPOINT apply_mutation' : 'SAVEPOINT apply_mutation');
-    this.open = true;
+    this.wrote = false;
+    if (!this.careful) return;
+    await this.tx.exec(this.savepointOpen ? 'RELEASE SAVEPOINT apply_mutation; SAVEPOINT apply_mutation' : 'SAVEPOINT apply_mutation');
+    this.savepointOpen = true;
   }
 
-  async rollback(): Promise<void> {
+  /** Undoes the current mutation's writes, if it made any (a failed statement aborted the transaction). */
+  async refused(error: unknown): Promise<void> {
+    if (!this.careful) {
+      if (this.wrote || isDataError(error)) throw new NeedsSavepoints();
+      return;
+    }
     // The savepoint stays defined after ROLLBACK TO: the next begin releases it.
     await this.tx.exec('ROLLBACK TO SAVEPOINT apply_mutation');
   }
@@ -156,17 +195,16 @@ class MutationSavepoint {
 const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
 interface Decision {
-  tx: Tx;
   now: Date;
   caller: PushCaller;
   mutation: QueuedMutation;
   ledger: PushLedger;
-  savepoint: MutationSavepoint;
+  scope: MutationScope;
   held: HeldRows;
 }
 
-/** Applies the mutation inside a savepoint, so a refusal found halfway leaves nothing behind. */
-async function decide({ tx, now, caller, mutation, ledger, savepoint, held }: Decision): Promise<MutationResult> {
+/** Applies the mutation in its scope, so a refusal found halfway leaves nothing behind. */
+async function decide({ now, caller, mutation, ledger, scope, held }: Decision): Promise<MutationResult> {
   if (!isMutationName(mutation.name)) return rejected(mutation, 'invalid', `unknown mutation ${JSON.stringify(mutation.name.slice(0, 100))}`);
   const spec = mutationSpecs[mutation.name];
   if (spec.permission && !can(caller.ability, spec.permission.action, spec.permission.entity)) {
@@ -178,7 +216,7 @@ async function decide({ tx, now, caller, mutation, ledger, savepoint, held }: De
     return rejected(mutation, 'invalid', `${issue.path.join('.') || 'args'}: ${issue.message}`);
   }
   const context: MutationContext = {
-    tx,
+    tx: scope.handlerTx,
     tenantId: caller.tenantId,
     userId: caller.userId,
     ability: caller.ability,
@@ -189,15 +227,15 @@ async function decide({ tx, now, caller, mutation, ledger, savepoint, held }: De
     held,
   };
   const mark = ledger.mark();
-  await savepoint.begin();
+  await scope.begin();
   try {
     const appliedSeq = await handlers[mutation.name](context, parsed.data);
     return result(mutation, { status: 'applied', appliedSeq });
   } catch (error) {
     if (!(error instanceof MutationRejected || error instanceof MutationConflict || isDataError(error))) throw error;
-    await savepoint.rollback();
+    await scope.refused(error);
     ledger.rollback(mark);
-    // Locks taken inside the savepoint went with it.
+    // Locks taken inside a savepoint went with it.
     held.clear();
     if (error instanceof MutationConflict) return result(mutation, { status: 'conflict', message: error.message, serverRow: error.serverRow });
     if (error instanceof MutationRejected) return rejected(mutation, error.reason, error.message);
