@@ -66,3 +66,35 @@ test('locked by hand, the unlock screen names the account and the offline window
   await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible();
   await expect(page.getByTestId('connection')).toHaveText(/Offline/);
 });
+
+test('after repeated wrong passwords the server throttles: the form counts down and keeps Sign in disabled', async ({ page, world }) => {
+  const viewer = world.user('viewer');
+  // Six wrong passwords from elsewhere, each after the previous wait ran out: the next try must wait 2^(6-3) = 8 s.
+  for (let attempt = 1; attempt <= 6; attempt++) {
+    world.clock.advance(20_000);
+    const response = await fetch(`${world.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: viewer.email, password: `not the password ${attempt}`, deviceId: 'elsewhere', deviceName: 'Elsewhere' }),
+    });
+    expect(response.status).toBe(401);
+  }
+
+  await world.open(page);
+  await page.getByLabel('Server address', { exact: true }).fill(world.url);
+  await page.getByLabel('Email', { exact: true }).fill(viewer.email);
+  await page.getByLabel('Password', { exact: true }).fill(viewer.password);
+  await page.getByLabel('Authenticator code', { exact: true }).fill(await world.freshCode('viewer'));
+  const submit = page.getByRole('button', { name: 'Sign in' });
+  await submit.click();
+  await expect(page.getByRole('alert')).toHaveText(/Too many failed sign-ins/);
+  await expect(page.getByTestId('retry-countdown')).toHaveText(/^You can try again in [1-8] s\.$/);
+  await expect(submit).toBeDisabled();
+  await world.screenshot(page, 'sign-in-throttled');
+  // The wait is the server's: once it has passed there, the same form signs in.
+  world.clock.advance(10_000);
+  await expect(submit).toBeEnabled({ timeout: 15_000 });
+  await page.getByLabel('Authenticator code', { exact: true }).fill(await world.freshCode('viewer'));
+  await submit.click();
+  await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible({ timeout: 20_000 });
+});
