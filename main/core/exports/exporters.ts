@@ -46,6 +46,8 @@ export function checkExportAllowed(context: ExportContext, module: ExportModule)
 }
 
 const pageSize = 500;
+/** Entries with amendments whose ids an export may hold (some 4 MB at most). */
+const AMENDED_IDS_LIMIT = 50_000;
 
 type ShiftLogExportRow = Record<string, unknown>;
 
@@ -144,9 +146,19 @@ function shiftLogRow(
  * their sign-offs (never a query per entry). Synchronous, like the store: the engine reads it
  * without an await per row, and nothing is held open between pages.
  */
-export function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): Generator<ShiftLogExportRow, void, undefined> {
+export function* shiftLogRows(
+  context: ExportContext,
+  filter: ShiftLogFilter,
+  { amendedIdsLimit = AMENDED_IDS_LIMIT }: { amendedIdsLimit?: number } = {},
+): Generator<ShiftLogExportRow, void, undefined> {
   const scopes = { shiftLog: context.readScope('shift_log'), logEntry: context.readScope('log_entry') };
   const logs = new Map<string, LogColumns>();
+  // Amendments are rare: when few entries have any, their ids are read once (an index scan) and
+  // only those entries are asked about, instead of every entry of every page. An entry first
+  // amended while the export runs is then written without that amendment, as one on a page
+  // already written would be.
+  const amendedIds = context.db.prepare('SELECT DISTINCT entry_id FROM entry_amendment LIMIT ?').pluck().all(amendedIdsLimit + 1) as string[];
+  const amended = amendedIds.length > amendedIdsLimit ? null : new Set(amendedIds);
   const amendmentsOf = context.db.prepare(
     'SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, at, id',
   );
@@ -185,7 +197,9 @@ export function* shiftLogRows(context: ExportContext, filter: ShiftLogFilter): G
       }
     }
     const amendments = new Map<string, Amendment[]>();
-    for (const row of amendmentsOf.all(JSON.stringify(items.map((e) => e.id))) as Amendment[]) {
+    const asked = amended === null ? items.map((e) => e.id) : items.filter((e) => amended.has(e.id)).map((e) => e.id);
+    const found = asked.length > 0 ? (amendmentsOf.all(JSON.stringify(asked)) as Amendment[]) : [];
+    for (const row of found) {
       const list = amendments.get(row.entry_id);
       if (list) list.push(row);
       else amendments.set(row.entry_id, [row]);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExport, type ExportContext } from '../../../../main/core/exports/exporters';
+import { runExport, shiftLogRows, type ExportContext } from '../../../../main/core/exports/exporters';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
 import { orgScope } from '../../../../main/core/store/scope';
 import { upsertRows, type WritableRow } from '../../../../main/core/store/writes';
@@ -159,6 +159,13 @@ describe('shift-log exporter', () => {
       last_signed_at: '2024-03-02T08:00:00.000Z',
     });
     expect(lines[at(entryId(1))]).toMatchObject({ shift_log_id: 'sl-1', crew: 'B', signed_by: null, late: false, equipment_tag: 'P-1' });
+  });
+
+  it('finds the same amendments when too many entries have some to hold their ids', () => {
+    const withIds = [...shiftLogRows(context, {})];
+    const perPage = [...shiftLogRows(context, {}, { amendedIdsLimit: 1 })];
+    expect(perPage).toEqual(withIds);
+    expect(perPage.filter((row) => row.record_type === 'amendment').map((row) => row.entry_id)).toEqual(['am-3', 'am-1', 'am-2']);
   });
 
   it('writes the same rows as XLSX: typed cells, neutralised text, read back by an independent reader', async () => {
