@@ -16,6 +16,8 @@ function CoreEvents() {
         queryClient.setQueryData([workstationPrefix, 'session-status'], status);
         // Another user, tenant or grant: nothing cached for the previous one may be shown.
         void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== workstationPrefix });
+        // A sign-in adds an account, a wipe verdict removes one: the unlock screen and switcher list them.
+        void queryClient.invalidateQueries({ queryKey: [workstationPrefix, 'accounts'] });
       }),
       subscribe('sync.progress', (progress) => useSyncActivity.getState().onProgress(progress)),
       subscribe('sync.finished', (finished) => {
