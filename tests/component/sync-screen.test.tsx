@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncScreen } from '../../renderer/src/features/sync/components/SyncScreen';
 import { useSyncActivity } from '../../renderer/src/lib/sync-activity';
@@ -86,12 +86,15 @@ describe('the Sync page', () => {
     expect((await screen.findByTestId('sync-last-error')).textContent).toBe('⚠ The Plantdesk server cannot be reached. (Jul 1, 2026, 10:20 AM GMT+1)');
   });
 
-  it('offline: "Sync now" is disabled and says why', async () => {
+  it('offline: the button offers to reconnect (a sync attempt) and says why sync is waiting', async () => {
     installApi(baseAnswers({ 'session.status': { ...online, online: false } }));
     renderScreen();
-    const button = (await screen.findByRole('button', { name: 'Sync now' })) as HTMLButtonElement;
+    const button = (await screen.findByRole('button', { name: 'Try to reconnect' })) as HTMLButtonElement;
     await screen.findByTestId('sync-offline-explain');
-    expect(button.disabled).toBe(true);
+    expect(button.disabled).toBe(false);
+    await act(async () => {});
+    fireEvent.click(button);
+    await waitFor(() => expect(calls.filter((call) => call.channel === 'sync.now')).toHaveLength(1));
     expect(button.getAttribute('aria-describedby')).toBe(screen.getByTestId('sync-offline-explain').id);
     expect(screen.getByTestId('sync-connection').textContent).toContain('Offline');
   });

@@ -78,8 +78,9 @@ export function SyncStatus() {
           </dl>
         )}
         <div className="sync-now">
-          <button type="button" className="button-primary" onClick={() => syncNow.mutate()} disabled={!online || running} aria-describedby={online ? undefined : offlineId}>
-            {syncNow.isPending ? t('syncing') : t('syncNow')}
+          <button type="button" className="button-primary" onClick={() => syncNow.mutate()} disabled={running} aria-describedby={online ? undefined : offlineId}>
+            {/* Offline it stays usable: a sync attempt is how the workstation learns the server is back. */}
+            {syncNow.isPending ? t('syncing') : online ? t('syncNow') : t('reconnect')}
           </button>
           {!online && (
             <span id={offlineId} className="sync-muted" data-testid="sync-offline-explain">
