@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../../../main/core/store/migrations/index';
-import { migrate, openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
+import { migrate, openStoreDatabase, storeCacheKiB, storeCheckpointBytes, storePageSize, type SqliteDatabase } from '../../../../main/core/store/open';
 import { listLogEntries } from '../../../../main/core/store/queries/shift-logs';
 import { orgScope } from '../../../../main/core/store/scope';
 import { appendLocalAudit, deleteRows, readSyncState, updateRow, upsertRows, writeSyncState } from '../../../../main/core/store/writes';
@@ -64,6 +64,13 @@ describe('schema: tables mirror DOMAIN.md, with SYNC.md client tables', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+
+  it('checkpoints by the configured WAL size and caches by the configured size, for every store', () => {
+    const db = freshStore();
+    expect(db.pragma('page_size', { simple: true })).toBe(storePageSize);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(storeCheckpointBytes / storePageSize);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-storeCacheKiB);
   });
 
   it('refuses a value of the wrong kind instead of storing it', () => {
@@ -187,6 +194,18 @@ describe('the full-text index follows the entries', () => {
     deleteRows(db, 'log_entry', ['e4']);
     expect(search(db, 'vibration')).toEqual([]);
     expect(db.prepare(`INSERT INTO log_entry_fts (log_entry_fts) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+  });
+
+  it('merges its segments eight at a time, and stays whole and searchable across many small writes', () => {
+    const db = freshStore();
+    seedPlant(db);
+    expect(db.prepare(`SELECT v FROM log_entry_fts_config WHERE k = 'automerge'`).pluck().get()).toBe(8);
+    const [template] = listLogEntries(db, org, { text: 'handover' }).items;
+    // One statement each: every one leaves a segment of its own for the merges to fold.
+    for (let i = 0; i < 60; i++) upsertRows(db, 'log_entry', [{ ...template, id: `bulk-${i}`, body: `Tank ${i} level checked, word${i % 7}` }]);
+    expect(db.prepare(`INSERT INTO log_entry_fts (log_entry_fts) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+    expect(search(db, 'word3').sort()).toEqual([3, 10, 17, 24, 31, 38, 45, 52, 59].map((i) => `bulk-${i}`).sort());
+    expect(search(db, 'handover')).toContain(template.id);
   });
 
   it('keeps a log entry row number (its index row) across an update', () => {
