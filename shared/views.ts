@@ -78,12 +78,27 @@ export const SignoffViewSchema = z.object({
   ...synced,
 });
 
+export const HandoverViewSchema = z.object({
+  id: text,
+  from_shift_log_id: text,
+  to_shift_log_id: maybe,
+  /** JSON: [{ text, entry_id? }] carried over to the next shift. */
+  open_items: text,
+  outgoing_ack_by: maybe,
+  outgoing_ack_at: maybe,
+  incoming_ack_by: maybe,
+  incoming_ack_at: maybe,
+  ...synced,
+});
+
 export const ShiftLogDetailSchema = z.object({
   shiftLog: ShiftLogViewSchema,
   amendedAfterSignoff: z.boolean(),
   entries: z.array(LogEntryViewSchema.extend({ after_signoff: z.union([z.literal(0), z.literal(1)]), amendments: z.array(AmendmentViewSchema) })),
   comments: z.array(CommentViewSchema),
   signoffs: z.array(SignoffViewSchema),
+  /** Handovers the log gives or takes (read scope of handover). */
+  handovers: z.array(HandoverViewSchema).default([]),
 });
 
 export const UserViewSchema = z.object({

@@ -11,6 +11,7 @@ import { entriesPerDay } from './store/queries/entry-stats';
 import { listPendingOutbox } from './store/queries/outbox';
 import { listUsers } from './store/queries/people';
 import { withShiftOfEntries } from './store/queries/entry-shifts';
+import { handoversOfShiftLog } from './store/queries/handovers';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
 import { discardConflict, listConflicts, retryConflict } from './sync/conflicts';
@@ -354,8 +355,11 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       listShiftLogs(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page),
     'shiftLogs.entries': async ({ filter, page }) =>
       withShiftOfEntries(db(), listLogEntries(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry') }, filter, page)),
-    'shiftLogs.get': async ({ id }) =>
-      getShiftLog(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') }, id),
+    'shiftLogs.get': async ({ id }) => {
+      const detail = getShiftLog(db(), { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') }, id);
+      // Handovers travel beside what is signed (the content hash covers the log, not them).
+      return detail && { ...detail, handovers: handoversOfShiftLog(db(), readScope('handover'), id) };
+    },
     'users.list': async ({ filter, page }) => listUsers(db(), readScope('user'), filter, page),
     // Online like revoking: sessions (sign-ins, last seen) are not in the pull feed; offline this answers needs_connection.
     'sessions.list': async ({ filter, page }) => admin.listSessions(filter ?? {}, page),

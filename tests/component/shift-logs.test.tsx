@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
 import type { PlantdeskApi } from '../../shared/contract';
@@ -280,8 +280,7 @@ describe('the shift-log detail', () => {
     installApi({ 'session.access': ok(access('viewer')) });
     renderScreen(`#/shift-logs/${logId}`);
     await screen.findByTestId('shift-log-status');
-    await waitFor(() => expect(calls['session.access']).toBeDefined());
-    await act(async () => {});
+    await waitFor(() => expect(screen.getByRole('toolbar', { name: 'Shift log actions' }).getAttribute('data-access')).toBe('loaded'));
     for (const name of ['Add entry', 'Submit for review', 'Sign off', 'Reopen', 'Amend', 'Add comment']) expect(screen.queryByRole('button', { name })).toBeNull();
   });
 
@@ -349,3 +348,39 @@ describe('the sign-off dialog', () => {
     await waitFor(() => expect(calls['shiftLogs.get'].length).toBeGreaterThan(1));
   });
 });
+
+describe('handovers on the detail', () => {
+  const handover = {
+    id: '0192f0a0-0000-7000-8000-00000000h001'.replace('h', 'b'),
+    from_shift_log_id: logId,
+    to_shift_log_id: null,
+    open_items: JSON.stringify([{ text: 'Check pump P-101' }]),
+    outgoing_ack_by: 'user-1',
+    outgoing_ack_at: '2026-10-25T07:05:00.000Z',
+    incoming_ack_by: null,
+    incoming_ack_at: null,
+    version: 1,
+    pending_mutation_id: null,
+  };
+
+  it('shows the open items and who acknowledged, and acknowledges the incoming side', async () => {
+    installApi({ 'shiftLogs.get': ok({ ...detail(), handovers: [handover] }), 'handovers.acknowledge': ok({ mutationId: 'm-1', seq: 1 }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const section = await screen.findByRole('region', { name: 'Handover' });
+    expect(within(section).getByRole('list', { name: 'Open items carried over' }).textContent).toBe('Check pump P-101');
+    expect(section.textContent).toContain('Outgoing shift: ✔ Ada Admin');
+    expect(within(section).queryByRole('button', { name: 'Acknowledge as outgoing shift' })).toBeNull();
+    fireEvent.click(within(section).getByRole('button', { name: 'Acknowledge as incoming shift' }));
+    await waitFor(() => expect(calls['handovers.acknowledge']).toEqual([{ handoverId: handover.id, side: 'incoming' }]));
+  });
+
+  it('offers a viewer no acknowledgement', async () => {
+    installApi({ 'shiftLogs.get': ok({ ...detail(), handovers: [handover] }), 'session.access': ok(access('viewer')) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const section = await screen.findByRole('region', { name: 'Handover' });
+    await waitFor(() => expect(screen.getByRole('toolbar', { name: 'Shift log actions' }).getAttribute('data-access')).toBe('loaded'));
+    expect(section.textContent).toContain('not acknowledged yet');
+    expect(within(section).queryByRole('button')).toBeNull();
+  });
+});
+

@@ -10,6 +10,7 @@ import { shiftLogQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreas';
 import { useShiftLogT } from '../messages';
 import { AddEntryDialog, AmendDialog, CommentForm, ReopenDialog, SignOffDialog } from './forms';
+import { Handovers } from './Handovers';
 import { EntryMarks, SeverityBadge } from './marks';
 import { ErrorText } from '../../../components/QueryState';
 
@@ -187,6 +188,14 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                     </ul>
                   )}
                 </section>
+
+                <Handovers
+                  shiftLogId={log.id}
+                  handovers={detail.handovers ?? []}
+                  canAcknowledge={permissions.can('update', 'handover', { areaId: log.area_id })}
+                  zone={zone}
+                  nameOf={props.nameOf}
+                />
 
                 <section aria-labelledby="comments-title">
                   <h2 id="comments-title">{t('detail.comments')}</h2>
