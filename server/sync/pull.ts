@@ -25,7 +25,8 @@ export async function headSeq(tx: Tx, tenantId: string): Promise<number> {
  */
 export async function pullChanges(tx: Tx, tenant: { id: string; name: string; region: string }, ability: Ability, since: number, limit: number, head: number): Promise<PullPage> {
   const filter = feedFilterFor(ability);
-  const condition = filter.sql(4);
+  // A reader of everything needs no condition (on an initial sync, one less test per row).
+  const condition = filter.everything ? { text: 'true', params: [] } : filter.sql(4);
   const rows = await tx.query<{ seq: number; entity: string; entity_id: string; op: 'upsert' | 'delete'; row: Record<string, unknown> | null }>(
     // An audit_event change holds only the event's seq: the event is read from the trail itself.
     `SELECT seq, entity, entity_id, op,
