@@ -10,6 +10,8 @@ export interface ExportInternals {
   fileSystem?: ExportFileSystem;
   /** Rows per XLSX sheet, header included (Excel's 1,048,576 by default). */
   maxSheetRows?: number;
+  /** Bytes between background fsyncs of the file (32 MiB by default). */
+  earlySyncBytes?: number;
 }
 
 const DEFAULT_PROGRESS_INTERVAL_MS = 100;
@@ -90,7 +92,7 @@ export async function exportToFile<Row>(spec: ExportSpec<Row>, options: ExportOp
       maxSheetRows: internals.maxSheetRows,
     });
     if (signal?.aborted) throw cancelled();
-    file = await AtomicFile.create(options.path, internals.fileSystem);
+    file = await AtomicFile.create(options.path, internals.fileSystem, internals.earlySyncBytes);
     await writer.start();
 
     // Two copies of one loop: a synchronous source (better-sqlite3's iterate()) is read without

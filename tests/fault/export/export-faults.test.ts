@@ -9,7 +9,7 @@ import { PlantdeskError } from '../../../shared/errors';
 import { isExportTempFileName, type ExportFileSystem } from '../../../main/core/export/atomic-file';
 import { exportToFile, type ExportInternals } from '../../../main/core/export/export-to-file';
 import type { ExportFormat, ExportOptions, ExportSpec } from '../../../main/core/export/types';
-import { entryColumns, leftoverTempFiles, manyEntries, type Entry } from '../../unit/core/export/fixtures';
+import { entryColumns, leftoverTempFiles, manyEntries, sha256OfFile, type Entry } from '../../unit/core/export/fixtures';
 
 /**
  * Every way an export can fail leaves the same state behind: no temporary file, the earlier
@@ -111,7 +111,11 @@ interface Injection {
   /** Fail the temp file's writes once this many bytes were accepted. */
   writeFailsAfter?: { bytes: number; code: string };
   syncFails?: string;
+  /** Fail the temp file's fsyncs after this many succeeded. */
+  syncFailsAfter?: number;
   renameFails?: string;
+  /** Counts the temp file's fsyncs. */
+  syncs?: { count: number };
 }
 
 function errnoError(code: string): NodeJS.ErrnoException {
@@ -141,7 +145,8 @@ function injectingFileSystem(injection: Injection): ExportFileSystem {
         return result;
       },
       sync: async () => {
-        if (injection.syncFails) throw errnoError(injection.syncFails);
+        const done = injection.syncs ? injection.syncs.count++ : 0;
+        if (injection.syncFails && done >= (injection.syncFailsAfter ?? 0)) throw errnoError(injection.syncFails);
         return handle.sync();
       },
       close: () => handle.close(),
@@ -184,6 +189,32 @@ describe('injected file system failures', () => {
       { fileSystem: injectingFileSystem({ syncFails: 'EIO' }) },
     );
     expect(error.code).toBe('export_failed');
+    expectUntouched(folder, target);
+  });
+
+  it('a large export is fsynced in the background as it is written, and is whole at the end', async () => {
+    const { target } = folderWithEarlierExport();
+    const syncs = { count: 0 };
+    const rows = [...manyEntries(20_000)];
+    const result = await exportToFile({ columns: entryColumns, rows }, { format: 'csv', path: target }, { fileSystem: injectingFileSystem({ syncs }), earlySyncBytes: 256 * 1024 });
+    expect(result.bytes).toBeGreaterThan(8 * 256 * 1024);
+    expect(syncs.count).toBeGreaterThan(2);
+    expect(sha256OfFile(target)).toBe(result.sha256);
+    expect(readFileSync(target, 'utf8').split('\r\n')).toHaveLength(rows.length + 2);
+  });
+
+  it('a failing background fsync is export_failed, and the earlier file is untouched', async () => {
+    const { folder, target } = folderWithEarlierExport();
+    const syncs = { count: 0 };
+    const error = await failedExport(
+      { columns: entryColumns, rows: manyEntries(20_000) },
+      { format: 'jsonl', path: target },
+      { fileSystem: injectingFileSystem({ syncFails: 'EIO', syncFailsAfter: 1, syncs }), earlySyncBytes: 256 * 1024 },
+    );
+    expect(error.code).toBe('export_failed');
+    expect(error.details).toEqual({ reason: 'EIO' });
+    // The second early fsync failed: the export stopped there, long before the end.
+    expect(syncs.count).toBe(2);
     expectUntouched(folder, target);
   });
 
