@@ -17,7 +17,7 @@ import { totpCode } from '../server/auth/totp';
 import { DEMO_CREDENTIALS_FILE, DemoCredentialsSchema, type DemoCredentials } from '../server/demo/seed-demo';
 import { dispatchCall } from '../shared/dispatch';
 import { PlantdeskError } from '../shared/errors';
-import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PushResponseSchema, SYNC_SCHEMA_VERSION } from '../shared/sync-protocol';
+import { MAX_PUSH_MUTATIONS, PushResponseSchema, SYNC_SCHEMA_VERSION } from '../shared/sync-protocol';
 import { uuidv7 } from '../shared/uuid7';
 import { startPostgresCluster, type PostgresCluster } from '../tests/support/postgres';
 import { goal, log, makeReport, percentile, round, type BenchReport } from './lib';
@@ -43,7 +43,7 @@ import { goal, log, makeReport, percentile, round, type BenchReport } from './li
 export const defaultSize = 1_000_000;
 
 /** The engine's own default page size, passed explicitly so the baseline uses the same batches. */
-const pageSize = MAX_PULL_LIMIT;
+const pageSize = 2_000;
 const pushCount = 10_000;
 const incrementalCount = 1_000;
 const powerSyncRowsPerSec = 27_600;

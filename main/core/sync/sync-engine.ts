@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PlantdeskError } from '../../../shared/errors';
-import { MAX_PULL_LIMIT, PushResponseSchema, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol';
+import { PushResponseSchema, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol';
 import { uuidv7 } from '../../../shared/uuid7';
 import type { ServerClient } from '../net/server-client';
 import { ServerError } from '../net/server-client';
@@ -9,7 +9,6 @@ import type { OpenSession } from '../session/session-manager';
 import type { SqliteDatabase } from '../store/open';
 import { readSyncState, writeSyncState } from '../store/writes';
 import { applyPullPage, parsePullPage } from './apply-pull';
-import { lowerCoreThreadPriority } from './background-priority';
 import { nextPushBatch, recordPushFailure, recordPushResults } from './push-results';
 import { clearPulledData } from './rebuild';
 
@@ -93,9 +92,7 @@ async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
 async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
   const db = deps.session.vault.db;
   const tenant = deps.session.account.tenantId;
-  // The largest page the server gives: fewer requests (and rate-limit hits) and per-page costs
-  // (transaction, cursor write, index flushes) on an initial sync.
-  const limit = deps.pageSize ?? MAX_PULL_LIMIT;
+  const limit = deps.pageSize ?? 2_000;
   const fetchPage = (since: number) => {
     const request = deps.client
       .request({ path: '/sync/pull', query: { tenant, since, limit, schemaVersion: SYNC_SCHEMA_VERSION }, token, schema: z.unknown() })
@@ -143,7 +140,6 @@ async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
 
 /** One sync: push then pull. Server verdicts and network failures surface as typed errors. */
 export async function syncOnce(deps: SyncDeps): Promise<SyncSummary> {
-  lowerCoreThreadPriority();
   const summary: SyncSummary = { pushed: 0, applied: 0, conflicts: 0, rejected: 0, pulled: 0, cursor: readSyncState(deps.session.vault.db).cursor };
   const token = await tokenOf(deps.session);
   await pushAll(deps, token, summary);
