@@ -3,6 +3,7 @@ import { sql as workstationSession } from './0002_workstation_session';
 import { sql as lateEntryIndexes } from './0003_late_entry_indexes';
 import { sql as shiftLogCoverIndex } from './0004_shift_log_cover_index';
 import { sql as ftsAutomerge } from './0005_fts_automerge';
+import { sql as entryByShiftLogTime } from './0006_entry_by_shift_log_time';
 
 export interface Migration {
   /** 1, 2, 3...: PRAGMA user_version after it has run. */
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: '0003_late_entry_indexes', sql: lateEntryIndexes },
   { version: 4, name: '0004_shift_log_cover_index', sql: shiftLogCoverIndex },
   { version: 5, name: '0005_fts_automerge', sql: ftsAutomerge },
+  { version: 6, name: '0006_entry_by_shift_log_time', sql: entryByShiftLogTime },
 ];
