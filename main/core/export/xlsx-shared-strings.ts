@@ -14,6 +14,9 @@ export interface SharedStringColumn {
   lookups: number;
   added: number;
   sharing: boolean;
+  /** The column's last shared text and its cell end: a repeat needs no hashing or table lookup. */
+  lastText: string | null;
+  lastTail: string;
 }
 
 /**
@@ -40,7 +43,7 @@ export class SharedStrings {
 
   /** Usage of one column of one sheet, for cellTail. */
   newColumn(): SharedStringColumn {
-    return { lookups: 0, added: 0, sharing: true };
+    return { lookups: 0, added: 0, sharing: true, lastText: null, lastTail: '' };
   }
 
   /**
@@ -49,15 +52,22 @@ export class SharedStrings {
    */
   cellTail(text: string, stats: SharedStringColumn): string | null {
     if (!stats.sharing || text.length > MAX_SHARED_LENGTH) return null;
-    let tail = this.cells.get(text);
-    stats.lookups += 1;
-    if (tail === undefined) {
-      if (this.items.length >= MAX_ENTRIES) return null;
-      tail = ` t="s"><v>${this.items.length}</v></c>`;
-      this.cells.set(text, tail);
-      this.items.push(`<si>${this.textElement(text)}</si>`);
-      stats.added += 1;
+    let tail: string | undefined;
+    if (text === stats.lastText) {
+      tail = stats.lastTail;
+    } else {
+      tail = this.cells.get(text);
+      if (tail === undefined) {
+        if (this.items.length >= MAX_ENTRIES) return null;
+        tail = ` t="s"><v>${this.items.length}</v></c>`;
+        this.cells.set(text, tail);
+        this.items.push(`<si>${this.textElement(text)}</si>`);
+        stats.added += 1;
+      }
+      stats.lastText = text;
+      stats.lastTail = tail;
     }
+    stats.lookups += 1;
     if (stats.lookups === TRIAL_LOOKUPS && stats.added / stats.lookups > MAX_NEW_RATIO) stats.sharing = false;
     this.references += 1;
     return tail;

@@ -48,6 +48,8 @@ export function checkExportAllowed(context: ExportContext, module: ExportModule)
 const pageSize = 500;
 /** Entries with amendments whose ids an export may hold (some 4 MB at most). */
 const AMENDED_IDS_LIMIT = 50_000;
+/** Shift logs whose columns an export keeps between pages. */
+const LOGS_HELD = 4_000;
 
 type ShiftLogExportRow = Record<string, unknown>;
 
@@ -149,7 +151,7 @@ function shiftLogRow(
 export function* shiftLogRows(
   context: ExportContext,
   filter: ShiftLogFilter,
-  { amendedIdsLimit = AMENDED_IDS_LIMIT }: { amendedIdsLimit?: number } = {},
+  { amendedIdsLimit = AMENDED_IDS_LIMIT, logsHeld = LOGS_HELD }: { amendedIdsLimit?: number; logsHeld?: number } = {},
 ): Generator<ShiftLogExportRow, void, undefined> {
   const scopes = { shiftLog: context.readScope('shift_log'), logEntry: context.readScope('log_entry') };
   const logs = new Map<string, LogColumns>();
@@ -172,9 +174,19 @@ export function* shiftLogRows(
     const page = listLogEntries(context.db, scopes, filter, { after, limit: pageSize });
     after = page.next;
     const items = page.items as LogEntryRow[];
+    // Entries come newest first, so the logs of one page are mostly those of the next: a small
+    // map of the logs seen last is enough (and stays in the CPU's caches).
     const missing = new Set<string>();
-    for (const e of items) if (!logs.has(e.shift_log_id)) missing.add(e.shift_log_id);
-    if (logs.size + missing.size > 20_000) logs.clear();
+    let previous = '';
+    for (const e of items) {
+      const id = e.shift_log_id;
+      if (id !== previous && !logs.has(id)) missing.add(id);
+      previous = id;
+    }
+    if (logs.size + missing.size > logsHeld) {
+      logs.clear();
+      for (const e of items) missing.add(e.shift_log_id);
+    }
     if (missing.size > 0) {
       const ids = JSON.stringify([...missing]);
       const signoffs = new Map<string, { printed_name: string; meaning: string; signed_at: string }[]>();

@@ -168,6 +168,13 @@ describe('shift-log exporter', () => {
     expect(perPage.filter((row) => row.record_type === 'amendment').map((row) => row.entry_id)).toEqual(['am-3', 'am-1', 'am-2']);
   });
 
+  it('gives every entry its log columns when the logs held between pages are dropped', () => {
+    const rows = [...shiftLogRows(context, {})];
+    // Fewer logs may be held than one page has: each page reads its logs again, all of them.
+    expect([...shiftLogRows(context, {}, { logsHeld: 3 })]).toEqual(rows);
+    expect(rows.every((row) => typeof row.shift_date === 'string' && typeof row.shift_status === 'string')).toBe(true);
+  });
+
   it('writes the same rows as XLSX: typed cells, neutralised text, read back by an independent reader', async () => {
     const path = join(dir, 'entries.xlsx');
     const result = await runExport(context, { module: 'shift-logs', format: 'xlsx', path, filter: {} });
