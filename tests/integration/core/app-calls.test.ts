@@ -6,7 +6,7 @@ import { createCore } from '../../../main/core/core';
 import { dispatchCall } from '../../../shared/dispatch';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
-import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
 import { appendChange } from '../../../server/sync/change-log';
 import { insertShiftLog, type ShiftLogFixture } from '../server/sync-fixtures';
 
@@ -126,8 +126,18 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the admin app calls of t
 
   it('audit.verify re-checks the downloaded chain and says whether the grant shows all of it', async () => {
     const admin = await workstation(tenant.admin);
-    const verified = await admin.call<{ ok: boolean; complete: boolean; firstBreak: unknown }>('audit.verify');
+    await admin.call('logEntries.create', entry(boilersLog, 'medium', 'chain link'));
+    await admin.call('sync.now');
+    const verified = await admin.call<{ ok: boolean; complete: boolean; firstBreak: unknown; checked: number; lastSeq: number }>('audit.verify');
     expect(verified).toMatchObject({ ok: true, complete: true, firstBreak: null });
+    // Every event of the tenant's trail came down and each link was re-hashed here.
+    const [{ n }] = await ownerRows(server.db, 'SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1', [tenant.id]);
+    expect(verified.checked).toBe(n);
+    expect(verified.lastSeq).toBe(n);
+
+    const viewer = await workstation(await server.addMember(tenant.id, 'viewer'));
+    await expect(viewer.call('audit.verify')).rejects.toMatchObject({ code: 'forbidden' });
+    await viewer.close();
     await admin.close();
   });
 });
