@@ -328,7 +328,7 @@ export const calls = {
     request: z.object({ filter: SessionFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
     response: pageOf(SessionViewSchema),
     permission: { action: 'read', entity: 'session' },
-    summary: 'Sessions of the tenant (device, IP, last seen), newest first.',
+    summary: 'Sessions of the tenant (device, IP, last seen), newest first, read from the server (online only: sign-ins are not in the sync feed).',
   }),
   'audit.list': defineCall({
     request: z.object({ filter: AuditFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
