@@ -1,4 +1,4 @@
-import { isMutationName, mutationSpecs, type MutationName } from '../../shared/mutations';
+import { isMutationName, mutationSpecs, type MutationArgs, type MutationName } from '../../shared/mutations';
 import type { MutationResult, PushRequest, PushResponse, QueuedMutation } from '../../shared/sync-protocol';
 import { can, type Ability } from '../../shared/rbac';
 import type { AuditActor } from '../audit/audit-log';
@@ -7,7 +7,7 @@ import type { Database, Tx } from '../db/database';
 import { HeldRows, MutationConflict, MutationRejected, type MutationContext } from './mutations/context';
 import { acknowledgeHandover } from './mutations/handovers';
 import { recordLocalAction } from './mutations/local-audit';
-import { amendLogEntry, createComment, createLogEntry } from './mutations/log-entries';
+import { amendLogEntry, createComment, createLogEntry, insertLogEntries, planLogEntry, recordLogEntry, type PlannedLogEntry } from './mutations/log-entries';
 import { reopenShiftLog, signOffShiftLog, submitShiftLog } from './mutations/shift-logs';
 import { PushLedger, type ClientMutationRow } from './push-ledger';
 
@@ -98,8 +98,43 @@ async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: Push
   const recorded: ClientMutationRow[] = [];
   const scope = new MutationScope(tx, careful);
   const held = new HeldRows();
+  const contextFor = (mutation: QueuedMutation): MutationContext => ({
+    tx: scope.handlerTx,
+    tenantId: caller.tenantId,
+    userId: caller.userId,
+    ability: caller.ability,
+    actor: { ...caller.actor, clientTime: new Date(mutation.clientTime) },
+    now,
+    baseVersion: mutation.baseVersion,
+    ledger,
+    held,
+  });
+  const settle = (mutation: QueuedMutation, outcome: MutationResult, index: number) => {
+    results[index] = outcome;
+    recorded.push({
+      tenant_id: caller.tenantId, client_id: clientId, mutation_id: mutation.id, client_seq: mutation.seq, user_id: caller.userId,
+      seq: outcome.appliedSeq, status: outcome.status, result: outcome, at: now.toISOString(),
+    });
+    stored.set(mutation.id, { user_id: caller.userId, client_id: clientId, result: outcome });
+  };
+  // New entries checked and waiting to be inserted together (fast mode only): a run of
+  // consecutive logEntry.create, inserted in one statement before anything else is decided, and
+  // then numbered, audited and answered in their order, as if inserted one by one.
+  let run: PlannedCreate[] = [];
+  const insertRun = async () => {
+    if (run.length === 0) return;
+    const pending = run;
+    run = [];
+    const inserted = await insertLogEntries(scope.handlerTx, pending.map((planned) => planned.entry));
+    for (const { mutation, context, args, index } of pending) {
+      const entry = inserted.get(args.id);
+      settle(mutation, entry ? result(mutation, { status: 'applied', appliedSeq: await recordLogEntry(context, args, entry) }) : rejected(mutation, 'invalid', 'an entry with this id already exists'), index);
+    }
+  };
   let gap: PushResponse['gap'] = null;
   for (const mutation of mutations) {
+    const batchable = !careful && mutation.name === 'logEntry.create' && !stored.has(mutation.id);
+    if (!batchable || run.some((planned) => planned.mutation.id === mutation.id)) await insertRun();
     const before = stored.get(mutation.id);
     if (before) {
       results.push(before.user_id === caller.userId && before.client_id === clientId ? before.result : foreignId(mutation));
@@ -119,20 +154,28 @@ async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: Push
       results.push(rejected(mutation, 'invalid', `seq ${mutation.seq} was already used by another mutation of this client (last ${lastSeq})`));
       continue;
     }
-    const outcome = await decide({ now, caller, mutation, ledger, scope, held });
-    results.push(outcome);
-    recorded.push({
-      tenant_id: caller.tenantId, client_id: clientId, mutation_id: mutation.id, client_seq: mutation.seq, user_id: caller.userId,
-      seq: outcome.appliedSeq, status: outcome.status, result: outcome, at: now.toISOString(),
-    });
-    stored.set(mutation.id, { user_id: caller.userId, client_id: clientId, result: outcome });
     lastSeq = mutation.seq;
+    const index = results.push(placeholder(mutation)) - 1;
+    if (batchable) {
+      const planned = await planCreate(contextFor(mutation), caller, mutation);
+      if ('status' in planned) settle(mutation, planned, index);
+      else {
+        if (run.some((other) => other.args.id === planned.args.id)) await insertRun();
+        run.push({ ...planned, mutation, index });
+      }
+      continue;
+    }
+    settle(mutation, await decide({ context: contextFor(mutation), caller, mutation, ledger, scope }), index);
   }
+  await insertRun();
   const written = await ledger.flush(tx, recorded);
   const missing = recorded.filter((row) => !written.has(row.mutation_id)).map((row) => row.mutation_id);
   if (missing.length > 0) throw new ForeignMutationIds(missing);
   return { results, gap, appliedHead: ledger.appended ? ledger.lastSeq : null };
 }
+
+/** Stands in a result's place until its mutation is settled (every one is, before the answer). */
+const placeholder = (mutation: QueuedMutation) => rejected(mutation, 'invalid', 'not decided');
 
 const foreignId = (mutation: QueuedMutation) => rejected(mutation, 'invalid', 'this mutation id is already used by another mutation');
 
@@ -195,16 +238,17 @@ class MutationScope {
 const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
 interface Decision {
-  now: Date;
+  context: MutationContext;
   caller: PushCaller;
   mutation: QueuedMutation;
   ledger: PushLedger;
   scope: MutationScope;
-  held: HeldRows;
 }
 
-/** Applies the mutation in its scope, so a refusal found halfway leaves nothing behind. */
-async function decide({ now, caller, mutation, ledger, scope, held }: Decision): Promise<MutationResult> {
+type Prechecked = { name: MutationName; args: unknown } | MutationResult;
+
+/** The checks every mutation passes before its handler: a known name, the caller's current right, valid args. */
+function precheck(caller: PushCaller, mutation: QueuedMutation): Prechecked {
   if (!isMutationName(mutation.name)) return rejected(mutation, 'invalid', `unknown mutation ${JSON.stringify(mutation.name.slice(0, 100))}`);
   const spec = mutationSpecs[mutation.name];
   if (spec.permission && !can(caller.ability, spec.permission.action, spec.permission.entity)) {
@@ -215,28 +259,46 @@ async function decide({ now, caller, mutation, ledger, scope, held }: Decision):
     const issue = parsed.error.issues[0];
     return rejected(mutation, 'invalid', `${issue.path.join('.') || 'args'}: ${issue.message}`);
   }
-  const context: MutationContext = {
-    tx: scope.handlerTx,
-    tenantId: caller.tenantId,
-    userId: caller.userId,
-    ability: caller.ability,
-    actor: { ...caller.actor, clientTime: new Date(mutation.clientTime) },
-    now,
-    baseVersion: mutation.baseVersion,
-    ledger,
-    held,
-  };
+  return { name: mutation.name, args: parsed.data };
+}
+
+interface PlannedCreate {
+  mutation: QueuedMutation;
+  context: MutationContext;
+  args: MutationArgs<'logEntry.create'>;
+  entry: PlannedLogEntry;
+  index: number;
+}
+
+/** A logEntry.create checked up to its insert (fast mode: checks only read, so a refusal undoes nothing). */
+async function planCreate(context: MutationContext, caller: PushCaller, mutation: QueuedMutation): Promise<Omit<PlannedCreate, 'mutation' | 'index'> | MutationResult> {
+  const checked = precheck(caller, mutation);
+  if ('status' in checked) return checked;
+  const args = checked.args as MutationArgs<'logEntry.create'>;
+  try {
+    return { context, args, entry: await planLogEntry(context, args) };
+  } catch (error) {
+    if (isDataError(error)) throw new NeedsSavepoints();
+    if (error instanceof MutationRejected) return rejected(mutation, error.reason, error.message);
+    throw error;
+  }
+}
+
+/** Applies the mutation in its scope, so a refusal found halfway leaves nothing behind. */
+async function decide({ context, caller, mutation, ledger, scope }: Decision): Promise<MutationResult> {
+  const checked = precheck(caller, mutation);
+  if ('status' in checked) return checked;
   const mark = ledger.mark();
   await scope.begin();
   try {
-    const appliedSeq = await handlers[mutation.name](context, parsed.data);
+    const appliedSeq = await handlers[checked.name](context, checked.args);
     return result(mutation, { status: 'applied', appliedSeq });
   } catch (error) {
     if (!(error instanceof MutationRejected || error instanceof MutationConflict || isDataError(error))) throw error;
     await scope.refused(error);
     ledger.rollback(mark);
     // Locks taken inside a savepoint went with it.
-    held.clear();
+    context.held.clear();
     if (error instanceof MutationConflict) return result(mutation, { status: 'conflict', message: error.message, serverRow: error.serverRow });
     if (error instanceof MutationRejected) return rejected(mutation, error.reason, error.message);
     return rejected(mutation, 'invalid', 'the change does not fit the stored data');

@@ -8,7 +8,18 @@ import { invalid, loadRow, requireBaseVersion, requirePlausibleTime, requireRigh
 export const isAfterSignoff = (log: ServerRow) => log.status === 'signed' || log.reopened_at !== null;
 
 export async function createLogEntry(context: MutationContext, args: MutationArgs<'logEntry.create'>): Promise<number> {
-  const { tx, tenantId, now } = context;
+  const planned = await planLogEntry(context, args);
+  const entry = (await insertLogEntries(context.tx, [planned])).get(args.id);
+  if (!entry) throw invalid('an entry with this id already exists');
+  return recordLogEntry(context, args, entry);
+}
+
+/** A new entry that passed every check, as the row to insert (inserted with others by insertLogEntries). */
+export type PlannedLogEntry = Record<string, unknown> & { id: string };
+
+/** Everything createLogEntry checks, before it writes anything (it only reads the log, FOR SHARE). */
+export async function planLogEntry(context: MutationContext, args: MutationArgs<'logEntry.create'>): Promise<PlannedLogEntry> {
+  const { tenantId, now } = context;
   // FOR SHARE: a sign-off of the same log (FOR UPDATE) waits for this entry, or this waits for it.
   const log = await loadRow(context, 'shift_logs', args.shiftLogId, 'FOR SHARE');
   if (!log) throw invalid('the shift log does not exist');
@@ -18,15 +29,31 @@ export async function createLogEntry(context: MutationContext, args: MutationArg
   if (log.status === 'signed') throw invalid('the shift log is signed: add an amendment or a comment, or ask an admin to reopen it');
   const late = isLateEntry(now, String(log.ends_at));
   if (late && args.lateReason === null) throw invalid('this entry is recorded after the end of the shift: a late reason is required');
-  const inserted = await tx.query<{ row: ServerRow }>(
+  return {
+    tenant_id: tenantId, id: args.id, shift_log_id: args.shiftLogId, area_id: args.areaId, equipment_tag: args.equipmentTag ?? null, category: args.category,
+    severity: args.severity, body: args.body, occurred_at: new Date(args.occurredAt).toISOString(), recorded_at: now.toISOString(), author_id: context.userId,
+    late, late_reason: late ? args.lateReason : null, added_after_signoff: isAfterSignoff(log),
+  };
+}
+
+/**
+ * Inserts planned entries in one statement; answers the stored rows by id. An id that exists
+ * already is left as it is and missing from the answer. Ids must be distinct.
+ */
+export async function insertLogEntries(tx: MutationContext['tx'], entries: readonly PlannedLogEntry[]): Promise<Map<string, ServerRow>> {
+  const rows = await tx.query<{ row: ServerRow }>(
     `INSERT INTO log_entries (tenant_id, id, shift_log_id, area_id, equipment_tag, category, severity, body, occurred_at, recorded_at, author_id, late, late_reason, added_after_signoff)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     SELECT tenant_id, id, shift_log_id, area_id, equipment_tag, category, severity, body, occurred_at, recorded_at, author_id, late, late_reason, added_after_signoff
+     FROM jsonb_populate_recordset(NULL::log_entries, $1::jsonb)
      ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(log_entries) AS row`,
-    [tenantId, args.id, args.shiftLogId, args.areaId, args.equipmentTag, args.category, args.severity, args.body, new Date(args.occurredAt), now, context.userId, late, late ? args.lateReason : null, isAfterSignoff(log)],
+    [json(entries)],
   );
-  const entry = inserted[0]?.row;
-  if (!entry) throw invalid('an entry with this id already exists');
-  await context.ledger.appendAudit(context.actor, { action: 'log_entry.created', entity: 'log_entry', entityId: args.id, diff: fieldDiff(null, entry), reason: entry.late_reason as string | null, areaId: args.areaId }, now);
+  return new Map(rows.map(({ row }) => [String(row.id), row]));
+}
+
+/** The audit event and change of an inserted entry. */
+export async function recordLogEntry(context: MutationContext, args: MutationArgs<'logEntry.create'>, entry: ServerRow): Promise<number> {
+  await context.ledger.appendAudit(context.actor, { action: 'log_entry.created', entity: 'log_entry', entityId: args.id, diff: fieldDiff(null, entry), reason: entry.late_reason as string | null, areaId: args.areaId }, context.now);
   return context.ledger.appendChange({ entity: 'log_entry', entityId: args.id, op: 'upsert', row: entry, scope: shiftScope(entry, 'author_id') });
 }
 

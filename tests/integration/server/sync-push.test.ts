@@ -244,6 +244,11 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(response.status).toBe(200);
       expect(response.body.results.filter((result: { status: string }) => result.status === 'applied')).toHaveLength(MAX_PUSH_MUTATIONS);
       expect(await countRows(server.db, 'SELECT count(*) AS n FROM log_entries WHERE shift_log_id = $1', [log.id])).toBe(MAX_PUSH_MUTATIONS);
+      // Numbered in the order sent, each at its own entry's change, each with its own event right before it.
+      const applied = PushResponseSchema.parse(response.body).results.map((result) => result.appliedSeq!);
+      const changes = await ownerRows(server.db, 'SELECT seq, entity, entity_id FROM change_log WHERE tenant_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq', [tenant.id, applied]);
+      expect(changes.map((change) => [Number(change.seq), change.entity_id])).toEqual(mutations.map((mutation, i) => [applied[i], (mutation.args as { id: string }).id]));
+      expect(applied.every((seq, i) => i === 0 || seq === applied[i - 1] + 2)).toBe(true);
     });
 
     it('keeps each outcome of a mixed batch apart: refused and conflicting mutations leave no row, event or change, and the trail stays one gapless chain', async () => {
@@ -274,6 +279,20 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(verify.body).toMatchObject({ ok: true, firstBreak: null });
       // The next batch goes on after the last seq stored, the refused ones included.
       expect((await client.apply('logEntry.create', entryArgs(log))).status).toBe('applied');
+    });
+
+    it('decides a run of new entries in order: one refused in the middle changes nothing, the others are numbered as sent', async () => {
+      const client = new TestClient(server, admin.token);
+      const open = await newLog('tanks');
+      const signed = await newLog('tanks', { status: 'signed' });
+      const head = await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id]);
+      const batch = [open, open, signed, open].map((log) => client.mutation('logEntry.create', entryArgs(log)));
+      const results = PushResponseSchema.parse((await client.push(batch)).body).results;
+      expect(results.map((result) => [result.status, result.appliedSeq])).toEqual([['applied', head + 2], ['applied', head + 4], ['rejected', null], ['applied', head + 6]]);
+      expect(results[2].message).toMatch(/signed/);
+      expect(await countRows(server.db, 'SELECT count(*) AS n FROM log_entries WHERE shift_log_id = $1', [signed.id])).toBe(0);
+      const events = await ownerRows(server.db, "SELECT entity_id FROM audit_events WHERE tenant_id = $1 AND action = 'log_entry.created' AND entity_id = ANY($2::text[]) ORDER BY seq", [tenant.id, batch.map((m) => (m.args as { id: string }).id)]);
+      expect(events.map((event) => event.entity_id)).toEqual([0, 1, 3].map((i) => (batch[i].args as { id: string }).id));
     });
 
     it('records a local action as an audit event of the actor, whose only change-log row is the event in the feed', async () => {
