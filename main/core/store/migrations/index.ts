@@ -4,6 +4,7 @@ import { sql as lateEntryIndexes } from './0003_late_entry_indexes';
 import { sql as shiftLogCoverIndex } from './0004_shift_log_cover_index';
 import { sql as ftsAutomerge } from './0005_fts_automerge';
 import { sql as entryByShiftLogTime } from './0006_entry_by_shift_log_time';
+import { sql as ftsAutomergeDefault } from './0007_fts_automerge_default';
 
 export interface Migration {
   /** 1, 2, 3...: PRAGMA user_version after it has run. */
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: '0004_shift_log_cover_index', sql: shiftLogCoverIndex },
   { version: 5, name: '0005_fts_automerge', sql: ftsAutomerge },
   { version: 6, name: '0006_entry_by_shift_log_time', sql: entryByShiftLogTime },
+  { version: 7, name: '0007_fts_automerge_default', sql: ftsAutomergeDefault },
 ];
