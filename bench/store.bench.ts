@@ -19,7 +19,8 @@ import { goal, log, makeReport, percentile, round, type BenchReport } from './li
  */
 export const defaultSize = 1_000_000;
 
-const batchSize = 5_000;
+// Entries per transaction: the size of a pull page the app writes; BENCH_BATCH=N shows the sensitivity.
+const batchSize = Number(process.env.BENCH_BATCH ?? 5_000);
 const entriesPerShiftLog = 10;
 const areaCount = 60;
 const authorCount = 40;
