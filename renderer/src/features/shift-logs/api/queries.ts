@@ -2,7 +2,12 @@ import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { ShiftLogFilterInput } from '../../../../../shared/views';
 import { invoke } from '../../../lib/api';
 
-/** Up to the contract's page limit: fewer round trips while scrolling a long list. */
+/**
+ * The first page after a filter change only has to fill the screen (a 4K list shows ~60 rows),
+ * so it is small and comes back fast; the pages fetched while scrolling are the contract's
+ * largest, for fewer round trips through a long list.
+ */
+export const firstEntryPageSize = 100;
 export const entryPageSize = 500;
 
 /** One key factory for the feature: every write invalidates `shiftLogKeys.all`. */
@@ -18,7 +23,7 @@ export const shiftLogKeys = {
 export const entriesQuery = (filter: ShiftLogFilterInput) =>
   infiniteQueryOptions({
     queryKey: shiftLogKeys.entries(filter),
-    queryFn: ({ pageParam }) => invoke('shiftLogs.entries', { filter, page: { limit: entryPageSize, after: pageParam } }),
+    queryFn: ({ pageParam }) => invoke('shiftLogs.entries', { filter, page: { limit: pageParam === null ? firstEntryPageSize : entryPageSize, after: pageParam } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next ?? undefined,
   });
