@@ -281,7 +281,7 @@ describe('the shift-log detail', () => {
     renderScreen(`#/shift-logs/${logId}`);
     await screen.findByTestId('shift-log-status');
     await waitFor(() => expect(screen.getByRole('toolbar', { name: 'Shift log actions' }).getAttribute('data-access')).toBe('loaded'));
-    for (const name of ['Add entry', 'Submit for review', 'Sign off', 'Reopen', 'Amend', 'Add comment']) expect(screen.queryByRole('button', { name })).toBeNull();
+    for (const name of ['Add entry', 'Submit for review', 'Sign off', 'Reopen', 'Amend', 'Comment', 'Add comment']) expect(screen.queryByRole('button', { name })).toBeNull();
   });
 
   it('shows a contributor add, amend and comment in their area, but not sign-off', async () => {
@@ -292,6 +292,20 @@ describe('the shift-log detail', () => {
     expect(screen.getByRole('button', { name: 'Add comment' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Sign off' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
+  });
+
+  it('comments on one entry: the form opens under it and the comment names the entry', async () => {
+    const entryId = '0192f0a0-0000-7000-8000-0000000000e1';
+    const log = detail();
+    log.entries[0] = { ...log.entries[0], id: entryId };
+    installApi({ 'session.access': ok(access('contributor')), 'shiftLogs.get': ok(log), 'comments.create': ok({ commentId: 'c-1', mutationId: 'm-1', seq: 1 }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const item = (await screen.findByText('Pump seal leaking, isolated.')).closest('li') as HTMLElement;
+    fireEvent.click(within(item).getByRole('button', { name: 'Comment' }));
+    fireEvent.change(within(item).getByLabelText('Comment on this entry'), { target: { value: 'Seal kit ordered' } });
+    fireEvent.click(within(item).getByRole('button', { name: 'Add comment' }));
+    await waitFor(() => expect(calls['comments.create']).toEqual([{ shiftLogId: logId, entryId, body: 'Seal kit ordered' }]));
+    await waitFor(() => expect(within(item).queryByLabelText('Comment on this entry')).toBeNull());
   });
 
   it('shows an admin sign-off on an unsigned log and reopen only on a signed one', async () => {

@@ -34,6 +34,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
   const permissions = usePermissions();
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [amending, setAmending] = useState<{ id: string; body: string; severity: 'info' | 'low' | 'medium' | 'high' | 'critical' } | null>(null);
+  const [commentingOn, setCommentingOn] = useState<string | null>(null);
   const submitLog = useShiftLogWrite('shiftLogs.submit');
   const detail = query.data;
   const backHref = hrefFor('shift-logs', null, route.query);
@@ -125,6 +126,16 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                                   {t('action.amend')}
                                 </button>
                               )}
+                              {canComment && (
+                                <button
+                                  type="button"
+                                  className="small"
+                                  aria-expanded={commentingOn === entry.id}
+                                  onClick={() => setCommentingOn(commentingOn === entry.id ? null : entry.id)}
+                                >
+                                  {t('action.commentEntry')}
+                                </button>
+                              )}
                             </p>
                             <p className={entry.state === 'voided' ? 'entry-text voided' : 'entry-text'}>{entry.body}</p>
                             {entry.late_reason && (
@@ -135,8 +146,10 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                             {comments.map((comment) => (
                               <p key={comment.id} className="entry-comment">
                                 💬 {props.nameOf(comment.author_id)}: {comment.body}
+                                <EntryMarks pending={comment.pending_mutation_id !== null} />
                               </p>
                             ))}
+                            {canComment && commentingOn === entry.id && <CommentForm shiftLogId={log.id} entryId={entry.id} onDone={() => setCommentingOn(null)} />}
                           </div>
                           {entry.amendments.length > 0 && (
                             <ol className="entry-amendments" aria-label={t('detail.amendmentsOf')}>

@@ -287,20 +287,30 @@ export function ReopenDialog(props: { open: boolean; onClose(): void; shiftLogId
   );
 }
 
-export function CommentForm(props: { shiftLogId: string }) {
+/** A comment on the whole log, or (with entryId) on one of its entries. */
+export function CommentForm(props: { shiftLogId: string; entryId?: string; onDone?: () => void }) {
   const t = useShiftLogT();
   const write = useShiftLogWrite('comments.create');
   const [body, setBody] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = mutationSpecs['comment.create'].args.omit({ id: true }).safeParse({ shiftLogId: props.shiftLogId, body });
+    const request = { shiftLogId: props.shiftLogId, entryId: props.entryId ?? null, body };
+    const parsed = mutationSpecs['comment.create'].args.omit({ id: true }).safeParse(request);
     if (!parsed.success) return setError(invalid(parsed.error.issues));
-    write.mutate({ shiftLogId: props.shiftLogId, body }, { onSuccess: () => setBody(''), onError: setError });
+    write.mutate(request, {
+      onSuccess: () => {
+        setBody('');
+        props.onDone?.();
+      },
+      onError: setError,
+    });
   };
   return (
     <form onSubmit={submit} className="comment-form">
-      <Field label={t('comment.label')}>{(id) => <textarea id={id} rows={2} value={body} onChange={(event) => setBody(event.target.value)} />}</Field>
+      <Field label={t(props.entryId ? 'comment.entryLabel' : 'comment.label')}>
+        {(id) => <textarea id={id} rows={2} value={body} onChange={(event) => setBody(event.target.value)} />}
+      </Field>
       <ErrorText error={error} />
       <button type="submit" disabled={write.isPending}>
         {t('comment.submit')}
