@@ -31,7 +31,7 @@ export function entriesPerDay(db: SqliteDatabase, scopes: ShiftLogScopes, filter
   const from = filter.shiftDateFrom && filter.shiftDateFrom > windowStart ? filter.shiftDateFrom : windowStart;
   if (from > newest) return { from, to: newest, days: [] };
 
-  const { match, where, params } = logEntryConditions(scopes, { ...filter, shiftDateFrom: from, shiftDateTo: newest });
+  const { match, where, params } = logEntryConditions(db, scopes, { ...filter, shiftDateFrom: from, shiftDateTo: newest });
   // The window is walked log by log (shift_log_by_date, then log_entry_by_shift_log), so the
   // cost follows the window, not the size of the cache.
   where.push('d.shift_date BETWEEN ? AND ?');

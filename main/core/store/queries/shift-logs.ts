@@ -218,8 +218,9 @@ export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter
  * read scopes, the entry filters and the filters of the entry's shift log. Shared by the list
  * and the per-day counts so both always mean the same rows.
  */
-export function logEntryConditions(scopes: ShiftLogScopes, filter: ShiftLogFilter): { match: string | null; where: string[]; params: unknown[] } {
-  const match = filter.text === undefined ? null : ftsQuery(filter.text);
+export function logEntryConditions(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter): { match: string | null; where: string[]; params: unknown[] } {
+  const text = filter.text === undefined ? null : ftsQuery(filter.text);
+  const match = text !== null && hasAny(filter.areaIds) ? withAreaNames(db, text, filter.areaIds) : text;
   const where: string[] = [];
   const params: unknown[] = [];
   if (match !== null) {
@@ -252,9 +253,27 @@ function logsInDateRange(db: SqliteDatabase, filter: ShiftLogFilter): number {
   return row?.n ?? 0;
 }
 
+/** Areas named in one search at most: beyond, the exact area check alone is cheaper than a long OR. */
+const maxAreaNamesInMatch = 40;
+
+/**
+ * Text search within areas: the index also holds each entry's area name, so the match itself
+ * can leave out other areas' entries (posting lists intersected inside FTS5) instead of every
+ * match being looked up and dropped one by one. Only a narrowing: the exact `area_id` check
+ * stays, so two areas sharing a name cannot leak; an area not on this workstation (no name)
+ * leaves the match as it was.
+ */
+function withAreaNames(db: SqliteDatabase, match: string, areaIds: readonly string[]): string {
+  if (areaIds.length > maxAreaNamesInMatch) return match;
+  const rows = all<{ name: string }>(db, `SELECT name FROM area WHERE ${inListSql('id', areaIds.length)}`, [...areaIds]);
+  if (rows.length !== areaIds.length || rows.some((row) => !/[\p{L}\p{N}]/u.test(row.name))) return match;
+  const names = [...new Set(rows.map((row) => `"${row.name.replaceAll('"', '""')}"`))];
+  return `(${match}) AND area_name : (${names.join(' OR ')})`;
+}
+
 export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
   const limit = pageSize(page);
-  const { match, where, params } = logEntryConditions(scopes, filter);
+  const { match, where, params } = logEntryConditions(db, scopes, filter);
   // A shift-date range of a few thousand logs: pick the logs by date and sort their entries'
   // keys (one covering index), instead of walking every newer entry back to the range.
   const viaLogs = (filter.shiftDateFrom !== undefined || filter.shiftDateTo !== undefined) && logsInDateRange(db, filter) <= viaLogsLimit;
