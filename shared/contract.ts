@@ -86,6 +86,8 @@ export const KnownAccountSchema = z.object({
   tenantId: z.string(),
   tenantName: z.string(),
   lastSignInAt: z.string(),
+  /** Until when the last verified grant allows offline work (not secret: shown on the unlock screen). */
+  grantNotAfter: z.string().datetime({ offset: true }).nullable().optional(),
 });
 export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 

@@ -238,6 +238,12 @@ describe('the unlock screen', () => {
     expect(api.callsTo('auth.unlock')).toEqual([{ password: 'correct horse battery', account: { server, userId: 'u-1', tenantId: 't-1' } }]);
   });
 
+  it('takes the offline window from the account the core remembers, without any earlier unlock in this window', async () => {
+    installApi(base(locked({ lockReason: 'manual' }), [{ ...account, grantNotAfter: '2026-11-27T08:00:00.000Z' }]));
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('offline-until').textContent).toMatch(/Nov 27, 2026/));
+  });
+
   it('says when the offline window is not known yet', async () => {
     installApi(base(locked({ lockReason: 'manual' })));
     render(<App />);

@@ -150,6 +150,7 @@ export class SessionManager {
       tenantId: grant.tenant.id,
       tenantName: grant.tenant.name,
       lastSignInAt: now.toISOString(),
+      grantNotAfter: grant.notAfter,
     };
     const secrets = this.options.secretStoreFor({ server, userId: account.userId });
     await secrets.set(secretPurposes.sessionToken, Buffer.from(answer.token, 'utf8'));
@@ -356,6 +357,7 @@ export class SessionManager {
       // Verified before it replaces the stored grant: a bad one must not lock out offline work.
       const grant = verifySignedGrant(info.grant, pinned, this.options.now());
       this.saveSession(vault, grant, info.user, info.memberships, this.options.now());
+      this.accounts.remember({ ...account, grantNotAfter: grant.notAfter });
       return grant;
     } catch (error) {
       if (error instanceof PlantdeskError && error.code === 'server_unreachable') {

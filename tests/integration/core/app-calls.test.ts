@@ -69,6 +69,16 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the admin app calls of t
     await viewer.close();
   });
 
+  it('session.accounts keeps until when the account may work offline, for the unlock screen while locked', async () => {
+    const viewer = await workstation(await server.addMember(tenant.id, 'viewer'));
+    const status = await viewer.call<{ grantNotAfter: string; user: { id: string } }>('session.status');
+    await viewer.call('auth.lock');
+    const accounts = await viewer.call<{ userId: string; grantNotAfter?: string | null }[]>('session.accounts');
+    expect(accounts.find((account) => account.userId === status.user.id)?.grantNotAfter).toBe(status.grantNotAfter);
+    expect(await viewer.call('session.status')).toMatchObject({ state: 'locked', grantNotAfter: null });
+    await viewer.close();
+  });
+
   it('areas.list gives the tree parents first, with the site zone inherited below the site', async () => {
     const admin = await workstation(tenant.admin);
     const areas = await admin.call<{ id: string; parent_id: string | null; time_zone: string | null }[]>('areas.list');

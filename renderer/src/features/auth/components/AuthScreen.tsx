@@ -87,7 +87,7 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
           key={`${account.server}|${account.userId}|${account.tenantId}`}
           account={account}
           lockReason={lockReason}
-          grantNotAfter={recalledGrantNotAfter(account)}
+          grantNotAfter={knownAccount?.grantNotAfter ?? recalledGrantNotAfter(account)}
           onSignInOnline={signInOnline}
         />
       ) : (
