@@ -100,6 +100,7 @@ test('the German locale shows no untranslated string on any screen', async ({ pa
     await world.open(page, hash);
     await check(hash);
   }
+  await world.call('sync.now', {});
   const logs = await world.call('shiftLogs.list', { filter: {} });
   await world.open(page, `#/shift-logs/${logs.items[0].id}`);
   await check('shift-log detail');
