@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installPlantdeskStub } from './support/plantdesk-stub';
 import { AuditScreen } from '../../renderer/src/features/audit/components/AuditScreen';
 import { featureCatalogs, useLocaleStore } from '../../renderer/src/i18n/i18n';
-import type { PlantdeskApi } from '../../shared/contract';
 import { presetRules } from '../../shared/rbac';
 
 // The audit screen talks to the core only through window.plantdesk; each test answers per channel.
@@ -50,7 +50,6 @@ function access(role: 'viewer' | 'admin') {
 let calls: Record<string, Record<string, unknown>[]>;
 
 function installApi(answers: Record<string, Answer> = {}) {
-  calls = {};
   const defaults: Record<string, Answer> = {
     'areas.list': ok(areas),
     'users.list': ok({ items: [{ id: 'user-1', display_name: 'Ada Admin', email: 'ada@northfield.example' }, { id: 'user-2', display_name: 'Casey Contributor', email: 'casey@northfield.example' }], next: null }),
@@ -66,16 +65,7 @@ function installApi(answers: Record<string, Answer> = {}) {
     'audit.verify': ok(chainOk),
   };
   const all = { ...defaults, ...answers };
-  const api: Record<string, unknown> = { onEvent: () => () => {} };
-  for (const [channel, answer] of Object.entries(all)) {
-    const [domain, method] = channel.split('.');
-    const methods = (api[domain] ??= {}) as Record<string, unknown>;
-    methods[method] = async (request: Record<string, unknown>) => {
-      (calls[channel] ??= []).push(request);
-      return typeof answer === 'function' ? (answer as (r: Record<string, unknown>) => unknown)(request) : answer;
-    };
-  }
-  Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
+  calls = installPlantdeskStub(all);
 }
 
 function renderScreen(hash = '#/audit') {

@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installPlantdeskStub } from './support/plantdesk-stub';
 import { PeopleScreen } from '../../renderer/src/features/users/components/PeopleScreen';
 import { featureCatalogs, useLocaleStore } from '../../renderer/src/i18n/i18n';
-import type { PlantdeskApi } from '../../shared/contract';
 import { presetRules } from '../../shared/rbac';
 
 // The People screen talks to the core only through window.plantdesk; each test answers per channel.
@@ -89,7 +89,6 @@ const status = (online: boolean) => ({
 let calls: Record<string, Record<string, unknown>[]>;
 
 function installApi(answers: Record<string, Answer> = {}) {
-  calls = {};
   const defaults: Record<string, Answer> = {
     'areas.list': ok(areas),
     'users.list': (request: Record<string, unknown>) => {
@@ -106,16 +105,7 @@ function installApi(answers: Record<string, Answer> = {}) {
     'sync.now': ok({ pushed: 0, applied: 0, conflicts: 0, rejected: 0, pulled: 1, cursor: 10 }),
   };
   const all = { ...defaults, ...answers };
-  const api: Record<string, unknown> = { onEvent: () => () => {} };
-  for (const [channel, answer] of Object.entries(all)) {
-    const [domain, method] = channel.split('.');
-    const methods = (api[domain] ??= {}) as Record<string, unknown>;
-    methods[method] = async (request: Record<string, unknown>) => {
-      (calls[channel] ??= []).push(request);
-      return typeof answer === 'function' ? (answer as (r: Record<string, unknown>) => unknown)(request) : answer;
-    };
-  }
-  Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
+  calls = installPlantdeskStub(all);
 }
 
 function renderScreen(hash = '#/people') {

@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installPlantdeskStub } from './support/plantdesk-stub';
 import { PeopleScreen } from '../../renderer/src/features/users/components/PeopleScreen';
-import type { PlantdeskApi } from '../../shared/contract';
 import { presetRules } from '../../shared/rbac';
 
 // A person's sessions in the People detail: device, IP, last seen (site zone), revoke one or all.
@@ -47,7 +47,6 @@ function session(overrides: Record<string, unknown> = {}) {
 let calls: Record<string, Record<string, unknown>[]>;
 
 function installApi(answers: Record<string, unknown> = {}, rules = presetRules.admin) {
-  calls = {};
   const all: Record<string, unknown> = {
     'areas.list': ok([{ id: 'site-1', parent_id: null, kind: 'site', name: 'Northfield', time_zone: 'Europe/London' }]),
     'users.list': ok({ items: [casey], next: null }),
@@ -66,16 +65,7 @@ function installApi(answers: Record<string, unknown> = {}, rules = presetRules.a
     'sync.now': ok({ pushed: 0, applied: 0, conflicts: 0, rejected: 0, pulled: 0, cursor: 1 }),
     ...answers,
   };
-  const api: Record<string, unknown> = { onEvent: () => () => {} };
-  for (const [channel, answer] of Object.entries(all)) {
-    const [domain, method] = channel.split('.');
-    const methods = (api[domain] ??= {}) as Record<string, unknown>;
-    methods[method] = async (request: Record<string, unknown>) => {
-      (calls[channel] ??= []).push(request);
-      return answer;
-    };
-  }
-  Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
+  calls = installPlantdeskStub(all);
 }
 
 function renderDetail() {

@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installPlantdeskStub } from './support/plantdesk-stub';
 import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
-import type { PlantdeskApi } from '../../shared/contract';
 import { presetRules } from '../../shared/rbac';
 
 // The screen talks to the core only through window.plantdesk; each test answers per channel.
@@ -86,7 +86,6 @@ afterEach(() => {
 });
 
 function installApi(answers: Record<string, Answer>) {
-  calls = {};
   const defaults: Record<string, Answer> = {
     'areas.list': ok(areas),
     'users.list': ok({ items: [{ id: 'user-1', display_name: 'Ada Admin' }], next: null }),
@@ -97,16 +96,7 @@ function installApi(answers: Record<string, Answer>) {
     'shiftLogs.get': ok(detail()),
   };
   const all = { ...defaults, ...answers };
-  const api: Record<string, unknown> = { onEvent: () => () => {} };
-  for (const [channel, answer] of Object.entries(all)) {
-    const [domain, method] = channel.split('.');
-    const methods = (api[domain] ??= {}) as Record<string, unknown>;
-    methods[method] = async (request: Record<string, unknown>) => {
-      (calls[channel] ??= []).push(request);
-      return typeof answer === 'function' ? (answer as (r: Record<string, unknown>) => unknown)(request) : answer;
-    };
-  }
-  Object.defineProperty(window, 'plantdesk', { value: api as unknown as PlantdeskApi, configurable: true });
+  calls = installPlantdeskStub(all);
 }
 
 function renderScreen(hash = '#/shift-logs') {
