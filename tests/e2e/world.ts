@@ -4,14 +4,13 @@ import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { createCore, type Core } from '../../main/core/core';
 import { startServer, type RunningServer } from '../../server/app';
-import { totpCode } from '../../server/auth/totp';
 import { createManualClock, type ManualClock } from '../../server/clock';
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';
 import type { DemoCredentials } from '../../server/demo/seed-demo';
 import type { Channel, CallRequest, CallResponse } from '../../shared/contract';
 import { startTestBridge, type TestBridge } from '../support/bridge/server';
-import { testScrypt } from '../support/server';
+import { freshCodes, testScrypt } from '../support/server';
 import { builtRenderer, screenshotDir } from './fixtures';
 
 /**
@@ -90,22 +89,13 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
     const bridge = await startTestBridge({ core, rendererDir: builtRenderer });
     await page.addInitScript({ content: bridge.initScript });
 
-    const lastStep = new Map<string, number>();
     const user = (role: DemoRole) => {
       const found = credentials.users.find((candidate) => candidate.role === role);
       if (!found) throw new Error(`the demo has no ${role}`);
       return found;
     };
-    const freshCode = async (role: DemoRole) => {
-      const { totpSecret } = user(role);
-      let step = Math.floor(clock.now().getTime() / 30_000);
-      if ((lastStep.get(role) ?? -1) >= step) {
-        clock.advance(30_000);
-        step += 1;
-      }
-      lastStep.set(role, step);
-      return totpCode(totpSecret, clock.now());
-    };
+    const codeFor = freshCodes(clock);
+    const freshCode = (role: DemoRole) => codeFor(role, user(role).totpSecret);
     const call = async <C extends Channel>(channel: C, request: CallRequest<C>) => (await core.call(channel, request)) as CallResponse<C>;
 
     const world: World = {

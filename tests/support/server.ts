@@ -76,6 +76,23 @@ export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString
 
 export const TEST_PASSWORD = 'correct-horse-Plant-42';
 
+/**
+ * TOTP codes the server has not seen used: the server refuses a code of a step already used by
+ * that user, so when one was, the (manual) clock moves one 30 s step instead of the test waiting.
+ */
+export function freshCodes(clock: ManualClock): (userKey: string, totpSecret: string) => Promise<string> {
+  const lastStep = new Map<string, number>();
+  return (userKey, totpSecret) => {
+    let step = Math.floor(clock.now().getTime() / 30_000);
+    if ((lastStep.get(userKey) ?? -1) >= step) {
+      clock.advance(30_000);
+      step += 1;
+    }
+    lastStep.set(userKey, step);
+    return totpCode(totpSecret, clock.now());
+  };
+}
+
 export async function startTestServer(
   options: { backend: Backend; cluster?: PostgresCluster; server?: Partial<ServerOptions>; clockStart?: Date } = { backend: 'pglite' },
 ): Promise<TestServer & { cluster: PostgresCluster | null; databaseUrl: string | null }> {
@@ -92,7 +109,7 @@ export async function startTestServer(
   }
   // trustProxy: tests play clients at different IPs through X-Forwarded-For.
   const server = await startServer({ port: 0, db, clock, scrypt: testScrypt, logger: false, trustProxy: true, ...options.server });
-  const lastStep = new Map<string, number>();
+  const codeFor = freshCodes(clock);
   const passwordHash = await hashPassword(TEST_PASSWORD, testScrypt);
 
   const request = async (method: string, path: string, requestOptions: RequestOptions = {}): Promise<HttpResult> => {
@@ -129,15 +146,7 @@ export async function startTestServer(
     return { id: created.user.id, email, password: TEST_PASSWORD, totpSecret: created.totpSecret, tenantId, role: typeof role === 'string' ? role : 'custom' };
   };
 
-  const freshCode = async (user: TestUser) => {
-    let step = Math.floor(clock.now().getTime() / 30_000);
-    if ((lastStep.get(user.id) ?? -1) >= step) {
-      clock.advance(30_000);
-      step += 1;
-    }
-    lastStep.set(user.id, step);
-    return totpCode(user.totpSecret, clock.now());
-  };
+  const freshCode = (user: TestUser) => codeFor(user.id, user.totpSecret);
 
   const testServer: TestServer = {
     server,
