@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { startBackgroundCheckpoints } from './background-checkpoints';
 import { StoreCorrupt } from './errors';
 import { ensurePrivateDir, ensurePrivateFile } from './files';
 import { migrations as defaultMigrations, type Migration } from './migrations/index';
@@ -19,6 +20,11 @@ export interface OpenStoreOptions {
   cipher: StoreCipher;
   /** Tests and tools only; the app always runs the migrations it ships. */
   migrations?: readonly Migration[];
+  /**
+   * Checkpoint the WAL from a second connection on its own thread (background-checkpoints.ts).
+   * On by default; off only where a test needs the writer alone on the file.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 const hexDigits = '0123456789abcdef';
@@ -32,11 +38,12 @@ export const storePageSize = 16_384;
  */
 export const storeCacheKiB = 64 * 1024;
 /**
- * WAL size that triggers a checkpoint. Each checkpoint decrypts every page it copies out of the
- * WAL and encrypts it again for the file; the index pages that every batch touches (one per
- * area, per author...) are copied once per checkpoint however often they were rewritten, so a
- * longer interval copies them fewer times (bench/store.bench.ts: 32 -> 128 MiB, about +0.03
- * on the encrypted/plain insert ratio).
+ * WAL size at which the writer checkpoints by itself. Normally the background thread
+ * (background-checkpoints.ts) keeps the WAL far below this; it is the backstop should that
+ * thread fall behind or fail to start. Each checkpoint decrypts every page it copies out of the
+ * WAL and encrypts it again for the file, and pages rewritten between checkpoints are copied
+ * once, so the backstop is large (bench/store.bench.ts: 32 -> 128 MiB, about +0.03 on the
+ * encrypted/plain insert ratio when the writer checkpointed alone).
  */
 export const storeCheckpointBytes = 128 * 1024 * 1024;
 
@@ -73,44 +80,64 @@ export function openStoreDatabase(options: OpenStoreOptions): SqliteDatabase {
   ensurePrivateDir(dirname(options.path));
   ensurePrivateFile(options.path);
   const db = new Database(options.path, { fileMustExist: true });
+  // Kept (and zeroed in the finally) until the checkpoint thread has its own copy.
+  const literal = options.cipher.kind === 'sqlcipher' ? rawKeyLiteral(options.cipher.dataKey) : null;
   try {
-    if (options.cipher.kind === 'sqlcipher') {
+    if (literal) {
       db.pragma(`cipher = 'sqlcipher'`);
-      const literal = rawKeyLiteral(options.cipher.dataKey);
-      try {
-        db.key(literal);
-      } finally {
-        literal.fill(0);
-      }
+      db.key(literal);
     }
-    try {
-      // The first read decrypts page 1: a wrong key or a foreign file fails here.
-      db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    } catch (error) {
-      if (isNotADatabase(error)) {
-        throw new StoreCorrupt({ reason: options.cipher.kind === 'sqlcipher' ? 'key_rejected' : 'not_a_database' });
-      }
-      throw error;
-    }
-    // Takes effect on a new file only. Larger pages: fewer per-page HMACs and IVs (the bulk of
-    // SQLCipher's cost), measured by bench/store.bench.ts.
-    db.pragma(`page_size = ${storePageSize}`);
-    db.pragma(`cache_size = -${storeCacheKiB}`);
-    db.pragma('temp_store = MEMORY');
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new StoreCorrupt({ reason: 'unreadable', detail: `journal_mode is ${String(mode)}` });
-    db.pragma('synchronous = FULL');
-    // Checkpoint every storeCheckpointBytes of WAL rather than SQLite's 1000 pages: a checkpoint
-    // decrypts and re-encrypts what it copies, and pages rewritten between checkpoints are copied once.
-    db.pragma(`wal_autocheckpoint = ${Math.round(storeCheckpointBytes / storePageSize)}`);
-    db.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
-    db.pragma('busy_timeout = 5000');
-    migrate(db, options.migrations ?? defaultMigrations);
+    configure(db, options);
+    if (options.backgroundCheckpoints ?? true) checkpointsInBackground(db, options.path, literal);
     return db;
   } catch (error) {
     db.close();
     throw error;
+  } finally {
+    literal?.fill(0);
   }
+}
+
+/** Checks the key, sets the pragmas and runs the migrations, on a connection keyed already. */
+function configure(db: SqliteDatabase, options: OpenStoreOptions): void {
+  try {
+    // The first read decrypts page 1: a wrong key or a foreign file fails here.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (error) {
+    if (isNotADatabase(error)) {
+      throw new StoreCorrupt({ reason: options.cipher.kind === 'sqlcipher' ? 'key_rejected' : 'not_a_database' });
+    }
+    throw error;
+  }
+  // Takes effect on a new file only. Larger pages: fewer per-page HMACs and IVs (the bulk of
+  // SQLCipher's cost), measured by bench/store.bench.ts.
+  db.pragma(`page_size = ${storePageSize}`);
+  db.pragma(`cache_size = -${storeCacheKiB}`);
+  db.pragma('temp_store = MEMORY');
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new StoreCorrupt({ reason: 'unreadable', detail: `journal_mode is ${String(mode)}` });
+  db.pragma('synchronous = FULL');
+  // The writer's own checkpoints are the backstop (storeCheckpointBytes): a checkpoint decrypts
+  // and re-encrypts what it copies, and pages rewritten between checkpoints are copied once.
+  db.pragma(`wal_autocheckpoint = ${Math.round(storeCheckpointBytes / storePageSize)}`);
+  db.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
+  db.pragma('busy_timeout = 5000');
+  migrate(db, options.migrations ?? defaultMigrations);
+}
+
+/**
+ * Starts the checkpoint thread for this connection and makes closing the connection stop it
+ * first: every owner of a store (vault lock and wipe, tests, tools) closes with db.close(), and
+ * the thread's connection must be gone before the writer's close removes the WAL or a wipe
+ * deletes the files.
+ */
+function checkpointsInBackground(db: SqliteDatabase, path: string, keyLiteral: Buffer | null): void {
+  const checkpoints = startBackgroundCheckpoints(path, keyLiteral);
+  const closeWriter = db.close.bind(db);
+  db.close = () => {
+    checkpoints.stop();
+    return closeWriter();
+  };
 }
 
 export function migrationChecksum(migration: Migration): string {
