@@ -24,6 +24,8 @@ export interface BackgroundCheckpoints {
 const wakeFlag = 0;
 const stopFlag = 1;
 const closedFlag = 2;
+/** Linux nice value of the thread (0 is normal, 19 the lowest priority). */
+const checkpointNice = 10;
 /** Longest a stop() waits for a checkpoint in progress (a large one takes well under a second). */
 const stopWaitMs = 10_000;
 
@@ -36,6 +38,14 @@ const stopWaitMs = 10_000;
 const threadSource = `
 const { workerData } = require('node:worker_threads');
 const flags = new Int32Array(workerData.flags);
+if (process.platform === 'linux') {
+  // Background work: let the threads a person waits on (the window's router, the core) take a
+  // CPU first. On Linux a thread id names one thread for setpriority().
+  try {
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    require('node:os').setPriority(tid, ${checkpointNice});
+  } catch {}
+}
 let db;
 try {
   const Database = require(workerData.modulePath);
