@@ -1,5 +1,5 @@
 import { UTF8_BOM } from '../../../shared/csv';
-import { prepareColumns, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
+import { prepareColumns, type PreparedColumn, type RowEncoder } from './columns';
 import { createCsvEncoder } from './csv-encoder';
 import { createJsonLinesEncoder } from './jsonl-encoder';
 import type { ExportFormat, ExportSpec } from './types';
@@ -14,94 +14,8 @@ import {
   workbookXml,
   worksheetPath,
 } from './xlsx-parts';
+import { Utf8Chunks } from './utf8-chunks';
 import { ZipWriter, type ByteSink, type ZipEntryStream } from './zip-writer';
-
-/** Encoded text is handed on in pieces of this many bytes (a few rows more or less). */
-const CHUNK_BYTES = 256 * 1024;
-
-/**
- * Encoded rows, written as UTF-8 straight into fixed-size buffers as they come: no long string
- * is built, flattened and encoded again, and a full buffer is ready to hand on as it is.
- */
-class Utf8Chunks implements TextOut {
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  private used = 0;
-  private full: Buffer[] = [];
-
-  append(text: string): void {
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (text.length * 3 > this.buffer.length - this.used) {
-      this.seal();
-      if (text.length * 3 > this.buffer.length) {
-        this.full.push(Buffer.from(text, 'utf8'));
-        return;
-      }
-    }
-    this.used += this.buffer.write(text, this.used);
-  }
-
-  /**
-   * Text of ASCII characters only (markup, digits), copied a character at a time: for the short
-   * pieces of a row, cheaper than a call into the UTF-8 encoder, and no string is built.
-   */
-  ascii(text: string): void {
-    const length = text.length;
-    if (length > this.buffer.length - this.used) this.makeRoom(length);
-    const buffer = this.buffer;
-    let at = this.used;
-    for (let i = 0; i < length; i++) buffer[at++] = text.charCodeAt(i);
-    this.used = at;
-  }
-
-  /** Any text, as UTF-8: copied as ASCII up to the first other character, encoded from there. */
-  text(text: string): void {
-    const length = text.length;
-    if (length > this.buffer.length - this.used) this.makeRoom(length);
-    const buffer = this.buffer;
-    let at = this.used;
-    for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code >= 0x80) {
-        this.used = at;
-        this.append(i === 0 ? text : text.slice(i));
-        return;
-      }
-      buffer[at++] = code;
-    }
-    this.used = at;
-  }
-
-  /** At least `bytes` free bytes in the current buffer, sealing the full one. */
-  private makeRoom(bytes: number): void {
-    this.seal();
-    if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
-  }
-
-  /** A buffer is full and waiting to be handed on. */
-  get hasFullChunk(): boolean {
-    return this.full.length > 0;
-  }
-
-  private seal(): void {
-    if (this.used === 0) return;
-    this.full.push(this.buffer.subarray(0, this.used));
-    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    this.used = 0;
-  }
-
-  /** Everything so far, in order; the chunks are not used again. */
-  take(): Buffer[] {
-    this.seal();
-    const chunks = this.full;
-    this.full = [];
-    return chunks;
-  }
-
-  clear(): void {
-    this.full = [];
-    this.used = 0;
-  }
-}
 
 /**
  * Turns rows into the bytes of one file format. row() only encodes into memory; the engine
@@ -122,6 +36,8 @@ export interface FormatWriter<Row> {
 /** CSV and JSON Lines: encoded text, as UTF-8, straight to the file. */
 class TextFormatWriter<Row> implements FormatWriter<Row> {
   private readonly chunks = new Utf8Chunks();
+  /** The chunk the file may still be writing. */
+  private inFlight: Buffer | null = null;
   readonly truncatedCells = 0;
 
   constructor(
@@ -131,7 +47,7 @@ class TextFormatWriter<Row> implements FormatWriter<Row> {
   ) {}
 
   async start(): Promise<void> {
-    this.chunks.append(this.prefix + this.encoder.header());
+    this.chunks.text(this.prefix + this.encoder.header());
   }
 
   row(row: Row): void {
@@ -143,11 +59,16 @@ class TextFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   async flush(): Promise<void> {
-    for (const chunk of this.chunks.take()) await this.sink.write(chunk);
+    for (const chunk of this.chunks.take()) {
+      await this.sink.write(chunk);
+      // The sink writes one chunk at a time: once it takes this one, the one before is written.
+      if (this.inFlight) this.chunks.recycle(this.inFlight);
+      this.inFlight = chunk;
+    }
   }
 
   async finish(): Promise<void> {
-    this.chunks.append(this.encoder.footer());
+    this.chunks.text(this.encoder.footer());
     await this.flush();
   }
 
@@ -192,12 +113,12 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   private async openSheet<R>(name: string, encoder: RowEncoder<R>): Promise<void> {
     this.sheetNames.push(name);
     this.sheet = await this.zip.openStream(worksheetPath(this.sheetNames.length - 1));
-    this.chunks.append(encoder.header());
+    this.chunks.text(encoder.header());
     this.rowsInSheet = 0;
   }
 
   private async closeSheet(footer: string): Promise<void> {
-    this.chunks.append(footer);
+    this.chunks.text(footer);
     await this.writeText();
     await this.sheet?.close();
     this.sheet = null;
@@ -206,8 +127,10 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
   /** Hands the encoded text to the sheet's deflate stream, waiting when it is full. */
   private async writeText(): Promise<void> {
     for (const chunk of this.chunks.take()) {
-      const pending = this.sheet?.write(chunk);
-      if (pending) await pending;
+      const pending = this.sheet?.write(chunk, () => this.chunks.recycle(chunk));
+      // Let zlib's callbacks run: they hand it the next piece and take its output, so that it
+      // compresses while the next rows are encoded instead of only when the writer waits.
+      await (pending ?? new Promise(setImmediate));
     }
   }
 

@@ -11,7 +11,10 @@ import { crc32, createDeflateRaw, deflateRawSync, type DeflateRaw, type ZlibOpti
  * Entry times are fixed (1980-01-01): the same rows make the same bytes.
  */
 
-/** Where the archive's bytes go, in order. A write resolves when the sink can take more. */
+/**
+ * Where the bytes go, in order. A write resolves when the sink can take more; by then the sink
+ * is done with every chunk before this one (the text formats fill those buffers again).
+ */
 export interface ByteSink {
   write(chunk: Uint8Array): Promise<void>;
 }
@@ -242,12 +245,18 @@ export class ZipEntryStream {
     });
   }
 
-  /** Adds content; await the result when it is a promise (zlib is full). */
-  write(data: Buffer): Promise<void> | undefined {
+  /**
+   * Adds content; await the result when it is a promise (zlib is full). `consumed` is called
+   * once zlib has read `data` and holds no reference to it.
+   */
+  write(data: Buffer, consumed?: () => void): Promise<void> | undefined {
     if (this.failure !== null) return Promise.reject(this.failure);
     this.record.crc = crc32(data, this.record.crc);
     this.record.size += data.length;
-    if (this.deflate.write(data)) return undefined;
+    const written = consumed ? this.deflate.write(data, (error) => {
+          if (!error) consumed();
+        }) : this.deflate.write(data);
+    if (written) return undefined;
     return once(this.deflate, 'drain').then(() => {
       if (this.failure !== null) throw this.failure;
     });
