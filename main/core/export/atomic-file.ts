@@ -15,6 +15,11 @@ const TEMP_PREFIX = '.plantdesk-export-';
 const TEMP_SUFFIX = '.tmp';
 /** Bytes written between background fsyncs of a large export. */
 const EARLY_SYNC_BYTES = 32 * 1024 * 1024;
+/**
+ * Writes queued at most. With one, the caller waited for every write to be reported back (a
+ * turn of the event loop, and the whole write when the thread pool was slow to get a CPU).
+ */
+const MAX_QUEUED_WRITES = 4;
 
 /** True for the name of an export's temporary file (for cleanup tools and tests). */
 export function isExportTempFileName(name: string): boolean {
@@ -78,9 +83,10 @@ export interface CommittedFile {
  * is fsynced, renamed over the target, and the folder fsynced. The SHA-256 and the size are
  * taken from the bytes as they are written, in order.
  *
- * Writes are sequential with one in flight: write() resolves once the previous write has
- * finished and this one has started, so the caller prepares the next chunk while the disk
- * works, and never more than two chunks are held.
+ * Writes are sequential, up to MAX_QUEUED_WRITES queued: write() resolves at once while there
+ * is room, else once the oldest has finished, so the caller prepares the next chunks while the
+ * disk works, and never more than that many chunks are held. `written` is called once a chunk
+ * is in the file and no longer read (its buffer may be filled again).
  *
  * Every EARLY_SYNC_BYTES written, an fsync is started in the background (one at a time): the
  * disk takes the file while rows are still being encoded, instead of all of it at the end
@@ -89,7 +95,9 @@ export interface CommittedFile {
  * the export at the next write or at commit.
  */
 export class AtomicFile implements ByteSink {
+  /** The last write queued; each starts when the one before has finished. */
   private inflight: Promise<void> = Promise.resolve();
+  private readonly queue: Promise<void>[] = [];
   private earlySync: Promise<void> = Promise.resolve();
   private earlySyncRunning = false;
   private syncStartedAt = 0;
@@ -139,16 +147,21 @@ export class AtomicFile implements ByteSink {
     return this.queued;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  async write(chunk: Uint8Array, written?: () => void): Promise<void> {
     if (this.state !== 'open') throw new Error('AtomicFile: write after commit or discard');
-    await this.inflight;
+    if (this.queue.length >= MAX_QUEUED_WRITES) await this.queue.shift();
     if (this.earlySyncFailure !== null) throw this.earlySyncFailure;
     if (!this.earlySyncRunning && this.written - this.syncStartedAt >= this.earlySyncBytes) this.startEarlySync();
     if (chunk.length === 0) return;
     this.hash.update(chunk);
     this.queued += chunk.length;
-    this.inflight = this.writeAll(chunk);
-    // Observed by the next write, commit or discard; never left unhandled meanwhile.
+    // After a failed write the ones queued behind it fail with the same error, unwritten.
+    this.inflight = this.inflight.then(async () => {
+      await this.writeAll(chunk);
+      written?.();
+    });
+    this.queue.push(this.inflight);
+    // Observed by a later write, commit or discard; never left unhandled meanwhile.
     this.inflight.catch(() => undefined);
   }
 

@@ -2,6 +2,7 @@ import { PlantdeskError } from '../../../shared/errors';
 import { AtomicFile, type ExportFileSystem } from './atomic-file';
 import { CellValueError } from './cell-values';
 import { createFormatWriter, type FormatWriter } from './format-writers';
+import type { ByteSink } from './zip-writer';
 import { exportFormats, type ExportOptions, type ExportProgress, type ExportResult, type ExportSpec } from './types';
 
 /** Seams for tests; production passes none. */
@@ -85,7 +86,7 @@ export async function exportToFile<Row>(spec: ExportSpec<Row>, options: ExportOp
   const cancelled = () => new PlantdeskError('export_cancelled', undefined, { rowsDone });
 
   try {
-    const sink: { write(chunk: Uint8Array): Promise<void> } = { write: (chunk) => (file as AtomicFile).write(chunk) };
+    const sink: ByteSink = { write: (chunk, written) => (file as AtomicFile).write(chunk, written) };
     writer = createFormatWriter(options.format, sink, spec, {
       bom: options.bom === true,
       compressionLevel: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL,

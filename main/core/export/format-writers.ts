@@ -36,8 +36,6 @@ export interface FormatWriter<Row> {
 /** CSV and JSON Lines: encoded text, as UTF-8, straight to the file. */
 class TextFormatWriter<Row> implements FormatWriter<Row> {
   private readonly chunks = new Utf8Chunks();
-  /** The chunk the file may still be writing. */
-  private inFlight: Buffer | null = null;
   readonly truncatedCells = 0;
 
   constructor(
@@ -59,12 +57,7 @@ class TextFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   async flush(): Promise<void> {
-    for (const chunk of this.chunks.take()) {
-      await this.sink.write(chunk);
-      // The sink writes one chunk at a time: once it takes this one, the one before is written.
-      if (this.inFlight) this.chunks.recycle(this.inFlight);
-      this.inFlight = chunk;
-    }
+    for (const chunk of this.chunks.take()) await this.sink.write(chunk, () => this.chunks.recycle(chunk));
   }
 
   async finish(): Promise<void> {

@@ -8,8 +8,8 @@ export const CHUNK_BYTES = 256 * 1024;
  * copying each character in JavaScript or calling the encoder for every short piece.
  */
 const PENDING_UNITS = 8 * 1024;
-/** Buffers kept for reuse: one being filled, one on its way to the disk or zlib, one spare. */
-const MAX_SPARE = 2;
+/** Buffers kept for reuse (the file queues up to four writes, zlib takes up to 1 MB ahead). */
+const MAX_SPARE = 4;
 
 /**
  * Encoded rows as UTF-8 in fixed-size buffers; a full buffer is ready to hand on as it is.

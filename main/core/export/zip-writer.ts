@@ -12,11 +12,11 @@ import { crc32, createDeflateRaw, deflateRawSync, type DeflateRaw, type ZlibOpti
  */
 
 /**
- * Where the bytes go, in order. A write resolves when the sink can take more; by then the sink
- * is done with every chunk before this one (the text formats fill those buffers again).
+ * Where the bytes go, in order. A write resolves when the sink can take more. `written`, when
+ * given, is called once the sink no longer reads the chunk (its buffer may be filled again).
  */
 export interface ByteSink {
-  write(chunk: Uint8Array): Promise<void>;
+  write(chunk: Uint8Array, written?: () => void): Promise<void>;
 }
 
 const LOCAL_HEADER = 0x04034b50;
