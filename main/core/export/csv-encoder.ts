@@ -1,48 +1,53 @@
 import { CSV_LINE_END, csvRecord, csvTextField } from '../../../shared/csv';
 import { booleanValue, calendarDateText, instantText, integerText, numberText, textValue } from './cell-values';
-import { KIND, atColumn, rowAsString, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
+import { KIND, atColumn, createRowReader, rowAsString, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
 
 /**
  * CSV per RFC 4180: a header row, CRLF after every record, empty field for null. Text is
  * neutralised against formulas, then quoted as needed (csvTextField); numbers are digits, '-',
- * '.', 'e' and '+' only, never quoted and never a formula.
+ * '.', 'e' and '+' only, never quoted and never a formula. The record is built as one string
+ * and handed on once.
  */
 export function createCsvEncoder<Row>(columns: readonly PreparedColumn<Row>[]): RowEncoder<Row> {
   const count = columns.length;
   const reads = columns.map((column) => column.read);
   const kinds = columns.map((column) => KIND[column.type]);
+  const readRow = createRowReader(columns);
+  const values: unknown[] = new Array<unknown>(count).fill(null);
 
   function rowInto(row: Row, out: TextOut): void {
+    const read = readRow(row, values);
+    let record = '';
     let i = 0;
     try {
       for (; i < count; i++) {
-        const value = reads[i](row);
-        if (i > 0) out.ascii(',');
+        const value = read ? values[i] : reads[i](row);
+        if (i > 0) record += ',';
         if (value === null || value === undefined) continue;
         switch (kinds[i]) {
           case KIND.string:
-            out.text(csvTextField(typeof value === 'string' ? value : textValue(value)));
+            record += csvTextField(typeof value === 'string' ? value : textValue(value));
             break;
           case KIND.number:
-            out.ascii(numberText(value));
+            record += numberText(value);
             break;
           case KIND.integer:
-            out.ascii(integerText(value));
+            record += integerText(value);
             break;
           case KIND.boolean:
-            out.ascii(booleanValue(value) ? 'true' : 'false');
+            record += booleanValue(value) ? 'true' : 'false';
             break;
           case KIND.datetime:
-            out.text(instantText(value));
+            record += instantText(value);
             break;
           default:
-            out.text(calendarDateText(value));
+            record += calendarDateText(value);
         }
       }
     } catch (error) {
       throw atColumn(error, columns[i].key);
     }
-    out.ascii(CSV_LINE_END);
+    out.text(record + CSV_LINE_END);
   }
 
   return {
