@@ -12,7 +12,7 @@ import {
   numberText,
   textValue,
 } from './cell-values';
-import { KIND, atColumn, rowAsString, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
+import { KIND, atColumn, createRowReader, rowAsString, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
 import type { ExportColumnType } from './types';
 import { CELL_STYLE, MAX_CELL_CHARACTERS, WORKSHEET_EPILOGUE, worksheetPrologue } from './xlsx-parts';
 import { SharedStrings } from './xlsx-shared-strings';
@@ -108,6 +108,8 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
   const kinds = columns.map((column) => KIND[column.type]);
   const { sharedStrings } = state;
   const sharing = columns.map(() => sharedStrings.newColumn());
+  const readRow = createRowReader(columns);
+  const values: unknown[] = new Array<unknown>(count).fill(null);
   let rowNumber = 1;
 
   /** The rest of a text cell whose start tag so far ('<c' or '<c r="F12"') is written. */
@@ -132,6 +134,7 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
   }
 
   function rowInto(row: Row, out: TextOut): void {
+    const read = readRow(row, values);
     rowNumber += 1;
     const rowText = String(rowNumber);
     out.ascii('<row r="');
@@ -141,7 +144,7 @@ export function createXlsxSheetEncoder<Row>(columns: readonly PreparedColumn<Row
     let i = 0;
     try {
       for (; i < count; i++) {
-        const value = reads[i](row);
+        const value = read ? values[i] : reads[i](row);
         if (value === null || value === undefined) {
           afterGap = true;
           continue;
