@@ -9,6 +9,7 @@ import type { OpenSession } from '../session/session-manager';
 import type { SqliteDatabase } from '../store/open';
 import { readSyncState, writeSyncState } from '../store/writes';
 import { applyPullPage, parsePullPage } from './apply-pull';
+import { defaultPullPageSizing, nextPullLimit } from './pull-page-size';
 import { nextPushBatch, recordPushFailure, recordPushResults } from './push-results';
 import { clearPulledData } from './rebuild';
 
@@ -86,13 +87,15 @@ async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
 
 /**
  * Pull pages from the cursor: the next page is requested before the current one is written
- * (pipelined), and each page is written with its cursor in one transaction. A changed policy
+ * (pipelined), and each page is written with its cursor in one transaction, sized so that
+ * transaction stays short (pull-page-size.ts). A changed policy
  * version or a 409 reset rebuilds the cache from zero, keeping the outbox.
  */
 async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
   const db = deps.session.vault.db;
   const tenant = deps.session.account.tenantId;
-  const limit = deps.pageSize ?? 2_000;
+  const sizing = { ...defaultPullPageSizing, max: deps.pageSize ?? 2_000 };
+  let limit = sizing.max;
   const fetchPage = (since: number) => {
     const request = deps.client
       .request({ path: '/sync/pull', query: { tenant, since, limit, schemaVersion: SYNC_SCHEMA_VERSION }, token, schema: z.unknown() })
@@ -129,7 +132,10 @@ async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
       continue;
     }
     if (page.hasMore) pending = fetchPage(page.cursor);
+    const writeStarted = performance.now();
     const applied = applyPullPage(db, page, deps.now());
+    // Takes effect from the page after the one already requested (the pipeline is one deep).
+    limit = nextPullLimit(limit, performance.now() - writeStarted, sizing);
     summary.pulled += applied.applied;
     summary.cursor = applied.cursor;
     since = applied.cursor;
