@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface PostgresCluster {
   url(database?: string): string;
   /** Creates an empty database and returns its connection string. */
   createDatabase(name: string): Promise<string>;
+  /** The postmaster's process id; the backends serving new connections are forked from it. */
+  postmasterPid(): number;
   stop(): void;
 }
 
@@ -83,6 +85,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     port,
     url,
     stop,
+    postmasterPid: () => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async createDatabase(name: string) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
       const client = new pg.Client({ connectionString: url() });
