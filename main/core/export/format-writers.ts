@@ -57,12 +57,16 @@ class TextFormatWriter<Row> implements FormatWriter<Row> {
   }
 
   async flush(): Promise<void> {
-    for (const chunk of this.chunks.take()) await this.sink.write(chunk, () => this.chunks.recycle(chunk));
+    await this.write(this.chunks.takeFull());
   }
 
   async finish(): Promise<void> {
     this.chunks.text(this.encoder.footer());
-    await this.flush();
+    await this.write(this.chunks.take());
+  }
+
+  private async write(chunks: Buffer[]): Promise<void> {
+    for (const chunk of chunks) await this.sink.write(chunk, () => this.chunks.recycle(chunk));
   }
 
   destroy(): void {
@@ -112,14 +116,14 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
 
   private async closeSheet(footer: string): Promise<void> {
     this.chunks.text(footer);
-    await this.writeText();
+    await this.writeText(this.chunks.take());
     await this.sheet?.close();
     this.sheet = null;
   }
 
-  /** Hands the encoded text to the sheet's deflate stream, waiting when it is full. */
-  private async writeText(): Promise<void> {
-    for (const chunk of this.chunks.take()) {
+  /** Hands encoded text to the sheet's deflate stream, waiting when it is full. */
+  private async writeText(chunks: Buffer[]): Promise<void> {
+    for (const chunk of chunks) {
       const pending = this.sheet?.write(chunk, () => this.chunks.recycle(chunk));
       // Let zlib's callbacks run: they hand it the next piece and take its output, so that it
       // compresses while the next rows are encoded instead of only when the writer waits.
@@ -149,7 +153,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
       this.encoder = createXlsxSheetEncoder(this.columns, this.textState);
       await this.openSheet(sheetNameFor(this.sheetNames[0], this.sheetNames), this.encoder);
     }
-    await this.writeText();
+    await this.writeText(this.chunks.takeFull());
   }
 
   async finish(): Promise<void> {
@@ -159,7 +163,7 @@ class XlsxFormatWriter<Row> implements FormatWriter<Row> {
       await this.openSheet(sheetNameFor(extra.sheetName, this.sheetNames, 'Sheet'), encoder);
       for await (const row of extra.rows) {
         encoder.rowInto(row, this.chunks);
-        if (this.chunks.hasFullChunk) await this.writeText();
+        if (this.chunks.hasFullChunk) await this.writeText(this.chunks.takeFull());
       }
       await this.closeSheet(encoder.footer());
     }

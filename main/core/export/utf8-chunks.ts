@@ -72,13 +72,18 @@ export class Utf8Chunks implements TextOut {
     this.used = 0;
   }
 
+  /** The full buffers, in order; the one being filled stays (fewer, larger writes). */
+  takeFull(): Buffer[] {
+    const chunks = this.full;
+    this.full = [];
+    return chunks;
+  }
+
   /** Everything so far, in order. */
   take(): Buffer[] {
     this.encodePending();
     this.seal();
-    const chunks = this.full;
-    this.full = [];
-    return chunks;
+    return this.takeFull();
   }
 
   /** A chunk from take() that nobody reads any more: its buffer may be filled again. */
