@@ -115,3 +115,34 @@ describe('ZipWriter when its sink fails', () => {
     stream.destroy();
   });
 });
+
+describe.skipIf(!python)('ZipWriter with buffers reused once zlib has read them', () => {
+  it('keeps a streamed entry intact when each buffer is overwritten as soon as write() reports it consumed', async () => {
+    const sink = new MemorySink();
+    const zip = new ZipWriter(sink, { level: 1 });
+    const stream = await zip.openStream('xl/worksheets/sheet1.xml');
+    // Three buffers for 200 pieces (text-like, so zlib is fast, and random, so it pushes back).
+    const free: Buffer[] = Array.from({ length: 3 }, () => Buffer.alloc(256 * 1024));
+    let released: (() => void) | null = null;
+    const expected: Buffer[] = [];
+    for (let i = 0; i < 200; i++) {
+      while (free.length === 0) await new Promise<void>((resolve) => (released = resolve));
+      const buffer = free.pop() as Buffer;
+      const piece = i % 3 === 0 ? randomBytes(buffer.length) : Buffer.from(`<row r="${i}"><c><v>${i}</v></c></row>`.repeat(7000)).subarray(0, buffer.length);
+      piece.copy(buffer);
+      expected.push(Buffer.from(buffer));
+      const pending = stream.write(buffer, () => {
+        buffer.fill(0x58); // anything zlib still read from here would be wrong in the archive
+        free.push(buffer);
+        released?.();
+      });
+      await (pending ?? new Promise(setImmediate));
+    }
+    await stream.close();
+    await zip.finish();
+    const path = join(dir, 'reused-buffers.zip');
+    writeFileSync(path, sink.bytes());
+    const streamed = Buffer.concat(expected);
+    expect(readWithPython(path)).toEqual({ bad: null, entries: [['xl/worksheets/sheet1.xml', streamed.length, await sha256(streamed)]] });
+  });
+});
