@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
  *
  * A checkpoint copies committed pages from the WAL into the database file. In the encrypted
  * store that means decrypting and HMAC-checking every page it reads and encrypting it again,
- * which is about a third of SQLCipher's cost on a bulk load. Run by the writing connection
+ * which was about 40% of SQLCipher's extra cost on a bulk load. Run by the writing connection
  * (SQLite's auto-checkpoint), that work stalls the core's thread, and with it every contract
  * call, for up to a second at a time during an initial sync. Here it runs beside the writer on
  * another core: a PASSIVE checkpoint never blocks the writer, and the writer's own

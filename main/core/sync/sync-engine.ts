@@ -87,9 +87,9 @@ async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
 
 /**
  * Pull pages from the cursor: the next page is requested before the current one is written
- * (pipelined), and each page is written with its cursor in one transaction, sized so that
- * transaction stays short (pull-page-size.ts). A changed policy
- * version or a 409 reset rebuilds the cache from zero, keeping the outbox.
+ * (pipelined), and each page is written with its cursor in one transaction, its size chosen so
+ * that transaction stays short (pull-page-size.ts). A changed policy version or a 409 reset
+ * rebuilds the cache from zero, keeping the outbox.
  */
 async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
   const db = deps.session.vault.db;
