@@ -42,8 +42,10 @@ export interface CoreOptions {
   deviceName?: string;
   /** Minutes without activity before the cache locks, when the tenant sets none. */
   defaultIdleMinutes?: number;
-  /** Changes per pull page (default 2,000). */
+  /** Changes per pull page at most (default 2,000); pages shrink when writing one runs long. */
   syncPageSize?: number;
+  /** The longest a pull page's transaction should hold the store (default 150 ms). */
+  syncPageTargetMs?: number;
   /** Sync by itself while unlocked (on unlock, every interval, after local writes). */
   autoSync?: { intervalMs?: number; afterWriteMs?: number };
 }
@@ -183,7 +185,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     if (running) return running;
     const open = session.requireOpen();
     const client = new ServerClient({ baseUrl: open.account.server, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` });
-    running = syncOnce({ session: open, client, now, pageSize: options.syncPageSize, onProgress: (progress) => emit('sync.progress', progress) })
+    running = syncOnce({ session: open, client, now, pageSize: options.syncPageSize, pageTargetMs: options.syncPageTargetMs, onProgress: (progress) => emit('sync.progress', progress) })
       .then((summary) => {
         session.setOnline(true);
         retryAttempt = 0;

@@ -34,6 +34,8 @@ export interface SyncDeps {
   now: () => Date;
   onProgress?: (progress: SyncProgress) => void;
   pageSize?: number;
+  /** See PullPageSizing.targetMs. */
+  pageTargetMs?: number;
 }
 
 /** The id this cache pushes under (SYNC.md clientId), made once per cache. */
@@ -94,7 +96,7 @@ async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
 async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
   const db = deps.session.vault.db;
   const tenant = deps.session.account.tenantId;
-  const sizing = { ...defaultPullPageSizing, max: deps.pageSize ?? 2_000 };
+  const sizing = { ...defaultPullPageSizing, max: deps.pageSize ?? 2_000, targetMs: deps.pageTargetMs ?? defaultPullPageSizing.targetMs };
   let limit = sizing.max;
   const fetchPage = (since: number) => {
     const request = deps.client

@@ -1,0 +1,80 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../main/core/core';
+import { dispatchCall } from '../../../shared/dispatch';
+import { PlantdeskError } from '../../../shared/errors';
+import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
+import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
+import { insertShiftLog } from '../server/sync-fixtures';
+
+// Pull pages shrink when writing one holds the store past the target (main/core/sync/
+// pull-page-size.ts). The proxy in front of the server sees the `limit` of every pull request.
+const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
+
+describe.skipIf(skipUnless(secretServiceCapability()))('pull page size follows how long pages take to write', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let proxy: CuttingProxy;
+  const cores: Core[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
+    tenant = await server.createTenant('Northfield Plant');
+    proxy = await startCuttingProxy(Number(new URL(server.url).port));
+    const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
+    const writer = await workstation(server.url, { syncPageSize: 2_000 });
+    await writer('sync.now');
+    for (let i = 0; i < 300; i++) {
+      await writer('logEntries.create', { shiftLogId: log.id, areaId: tenant.areas.boilers, category: 'operations', severity: 'info', body: `entry ${i}`, occurredAt: server.clock.now().toISOString() });
+    }
+    expect(await writer('sync.now')).toMatchObject({ applied: 300 });
+  });
+  afterAll(async () => {
+    for (const core of cores) await core.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  async function workstation(baseUrl: string, options: { syncPageSize: number; syncPageTargetMs?: number }) {
+    const core = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-paging-')), appVersion: 'test', ...options }, { now: () => server.clock.now(), kdf: cheapKdf });
+    cores.push(core);
+    const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
+      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as T;
+    };
+    const user = await server.addMember(tenant.id, 'admin');
+    await call('auth.signIn', { server: baseUrl, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
+    return call;
+  }
+
+  /** Signs a new workstation in through the proxy, syncs it, and returns the limits it asked for. */
+  async function pullLimits(options: { syncPageSize: number; syncPageTargetMs: number }): Promise<number[]> {
+    const reader = await workstation(proxy.url, options);
+    const before = proxy.requests.length;
+    await reader('sync.now');
+    const entries = await reader<{ items: unknown[] }>('shiftLogs.entries', { page: { limit: 500 } });
+    expect(entries.items).toHaveLength(300);
+    return proxy.requests
+      .slice(before)
+      .filter((line) => line.includes('/v1/sync/pull'))
+      .map((line) => Number(/limit=(\d+)/.exec(line)![1]));
+  }
+
+  it('asks for the configured size while pages write within the target', async () => {
+    const limits = await pullLimits({ syncPageSize: 200, syncPageTargetMs: 60_000 });
+    expect(limits.length).toBeGreaterThan(2);
+    expect(new Set(limits)).toEqual(new Set([200]));
+  });
+
+  it('drops to the floor once a page takes longer than the target, from the page after the one already asked for', async () => {
+    // A target of 0 ms: every write is too long. The first two requests go out before any write.
+    const limits = await pullLimits({ syncPageSize: 200, syncPageTargetMs: 0 });
+    expect(limits.slice(0, 2)).toEqual([200, 200]);
+    expect(limits.length).toBeGreaterThan(3);
+    expect(new Set(limits.slice(2))).toEqual(new Set([100]));
+  });
+});
