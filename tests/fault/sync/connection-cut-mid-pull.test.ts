@@ -1,18 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../main/core/core';
-import { dispatchCall } from '../../../shared/dispatch';
-import { PlantdeskError } from '../../../shared/errors';
+import type { Core } from '../../../main/core/core';
+import type { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { signedInWorkstation } from '../../support/core-workstation';
 import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
-import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
+import { ownerRows, startTestServer, type TestServer, type TestTenant } from '../../support/server';
 import { insertShiftLog } from '../../integration/server/sync-fixtures';
 
 // A pull whose connection is cut mid-answer resumes from the last page it committed:
 // the cache ends up with exactly the server's rows, no gap, no duplicate.
-const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
 
 describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-pull', () => {
   let server: TestServer;
@@ -31,18 +27,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-pull'
     await server?.stop();
   });
 
-  async function workstation(baseUrl: string, pageSize: number) {
-    const core = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-cut-')), appVersion: 'test', syncPageSize: pageSize }, { now: () => server.clock.now(), kdf: cheapKdf });
-    cores.push(core);
-    const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
-      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
-      if (!result.ok) throw PlantdeskError.fromBody(result.error);
-      return result.value as T;
-    };
-    const user = await server.addMember(tenant.id, 'admin');
-    await call('auth.signIn', { server: baseUrl, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
-    return call;
-  }
+  const workstation = (baseUrl: string, pageSize: number) => signedInWorkstation(server, tenant.id, baseUrl, { syncPageSize: pageSize }, cores);
 
   it('resumes from the last committed page after cuts, and converges to the server rows', async () => {
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });

@@ -1,18 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../main/core/core';
-import { dispatchCall } from '../../../shared/dispatch';
-import { PlantdeskError } from '../../../shared/errors';
+import type { Core, CoreOptions } from '../../../main/core/core';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
+import { signedInWorkstation } from '../../support/core-workstation';
 import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
-import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
+import { startTestServer, type TestServer, type TestTenant } from '../../support/server';
 import { insertShiftLog } from '../server/sync-fixtures';
 
 // Pull pages shrink when writing one holds the store past the target (main/core/sync/
 // pull-page-size.ts). The proxy in front of the server sees the `limit` of every pull request.
-const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
 
 describe.skipIf(skipUnless(secretServiceCapability()))('pull page size follows how long pages take to write', () => {
   let server: TestServer;
@@ -38,18 +33,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('pull page size follows h
     await server?.stop();
   });
 
-  async function workstation(baseUrl: string, options: { syncPageSize: number; syncPageTargetMs?: number }) {
-    const core = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-paging-')), appVersion: 'test', ...options }, { now: () => server.clock.now(), kdf: cheapKdf });
-    cores.push(core);
-    const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
-      const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
-      if (!result.ok) throw PlantdeskError.fromBody(result.error);
-      return result.value as T;
-    };
-    const user = await server.addMember(tenant.id, 'admin');
-    await call('auth.signIn', { server: baseUrl, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
-    return call;
-  }
+  const workstation = (baseUrl: string, options: Partial<CoreOptions>) => signedInWorkstation(server, tenant.id, baseUrl, options, cores);
 
   /** Signs a new workstation in through the proxy, syncs it, and returns the limits it asked for. */
   async function pullLimits(options: { syncPageSize: number; syncPageTargetMs: number }): Promise<number[]> {
