@@ -20,6 +20,7 @@ import { registerHealthRoutes } from './routes/health';
 import { registerRoleRoutes } from './routes/roles';
 import { registerSessionRoutes } from './routes/sessions';
 import { registerSettingsRoutes } from './routes/settings';
+import { registerSigningRoutes } from './routes/signing';
 import { registerSyncRoutes } from './routes/sync';
 import { registerUserRoutes } from './routes/users';
 
@@ -109,6 +110,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
   registerAuditRoutes(app, deps);
   registerSettingsRoutes(app, deps);
   registerRoleRoutes(app, deps);
+  registerSigningRoutes(app, deps);
   registerSyncRoutes(app, deps);
   return app;
 }

@@ -109,6 +109,19 @@ export const ConflictViewSchema = z.object({
   serverRow: z.record(z.string(), z.unknown()).nullable(),
   message: z.string().nullable(),
   createdAt: z.string(),
+  /**
+   * For a sign-off that conflicted: the log it was for and what was added or amended in it
+   * after the person signed, so a retry is made over content they have seen.
+   */
+  signOffReview: z
+    .object({
+      shiftLogId: z.string(),
+      meaning: z.string(),
+      signedAt: z.string(),
+      changes: z.array(z.object({ kind: z.enum(['entry', 'amendment']), id: z.string(), entryId: z.string(), at: z.string(), authorId: z.string(), body: z.string().nullable() })),
+    })
+    .nullable()
+    .default(null),
 });
 
 export const ExportResultSchema = z.object({
@@ -291,7 +304,8 @@ export const calls = {
     summary: 'Changes the server refused or found in conflict, with the local intent and the server row.',
   }),
   'conflicts.retry': defineCall({
-    request: z.object({ id: z.number().int().positive() }).strict(),
+    /** A sign-off is a signature: retrying one takes the password again, at that moment. */
+    request: z.object({ id: z.number().int().positive(), password: Password.optional() }).strict(),
     response: z.object({ mutationId: z.string() }),
     permission: null,
     summary: "Queues the change again, on the server's current version.",

@@ -33,6 +33,9 @@ export const errorMessages = {
   last_admin: 'This would leave the organisation without an active admin. Make someone else admin first.',
   reason_required: 'This access must be justified: send a reason (X-Plantdesk-Reason header or reason field); it is recorded in the audit trail.',
   conflict: 'The record changed since you loaded it. Reload it and apply your change again.',
+  content_changed:
+    'This shift log changed since the copy you reviewed (someone added or amended entries), so it cannot be signed as shown. Sync, review what changed, and sign again.',
+  password_required: 'Signing again needs your password, entered at the moment of signing. Review the shift log and enter your password to sign it.',
   not_ready: 'The server is starting or cannot reach its database. Try again in a moment.',
   needs_connection: 'This needs a connection to the Plantdesk server. Reconnect and try again.',
   // The workstation vault (issue 4).

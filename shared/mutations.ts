@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoInstant, singleLine, storableText } from './domain/common';
-import { amendmentKinds, entryCategories, entrySeverities, signoffAuthMethods, signoffMeanings } from './domain/plant';
+import { amendmentKinds, entryCategories, entrySeverities, signoffMeanings } from './domain/plant';
 import type { RequiredPermission } from './permissions';
 
 /**
@@ -14,6 +14,8 @@ import type { RequiredPermission } from './permissions';
  */
 
 const Body = storableText(20_000, 1);
+/** An opaque online signing ticket (server/signing/signing-tickets.ts makes them). */
+export const SigningTicket = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const Reason = storableText(2_000, 1).refine((value) => value.trim().length > 0, { message: 'a reason is required' });
 
 /** The fields of logEntry.amend, before its cross-field rule (so callers can derive from it). */
@@ -75,12 +77,16 @@ export const mutationSpecs = {
         id: Id,
         shiftLogId: Id,
         meaning: z.enum(signoffMeanings),
-        printedName: singleLine(200),
-        /** SHA-256 (hex) of the canonical JSON of exactly the content signed. */
+        /** SHA-256 (hex) of exactly the content signed (shared/signed-content.ts); the server recomputes it. */
         contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-        /** The password was re-entered at the moment of signing; online or offline. */
-        authMethod: z.enum(signoffAuthMethods),
+        /** When the workstation's clock says the person signed: kept as the claimed time beside the server's. */
         signedAt: IsoInstant,
+        /**
+         * Present when the password was re-entered online: the server's proof of that check, bound
+         * to the signer, session, log and hash. Without it the server records "password checked
+         * on the workstation". The printed name and the method are never the client's to say.
+         */
+        signingTicket: SigningTicket.nullable().default(null),
       })
       .strict(),
     permission: { action: 'sign', entity: 'shift_log' },

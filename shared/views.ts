@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageOf } from './domain/common';
-import { amendmentKinds, entryCategories as categories, entrySeverities as severities, entryStates, shiftLogStatuses, signoffMeanings } from './domain/plant';
+import { amendmentKinds, entryCategories as categories, entrySeverities as severities, entryStates, shiftLogStatuses, signoffAuthMethods, signoffMeanings } from './domain/plant';
 import { ModuleFlagsSchema, PermissionRuleSchema } from './rbac';
 
 export { pageOf };
@@ -72,8 +72,10 @@ export const SignoffViewSchema = z.object({
   signer_id: text,
   printed_name: text,
   meaning: z.enum(signoffMeanings),
+  /** The server's receipt time once synced; the workstation's while pending. */
   signed_at: text,
-  auth_method: text,
+  claimed_signed_at: maybe.default(null),
+  auth_method: z.enum(signoffAuthMethods),
   content_hash: text,
   ...synced,
 });

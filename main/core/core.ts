@@ -14,8 +14,9 @@ import { withShiftOfEntries } from './store/queries/entry-shifts';
 import { handoversOfShiftLog } from './store/queries/handovers';
 import { getShiftLog, listLogEntries, listShiftLogs } from './store/queries/shift-logs';
 import { rowScopeFor, type RowScope } from './store/scope';
-import { discardConflict, listConflicts, retryConflict } from './sync/conflicts';
-import { shiftLogContentHash } from './sync/content-hash';
+import { discardConflict, listConflicts, openConflict, resolveSignOffConflict, retryConflict } from './sync/conflicts';
+import type { SignoffMeaning } from '../../shared/domain/plant';
+import { gatherSignatureEvidence } from './sync/sign-off';
 import { acknowledgeHandover, amendLogEntry, changeShiftLogStatus, createComment, createLogEntry, signOffShiftLog, type Writer } from './sync/local-writes';
 import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
 import { HeadResponseSchema } from '../../shared/sync-protocol';
@@ -161,7 +162,35 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   }
 
   const db = () => session.requireOpen().vault.db;
-  const admin = new AdminCalls(session, (baseUrl) => new ServerClient({ baseUrl, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` }));
+  const clientFor = (baseUrl: string) => new ServerClient({ baseUrl, ca: options.serverCa, userAgent: `Plantdesk/${options.appVersion}` });
+  const admin = new AdminCalls(session, clientFor);
+  /** What a signer must be able to read for the content hash to cover the whole log. */
+  const signingScopes = () => ({ shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') });
+
+  /**
+   * A signature at this moment: the password checked again (on the workstation, and by the
+   * server when it can be reached), over the log as this workstation holds it now. A retried
+   * sign-off from the conflicts inbox closes its conflict in the same transaction.
+   */
+  async function signShiftLog(shiftLogId: string, meaning: SignoffMeaning, password: string, conflictId: number | null) {
+    await session.verifyPassword(password);
+    const open = session.requireOpen();
+    const detail = getShiftLog(open.vault.db, signingScopes(), shiftLogId);
+    if (!detail) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
+    const evidence = await gatherSignatureEvidence(session, clientFor, detail, { meaning, password });
+    const sign = () =>
+      signOffShiftLog(open.vault.db, writer(), {
+        shiftLogId,
+        meaning,
+        contentHash: evidence.contentHash,
+        signingTicket: evidence.signingTicket,
+        printedName: open.account.displayName,
+        authMethod: evidence.authMethod,
+      });
+    const ref = conflictId === null ? sign() : resolveSignOffConflict(open.vault.db, writer(), conflictId, sign);
+    scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
+    return { ...ref, contentHash: evidence.contentHash };
+  }
   const exportService = new ExportService({
     session: () => session.requireOpen(),
     readScope,
@@ -292,21 +321,8 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     'shiftLogs.reopen': async ({ shiftLogId, reason }) => queued(changeShiftLogStatus(db(), writer(), { name: 'shiftLog.reopen', shiftLogId, reason }), plainRef),
     'handovers.acknowledge': async (request) => queued(acknowledgeHandover(db(), writer(), request), plainRef),
     'shiftLogs.signOff': async ({ shiftLogId, meaning, password }) => {
-      await session.verifyPassword(password);
-      const open = session.requireOpen();
-      const scopes = { shiftLog: readScope('shift_log'), logEntry: readScope('log_entry'), comment: readScope('comment'), signoff: readScope('signoff') };
-      const detail = getShiftLog(open.vault.db, scopes, shiftLogId);
-      if (!detail) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
-      const contentHash = await shiftLogContentHash(detail);
-      const ref = signOffShiftLog(open.vault.db, writer(), {
-        shiftLogId,
-        meaning,
-        printedName: open.account.displayName,
-        contentHash,
-        authMethod: session.status().online ? 'password_online' : 'password_offline',
-      });
-      scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
-      return { signoffId: ref.signoffId, mutationId: ref.id, contentHash };
+      const signed = await signShiftLog(shiftLogId, meaning, password, null);
+      return { signoffId: signed.signoffId, mutationId: signed.id, contentHash: signed.contentHash };
     },
     'exports.start': async (request) => {
       const result = await exportService.start(request);
@@ -328,7 +344,14 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       return { ok: true as const };
     },
     'conflicts.list': async () => listConflicts(db()),
-    'conflicts.retry': async ({ id }) => {
+    'conflicts.retry': async ({ id, password }) => {
+      const conflict = openConflict(db(), id);
+      if (conflict.name === 'shiftLog.signOff') {
+        if (password === undefined || !conflict.signOffReview) throw new PlantdeskError('password_required');
+        const { shiftLogId, meaning } = conflict.signOffReview;
+        const signed = await signShiftLog(shiftLogId, meaning as SignoffMeaning, password, id);
+        return { mutationId: signed.id };
+      }
       const result = retryConflict(db(), writer(), id);
       scheduleSync(options.autoSync?.afterWriteMs ?? 1_000);
       return result;

@@ -83,7 +83,7 @@ const mappers: Record<string, (row: Row, tenant: { name: string; region: string 
   comment: (row) => ({ entity: 'comment', row: { ...pick(row, ['id', 'shift_log_id', 'entry_id', 'author_id', 'body']), at: iso(row.created_at) } }),
   signoff: (row) => ({
     entity: 'signoff',
-    row: times(pick(row, ['id', 'shift_log_id', 'signer_id', 'printed_name', 'meaning', 'signed_at', 'auth_method', 'content_hash']), ['signed_at']),
+    row: times(pick(row, ['id', 'shift_log_id', 'signer_id', 'printed_name', 'meaning', 'signed_at', 'claimed_signed_at', 'auth_method', 'content_hash']), ['signed_at', 'claimed_signed_at']),
   }),
   audit_event: (row) => ({ entity: 'audit_event', row: cachedAuditEvent(row) }),
   handover: (row) => ({

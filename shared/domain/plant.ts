@@ -10,7 +10,22 @@ export const entrySeverities = ['info', 'low', 'medium', 'high', 'critical'] as 
 export const entryStates = ['active', 'voided'] as const;
 export const amendmentKinds = ['correction', 'addendum', 'void'] as const;
 export const signoffMeanings = ['reviewed', 'approved', 'handed_over', 'accepted'] as const;
+export type SignoffMeaning = (typeof signoffMeanings)[number];
+/**
+ * How a signature's password re-entry was checked, as the server can vouch for it:
+ * - password_online: re-entered online and verified by the server, which issued a signing
+ *   ticket bound to the signer, session, log and content hash;
+ * - password_offline: checked on the workstation (against its encrypted cache), which the
+ *   server cannot see for itself. Screens, exports and printouts say which.
+ */
 export const signoffAuthMethods = ['password_online', 'password_offline'] as const;
+export type SignoffAuthMethod = (typeof signoffAuthMethods)[number];
+
+/** The methods in words, for exports and printouts (the screens translate their own). */
+export const signoffMethodInWords: Readonly<Record<SignoffAuthMethod, string>> = {
+  password_online: 'password re-entered and verified by the server',
+  password_offline: 'password checked on the workstation',
+};
 
 const Date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -114,7 +129,10 @@ export const SignoffRowSchema = z
     signer_id: Id,
     printed_name: z.string(),
     meaning: z.enum(signoffMeanings),
+    /** When the server received the signature. */
     signed_at: IsoInstant,
+    /** When the workstation's clock said it was signed (null on signatures from before this was kept). */
+    claimed_signed_at: IsoInstant.nullable(),
     auth_method: z.enum(signoffAuthMethods),
     content_hash: z.string(),
   })

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { SessionsPageSchema, UpdateUserRequestSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
-import { PlantdeskError } from '../../../shared/errors';
-import { ServerClient, type RequestOptions } from '../net/server-client';
-import { secretPurposes } from '../secrets/secret-store';
+import { onlineRequest } from '../net/online-request';
+import type { ServerClient, RequestOptions } from '../net/server-client';
 import type { SessionManager } from '../session/session-manager';
 
 /**
@@ -16,25 +15,8 @@ export class AdminCalls {
     private readonly clientFor: (baseUrl: string) => ServerClient,
   ) {}
 
-  private async request<S extends z.ZodType>(options: Omit<RequestOptions<S>, 'token'>): Promise<z.output<S>> {
-    const open = this.session.requireOpen();
-    const token = await open.secrets.get(secretPurposes.sessionToken);
-    if (!token) throw new PlantdeskError('session_expired');
-    const client = this.clientFor(open.account.server);
-    try {
-      const answer = await client.request({ ...options, token: token.toString('utf8') });
-      this.session.setOnline(true);
-      return answer;
-    } catch (error) {
-      if (error instanceof PlantdeskError && error.code === 'server_unreachable') {
-        this.session.setOnline(false);
-        throw new PlantdeskError('needs_connection');
-      }
-      await this.session.applyVerdict(error);
-      throw error;
-    } finally {
-      client.close();
-    }
+  private request<S extends z.ZodType>(options: Omit<RequestOptions<S>, 'token'>): Promise<z.output<S>> {
+    return onlineRequest(this.session, this.clientFor, options);
   }
 
   private tenantPath(suffix: string): string {

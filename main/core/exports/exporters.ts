@@ -1,12 +1,15 @@
+import { signoffMethodInWords, type SignoffAuthMethod } from '../../../shared/domain/plant';
 import { PlantdeskError } from '../../../shared/errors';
 import type { Entity } from '../../../shared/permissions';
 import { can } from '../../../shared/rbac';
 import type { SignedGrant } from '../../../shared/grant';
+import { isoInSiteZone } from '../../../shared/site-time';
 import type { Ability } from '../../../shared/rbac';
 import { exportToFile } from '../export/export-to-file';
 import { pagedRowsSync } from '../export/row-sources';
 import type { ExportColumn, ExportFormat, ExportProgress, ExportResult, ExportSpec } from '../export/types';
 import type { SqliteDatabase } from '../store/open';
+import { listAreas } from '../store/queries/areas';
 import { listAuditEvents, type AuditFilter } from '../store/queries/audit';
 import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../store/queries/people';
 import { listLogEntries, type ShiftLogFilter } from '../store/queries/shift-logs';
@@ -76,7 +79,7 @@ export const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
   { key: 'amendment_kind', header: 'Amendment', type: 'string' },
   { key: 'amendment_reason', header: 'Amendment reason', type: 'string', width: 30 },
   { key: 'signed_by', header: 'Signed by', type: 'string', width: 30 },
-  { key: 'signoff_meanings', header: 'Sign-off meanings', type: 'string' },
+  { key: 'signatures', header: 'Signatures (name; meaning; time at the site; method)', type: 'string', width: 60 },
   { key: 'last_signed_at', header: 'Last signed at (UTC)', type: 'datetime' },
 ];
 
@@ -87,11 +90,22 @@ interface LogColumns {
   crew: string | null;
   shift_status: string | null;
   signed_by: string | null;
-  signoff_meanings: string | null;
+  signatures: string | null;
   last_signed_at: string | null;
 }
 
-const unknownLog: LogColumns = { shift_date: null, shift_name: null, crew: null, shift_status: null, signed_by: null, signoff_meanings: null, last_signed_at: null };
+const unknownLog: LogColumns = { shift_date: null, shift_name: null, crew: null, shift_status: null, signed_by: null, signatures: null, last_signed_at: null };
+
+type SignoffColumns = { printed_name: string; meaning: string; signed_at: string; auth_method: SignoffAuthMethod };
+
+/**
+ * One signature as a printout states it (21 CFR Part 11 §11.50): the printed name, the meaning,
+ * the date and time at the site with its offset and zone, and how the password was checked.
+ */
+function signatureInWords(signoff: SignoffColumns, timeZone: string): string {
+  const method = signoffMethodInWords[signoff.auth_method] ?? signoff.auth_method;
+  return `${signoff.printed_name}; ${signoff.meaning}; ${isoInSiteZone(signoff.signed_at, timeZone)} (${timeZone}); ${method}`;
+}
 
 type Amendment = { id: string; entry_id: string; kind: string; body: string | null; reason: string; author_id: string; at: string };
 
@@ -137,7 +151,7 @@ function shiftLogRow(
     amendment_kind: amendmentKind,
     amendment_reason: amendmentReason,
     signed_by: log.signed_by,
-    signoff_meanings: log.signoff_meanings,
+    signatures: log.signatures,
     last_signed_at: log.last_signed_at,
   };
 }
@@ -164,10 +178,11 @@ export function* shiftLogRows(
   const amendmentsOf = context.db.prepare(
     'SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, at, id',
   );
-  const logsOf = context.db.prepare('SELECT id, shift_date, shift_name, crew, status FROM shift_log WHERE id IN (SELECT value FROM json_each(?))');
+  const logsOf = context.db.prepare('SELECT id, area_id, shift_date, shift_name, crew, status FROM shift_log WHERE id IN (SELECT value FROM json_each(?))');
   const signoffsOf = context.db.prepare(
-    'SELECT shift_log_id, printed_name, meaning, signed_at FROM signoff WHERE shift_log_id IN (SELECT value FROM json_each(?)) ORDER BY shift_log_id, signed_at',
+    'SELECT shift_log_id, printed_name, meaning, signed_at, auth_method FROM signoff WHERE shift_log_id IN (SELECT value FROM json_each(?)) ORDER BY shift_log_id, signed_at',
   );
+  const siteZone = new Map(listAreas(context.db).map((area) => [area.id, area.time_zone]));
 
   let after: string | null = null;
   do {
@@ -189,21 +204,22 @@ export function* shiftLogRows(
     }
     if (missing.size > 0) {
       const ids = JSON.stringify([...missing]);
-      const signoffs = new Map<string, { printed_name: string; meaning: string; signed_at: string }[]>();
-      for (const row of signoffsOf.all(ids) as { shift_log_id: string; printed_name: string; meaning: string; signed_at: string }[]) {
+      const signoffs = new Map<string, SignoffColumns[]>();
+      for (const row of signoffsOf.all(ids) as (SignoffColumns & { shift_log_id: string })[]) {
         const list = signoffs.get(row.shift_log_id);
         if (list) list.push(row);
         else signoffs.set(row.shift_log_id, [row]);
       }
-      for (const row of logsOf.all(ids) as { id: string; shift_date: string; shift_name: string; crew: string | null; status: string }[]) {
+      for (const row of logsOf.all(ids) as { id: string; area_id: string; shift_date: string; shift_name: string; crew: string | null; status: string }[]) {
         const signed = signoffs.get(row.id) ?? [];
+        const zone = siteZone.get(row.area_id) ?? 'UTC';
         logs.set(row.id, {
           shift_date: row.shift_date,
           shift_name: row.shift_name,
           crew: row.crew,
           shift_status: row.status,
           signed_by: signed.map((s) => s.printed_name).join('; ') || null,
-          signoff_meanings: signed.map((s) => s.meaning).join('; ') || null,
+          signatures: signed.map((s) => signatureInWords(s, zone)).join(' | ') || null,
           last_signed_at: signed.at(-1)?.signed_at ?? null,
         });
       }

@@ -138,8 +138,11 @@ export interface SignoffRow extends SyncedRow {
   signer_id: string;
   printed_name: string;
   meaning: 'reviewed' | 'approved' | 'handed_over' | 'accepted';
+  /** The server's receipt time (the workstation's clock while the sign-off is pending). */
   signed_at: string;
-  auth_method: string;
+  /** The workstation's clock reading at signing, as claimed; null on older signatures. */
+  claimed_signed_at: string | null;
+  auth_method: 'password_online' | 'password_offline';
   content_hash: string;
 }
 

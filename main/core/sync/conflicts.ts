@@ -18,6 +18,14 @@ export interface ConflictView {
   serverRow: Record<string, unknown> | null;
   message: string | null;
   createdAt: string;
+  signOffReview: SignOffReview | null;
+}
+
+export interface SignOffReview {
+  shiftLogId: string;
+  meaning: string;
+  signedAt: string;
+  changes: { kind: 'entry' | 'amendment'; id: string; entryId: string; at: string; authorId: string; body: string | null }[];
 }
 
 interface ConflictRow {
@@ -31,17 +39,39 @@ interface ConflictRow {
   result: string | null;
 }
 
-function toView(row: ConflictRow): ConflictView {
+/**
+ * What was written into the log after the person signed it, as this workstation now holds it:
+ * a retried signature must be made over content they have seen.
+ */
+function signOffReview(db: SqliteDatabase, args: unknown): SignOffReview | null {
+  const signOff = args as Partial<MutationArgs<'shiftLog.signOff'>>;
+  if (typeof signOff.shiftLogId !== 'string' || typeof signOff.signedAt !== 'string') return null;
+  const changes = db
+    .prepare(
+      `SELECT 'entry' AS kind, e.id, e.id AS entryId, e.recorded_at AS at, e.author_id AS authorId, e.body FROM log_entry e
+         WHERE e.shift_log_id = ? AND e.recorded_at > ?
+       UNION ALL
+       SELECT 'amendment', a.id, a.entry_id, a.at, a.author_id, a.body FROM entry_amendment a JOIN log_entry e ON e.id = a.entry_id
+         WHERE e.shift_log_id = ? AND a.at > ?
+       ORDER BY at LIMIT 200`,
+    )
+    .all(signOff.shiftLogId, signOff.signedAt, signOff.shiftLogId, signOff.signedAt) as SignOffReview['changes'];
+  return { shiftLogId: signOff.shiftLogId, meaning: String(signOff.meaning), signedAt: signOff.signedAt, changes };
+}
+
+function toView(db: SqliteDatabase, row: ConflictRow): ConflictView {
   const result = row.result ? (JSON.parse(row.result) as { message?: string | null }) : null;
+  const args: unknown = JSON.parse(row.args);
   return {
     id: row.id,
     mutationId: row.mutation_id,
     name: row.name,
-    args: JSON.parse(row.args),
+    args,
     reason: row.reason,
     serverRow: row.server_row ? (JSON.parse(row.server_row) as Record<string, unknown>) : null,
     message: result?.message ?? null,
     createdAt: row.created_at,
+    signOffReview: row.name === 'shiftLog.signOff' ? signOffReview(db, args) : null,
   };
 }
 
@@ -49,13 +79,13 @@ const selectOpen = `SELECT c.id, c.mutation_id, c.name, c.args, c.reason, c.serv
   FROM conflicts c LEFT JOIN outbox o ON o.id = c.mutation_id WHERE c.resolved_at IS NULL`;
 
 export function listConflicts(db: SqliteDatabase): ConflictView[] {
-  return (db.prepare(`${selectOpen} ORDER BY c.id`).all() as ConflictRow[]).map(toView);
+  return (db.prepare(`${selectOpen} ORDER BY c.id`).all() as ConflictRow[]).map((row) => toView(db, row));
 }
 
-function openConflict(db: SqliteDatabase, id: number): ConflictView {
+export function openConflict(db: SqliteDatabase, id: number): ConflictView {
   const row = db.prepare(`${selectOpen} AND c.id = ?`).get(id) as ConflictRow | undefined;
   if (!row) throw new PlantdeskError('not_found', 'That conflict is already resolved or does not exist.');
-  return toView(row);
+  return toView(db, row);
 }
 
 /** Discards the change: recorded locally and reported to the server's audit trail. */
@@ -82,6 +112,8 @@ export function retryConflict(db: SqliteDatabase, writer: Writer, id: number): {
   const conflict = openConflict(db, id);
   const name = conflict.name;
   if (!isMutationName(name)) throw new PlantdeskError('invalid_request', 'This change cannot be retried by this version of Plantdesk; discard it.');
+  // A signature is never re-queued as it was: it would sign content that has since changed.
+  if (name === 'shiftLog.signOff') throw new PlantdeskError('password_required');
   const baseVersion = typeof conflict.serverRow?.version === 'number' ? conflict.serverRow.version : null;
   return db
     .transaction(() => {
@@ -99,6 +131,22 @@ export function retryConflict(db: SqliteDatabase, writer: Writer, id: number): {
         now: writer.now,
       });
       return { mutationId: ref.id };
+    })
+    .immediate();
+}
+
+/**
+ * Retries a conflicted or refused sign-off as a new signature: the caller has checked the
+ * password again and signs the log as this workstation holds it now (`sign`), in the same
+ * transaction that closes the conflict.
+ */
+export function resolveSignOffConflict<T>(db: SqliteDatabase, writer: Writer, id: number, sign: () => T): T {
+  const conflict = openConflict(db, id);
+  if (conflict.name !== 'shiftLog.signOff') throw new PlantdeskError('invalid_request', 'That conflict is not a sign-off.');
+  return db
+    .transaction(() => {
+      db.prepare("UPDATE conflicts SET resolved_at = ?, resolution = 'retried' WHERE id = ?").run(writer.now.toISOString(), id);
+      return sign();
     })
     .immediate();
 }

@@ -1,3 +1,4 @@
+import type { SignoffAuthMethod } from '../../../shared/domain/plant';
 import { PlantdeskError } from '../../../shared/errors';
 import { isLateEntry, mutationSpecs, type MutationArgs } from '../../../shared/mutations';
 import { can, type Ability } from '../../../shared/rbac';
@@ -65,19 +66,22 @@ export function createLogEntry(db: SqliteDatabase, writer: Writer, input: Omit<M
 
 /**
  * shiftLog.signOff offline or online (a Part 11-style signature): the caller has re-checked the
- * password; the signature names the meaning and the hash of exactly the content signed, and
- * is based on the shift log's version (two people signing the same version: one conflicts).
+ * password (and, online, holds the server's signing ticket for it); the signature names the
+ * meaning and the hash of exactly the content signed, and is based on the shift log's version
+ * (two people signing the same version: one conflicts). The local row shows the signer's name
+ * and method until the server's row, with the values it vouches for, replaces it.
  */
 export function signOffShiftLog(
   db: SqliteDatabase,
   writer: Writer,
-  input: Omit<MutationArgs<'shiftLog.signOff'>, 'id' | 'signedAt'>,
+  input: Omit<MutationArgs<'shiftLog.signOff'>, 'id' | 'signedAt'> & { printedName: string; authMethod: SignoffAuthMethod },
 ): QueuedMutationRef & { signoffId: string } {
   const log = db.prepare('SELECT id, area_id, version FROM shift_log WHERE id = ?').get(input.shiftLogId) as { id: string; area_id: string; version: number } | undefined;
   if (!log) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
   if (!can(writer.ability, 'sign', 'shift_log', { tenantId: writer.ability.tenantId, areaId: log.area_id, ownerId: null })) throw new PlantdeskError('forbidden');
   const signoffId = uuidv7(writer.now.getTime());
-  const args = mutationSpecs['shiftLog.signOff'].args.parse({ ...input, id: signoffId, signedAt: writer.now.toISOString() });
+  const { printedName, authMethod, ...mutation } = input;
+  const args = mutationSpecs['shiftLog.signOff'].args.parse({ ...mutation, id: signoffId, signedAt: writer.now.toISOString() });
   const ref = queueMutation(db, {
     name: 'shiftLog.signOff',
     args,
@@ -85,17 +89,18 @@ export function signOffShiftLog(
     grantId: writer.grantId,
     actorId: writer.ability.userId,
     now: writer.now,
-    auditDetails: { entity: 'shift_log', entityId: log.id, meaning: args.meaning, contentHash: args.contentHash, authMethod: args.authMethod },
+    auditDetails: { entity: 'shift_log', entityId: log.id, meaning: args.meaning, contentHash: args.contentHash, authMethod },
     applyLocally: (tx, mutationId) =>
       upsertRows(tx, 'signoff', [
         {
           id: signoffId,
           shift_log_id: log.id,
           signer_id: writer.ability.userId,
-          printed_name: args.printedName,
+          printed_name: printedName,
           meaning: args.meaning,
           signed_at: args.signedAt,
-          auth_method: args.authMethod,
+          claimed_signed_at: args.signedAt,
+          auth_method: authMethod,
           content_hash: args.contentHash,
           version: 0,
           pending_mutation_id: mutationId,

@@ -1,6 +1,9 @@
+import type { SignoffAuthMethod } from '../../../shared/domain/plant';
 import type { MutationArgs } from '../../../shared/mutations';
 import { subjectOf } from '../../../shared/rbac';
 import { fieldDiff } from '../../audit/diff';
+import { serverContentHash, signableLog } from '../../signing/server-content-hash';
+import { redeemSigningTicket } from '../../signing/signing-tickets';
 import { invalid, loadRow, MutationConflict, requireBaseVersion, requirePlausibleTime, requireRight, shiftScope, type MutationContext, type ServerRow } from './context';
 
 /**
@@ -57,6 +60,14 @@ const statusAfterSignoff: Record<MutationArgs<'shiftLog.signOff'>['meaning'], { 
   accepted: null,
 };
 
+/**
+ * A sign-off records what the server can vouch for, never the client's word (21 CFR Part 11
+ * §11.50, §11.70): the content hash is recomputed from the server's rows and a different one
+ * is a conflict, never applied; the printed name is the signer's name on record; signed_at is
+ * the server's receipt time, with the workstation's time kept as claimed_signed_at; and the
+ * method is "password_online" only when a signing ticket issued for exactly this signature is
+ * redeemed, else "password_offline" (checked on the workstation).
+ */
 export async function signOffShiftLog(context: MutationContext, args: MutationArgs<'shiftLog.signOff'>): Promise<number> {
   const { tx, tenantId, now } = context;
   const log = await lockLog(context, args.shiftLogId);
@@ -65,18 +76,36 @@ export async function signOffShiftLog(context: MutationContext, args: MutationAr
   requirePlausibleTime(args.signedAt, 'signedAt');
   const transition = statusAfterSignoff[args.meaning];
   if (transition) requireTransition(log, transition.from, transition.to, `a sign-off meaning ${args.meaning}`);
+  const contentHash = await serverContentHash(tx, tenantId, signableLog(log));
+  if (contentHash !== args.contentHash) {
+    throw new MutationConflict('shift_log', log, 'the shift log is not what was signed: its content changed on the server. Review it and sign again.');
+  }
+  const [signer] = await tx.query<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [context.userId]);
+  if (!signer) throw invalid('the signer has no user record');
+  const binding = { tenantId, userId: context.userId, sessionId: context.actor.sessionId ?? '', shiftLogId: args.shiftLogId, contentHash, meaning: args.meaning };
+  const verifiedOnline = args.signingTicket !== null && context.actor.sessionId !== null && (await redeemSigningTicket(tx, args.signingTicket, binding, now));
+  const authMethod: SignoffAuthMethod = verifiedOnline ? 'password_online' : 'password_offline';
   const inserted = await tx.query<{ row: ServerRow }>(
-    `INSERT INTO signoffs (tenant_id, id, shift_log_id, area_id, signer_id, printed_name, meaning, signed_at, auth_method, content_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO signoffs (tenant_id, id, shift_log_id, area_id, signer_id, printed_name, meaning, signed_at, claimed_signed_at, auth_method, content_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(signoffs) AS row`,
-    [tenantId, args.id, args.shiftLogId, log.area_id, context.userId, args.printedName, args.meaning, new Date(args.signedAt), args.authMethod, args.contentHash],
+    [tenantId, args.id, args.shiftLogId, log.area_id, context.userId, signer.display_name, args.meaning, now, new Date(args.signedAt), authMethod, contentHash],
   );
   const signoff = inserted[0]?.row;
   if (!signoff) throw invalid('a sign-off with this id already exists');
   const after = transition ? await setStatus(context, log, transition.to, false) : log;
   const diff = fieldDiff(
     { status: log.status },
-    { status: after.status, signoff_id: args.id, meaning: args.meaning, printed_name: args.printedName, signed_at: args.signedAt, auth_method: args.authMethod, content_hash: args.contentHash },
+    {
+      status: after.status,
+      signoff_id: args.id,
+      meaning: args.meaning,
+      printed_name: signer.display_name,
+      signed_at: now.toISOString(),
+      claimed_signed_at: args.signedAt,
+      auth_method: authMethod,
+      content_hash: contentHash,
+    },
     { personal: ['printed_name'] },
   );
   await context.ledger.appendAudit(context.actor, { action: 'shift_log.signed_off', entity: 'shift_log', entityId: args.shiftLogId, diff, areaId: log.area_id as string }, now);

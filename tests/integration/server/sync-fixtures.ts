@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { serverContentHash, signableLog } from '../../../server/signing/server-content-hash';
 import { appendChange } from '../../../server/sync/change-log';
 import type { Database } from '../../../server/db/database';
 import { SYNC_SCHEMA_VERSION } from '../../../shared/sync-protocol';
@@ -104,8 +105,17 @@ export function entryArgs(log: ShiftLogFixture, overrides: Record<string, unknow
   };
 }
 
-export function signOffArgs(log: ShiftLogFixture, meaning = 'approved') {
-  return { id: randomUUID(), shiftLogId: log.id, meaning, printedName: 'Alex Admin', contentHash: 'a'.repeat(64), authMethod: 'password_online', signedAt: new Date().toISOString() };
+/** The content hash of the log as the server holds it now: what an honest workstation signs. */
+export async function serverHashOf(db: Database, tenantId: string, log: Pick<ShiftLogFixture, 'id'>): Promise<string> {
+  return db.transaction({ tenantId }, async (tx) => {
+    const [{ row }] = await tx.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(t) AS row FROM shift_logs t WHERE t.id = $1', [log.id]);
+    return serverContentHash(tx, tenantId, signableLog(row));
+  });
+}
+
+/** A sign-off over the log's current content, without an online signing ticket. */
+export async function signOffArgs(db: Database, tenantId: string, log: ShiftLogFixture, meaning = 'approved') {
+  return { id: randomUUID(), shiftLogId: log.id, meaning, contentHash: await serverHashOf(db, tenantId, log), signedAt: new Date().toISOString() };
 }
 
 export const countRows = async (db: Database, sql: string, params: unknown[]) => Number((await ownerRows(db, sql, params))[0].n);

@@ -56,7 +56,7 @@ for (const { name, backend, skip } of serverBackends()) {
         await admin.apply('logEntry.create', entry);
         await admin.apply('logEntry.amend', { id: uuidv7(), entryId: entry.id, kind: 'correction', body: 'Pressure 4.2 bar', fieldsChanged: { severity: 'low' }, reason: 'Misread' });
         await admin.apply('comment.create', { id: uuidv7(), shiftLogId: log.id, entryId: null, body: 'Quiet shift' });
-        await admin.apply('shiftLog.signOff', signOffArgs(log));
+        await admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log));
         const handoverId = await insertHandover(server.db, tenant.id, { from: log, createdBy: tenant.admin.id, now: now() });
         await admin.apply('handover.acknowledge', { handoverId, side: 'outgoing' });
       }

@@ -96,7 +96,7 @@ for (const { name, backend, skip } of serverBackends()) {
       const boilers = await newLog('boilers');
       const byViewer = await viewer.apply('logEntry.create', entryArgs(boilers));
       expect(byViewer).toMatchObject({ status: 'rejected', reason: 'forbidden' });
-      const viewerSignOff = await viewer.apply('shiftLog.signOff', signOffArgs(boilers));
+      const viewerSignOff = await viewer.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, boilers));
       expect(viewerSignOff).toMatchObject({ status: 'rejected', reason: 'forbidden' });
       expect(await countRows(server.db, 'SELECT count(*) AS n FROM log_entries WHERE shift_log_id IN ($1, $2)', [tanks.id, boilers.id])).toBe(0);
     });
@@ -157,11 +157,11 @@ for (const { name, backend, skip } of serverBackends()) {
 
     it('walks open -> submitted -> reviewed -> signed and refuses transitions out of order', async () => {
       const log = await newLog('boilers');
-      expect(await admin.apply('shiftLog.signOff', signOffArgs(log, 'approved'))).toMatchObject({ status: 'rejected', reason: 'invalid' });
+      expect(await admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log, 'approved'))).toMatchObject({ status: 'rejected', reason: 'invalid' });
       expect(await admin.apply('shiftLog.reopen', { shiftLogId: log.id, reason: 'typo' })).toMatchObject({ status: 'rejected', reason: 'invalid' });
       expect((await boilersWriter.apply('shiftLog.submit', { shiftLogId: log.id })).status).toBe('applied');
-      expect((await admin.apply('shiftLog.signOff', signOffArgs(log, 'reviewed'))).status).toBe('applied');
-      expect((await admin.apply('shiftLog.signOff', signOffArgs(log, 'approved'))).status).toBe('applied');
+      expect((await admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log, 'reviewed'))).status).toBe('applied');
+      expect((await admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log, 'approved'))).status).toBe('applied');
       const [row] = await ownerRows(server.db, 'SELECT status, version FROM shift_logs WHERE id = $1', [log.id]);
       expect(row).toEqual({ status: 'signed', version: 4 });
       expect(await countRows(server.db, 'SELECT count(*) AS n FROM signoffs WHERE shift_log_id = $1', [log.id])).toBe(2);
@@ -173,7 +173,7 @@ for (const { name, backend, skip } of serverBackends()) {
       const log = await newLog('boilers', { status: 'reviewed' });
       const entry = entryArgs(log);
       expect((await boilersWriter.apply('logEntry.create', entry)).status).toBe('applied');
-      expect((await admin.apply('shiftLog.signOff', signOffArgs(log))).status).toBe('applied');
+      expect((await admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log))).status).toBe('applied');
       expect(await boilersWriter.apply('logEntry.create', entryArgs(log))).toMatchObject({ status: 'rejected', reason: 'invalid' });
       const amendment = { id: uuidv7(), entryId: entry.id, kind: 'addendum', body: 'Pressure rechecked at 07:30', fieldsChanged: null, reason: 'Follow-up' };
       expect((await boilersWriter.apply('logEntry.amend', amendment)).status).toBe('applied');
@@ -220,7 +220,7 @@ for (const { name, backend, skip } of serverBackends()) {
     it('lets one of two admins signing the same log at once win; the other gets a conflict', async () => {
       const log = await newLog('tanks', { status: 'reviewed' });
       const second = new TestClient(server, (await server.signIn(await server.addMember(tenant.id, 'admin'))).token);
-      const results = await Promise.all([admin.apply('shiftLog.signOff', signOffArgs(log), { baseVersion: 1 }), second.apply('shiftLog.signOff', signOffArgs(log), { baseVersion: 1 })]);
+      const results = await Promise.all([admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log), { baseVersion: 1 }), second.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log), { baseVersion: 1 })]);
       expect(results.map((r) => r.status).sort()).toEqual(['applied', 'conflict']);
       expect(results.find((r) => r.status === 'conflict').serverRow).toMatchObject({ status: 'signed', version: 2 });
       expect(await countRows(server.db, 'SELECT count(*) AS n FROM signoffs WHERE shift_log_id = $1', [log.id])).toBe(1);

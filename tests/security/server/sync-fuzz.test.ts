@@ -93,7 +93,7 @@ for (const { name, backend, skip } of serverBackends()) {
         'logEntry.amend': { id: randomUUID(), entryId: randomUUID(), kind: 'correction', body: 'x', fieldsChanged: null, reason: 'r' },
         'comment.create': { id: randomUUID(), shiftLogId: log.id, entryId: null, body: 'c' },
         'shiftLog.submit': { shiftLogId: log.id },
-        'shiftLog.signOff': signOffArgs(log),
+        'shiftLog.signOff': await signOffArgs(server.db, tenant.id, log),
         'shiftLog.reopen': { shiftLogId: log.id, reason: 'r' },
         'handover.acknowledge': { handoverId: randomUUID(), side: 'incoming' },
         'audit.local': { action: 'lock', at: new Date().toISOString(), details: {} },

@@ -396,7 +396,7 @@ export function getShiftLog(db: SqliteDatabase, scopes: ShiftLogDetailScopes, sh
   applyScope(scopes.signoff, { own: 'g.signer_id', inAreas: viaShiftLogArea('g.shift_log_id') }, signoffWhere, signoffParams);
   const signoffs = all<SignoffRow>(
     db,
-    `SELECT g.id, g.shift_log_id, g.signer_id, g.printed_name, g.meaning, g.signed_at, g.auth_method, g.content_hash, g.version, g.pending_mutation_id ` +
+    `SELECT g.id, g.shift_log_id, g.signer_id, g.printed_name, g.meaning, g.signed_at, g.claimed_signed_at, g.auth_method, g.content_hash, g.version, g.pending_mutation_id ` +
       `FROM signoff g WHERE ${signoffWhere.join(' AND ')} ORDER BY g.signed_at, g.id`,
     signoffParams,
   );

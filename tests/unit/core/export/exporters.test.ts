@@ -72,14 +72,20 @@ beforeAll(() => {
     { id: 'am-3', entry_id: entryId(1_000), kind: 'void', body: null, fields_changed: null, reason: 'duplicate', author_id: 'u-1', at: '2024-03-07T00:00:00.000Z', version: 1, pending_mutation_id: null },
   ];
   const signoffs: WritableRow<'signoff'>[] = [
-    { id: 'so-1', shift_log_id: 'sl-0', signer_id: 'u-1', printed_name: 'Ann Reviewer', meaning: 'reviewed', signed_at: '2024-03-02T07:00:00.000Z', auth_method: 'password', content_hash: 'h1', version: 1, pending_mutation_id: null },
-    { id: 'so-2', shift_log_id: 'sl-0', signer_id: 'u-2', printed_name: 'Bob Approver', meaning: 'approved', signed_at: '2024-03-02T08:00:00.000Z', auth_method: 'password', content_hash: 'h2', version: 1, pending_mutation_id: null },
+    { id: 'so-1', shift_log_id: 'sl-0', signer_id: 'u-1', printed_name: 'Ann Reviewer', meaning: 'reviewed', signed_at: '2024-03-02T07:00:00.000Z', claimed_signed_at: null, auth_method: 'password_online', content_hash: 'h1', version: 1, pending_mutation_id: null },
+    { id: 'so-2', shift_log_id: 'sl-0', signer_id: 'u-2', printed_name: 'Bob Approver', meaning: 'approved', signed_at: '2024-03-02T08:00:00.000Z', claimed_signed_at: '2024-03-02T07:58:00.000Z', auth_method: 'password_offline', content_hash: 'h2', version: 1, pending_mutation_id: null },
+  ];
+  // The logs' areas sit under a site in Chicago: signature times are stated at the site.
+  const areas: WritableRow<'area'>[] = [
+    { id: 'site', parent_id: null, kind: 'site', name: 'Plant', time_zone: 'America/Chicago', version: 1, pending_mutation_id: null },
+    ...[0, 1, 2].map((n) => ({ id: `area-${n}`, parent_id: 'site', kind: 'area' as const, name: `Area ${n}`, time_zone: null, version: 1, pending_mutation_id: null })),
   ];
   db.transaction(() => {
     upsertRows(db, 'shift_log', logs);
     upsertRows(db, 'log_entry', entries);
     upsertRows(db, 'entry_amendment', amendments);
     upsertRows(db, 'signoff', signoffs);
+    upsertRows(db, 'area', areas);
   })();
   const ability = { userId: 'u-1', tenantId: 't', areas: [], rules: effectiveRules({ orgRole: 'admin', moduleFlags: defaultModuleFlags('admin'), globalRole: 'none' }) };
   context = { db, ability, grant: { moduleFlags: defaultModuleFlags('admin') } as SignedGrant, readScope: () => orgScope };
@@ -127,7 +133,7 @@ describe('shift-log exporter', () => {
       amendment_kind: 'correction',
       amendment_reason: 'typo',
       signed_by: null,
-      signoff_meanings: null,
+      signatures: null,
       last_signed_at: null,
     });
     expect(lines[at('am-3')]).toMatchObject({ amendment_kind: 'void', body: null, amends_entry_id: entryId(1_000) });
@@ -155,7 +161,9 @@ describe('shift-log exporter', () => {
       amendment_kind: null,
       amendment_reason: null,
       signed_by: 'Ann Reviewer; Bob Approver',
-      signoff_meanings: 'reviewed; approved',
+      signatures:
+        'Ann Reviewer; reviewed; 2024-03-02T01:00:00-06:00 (America/Chicago); password re-entered and verified by the server | ' +
+        'Bob Approver; approved; 2024-03-02T02:00:00-06:00 (America/Chicago); password checked on the workstation',
       last_signed_at: '2024-03-02T08:00:00.000Z',
     });
     expect(lines[at(entryId(1))]).toMatchObject({ shift_log_id: 'sl-1', crew: 'B', signed_by: null, late: false, equipment_tag: 'P-1' });

@@ -120,7 +120,7 @@ export function seedPlant(db: SqliteDatabase): void {
         printed_name: 'Carol Chemist',
         meaning: 'approved',
         signed_at: '2024-03-01T18:00:00.000Z',
-        auth_method: 'password',
+        auth_method: 'password_offline',
         content_hash: 'a'.repeat(64),
       },
     ]);

@@ -25,6 +25,11 @@ function parseFields(json: string | null): Record<string, unknown> {
   }
 }
 
+/** The workstation's claimed signing time is shown only where it tells something: over a minute off the server's. */
+function clockDiffers(signoff: { signed_at: string; claimed_signed_at: string | null }): boolean {
+  return signoff.claimed_signed_at !== null && Math.abs(Date.parse(signoff.claimed_signed_at) - Date.parse(signoff.signed_at)) > 60_000;
+}
+
 /** One shift log: header, entries in time order with amendments beside them, comments, sign-offs, and the permitted actions. */
 export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id: string): string; signerName: string }) {
   const t = useShiftLogT();
@@ -194,7 +199,14 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                       {detail.signoffs.map((signoff) => (
                         <li key={signoff.id}>
                           <span aria-hidden="true">✔</span> <strong>{t(`meaning.${signoff.meaning}`)}</strong> · {signoff.printed_name} ·{' '}
-                          <time dateTime={signoff.signed_at}>{formatDateTime(signoff.signed_at, locale, zone)}</time>
+                          <time dateTime={signoff.signed_at}>{formatDateTime(signoff.signed_at, locale, zone)}</time> ·{' '}
+                          <span className="signoff-method">{t(`signoff.method.${signoff.auth_method}`)}</span>
+                          {clockDiffers(signoff) && (
+                            <span className="muted">
+                              {' '}
+                              ({t('signoff.claimedAt', { time: formatDateTime(signoff.claimed_signed_at as string, locale, zone) })})
+                            </span>
+                          )}
                           <EntryMarks pending={signoff.pending_mutation_id !== null} />
                         </li>
                       ))}

@@ -11,6 +11,7 @@ import { useSiteContext } from '../hooks/site-time-zone';
 import { mutationInWords } from '../hooks/words';
 import { useSyncT } from '../messages';
 import { FieldList } from './FieldList';
+import { SignOffReview } from './SignOffReview';
 
 type Conflict = CallResponse<'conflicts.list'>[number];
 
@@ -63,16 +64,21 @@ function ConflictCard(props: { conflict: Conflict }) {
           {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} timeZone={timeZone} /> : <p className="sync-muted">{t('noServerRow')}</p>}
         </section>
       </div>
+      {conflict.signOffReview && <SignOffReview conflictId={conflict.id} review={conflict.signOffReview} />}
       <div className="sync-conflict-actions">
-        <button type="button" onClick={() => retry.mutate()} disabled={busy} aria-describedby={retryHelpId}>
-          {t('retry')}
-        </button>
+        {!conflict.signOffReview && (
+          <button type="button" onClick={() => retry.mutate()} disabled={busy} aria-describedby={retryHelpId}>
+            {t('retry')}
+          </button>
+        )}
         <button type="button" className="sync-danger" onClick={() => setConfirming(true)} disabled={busy}>
           {t('discard')}
         </button>
-        <span id={retryHelpId} className="sync-muted">
-          {t('retryHelp')}
-        </span>
+        {!conflict.signOffReview && (
+          <span id={retryHelpId} className="sync-muted">
+            {t('retryHelp')}
+          </span>
+        )}
       </div>
       <ErrorText error={retry.error} />
       <Dialog open={confirming} title={t('discardTitle')} description={t('discardText', { change })} onClose={() => setConfirming(false)}>
