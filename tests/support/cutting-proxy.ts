@@ -9,6 +9,8 @@ export interface CuttingProxy {
   requests: string[];
   /** Cuts each of the next `count` connections after `bytes` bytes of answer. */
   cutNext(count: number, bytes: number): void;
+  /** Down: open connections are dropped and new ones refused, as when the network goes away. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -16,7 +18,12 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
   const cuts: number[] = [];
   const requests: string[] = [];
   const sockets = new Set<Socket>();
+  let down = false;
   const server = createServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
     const limit = cuts.shift() ?? Infinity;
     const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
@@ -49,6 +56,10 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
     requests,
     cutNext(count, bytes) {
       for (let i = 0; i < count; i++) cuts.push(bytes);
+    },
+    setDown(value) {
+      down = value;
+      if (value) for (const socket of sockets) socket.destroy();
     },
     async close() {
       for (const socket of sockets) socket.destroy();
