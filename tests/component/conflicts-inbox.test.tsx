@@ -39,6 +39,12 @@ const signOffConflict = {
   serverRow: { tenant_id: 't1', id: 'log-1', area_id: 'area-tanks', status: 'signed', version: 4, shift_name: 'Day', updated_at: '2026-07-01T18:40:00Z' },
   message: 'the shift log is already signed',
   createdAt: '2026-07-01T18:45:00Z',
+  signOffReview: {
+    shiftLogId: 'log-1',
+    meaning: 'approved',
+    signedAt: '2026-07-01T18:30:00Z',
+    changes: [{ kind: 'entry', id: 'e9', entryId: 'e9', at: '2026-07-01T18:35:00Z', authorId: 'u2', body: 'Tank T-3 level alarm at 19:35' }],
+  },
 };
 const forbiddenEntry = {
   id: 8,
@@ -131,12 +137,38 @@ describe('the conflicts inbox', () => {
       }),
     );
     renderScreen();
-    const [signOff] = await screen.findAllByTestId('conflict');
-    fireEvent.click(within(signOff).getByRole('button', { name: 'Retry' }));
+    const [, entry] = await screen.findAllByTestId('conflict');
+    fireEvent.click(within(entry).getByRole('button', { name: 'Retry' }));
     await act(async () => {});
-    expect(calls.filter((call) => call.channel === 'conflicts.retry').map((call) => call.request)).toEqual([{ id: 7 }]);
+    expect(calls.filter((call) => call.channel === 'conflicts.retry').map((call) => call.request)).toEqual([{ id: 8 }]);
     expect(await screen.findByText('1 conflict')).toBeTruthy();
     expect(screen.getAllByTestId('conflict')).toHaveLength(1);
+  });
+
+  it('a conflicted sign-off shows what changed after signing, links the log, and signs again only with the password', async () => {
+    installApi(
+      baseAnswers({
+        'conflicts.retry': ({ id }: { id: number }) => {
+          conflicts = conflicts.filter((conflict) => (conflict as { id: number }).id !== id);
+          return { mutationId: 'new-signature' };
+        },
+      }),
+    );
+    renderScreen();
+    const [signOff] = await screen.findAllByTestId('conflict');
+    expect(within(signOff).queryByRole('button', { name: 'Retry' })).toBeNull();
+    const review = within(signOff).getByTestId('signoff-review');
+    expect(review.textContent).toContain('New entry: Tank T-3 level alarm at 19:35');
+    expect(within(review).getByRole('link', { name: 'Review the shift log' }).getAttribute('href')).toBe('#/shift-logs/log-1');
+    fireEvent.click(within(review).getByRole('button', { name: 'Sign again…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Sign the shift log as it is now' });
+    const sign = within(dialog).getByRole('button', { name: 'Sign' }) as HTMLButtonElement;
+    expect(sign.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'correct-horse-Plant-42' } });
+    fireEvent.click(sign);
+    await act(async () => {});
+    expect(calls.filter((call) => call.channel === 'conflicts.retry').map((call) => call.request)).toEqual([{ id: 7, password: 'correct-horse-Plant-42' }]);
+    expect(await screen.findByText('1 conflict')).toBeTruthy();
   });
 
   it('Discard asks for confirmation first; keeping it calls nothing, confirming discards', async () => {
@@ -169,9 +201,9 @@ describe('the conflicts inbox', () => {
   it('shows a failed retry’s typed message on the conflict', async () => {
     installApi(baseAnswers({ 'conflicts.retry': { error: { code: 'not_found', message: 'That conflict is already resolved or does not exist.' } } }));
     renderScreen();
-    const [signOff] = await screen.findAllByTestId('conflict');
-    fireEvent.click(within(signOff).getByRole('button', { name: 'Retry' }));
-    expect((await within(signOff).findByRole('alert')).textContent).toBe('That conflict is already resolved or does not exist.');
+    const [, entry] = await screen.findAllByTestId('conflict');
+    fireEvent.click(within(entry).getByRole('button', { name: 'Retry' }));
+    expect((await within(entry).findByRole('alert')).textContent).toBe('That conflict is already resolved or does not exist.');
   });
 
   it('shows the error when the inbox cannot be read', async () => {

@@ -254,6 +254,31 @@ describe('the shift-log detail', () => {
     expect(amendments.textContent).toContain('Ada Admin');
   });
 
+  it('states each signature with printed name, date and time at the site with its zone, meaning and method', async () => {
+    const signoff = (id: string, meaning: string, signedAt: string, claimed: string | null, method: string) => ({
+      id, shift_log_id: logId, signer_id: 'user-1', printed_name: 'Ada Admin', meaning, signed_at: signedAt, claimed_signed_at: claimed, auth_method: method, content_hash: 'a'.repeat(64), version: 1, pending_mutation_id: null,
+    });
+    installApi({
+      'shiftLogs.get': ok({
+        ...detail(),
+        signoffs: [
+          signoff('s-1', 'reviewed', '2026-10-25T08:05:00.000Z', '2026-10-25T08:05:00.000Z', 'password_online'),
+          signoff('s-2', 'approved', '2026-10-25T09:30:00.000Z', '2026-10-25T09:10:00.000Z', 'password_offline'),
+        ],
+      }),
+    });
+    renderScreen(`#/shift-logs/${logId}`);
+    const list = (await screen.findByRole('heading', { name: 'Sign-offs' })).parentElement as HTMLElement;
+    const items = within(list).getAllByRole('listitem').map((item) => item.textContent ?? '');
+    // The site is in London, which is back on GMT on that morning.
+    expect(items[0]).toContain('Reviewed · Ada Admin · Oct 25, 2026, 8:05 AM GMT');
+    expect(items[0]).toContain('password re-entered and verified by the server');
+    expect(items[0]).not.toContain('workstation clock');
+    expect(items[1]).toContain('Approved · Ada Admin');
+    expect(items[1]).toContain('password checked on the workstation');
+    expect(items[1]).toContain('workstation clock:');
+  });
+
   it('says when the log does not exist or is outside access', async () => {
     installApi({ 'shiftLogs.get': ok(null) });
     renderScreen('#/shift-logs/nope');

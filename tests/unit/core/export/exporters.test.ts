@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,10 @@ beforeAll(() => {
   context = { db, ability, grant: { moduleFlags: defaultModuleFlags('admin') } as SignedGrant, readScope: () => orgScope };
 });
 
+const signaturesOfLog0 =
+  'Ann Reviewer; reviewed; 2024-03-02T01:00:00-06:00 (America/Chicago); password re-entered and verified by the server | ' +
+  'Bob Approver; approved; 2024-03-02T02:00:00-06:00 (America/Chicago); password checked on the workstation';
+
 afterAll(() => {
   db?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -161,9 +166,7 @@ describe('shift-log exporter', () => {
       amendment_kind: null,
       amendment_reason: null,
       signed_by: 'Ann Reviewer; Bob Approver',
-      signatures:
-        'Ann Reviewer; reviewed; 2024-03-02T01:00:00-06:00 (America/Chicago); password re-entered and verified by the server | ' +
-        'Bob Approver; approved; 2024-03-02T02:00:00-06:00 (America/Chicago); password checked on the workstation',
+      signatures: signaturesOfLog0,
       last_signed_at: '2024-03-02T08:00:00.000Z',
     });
     expect(lines[at(entryId(1))]).toMatchObject({ shift_log_id: 'sl-1', crew: 'B', signed_by: null, late: false, equipment_tag: 'P-1' });
@@ -183,6 +186,14 @@ describe('shift-log exporter', () => {
     expect(rows.every((row) => typeof row.shift_date === 'string' && typeof row.shift_status === 'string')).toBe(true);
   });
 
+  it('states each signature in CSV with its name, meaning, time at the site with offset and zone, and method', async () => {
+    const path = join(dir, 'entries.csv');
+    await runExport(context, { module: 'shift-logs', format: 'csv', path, filter: {} });
+    const records = parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
+    const entry0 = records.find((record) => record['Entry id'] === entryId(0));
+    expect(entry0?.['Signatures (name; meaning; time at the site; method)']).toBe(signaturesOfLog0);
+  });
+
   it('writes the same rows as XLSX: typed cells, neutralised text, read back by an independent reader', async () => {
     const path = join(dir, 'entries.xlsx');
     const result = await runExport(context, { module: 'shift-logs', format: 'xlsx', path, filter: {} });
@@ -198,6 +209,7 @@ describe('shift-log exporter', () => {
     expect(entry3[column('Shift date')]).toMatchObject({ type: 'date', value: 25_569 + Date.UTC(2024, 2, 4) / 86_400_000 });
     expect(entry3[column('Occurred at (UTC)')]).toMatchObject({ type: 'date', value: 25_569 + Date.parse(occurredAt(3)) / 86_400_000 });
     expect(row(entryId(0))[column('Signed by')]).toEqual({ type: 'string', value: 'Ann Reviewer; Bob Approver' });
+    expect(row(entryId(0))[column('Signatures (name; meaning; time at the site; method)')]).toEqual({ type: 'string', value: signaturesOfLog0 });
     expect(row('am-3')[column('Amendment')]).toEqual({ type: 'string', value: 'void' });
     expect(row('am-3')[column('Text')]).toBeUndefined();
   });
