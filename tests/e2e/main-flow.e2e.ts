@@ -83,6 +83,9 @@ test('the main flow: sign in with a TOTP code, work offline on a shift log (add,
   // No click: the app's own sync pushes the outbox; the pending marks clear on 'sync.finished'.
   await expect(page.getByTestId('pending-mark')).toHaveCount(0, { timeout: 45_000 });
   await expect(page.getByTestId('shift-log-status')).toHaveText('Signed');
+  // The signature as the server recorded it: the name on record, the time at the site with its
+  // zone, the meaning, and that the password was checked on the workstation (it was offline).
+  await expect(page.locator('.signoffs li').first()).toContainText(/Approved · .+ · .+\d{1,2}:\d{2} (AM|PM) (GMT|UTC|[A-Z]{2,5}|GMT[+-]\d+).* · password checked on the workstation/);
 
   const events = await auditEventsOf(world, userId);
   const created = events.find((event) => event.action === 'log_entry.created' && event.entity_id === addedEntryId);
