@@ -198,6 +198,34 @@ export const calls = {
     permission: null,
     summary: "Removes this workstation's data for the current account: cache, key file and keychain items.",
   }),
+  'auth.enrolmentStart': defineCall({
+    request: z.object({ link: z.string().min(1).max(2048) }).strict(),
+    response: z
+      .object({
+        server: z.string(),
+        email: z.string(),
+        displayName: z.string(),
+        tenantName: z.string(),
+        expiresAt: z.string(),
+        totpSecret: z.string(),
+        otpauthUri: z.string(),
+      })
+      .strict(),
+    permission: null,
+    summary: 'Reads an enrolment link: whom it is for, and the authenticator secret to enrol (shown to that person only).',
+  }),
+  'auth.enrolmentComplete': defineCall({
+    request: z.object({ link: z.string().min(1).max(2048), password: Password, totpCode: z.string().regex(/^\d{6}$/), previousPassword: Password.optional() }).strict(),
+    response: SessionStatusSchema,
+    permission: null,
+    summary: 'Sets the person’s own password and enrols their authenticator, then signs in and creates the local cache.',
+  }),
+  'auth.changePassword': defineCall({
+    request: z.object({ currentPassword: Password, newPassword: Password }).strict(),
+    response: z.object({ ok: z.literal(true) }),
+    permission: null,
+    summary: 'Changes the signed-in person’s own password on the server and re-wraps this workstation’s cache key under it (online only).',
+  }),
   'sync.state': defineCall({
     request: NoArguments,
     response: SyncStateViewSchema,

@@ -35,6 +35,8 @@ export const errorMessages = {
   conflict: 'The record changed since you loaded it. Reload it and apply your change again.',
   content_changed:
     'This shift log changed since the copy you reviewed (someone added or amended entries), so it cannot be signed as shown. Sync, review what changed, and sign again.',
+  enrolment_link_malformed:
+    'That is not a Plantdesk enrolment link. Paste the whole link your administrator gave you; it looks like https://plant.example/enrol#… and works once.',
   password_required: 'Signing again needs your password, entered at the moment of signing. Review the shift log and enter your password to sign it.',
   not_ready: 'The server is starting or cannot reach its database. Try again in a moment.',
   needs_connection: 'This needs a connection to the Plantdesk server. Reconnect and try again.',

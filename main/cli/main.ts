@@ -6,7 +6,7 @@ import { PlantdeskError } from '../../shared/errors';
 import { dispatchCall } from '../../shared/dispatch';
 import type { CallResponse, Channel, ContractEvent } from '../../shared/contract';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { ask, readStdin } from './prompt';
+import { Answers, ask, readStdin } from './prompt';
 import { AuditFilterSchema, ShiftLogFilterSchema } from '../../shared/views';
 
 /** Exit codes of API.md. */
@@ -72,6 +72,39 @@ function statusLines(status: CallResponse<'session.status'>, sync?: CallResponse
   return lines;
 }
 
+/** A new password, typed twice on a terminal (once from standard input). */
+async function newPassword(answers: Answers): Promise<string> {
+  const first = await answers.next('New password (12 or more characters): ', { secret: true });
+  if (process.stdin.isTTY && (await answers.next('New password again: ', { secret: true })) !== first) throw new UsageError('the two new passwords differ; nothing was changed');
+  return first;
+}
+
+/**
+ * First sign-in from an enrolment link: the link is asked for (never an argument: it is a
+ * secret), the authenticator secret is shown to the person, then their new password and a code
+ * from the authenticator they just set up.
+ */
+async function enrol({ args, io, call }: CommandContext): Promise<number> {
+  const answers = new Answers();
+  const link = await answers.next('Enrolment link: ', { secret: true });
+  const enrolment = await call('auth.enrolmentStart', { link });
+  io.stdout(
+    args.flags.json
+      ? JSON.stringify({ email: enrolment.email, tenantName: enrolment.tenantName, expiresAt: enrolment.expiresAt, totpSecret: enrolment.totpSecret, otpauthUri: enrolment.otpauthUri })
+      : [
+          `Enrolling ${enrolment.displayName} <${enrolment.email}> in ${enrolment.tenantName} (link valid until ${enrolment.expiresAt}).`,
+          'Add this account to your authenticator app, with this key or this address:',
+          `  key:     ${enrolment.totpSecret}`,
+          `  address: ${enrolment.otpauthUri}`,
+        ].join('\n'),
+  );
+  const password = await newPassword(answers);
+  const totpCode = await answers.next('Code from your authenticator app: ');
+  const status = await call('auth.enrolmentComplete', { link, password, totpCode });
+  io.stdout(args.flags.json ? JSON.stringify(status) : `Enrolled and signed in as ${status.user?.email} to ${status.tenantName}. Offline work allowed until ${status.grantNotAfter}.`);
+  return exitCodes.ok;
+}
+
 interface Command {
   summary: string;
   usage: string;
@@ -88,19 +121,36 @@ export function defaultProfileDir(): string {
 
 const commands: Record<string, Command> = {
   login: {
-    summary: 'Sign in online (password, then authenticator code) and create or open the local cache.',
-    usage: 'plantdesk login --server URL --email EMAIL [--password-stdin] [--totp CODE] [--tenant ID] [--json]',
+    summary: 'Sign in online (password, then authenticator code) and create or open the local cache; --enrol for a first sign-in from an enrolment link.',
+    usage: 'plantdesk login --server URL --email EMAIL [--password-stdin] [--totp CODE] [--tenant ID] [--json]\n       plantdesk login --enrol [--json]',
     examples: [
       'plantdesk login --server https://plant.example --email ana@plant.example',
       "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk login --server https://plant.example --email ana@plant.example --password-stdin --totp 123456",
+      'plantdesk login --enrol   (asks for the link, shows the authenticator secret, then asks for a new password and a code)',
     ],
-    async run({ args, io, call, password }) {
+    async run(context) {
+      if (context.args.flags.enrol) return enrol(context);
+      const { args, io, call, password } = context;
       const server = requiredFlag(args, 'server');
       const email = requiredFlag(args, 'email');
       const secret = await password();
       const totpCode = typeof args.flags.totp === 'string' ? args.flags.totp : await ask('Authenticator code: ');
       const status = await call('auth.signIn', { server, email, password: secret, totpCode, ...(typeof args.flags.tenant === 'string' ? { tenantId: args.flags.tenant } : {}) });
       io.stdout(args.flags.json ? JSON.stringify(status) : `Signed in as ${status.user?.email} to ${status.tenantName}. Offline work allowed until ${status.grantNotAfter}.`);
+      return exitCodes.ok;
+    },
+  },
+  password: {
+    summary: 'Change your own password on the server; this workstation\'s cache is moved over to it.',
+    usage: 'plantdesk password [--json]',
+    examples: ['plantdesk password   (asks for the current password, then the new one twice)', "printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | plantdesk password"],
+    async run({ args, io, call }) {
+      const answers = new Answers();
+      const current = await answers.next('Current password: ', { secret: true });
+      await call('auth.unlock', { password: current });
+      const next = await newPassword(answers);
+      await call('auth.changePassword', { currentPassword: current, newPassword: next });
+      io.stdout(args.flags.json ? JSON.stringify({ changed: true }) : 'Password changed. Use the new one from now on, on this and every other workstation.');
       return exitCodes.ok;
     },
   },

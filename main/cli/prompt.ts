@@ -25,3 +25,20 @@ export async function ask(question: string, options: { secret?: boolean } = {}):
     rl.close();
   }
 }
+
+/**
+ * Answers to a command's questions, one per line: asked on the terminal when there is one
+ * (secrets without echo), else read in order from standard input, so a script (or a test) can
+ * answer a question that depends on what the command printed before it.
+ */
+export class Answers {
+  private lines: AsyncIterator<string> | null = null;
+
+  async next(question: string, options: { secret?: boolean } = {}): Promise<string> {
+    if (process.stdin.isTTY) return ask(question, options);
+    this.lines ??= createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
+    const line = await this.lines.next();
+    if (line.done) throw new UsageError(`${question.replace(/:\s*$/, '')} is needed: give it on its own line of standard input`);
+    return line.value.replace(/\r$/, '');
+  }
+}

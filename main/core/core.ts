@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { calls, type AppInfo, type CallResponse, type ParsedCallRequest, type Channel, type ContractEvent, type EventName, type EventPayload } from '../../shared/contract';
@@ -17,6 +18,7 @@ import { rowScopeFor, type RowScope } from './store/scope';
 import { discardConflict, listConflicts, openConflict, resolveSignOffConflict, retryConflict } from './sync/conflicts';
 import type { SignoffMeaning } from '../../shared/domain/plant';
 import { gatherSignatureEvidence } from './sync/sign-off';
+import { onlineRequest } from './net/online-request';
 import { acknowledgeHandover, amendLogEntry, changeShiftLogStatus, createComment, createLogEntry, signOffShiftLog, type Writer } from './sync/local-writes';
 import { backoffDelayMs, syncOnce, type SyncSummary } from './sync/sync-engine';
 import { HeadResponseSchema } from '../../shared/sync-protocol';
@@ -314,6 +316,19 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     },
     'auth.signOut': async () => session.signOut(),
     'auth.wipe': async () => session.wipe(),
+    'auth.enrolmentStart': async ({ link }) => {
+      const enrolment = await session.startEnrolment(link);
+      const { server, email, displayName, tenantName, expiresAt } = enrolment;
+      return { server, email, displayName, tenantName, expiresAt, totpSecret: enrolment.totp.secret, otpauthUri: enrolment.totp.otpauthUri };
+    },
+    'auth.enrolmentComplete': async (request) => session.completeEnrolment(request),
+    'auth.changePassword': async ({ currentPassword, newPassword }) => {
+      // Checked here first, so a wrong current password costs no server attempt.
+      await session.verifyPassword(currentPassword);
+      await onlineRequest(session, clientFor, { method: 'POST', path: '/auth/password', body: { currentPassword, newPassword }, schema: z.unknown() });
+      await session.rewrapOpenVault(currentPassword, newPassword);
+      return { ok: true as const };
+    },
     'sync.now': async () => runSync(),
     'logEntries.amend': async (request) => queued(amendLogEntry(db(), writer(), request), (ref) => ({ amendmentId: ref.amendmentId, mutationId: ref.id, seq: ref.seq })),
     'comments.create': async (request) => queued(createComment(db(), writer(), request), (ref) => ({ commentId: ref.commentId, mutationId: ref.id, seq: ref.seq })),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SessionStatus } from '../../../shared/contract';
 import { LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type SignInResponse } from '../../../shared/domain/auth';
+import { EnrolmentStartResponseSchema, parseEnrolmentLink, type EnrolmentStartResponse } from '../../../shared/domain/enrolment';
 import type { MembershipSummary, UserRow } from '../../../shared/domain/tenancy';
 import { PlantdeskError } from '../../../shared/errors';
 import { SignedGrantSchema, type ServerKey, type SignedGrant } from '../../../shared/grant';
@@ -13,7 +14,7 @@ import { queueMutation } from '../sync/outbox';
 import { PreviousPasswordNeeded, VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { vaultPaths } from '../vault/location';
-import { createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
+import { changeVaultPassword, createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -49,6 +50,13 @@ export interface OpenSession {
 }
 
 const StoredSessionSchema = z.object({ signed_grant: z.string(), user: z.string(), memberships: z.string() });
+
+/** The server and token of an enrolment link, or a typed refusal that says what a link looks like. */
+function enrolmentTarget(link: string): { server: string; token: string } {
+  const parsed = parseEnrolmentLink(link);
+  if (!parsed) throw new PlantdeskError('enrolment_link_malformed');
+  return { server: normalizeServer(parsed.server), token: parsed.token };
+}
 
 /** Server verdicts that end this workstation's access to the tenant: its cache is destroyed. */
 const wipeVerdicts = new Set(['user_inactive', 'no_membership']);
@@ -294,6 +302,51 @@ export class SessionManager {
   async verifyPassword(password: string): Promise<void> {
     const open = this.requireOpen();
     await verifyVaultPassword(this.locationOf(open.account), { secrets: open.secrets, password });
+  }
+
+  /**
+   * After the server accepted a new password for this person: the open cache's data key is
+   * wrapped under it instead of the old one (the database itself is untouched). A crash in
+   * between leaves the old wrapping, which the next sign-in moves over with the previous password.
+   */
+  async rewrapOpenVault(currentPassword: string, newPassword: string): Promise<void> {
+    const open = this.requireOpen();
+    await changeVaultPassword(this.locationOf(open.account), { secrets: open.secrets, password: currentPassword, newPassword });
+  }
+
+  /** Reads an enrolment link: whom it is for, and a fresh authenticator secret for them to enrol. */
+  async startEnrolment(link: string): Promise<EnrolmentStartResponse & { server: string }> {
+    const { server, token } = enrolmentTarget(link);
+    const client = this.options.serverClientFor(server);
+    try {
+      const answer = await client.request({ method: 'POST', path: '/auth/enrolment', body: { token }, schema: EnrolmentStartResponseSchema });
+      return { ...answer, server };
+    } finally {
+      client.close();
+    }
+  }
+
+  /**
+   * Completes an enrolment: the person's own password and a code from the authenticator they
+   * just enrolled. The server answers as it does to a sign-in, and the cache is created (or, for
+   * a person reset by an admin, opened with the previous password) exactly as after one.
+   */
+  async completeEnrolment(request: { link: string; password: string; totpCode: string; previousPassword?: string }): Promise<SessionStatus> {
+    const { server, token } = enrolmentTarget(request.link);
+    const client = this.options.serverClientFor(server);
+    const deviceId = deviceIdOf(this.options.profileDir, this.options.now());
+    let answer: SignInResponse;
+    try {
+      answer = await client.request({
+        method: 'POST',
+        path: '/auth/enrolment/complete',
+        body: { token, password: request.password, code: request.totpCode, deviceId, deviceName: this.options.deviceName },
+        schema: SignInResponseSchema,
+      });
+    } finally {
+      client.close();
+    }
+    return this.completeSignIn(server, deviceId, { server, email: answer.user.email, password: request.password, totpCode: request.totpCode, previousPassword: request.previousPassword }, answer, null);
   }
 
   /** Locks when the grant's window has passed (checked on every call and by the idle timer). */
