@@ -38,3 +38,6 @@ export const useSignIn = () => useSessionMutation((request: CallRequest<'auth.si
 export const useUnlock = () => useSessionMutation((request: CallRequest<'auth.unlock'>) => invoke('auth.unlock', request));
 export const useLock = () => useSessionMutation(() => invoke('auth.lock', {}));
 export const useSignOut = () => useSessionMutation(() => invoke('auth.signOut', {}));
+export const useEnrolmentComplete = () => useSessionMutation((request: CallRequest<'auth.enrolmentComplete'>) => invoke('auth.enrolmentComplete', request));
+export const useEnrolmentStart = () => useMutation({ mutationFn: (link: string) => invoke('auth.enrolmentStart', { link }) });
+export const useChangePassword = () => useMutation({ mutationFn: (request: CallRequest<'auth.changePassword'>) => invoke('auth.changePassword', request) });

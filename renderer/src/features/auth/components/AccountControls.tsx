@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { SessionStatus } from '../../../../../shared/contract';
 import { knownAccountsQuery, useLock, useSignOut } from '../api/queries';
 import { sameAccount, useAuthUi } from '../hooks/auth-ui';
 import { useAuthT } from '../messages';
 import { AuthError } from './auth-error';
+import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { LocaleSwitch } from './LocaleSwitch';
 import '../auth.css';
 
@@ -17,6 +18,7 @@ export function AccountControls({ status }: { status: SessionStatus }) {
   const id = useId();
   const accounts = useQuery(knownAccountsQuery());
   const lock = useLock();
+  const [changingPassword, setChangingPassword] = useState(false);
   const signOut = useSignOut();
   const chooseAccount = useAuthUi((state) => state.chooseAccount);
   const current = status.user && status.server && status.tenantId ? { server: status.server, userId: status.user.id, tenantId: status.tenantId } : null;
@@ -58,9 +60,13 @@ export function AccountControls({ status }: { status: SessionStatus }) {
         
         {t('lock')}
       </button>
+      <button type="button" onClick={() => setChangingPassword(true)}>
+        {t('password.open')}
+      </button>
       <button type="button" onClick={() => signOut.mutate(undefined)} disabled={signOut.isPending}>
         {t('signOut')}
       </button>
+      <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
       <AuthError error={lock.error ?? signOut.error} secondsLeft={0} />
     </div>
   );

@@ -7,6 +7,7 @@ import { recalledGrantNotAfter, sameAccount, useAuthUi, type AccountRef } from '
 import { useAuthT } from '../messages';
 import { AuthError } from './auth-error';
 import { LocaleSwitch } from './LocaleSwitch';
+import { EnrolForm } from './EnrolForm';
 import { SignInForm, type SignInPrefill } from './SignInForm';
 import { UnlockForm, type UnlockAccount } from './UnlockForm';
 import '../auth.css';
@@ -54,6 +55,7 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
   const chooseAccount = useAuthUi((state) => state.chooseAccount);
   const setPreferSignIn = useAuthUi((state) => state.setPreferSignIn);
   const [handoverError, setHandoverError] = useState<unknown>(null);
+  const [enrolling, setEnrolling] = useState(false);
   const known = accounts.data ?? [];
   const lockedRef = status.state === 'locked' ? refOfStatus(status) : null;
   const isLockedAccount = !target || sameAccount(target, lockedRef);
@@ -82,7 +84,9 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
   }
   return (
     <AuthLayout sessionState={t(`session.state.${status.state}`)}>
-      {mode === 'unlock' && account ? (
+      {enrolling ? (
+        <EnrolForm onCancel={() => setEnrolling(false)} />
+      ) : mode === 'unlock' && account ? (
         <UnlockForm
           key={`${account.server}|${account.userId}|${account.tenantId}`}
           account={account}
@@ -105,6 +109,9 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
           {accounts.isPending ? null : (
             <SignInForm key={`${prefill.server}|${prefill.email}|${prefill.tenantId ?? ''}`} prefill={prefill} accounts={known} onUnlockOffline={unlockOffline} />
           )}
+          <button type="button" className="link-button" onClick={() => setEnrolling(true)}>
+            {authT('enrol.open')}
+          </button>
           {account && !needsOnline && (
             <button
               type="button"

@@ -24,6 +24,9 @@ const translatedCodes = [
   'device_secret_missing',
   'grant_invalid',
   'invalid_request',
+  'weak_password',
+  'enrolment_link_malformed',
+  'enrolment_invalid',
 ] as const;
 type TranslatedCode = (typeof translatedCodes)[number];
 
