@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Result } from './errors';
-import { UpdateUserRequestSchema } from './domain/admin';
+import { RoleChoiceSchema, UpdateUserRequestSchema } from './domain/admin';
+import { EmailSchema, Id } from './domain/common';
+import { EnrolmentLinkSchema } from './domain/enrolment';
+import { ModuleFlagsSchema } from './rbac';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
@@ -312,6 +315,33 @@ export const calls = {
     response: z.object({ ok: z.literal(true) }),
     permission: { action: 'manage', entity: 'user' },
     summary: "Changes a user's status, role, areas or module flags on the server (online only).",
+  }),
+  'users.create': defineCall({
+    request: z
+      .object({
+        email: EmailSchema,
+        displayName: z.string().min(1).max(200),
+        role: RoleChoiceSchema,
+        areas: z.array(Id).max(500).optional(),
+        moduleFlags: ModuleFlagsSchema.optional(),
+        reason: z.string().min(1).max(2000).optional(),
+      })
+      .strict(),
+    response: z.object({ userId: z.string(), enrolment: EnrolmentLinkSchema }),
+    permission: { action: 'manage', entity: 'user' },
+    summary: 'Adds a person; answers a one-time enrolment link (never a password or authenticator secret) to hand them (online only).',
+  }),
+  'users.resetSignIn': defineCall({
+    request: z.object({ userId: z.string().min(1).max(100), reason: z.string().min(1).max(2000).optional() }).strict(),
+    response: z.object({ enrolment: EnrolmentLinkSchema }),
+    permission: { action: 'manage', entity: 'user' },
+    summary: 'Clears a person’s password and authenticator and answers a one-time enrolment link for them to set both again (online only).',
+  }),
+  'users.unlock': defineCall({
+    request: z.object({ userId: z.string().min(1).max(100), reason: z.string().min(1).max(2000).optional() }).strict(),
+    response: z.object({ ok: z.literal(true) }),
+    permission: { action: 'manage', entity: 'user' },
+    summary: 'Unlocks an account locked after failed sign-ins (online only).',
   }),
   'users.erase': defineCall({
     request: z.object({ userId: z.string().min(1).max(100), reason: z.string().min(1).max(2000) }).strict(),

@@ -350,6 +350,16 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       await admin.updateUser(userId, patch);
       return { ok: true as const };
     },
+    'users.create': async (person) => {
+      const created = await admin.createUser(person);
+      scheduleSync(0);
+      return created;
+    },
+    'users.resetSignIn': async ({ userId, reason }) => admin.resetSignIn(userId, reason),
+    'users.unlock': async ({ userId, reason }) => {
+      await admin.unlockUser(userId, reason);
+      return { ok: true as const };
+    },
     'users.erase': async ({ userId, reason }) => {
       await admin.eraseUser(userId, reason);
       return { ok: true as const };

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { SessionsPageSchema, UpdateUserRequestSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
+import type { CallRequest } from '../../../shared/contract';
+import { EnrolmentLinkSchema } from '../../../shared/domain/enrolment';
 import { onlineRequest } from '../net/online-request';
 import type { ServerClient, RequestOptions } from '../net/server-client';
 import type { SessionManager } from '../session/session-manager';
+
+/** The server's answer to creating or resetting a person: who, and the link to hand them. */
+const CreatedPersonSchema = z.object({ user: z.object({ id: z.string() }).passthrough(), enrolment: EnrolmentLinkSchema }).passthrough();
 
 /**
  * Admin actions on people and sessions are online-only (SYNC.md): they act on the server's
@@ -25,6 +30,20 @@ export class AdminCalls {
 
   updateUser(userId: string, patch: z.input<typeof UpdateUserRequestSchema>) {
     return this.request({ method: 'PATCH', path: this.tenantPath(`/users/${encodeURIComponent(userId)}`), body: patch, schema: UserWithMembershipSchema });
+  }
+
+  async createUser(person: CallRequest<'users.create'>) {
+    const answer = await this.request({ method: 'POST', path: this.tenantPath('/users'), body: person, schema: CreatedPersonSchema });
+    return { userId: answer.user.id, enrolment: answer.enrolment };
+  }
+
+  async resetSignIn(userId: string, reason?: string) {
+    const answer = await this.request({ method: 'POST', path: this.tenantPath(`/users/${encodeURIComponent(userId)}/reset`), body: reason ? { reason } : {}, schema: CreatedPersonSchema });
+    return { enrolment: answer.enrolment };
+  }
+
+  unlockUser(userId: string, reason?: string) {
+    return this.request({ method: 'POST', path: this.tenantPath(`/users/${encodeURIComponent(userId)}/unlock`), body: reason ? { reason } : {}, schema: z.unknown() });
   }
 
   eraseUser(userId: string, reason: string) {

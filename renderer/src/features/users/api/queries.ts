@@ -83,3 +83,27 @@ export function useRevokeSessions() {
     onSuccess: () => refreshAfterServerChange(queryClient),
   });
 }
+
+export function useCreatePerson() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: CallRequest<'users.create'>) => invoke('users.create', request),
+    onSuccess: () => refreshAfterServerChange(queryClient),
+  });
+}
+
+export function useResetSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: CallRequest<'users.resetSignIn'>) => invoke('users.resetSignIn', request),
+    onSuccess: () => refreshAfterServerChange(queryClient),
+  });
+}
+
+export function useUnlockUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: CallRequest<'users.unlock'>) => invoke('users.unlock', request),
+    onSuccess: () => refreshAfterServerChange(queryClient),
+  });
+}

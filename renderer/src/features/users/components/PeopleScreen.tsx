@@ -1,10 +1,11 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useState } from 'react';
 import { QueryState } from '../../../components/QueryState';
 import { usePermissions } from '../../../lib/access';
 import { hrefFor, navigate, useRoute } from '../../../lib/router';
 import { areasQuery, usersListQuery, type UserFilter, type UserView } from '../api/queries';
 import { useUsersT } from '../messages';
+import { AddPersonDialog } from './AddPersonDialog';
 import { UserDetail } from './UserDetail';
 import { areaNames, moduleNames, statusGlyph, userAreas, userModules } from './user-fields';
 import '../users.css';
@@ -24,6 +25,8 @@ export function PeopleScreen() {
     ...(status && (statuses as readonly string[]).includes(status) ? { statuses: [status as (typeof statuses)[number]] } : {}),
   };
   const users = useInfiniteQuery(usersListQuery(filter));
+  const [adding, setAdding] = useState(false);
+  const canManage = permissions.can('manage', 'user');
   const areas = useQuery(areasQuery());
   const rows = users.data?.pages.flatMap((page) => page.items) ?? [];
 
@@ -40,6 +43,12 @@ export function PeopleScreen() {
       <div className="people-list-pane">
         <header className="people-header">
           <h1 id="screen-title">{t('title')}</h1>
+          {canManage && (
+            <button type="button" className="primary" onClick={() => setAdding(true)}>
+              {t('addPerson.open')}
+            </button>
+          )}
+          <AddPersonDialog open={adding} onClose={() => setAdding(false)} />
           <div className="people-filters" role="search">
             <input type="search" aria-label={t('search')} placeholder={t('search')} value={text} onChange={(event) => setQuery('q', event.target.value)} />
             <select aria-label={t('statusFilter')} value={status ?? ''} onChange={(event) => setQuery('status', event.target.value)}>

@@ -3,11 +3,12 @@ import { useId, useState } from 'react';
 import type { ModuleFlags } from '../../../../../shared/rbac';
 import { QueryState } from '../../../components/QueryState';
 import type { Permissions } from '../../../lib/access';
-import { areasQuery, onlineQuery, userQuery, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
+import { areasQuery, onlineQuery, userQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
 import { useErrorText } from '../hooks/useErrorText';
 import { useUsersT } from '../messages';
 import { AreaTreeEditor } from './AreaTreeEditor';
 import { ConfirmDialog } from './ConfirmDialog';
+import { EnrolmentLinkNotice } from './EnrolmentLinkNotice';
 import { EraseUserDialog } from './EraseUserDialog';
 import { UserSessions } from './UserSessions';
 import { moduleNames, presetRoles, statusGlyph, userAreas, userModules } from './user-fields';
@@ -174,9 +175,16 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
 function StatusActions(props: { user: UserView; offline: boolean; offlineNoteId: string }) {
   const t = useUsersT();
   const update = useUpdateUser();
+  const reset = useResetSignIn();
+  const unlock = useUnlockUser();
   const [confirming, setConfirming] = useState(false);
+  const [resetting, setResetting] = useState(false);
   const [erasing, setErasing] = useState(false);
   const active = props.user.status === 'active';
+  const closeReset = () => {
+    reset.reset();
+    setResetting(false);
+  };
   const blocked = props.offline ? props.offlineNoteId : undefined;
   const close = () => {
     update.reset();
@@ -189,10 +197,40 @@ function StatusActions(props: { user: UserView; offline: boolean; offlineNoteId:
         <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => setConfirming(true)}>
           {active ? t('deactivate') : t('reactivate')}
         </button>
+        {active && (
+          <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => setResetting(true)}>
+            {t('resetSignIn')}
+          </button>
+        )}
+        {active && (
+          <button type="button" disabled={props.offline || unlock.isPending} aria-describedby={blocked} onClick={() => unlock.mutate({ userId: props.user.id })}>
+            {t('unlockAccount')}
+          </button>
+        )}
         <button type="button" className="danger" disabled={props.offline} aria-describedby={blocked} onClick={() => setErasing(true)}>
           {t('erase')}
         </button>
       </div>
+      {unlock.isSuccess && (
+        <p role="status" className="people-saved">
+          {t('unlocked', { name: props.user.display_name })}
+        </p>
+      )}
+      {reset.data ? (
+        <EnrolmentLinkNotice name={props.user.display_name} link={reset.data.enrolment.link} expiresAt={reset.data.enrolment.expiresAt} />
+      ) : (
+        <ConfirmDialog
+          open={resetting}
+          title={t('resetTitle', { name: props.user.display_name })}
+          text={t('resetText')}
+          confirmLabel={t('resetSignIn')}
+          danger
+          pending={reset.isPending}
+          error={reset.error ?? unlock.error}
+          onConfirm={() => reset.mutate({ userId: props.user.id }, { onSuccess: () => setResetting(false) })}
+          onClose={closeReset}
+        />
+      )}
       <ConfirmDialog
         open={confirming}
         title={active ? t('deactivateTitle', { name: props.user.display_name }) : t('reactivateTitle', { name: props.user.display_name })}

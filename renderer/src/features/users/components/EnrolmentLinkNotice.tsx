@@ -1,0 +1,21 @@
+import { useUsersT } from '../messages';
+import { useSiteTime } from '../hooks/useSiteTime';
+
+/**
+ * The one time an enrolment link is shown: the admin hands it to the person, who sets their own
+ * password and authenticator with it. Plantdesk never shows it again, and never shows the admin
+ * a password or an authenticator key.
+ */
+export function EnrolmentLinkNotice(props: { name: string; link: string; expiresAt: string }) {
+  const t = useUsersT();
+  const siteTime = useSiteTime();
+  return (
+    <div className="people-enrolment" role="status" data-testid="enrolment-link">
+      <p>{t('enrolment.handOver', { name: props.name, until: siteTime.format(props.expiresAt) })}</p>
+      <p>
+        <input className="people-enrolment-link" aria-label={t('enrolment.linkLabel')} readOnly value={props.link} onFocus={(event) => event.currentTarget.select()} />
+      </p>
+      <p className="muted">{t('enrolment.once')}</p>
+    </div>
+  );
+}
