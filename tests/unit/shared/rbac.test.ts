@@ -53,7 +53,8 @@ const spec: Record<OrgRolePreset | 'support' | 'superadmin', Record<string, Acce
     'manage feature_flag': ['org'], 'manage tenant_settings': ['org'],
     'revoke session': ['org'],
   },
-  support: Object.fromEntries(entities.map((entity) => [`read ${entity}`, ['global']])),
+  // Support reads everywhere and resets the sign-in of people who belong to several tenants.
+  support: { ...Object.fromEntries(entities.map((entity) => [`read ${entity}`, ['global']])), 'update user': ['global'] },
   superadmin: Object.fromEntries(actions.flatMap((action) => entities.map((entity) => [`${action} ${entity}`, ['global']]))),
 };
 
