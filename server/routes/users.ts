@@ -13,7 +13,7 @@ import {
   type UserWithMembership,
 } from '../../shared/domain/admin';
 import { singleLine } from '../../shared/domain/common';
-import { defaultModuleFlags, memberSubject, rowFilterFor, type Ability } from '../../shared/rbac';
+import { defaultModuleFlags, memberSubject, rowFilterFor, scopesFor, type Ability } from '../../shared/rbac';
 import {
   memberScopeCondition,
   requireNotSelf,
@@ -95,8 +95,15 @@ async function requireAreas(tx: Tx, tenantId: string, areas: readonly string[]) 
   if (missing.length > 0) throw httpError('invalid_request', { issues: [{ path: 'areas', message: `unknown areas: ${missing.slice(0, 5).join(', ')}` }] });
 }
 
-/** Areas outside the actor's own may only be assigned by someone with org scope on memberships. */
-const AREAS_OUT_OF_SCOPE = 'You can only give people areas you cover yourself, and only change people whose areas you cover. Ask an admin of the whole organisation.';
+/**
+ * Why a new or changed membership is out of the actor's scope, in their terms: someone who
+ * manages by area may only give people areas they cover themselves.
+ */
+function outOfScope(ability: Ability, entity: 'user' | 'membership'): string | undefined {
+  const scopes = scopesFor(ability, 'manage', entity);
+  if (!scopes.includes('area') || scopes.includes('org')) return undefined;
+  return 'You can only give people areas you cover yourself, and only manage people whose areas you all cover. Ask an admin of the whole organisation.';
+}
 
 /**
  * The reason a reset of a shared identity must state: the body's, or the support header's
@@ -186,8 +193,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
     handler: async ({ tenantId, ability, body, actor, auth, request, now }): Promise<CreateUserResponse> => {
       // The new person, in the areas they are to cover (a fresh id: never the actor's own).
       const newcomer = { tenantId, ownerId: null, areaIds: body.areas ?? [] };
-      requireResultInScope(ability, 'manage', 'user', newcomer, AREAS_OUT_OF_SCOPE);
-      requireResultInScope(ability, 'manage', 'membership', newcomer, AREAS_OUT_OF_SCOPE);
+      requireResultInScope(ability, 'manage', 'user', newcomer, outOfScope(ability, 'user'));
+      requireResultInScope(ability, 'manage', 'membership', newcomer, outOfScope(ability, 'membership'));
       const created = await deps.db.transaction({ tenantId }, async (tx) => {
         const role = await resolveRole(tx, body.role);
         if (body.areas) await requireAreas(tx, tenantId, body.areas);
@@ -201,7 +208,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
             email: body.email,
             displayName: body.displayName,
             passwordHash: null,
-            role: role.custom_role_id ? { customRoleId: role.custom_role_id } : (role.org_role as Exclude<MembershipRecord['org_role'], 'custom'>),
+            role: body.role,
             areas: body.areas,
             moduleFlags: access.module_flags,
             now,
@@ -247,7 +254,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
         if (changesAccess) {
           // The membership as it would be: still in the actor's scope, and within their rights.
           const after = { ...membership, ...membershipChanges };
-          requireResultInScope(ability, 'manage', 'membership', memberSubject(tenantId, user.id, after), AREAS_OUT_OF_SCOPE);
+          requireResultInScope(ability, 'manage', 'membership', memberSubject(tenantId, user.id, after), outOfScope(ability, 'membership'));
           requireWithinCeiling(ability, await rulesOfAssignment(tx, after, user.global_role));
         }
 
