@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../../server/app';
 import { totpCode } from '../../../server/auth/totp';
@@ -190,6 +191,29 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(throttled.body.error.details.retryAfter).toBeGreaterThan(0);
       // Another address is not held up.
       expect((await t.request('POST', '/v1/auth/enrolment', { headers: { 'x-forwarded-for': '203.0.113.78' }, body: { token: 'y'.repeat(43) } })).status).toBe(400);
+    });
+
+    it('lets a person change their own password: the current one proven (a wrong one counts toward the account throttle), the new one under the policy', async () => {
+      const person = await t.addMember(tenant.id, 'viewer');
+      const { token } = await t.signIn(person, { ip: '192.0.2.10' });
+      const other = await t.signIn(person, { ip: '192.0.2.10', deviceId: 'laptop' });
+      const accountFailures = async () =>
+        Number((await ownerRows(t.db, 'SELECT failures FROM login_throttle WHERE key = $1', [`account:${createHash('sha256').update(person.email).digest('hex')}`]))[0]?.failures ?? 0);
+      const change = (body: Record<string, string>) => t.request('POST', '/v1/auth/password', { token, headers: { 'x-forwarded-for': '192.0.2.10' }, body });
+
+      const wrong = await change({ currentPassword: 'not-the-password-123', newPassword: 'Brand-new-Passphrase-5' });
+      expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_credentials']);
+      expect(await accountFailures()).toBe(1);
+      for (const [newPassword, problem] of [['tiny', /at least 12/], [person.password, /other than your current/]] as const) {
+        const weak = await change({ currentPassword: person.password, newPassword });
+        expect([weak.status, weak.body.error.code, weak.body.error.details.problem]).toEqual([400, 'weak_password', expect.stringMatching(problem)]);
+      }
+      expect((await change({ currentPassword: person.password, newPassword: 'Brand-new-Passphrase-5' })).status).toBe(204);
+      expect((await t.request('GET', '/v1/auth/session', { token })).status).toBe(200);
+      expect((await t.request('GET', '/v1/auth/session', { token: other.token })).body.error.code).toBe('session_revoked');
+      const old = await t.request('POST', '/v1/auth/login', { body: { email: person.email, password: person.password, deviceId: 'd', deviceName: 'd' } });
+      expect(old.body.error.code).toBe('invalid_credentials');
+      expect((await t.signIn({ ...person, password: 'Brand-new-Passphrase-5' })).user.id).toBe(person.id);
     });
 
     it('ends the person\'s sessions and clears both factors on reset; nobody resets themselves', async () => {
