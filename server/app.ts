@@ -8,6 +8,8 @@ import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { openDatabase, type DatabaseConfig } from './db/open';
 import { seedDemo, type DemoCredentials } from './demo/seed-demo';
+import { enrolmentTtlMs, type EnrolmentSettings } from './enrolment/enrolment-links';
+import { createEnrolmentMailer } from './enrolment/enrolment-mail';
 import { loadGrantSigner, type GrantSigner } from './grant/signing-key';
 import { frameworkErrorHandler, httpError, installErrorHandling, sendError } from './http/errors';
 import { RateLimiter, type RateLimit } from './http/rate-limit';
@@ -48,6 +50,12 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Trust X-Forwarded-For from the TLS terminator in front (the client IP is then taken from it). */
   trustProxy?: boolean;
+  /** Hours an enrolment link stays valid: 1 to 72 (the default). */
+  enrolmentTtlHours?: number;
+  /** Where set (smtp:// or smtps://), enrolment links are also emailed to the person. */
+  smtpUrl?: string;
+  /** The From of those emails. */
+  smtpFrom?: string;
   /** Seed the demo tenant (refused in production). */
   demo?: { entries?: number } | false;
   production?: boolean;
@@ -82,7 +90,7 @@ export class DemoRefusedError extends Error {
   }
 }
 
-function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter): FastifyInstance {
+function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter, enrolment: EnrolmentSettings): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
@@ -105,7 +113,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
   });
   registerHealthRoutes(app, deps.db);
   registerAuthRoutes(app, deps);
-  registerUserRoutes(app, deps);
+  registerUserRoutes(app, deps, enrolment);
   registerSessionRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerSettingsRoutes(app, deps);
@@ -119,6 +127,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   if (options.demo && production) throw new DemoRefusedError();
+  const enrolmentTtl = enrolmentTtlMs(options.enrolmentTtlHours);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const clock = options.clock ?? systemClock;
   const ownsDb = !options.db;
@@ -137,7 +146,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       routes: [],
     };
     const demoSeed = options.demo ? await seedDemo(db, { clock, entries: options.demo.entries, scrypt: deps.scrypt, secretBox: signer.secretBox }) : null;
-    const app = buildApp(deps, options, new RateLimiter(rateLimits.perIp, clock));
+    const mailer = options.smtpUrl ? createEnrolmentMailer({ url: options.smtpUrl, from: options.smtpFrom }) : null;
+    const app = buildApp(deps, options, new RateLimiter(rateLimits.perIp, clock), { ttlMs: enrolmentTtl, mailer });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });
     const address = app.server.address();
@@ -157,6 +167,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       demoCredentialsPath: demo?.path ?? null,
       async close() {
         await app.close();
+        mailer?.close();
         if (ownsDb) await db.close();
       },
     };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, type ServerOptions } from './app';
 import { DEFAULT_DEMO_ENTRIES } from './demo/seed-demo';
+import { isSmtpUrl } from './enrolment/enrolment-mail';
 
 /** `npm run server -- [--data DIR] [--port N] [--host H] [--demo] [--demo-entries N]` (API.md). */
 export class UsageError extends Error {
@@ -17,7 +18,8 @@ export const usage = `usage: npm run server -- [--data DIR] [--port N] [--host H
   --demo              seed the "Northfield Plant" demo tenant once (refused with NODE_ENV=production)
   --demo-entries N    log entries the demo generates (default ${DEFAULT_DEMO_ENTRIES})
 environment: DATABASE_URL (use this PostgreSQL instead of the embedded one), PLANTDESK_GRANT_SIGNING_KEY
-  (PKCS#8 PEM Ed25519 key), PLANTDESK_TRUST_PROXY=1 (behind a TLS terminator), PLANTDESK_LOG_LEVEL`;
+  (PKCS#8 PEM Ed25519 key), PLANTDESK_TRUST_PROXY=1 (behind a TLS terminator), PLANTDESK_LOG_LEVEL,
+  PLANTDESK_SMTP_URL (smtp:// or smtps://: also email enrolment links) and PLANTDESK_SMTP_FROM`;
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -44,6 +46,8 @@ export function serverOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): S
     throw new UsageError((error as Error).message);
   }
   const { values } = parsed;
+  const smtpUrl = env.PLANTDESK_SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) throw new UsageError('PLANTDESK_SMTP_URL must be an smtp:// or smtps:// URL');
   const demoEntries = integer('--demo-entries', values['demo-entries'], 0, 50_000_000);
   if (demoEntries !== undefined && !values.demo) throw new UsageError('--demo-entries needs --demo');
   return {
@@ -54,6 +58,8 @@ export function serverOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): S
     database: env.DATABASE_URL ? { kind: 'postgres', connectionString: env.DATABASE_URL } : undefined,
     demo: values.demo ? { entries: demoEntries } : false,
     trustProxy: env.PLANTDESK_TRUST_PROXY === '1',
+    smtpUrl,
+    smtpFrom: env.PLANTDESK_SMTP_FROM || undefined,
     production: env.NODE_ENV === 'production',
     logger: { level: env.PLANTDESK_LOG_LEVEL ?? 'info' },
   };

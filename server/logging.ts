@@ -17,6 +17,10 @@ export const redactedPaths = [
   'req.headers.cookie',
   'req.headers["x-plantdesk-reason"]',
   '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  // Enrolment links are credentials until used.
+  '*.link',
   '*.code',
   '*.token',
   '*.challengeId',

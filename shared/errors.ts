@@ -32,6 +32,14 @@ export const errorMessages = {
   not_home_tenant: 'This account belongs to another organisation; only its own admins can change its status or erase it.',
   last_admin: 'This would leave the organisation without an active admin. Make someone else admin first.',
   reason_required: 'This access must be justified: send a reason (X-Plantdesk-Reason header or reason field); it is recorded in the audit trail.',
+  privilege_ceiling:
+    'This would give rights you do not hold yourself (listed in details.beyond); nothing was changed. Ask someone who holds them to make this change.',
+  self_change:
+    'Nobody can change their own role, areas, module flags or sign-in, nor the rights of a role they hold; nothing was changed. Ask another admin.',
+  shared_identity:
+    "This person also belongs to another organisation, so their password and authenticator cannot be reset from here: it would reach into that organisation too. Nothing was changed. They can change their password themselves when signed in; otherwise ask platform support, who reset it with a stated reason recorded in every organisation's audit trail.",
+  enrolment_invalid:
+    'This sign-up link is not valid: it may have expired, been used already, or been replaced by a newer one. Ask your admin for a new link.',
   conflict: 'The record changed since you loaded it. Reload it and apply your change again.',
   content_changed:
     'This shift log changed since the copy you reviewed (someone added or amended entries), so it cannot be signed as shown. Sync, review what changed, and sign again.',

@@ -55,6 +55,23 @@ export type PermissionRule = z.infer<typeof PermissionRuleSchema>;
 /** A custom role grants within its tenant only: global access belongs to global roles. */
 export const CustomRoleRuleSchema = PermissionRuleSchema.extend({ access: z.enum(['own', 'area', 'org']) }).strict();
 
+/**
+ * Entities whose rows have neither an owner nor an area: a role is a tenant-wide list of grants
+ * (nobody authors it, and "the role I hold" as its owner would only ever let its holders rewrite
+ * their own rights), and the settings are the tenant's. Own or area access to them reaches no
+ * row, so a role that grants it is refused when it is made.
+ */
+export const tenantWideEntities: readonly Entity[] = ['role', 'tenant_settings'];
+
+export function grantReachesRows(rule: Pick<PermissionRule, 'access' | 'entity'>): boolean {
+  return !(tenantWideEntities.includes(rule.entity) && (rule.access === 'own' || rule.access === 'area'));
+}
+
+/** A grant as a request to make or edit a custom role may carry it. */
+export const RoleGrantSchema = CustomRoleRuleSchema.refine(grantReachesRows, {
+  message: 'roles and tenant settings have no owner or area: grant them at org scope',
+});
+
 // ---- presets ----------------------------------------------------------------------------
 
 const shiftData: Entity[] = ['shift_log', 'log_entry', 'comment', 'handover'];
@@ -94,8 +111,10 @@ export const presetRules: Readonly<Record<OrgRolePreset, readonly PermissionRule
 
 const globalRoleRules: Readonly<Record<GlobalRole, readonly PermissionRule[]>> = {
   none: [],
-  // Support reads any tenant; the server additionally demands and audits a reason per request.
-  support: rules('read', 'global', entities),
+  // Support reads any tenant, and resets the sign-in of a person who belongs to several (no
+  // tenant admin may: it would reach into the other tenants); the server additionally demands
+  // and audits a reason per request.
+  support: [...rules('read', 'global', entities), ...rules('update', 'global', ['user'])],
   superadmin: actions.flatMap((action) => rules(action, 'global', entities)),
 };
 
@@ -154,8 +173,20 @@ export interface Ability {
 export interface Subject {
   tenantId: string;
   areaId?: string | null;
+  /**
+   * For rows that span areas: a membership (and the user, sessions and module flags it
+   * governs) covers a list of areas. Such a row is in a person's area scope only when it has
+   * areas and every one of them is among that person's: managing someone in one shared area
+   * must not reach what they do elsewhere. When set, it replaces `areaId`.
+   */
+  areaIds?: readonly string[] | null;
   /** The author for shift data, the user for users/sessions/memberships. */
   ownerId?: string | null;
+}
+
+function inAreas(ability: Ability, subject: Subject): boolean {
+  if (subject.areaIds != null) return subject.areaIds.length > 0 && subject.areaIds.every((id) => ability.areas.includes(id));
+  return subject.areaId != null && ability.areas.includes(subject.areaId);
 }
 
 function scopeMatches(ability: Ability, access: AccessScope, subject: Subject): boolean {
@@ -165,7 +196,7 @@ function scopeMatches(ability: Ability, access: AccessScope, subject: Subject): 
     case 'org':
       return true;
     case 'area':
-      return subject.areaId != null && ability.areas.includes(subject.areaId);
+      return inAreas(ability, subject);
     case 'own':
       return subject.ownerId != null && subject.ownerId === ability.userId;
   }
@@ -221,13 +252,49 @@ const ownerColumn: Readonly<Record<Entity, string | null>> = {
   tenant_settings: null,
 };
 
+/** Entities whose rows are governed by a membership: their areas are the membership's. */
+const memberEntities: readonly Entity[] = ['user', 'membership', 'session', 'feature_flag'];
+
 /** Reads a row (snake_case, as stored on the server and in the cache) as a Subject. */
 export function subjectOf(entity: Entity, row: Record<string, unknown>, tenantId?: string): Subject {
   const column = ownerColumn[entity];
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return {
+  const subject: Subject = {
     tenantId: text(row.tenant_id) ?? tenantId ?? '',
     areaId: text(row.area_id),
     ownerId: column === null ? null : text(row[column]),
   };
+  if (memberEntities.includes(entity) && Array.isArray(row.areas)) subject.areaIds = row.areas.filter((id): id is string => typeof id === 'string');
+  return subject;
+}
+
+/**
+ * A person as the subject of admin actions in one tenant (their user row, membership,
+ * sessions, module flags): owned by them, in the areas their membership covers (none when they
+ * have no membership there).
+ */
+export function memberSubject(tenantId: string, userId: string, membership: { areas: readonly string[] } | null): Subject {
+  return { tenantId, ownerId: userId, areaIds: membership ? [...membership.areas] : [] };
+}
+
+// ---- privilege ceiling ------------------------------------------------------------------
+
+/** Scope order (DOMAIN.md): each scope reaches at least the rows of the ones before it. */
+const scopeOrder: readonly AccessScope[] = ['own', 'area', 'org', 'global'];
+
+function scopeCovers(held: AccessScope, wanted: AccessScope): boolean {
+  return scopeOrder.indexOf(held) >= scopeOrder.indexOf(wanted);
+}
+
+/**
+ * The rules of `candidate` that `held` does not cover: a rule is covered by a held rule of the
+ * same action and entity whose scope is at least as wide. Nobody may create, assign or edit a
+ * role or membership carrying rules beyond their own, so an admin write is refused unless this
+ * is empty for what the subject holds before and after it.
+ */
+export function rulesBeyond(held: readonly PermissionRule[], candidate: readonly PermissionRule[]): PermissionRule[] {
+  const beyond = candidate.filter(
+    (wanted) => !held.some((rule) => rule.action === wanted.action && rule.entity === wanted.entity && scopeCovers(rule.access, wanted.access)),
+  );
+  return normalizeRules(beyond);
 }

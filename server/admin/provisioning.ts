@@ -19,7 +19,12 @@ export async function createTenant(db: Database, tenant: { name: string; region?
 export interface NewMember {
   email: string;
   displayName: string;
-  passwordHash: string;
+  /**
+   * Null for everyone the admin API creates: the person sets their own password and
+   * authenticator through an enrolment link. Only the demo seed and test fixtures, which must
+   * hand out working credentials, pass a hash (and then get a TOTP secret back).
+   */
+  passwordHash: string | null;
   role: OrgRolePreset | { customRoleId: string };
   areas?: string[];
   moduleFlags?: ModuleFlags;
@@ -27,16 +32,23 @@ export interface NewMember {
 }
 
 /**
- * A new identity homed in the bound tenant, its membership, and a fresh TOTP secret (which
- * the caller hands out once as the enrolment). An email already used anywhere is refused.
+ * A new identity homed in the bound tenant and its membership; with a password hash also a
+ * fresh TOTP secret (see NewMember.passwordHash). An email already used anywhere is refused.
  */
+export async function createMember(
+  tx: Tx,
+  tenantId: string,
+  member: NewMember & { passwordHash: string },
+  secretBox: SecretBox,
+): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string }>;
+export async function createMember(tx: Tx, tenantId: string, member: NewMember, secretBox: SecretBox): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string | null }>;
 export async function createMember(
   tx: Tx,
   tenantId: string,
   member: NewMember,
   secretBox: SecretBox,
-): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string }> {
-  const totpSecret = newTotpSecret();
+): Promise<{ user: UserRecord; membership: MembershipRecord; totpSecret: string | null }> {
+  const totpSecret = member.passwordHash === null ? null : newTotpSecret();
   const id = randomUUID();
   let user: UserRecord;
   try {
@@ -46,7 +58,7 @@ export async function createMember(
       email: member.email,
       displayName: member.displayName,
       passwordHash: member.passwordHash,
-      sealedTotpSecret: secretBox.seal(totpSecret, id),
+      sealedTotpSecret: totpSecret === null ? null : secretBox.seal(totpSecret, id),
       now: member.now,
     });
   } catch (error) {

@@ -4,14 +4,12 @@ import type { z } from 'zod';
 import { appendAudit } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Database, Tx } from '../db/database';
-import { issueGrant } from '../grant/issue-grant';
 import type { GrantSigner } from '../grant/signing-key';
 import { httpError } from '../http/errors';
-import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
-import { insertSession } from '../store/sessions';
-import { findUserByEmail, getUser, toUserRow, updateUser, type UserRecord } from '../store/users';
+import { listMembershipsOfUser } from '../store/memberships';
+import { findUserByEmail, getUser, updateUser, type UserRecord } from '../store/users';
 import { decoyPasswordHash, verifyPassword, type ScryptParams } from './passwords';
-import { loadPrincipal } from './principal';
+import { issueSession } from './issue-session';
 import { accountFailures, chargeAccount, forgiveAttempt, reserveAttempt, throttleKeys, type ThrottlePolicy } from './throttle';
 import { checkTotp } from './totp';
 import { newOpaqueToken, tokenHash } from './tokens';
@@ -188,43 +186,17 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     const updated = await updateUser(tx, user.id, { totp_last_step: check.step }, now);
     await tx.query('UPDATE auth_challenges SET used_at = $2 WHERE id = $1', [challenge.id, now]);
     await tx.bind({ challengeHash, userId: user.id, tenantId: challenge.tenant_id });
-    const principal = await loadPrincipal(tx, user.id, challenge.tenant_id);
-    if (!principal) return { kind: 'no_membership' as const };
-    const token = newOpaqueToken();
-    const session = await insertSession(tx, {
-      id: randomUUID(),
+    const response = await issueSession(tx, deps.signer, {
+      user: updated,
       tenantId: challenge.tenant_id,
-      userId: user.id,
-      tokenHash: tokenHash(token),
-      now,
-      ip: meta.ip,
       deviceId: challenge.device_id,
       deviceName: challenge.device_name,
+      ip: meta.ip,
       userAgent: meta.userAgent,
-    });
-    await appendAudit(
-      tx,
-      challenge.tenant_id,
-      { userId: user.id, sessionId: session.id, ip: meta.ip, deviceId: challenge.device_id },
-      {
-        action: 'session.created',
-        entity: 'session',
-        entityId: session.id,
-        diff: { device_id: { before: null, after: session.device_id }, device_name: { before: null, after: session.device_name } },
-      },
       now,
-    );
-    const memberships = await listMembershipsOfUser(tx, user.id);
-    return {
-      kind: 'signed_in' as const,
-      response: {
-        token,
-        user: toUserRow(updated),
-        memberships: memberships.map(toMembershipSummary),
-        grant: issueGrant(deps.signer, principal, { id: session.id, deviceId: session.device_id }, now),
-        serverKey: deps.signer.serverKey,
-      },
-    };
+    });
+    if (!response) return { kind: 'no_membership' as const };
+    return { kind: 'signed_in' as const, response };
   });
   if (outcome.kind === 'signed_in') return outcome.response;
   if (outcome.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');

@@ -20,6 +20,8 @@ export interface DbContext {
   loginEmail?: string;
   /** During the TOTP step: the one challenge whose id hashes to this. */
   challengeHash?: string;
+  /** While an enrolment link is opened or completed: the one link whose token hashes to this. */
+  enrolmentHash?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -52,6 +54,7 @@ const settingNames: Record<keyof DbContext, string> = {
   sessionHash: 'app.session_hash',
   loginEmail: 'app.login_email',
   challengeHash: 'app.challenge_hash',
+  enrolmentHash: 'app.enrolment_hash',
 };
 
 /** Binds every setting (unset ones to '') so nothing from an earlier binding lingers. */

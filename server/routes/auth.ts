@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { LoginRequestSchema, TotpRequestSchema, type SessionInfoResponse } from '../../shared/domain/auth';
+import {
+  ChangePasswordRequestSchema,
+  CompleteEnrolmentRequestSchema,
+  EnrolmentRequestSchema,
+  LoginRequestSchema,
+  TotpRequestSchema,
+  type SessionInfoResponse,
+} from '../../shared/domain/auth';
 import { appendAudit } from '../audit/audit-log';
+import { changeOwnPassword } from '../auth/change-password';
 import { startSignIn, completeSignIn } from '../auth/sign-in';
+import { completeEnrolment, openEnrolment } from '../enrolment/enrol-person';
 import { issueGrant } from '../grant/issue-grant';
 import { publicRoute, sessionRoute, type AppDeps } from '../http/route';
 import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
@@ -21,6 +30,29 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     url: '/v1/auth/totp',
     body: TotpRequestSchema,
     handler: ({ body, meta }) => completeSignIn(deps, body, meta),
+  });
+
+  // People own their factors: a one-time link from an admin, opened and completed by the person.
+  publicRoute(app, deps, {
+    method: 'POST',
+    url: '/v1/auth/enrolment',
+    body: EnrolmentRequestSchema,
+    handler: ({ body, meta }) => openEnrolment(deps, body.token, meta),
+  });
+
+  publicRoute(app, deps, {
+    method: 'POST',
+    url: '/v1/auth/enrolment/complete',
+    body: CompleteEnrolmentRequestSchema,
+    handler: ({ body, meta }) => completeEnrolment(deps, body, meta),
+  });
+
+  sessionRoute(app, deps, {
+    method: 'POST',
+    url: '/v1/auth/password',
+    body: ChangePasswordRequestSchema,
+    status: 204,
+    handler: ({ auth, actor, body, meta, now }) => changeOwnPassword(deps, auth, actor, body, meta, now),
   });
 
   publicRoute(app, deps, {

@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CreateRoleRequestSchema, UpdateRoleRequestSchema } from '../../shared/domain/admin';
 import { PageQuery } from '../../shared/domain/common';
-import { normalizeRules } from '../../shared/rbac';
+import { normalizeRules, rowFilterFor, subjectOf } from '../../shared/rbac';
+import { requireResultInScope, requireRowRight, requireWithinCeiling } from '../admin/admin-rights';
 import { appendAudit } from '../audit/audit-log';
 import { fieldDiff } from '../audit/diff';
 import { httpError } from '../http/errors';
 import { timeIdCursor } from '../http/list-query';
-import { tenantRoute, type AppDeps } from '../http/route';
+import { tenantRoute, type AppDeps, type TenantContext } from '../http/route';
 import { appendChange } from '../sync/change-log';
 import { getRole, insertRole, toRoleRow, updateRole, type RoleRecord } from '../store/roles';
 import { encodeCursor, iso } from '../store/rows';
@@ -18,6 +19,15 @@ const RoleParams = z.object({ tenantId: z.guid(), roleId: z.guid() }).strict();
 
 function roleView(role: RoleRecord) {
   return { name: role.name, grants: role.grants };
+}
+
+/** A role is a tenant-wide row: only org (or global) scope reaches it (shared/rbac.ts). */
+const roleSubject = (tenantId: string) => subjectOf('role', { tenant_id: tenantId });
+
+/** Nobody changes the rights of a role they hold themselves: that would set their own ceiling. */
+function requireNotHolder(context: Pick<TenantContext<unknown, unknown, unknown>, 'auth' | 'ability'>, roleId: string) {
+  const { principal } = context.auth;
+  if (principal.tenant.id === context.ability.tenantId && principal.membership?.custom_role_id === roleId) throw httpError('self_change');
 }
 
 function isDuplicateName(error: unknown) {
@@ -31,7 +41,9 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     permission: { action: 'read', entity: 'role' },
     params: TenantParams,
     query: PageQuery.strict(),
-    handler: async ({ tenantId, query }) => {
+    handler: async ({ tenantId, ability, query }) => {
+      // Own or area access to roles reaches no role (they have neither owner nor area).
+      if (rowFilterFor(ability, 'read', 'role').kind !== 'all') return { items: [], next: null };
       const limit = query.limit ?? 100;
       const cursor = timeIdCursor(query.after);
       const rows = await deps.db.transaction({ tenantId }, (tx) =>
@@ -52,8 +64,10 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     params: TenantParams,
     body: CreateRoleRequestSchema,
     status: 201,
-    handler: async ({ tenantId, body, actor, now }) =>
+    handler: async ({ tenantId, ability, body, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
+        requireResultInScope(ability, 'manage', 'role', roleSubject(tenantId));
+        requireWithinCeiling(ability, body.grants);
         let role: RoleRecord;
         try {
           role = await insertRole(tx, { id: randomUUID(), tenantId, name: body.name, grants: normalizeRules(body.grants), now });
@@ -73,10 +87,15 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     permission: { action: 'manage', entity: 'role' },
     params: RoleParams,
     body: UpdateRoleRequestSchema,
-    handler: async ({ tenantId, params, body, actor, now }) =>
+    handler: async ({ tenantId, ability, auth, params, body, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
+        if (body.grants !== undefined) requireNotHolder({ auth, ability }, params.roleId);
         const before = await getRole(tx, params.roleId);
         if (!before) throw httpError('not_found');
+        requireRowRight(ability, 'manage', 'role', roleSubject(tenantId));
+        // Nobody edits a role carrying rights beyond their own, nor gives it such rights.
+        requireWithinCeiling(ability, before.grants);
+        if (body.grants) requireWithinCeiling(ability, body.grants);
         let after: RoleRecord;
         try {
           after = await updateRole(tx, before.id, { name: body.name, grants: body.grants && normalizeRules(body.grants) }, now);

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RevokeUserSessionsQuerySchema, SessionsQuerySchema } from '../../shared/domain/admin';
-import { can, rowFilterFor, subjectOf } from '../../shared/rbac';
+import { memberSubject, rowFilterFor } from '../../shared/rbac';
+import { memberScopeCondition, requireRowRight } from '../admin/admin-rights';
 import { appendAudit } from '../audit/audit-log';
 import { httpError } from '../http/errors';
 import { timeIdCursor, whereBuilder } from '../http/list-query';
@@ -25,15 +26,23 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
       const filter = rowFilterFor(ability, 'read', 'session');
       const limit = query.limit ?? 100;
       const cursor = timeIdCursor(query.after);
-      const { conditions, params, add } = whereBuilder('tenant_id = $1', tenantId);
-      if (filter.kind === 'some') add('user_id = ?', filter.ownerId);
-      if (query.userId) add('user_id = ?', query.userId);
-      if (query.active === 'true') conditions.push('revoked_at IS NULL');
-      if (query.active === 'false') conditions.push('revoked_at IS NOT NULL');
-      if (cursor) add('(created_at, id) > (?::timestamptz, ?::uuid)', cursor[0], cursor[1]);
+      const { conditions, params, add } = whereBuilder('s.tenant_id = $1', tenantId);
+      if (filter.kind === 'some') {
+        // A session is in scope as its person is (their own; or every area of theirs is the reader's).
+        const scope = memberScopeCondition(filter, { userId: 's.user_id', areas: 'm.areas' });
+        add(scope.sql, ...scope.values);
+      }
+      if (query.userId) add('s.user_id = ?', query.userId);
+      if (query.active === 'true') conditions.push('s.revoked_at IS NULL');
+      if (query.active === 'false') conditions.push('s.revoked_at IS NOT NULL');
+      if (cursor) add('(s.created_at, s.id) > (?::timestamptz, ?::uuid)', cursor[0], cursor[1]);
       params.push(limit + 1);
       const { rows, tenant } = await deps.db.transaction({ tenantId }, async (tx) => ({
-        rows: await tx.query<SessionRecord & Record<string, unknown>>(`SELECT * FROM sessions WHERE ${conditions.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`, params),
+        rows: await tx.query<SessionRecord & Record<string, unknown>>(
+          `SELECT s.* FROM sessions s LEFT JOIN memberships m ON m.tenant_id = s.tenant_id AND m.user_id = s.user_id
+           WHERE ${conditions.join(' AND ')} ORDER BY s.created_at, s.id LIMIT $${params.length}`,
+          params,
+        ),
         tenant: await getTenant(tx, tenantId),
       }));
       if (!tenant) throw httpError('not_found');
@@ -51,7 +60,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     handler: async ({ tenantId, ability, params, actor, now, auth }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
         const session = await getSession(tx, params.sessionId);
-        if (!session || !can(ability, 'revoke', 'session', subjectOf('session', session as unknown as Record<string, unknown>))) throw httpError('not_found');
+        if (!session || session.tenant_id !== tenantId) throw httpError('not_found');
+        requireRowRight(ability, 'revoke', 'session', memberSubject(tenantId, session.user_id, await getMembership(tx, tenantId, session.user_id)));
         const revoked = await revokeSession(tx, session.id, actor.userId, 'revoked_by_admin', now);
         // Every accepted write is audited, even one that finds the session already ended (empty diff).
         const current = revoked ?? session;
@@ -75,7 +85,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     handler: async ({ tenantId, ability, query, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
         const membership = await getMembership(tx, tenantId, query.userId);
-        if (!membership || !can(ability, 'revoke', 'session', { tenantId, ownerId: query.userId })) throw httpError('not_found');
+        if (!membership) throw httpError('not_found');
+        requireRowRight(ability, 'revoke', 'session', memberSubject(tenantId, query.userId, membership));
         const revoked = await revokeUserSessions(tx, tenantId, query.userId, actor.userId, 'revoked_by_admin', now);
         await appendAudit(tx, tenantId, actor, {
           action: 'session.revoked_all',

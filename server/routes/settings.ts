@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TenantSettingsPatchSchema } from '../../shared/domain/tenancy';
+import { subjectOf } from '../../shared/rbac';
+import { requireRowRight } from '../admin/admin-rights';
 import { appendAudit } from '../audit/audit-log';
 import { fieldDiff } from '../audit/diff';
 import { httpError } from '../http/errors';
@@ -10,13 +12,17 @@ import { getTenant, toSettingsRow, updateTenantSettings } from '../store/tenants
 
 const TenantParams = z.object({ tenantId: z.guid() }).strict();
 
+/** The settings are the tenant's own row: only org (or global) scope reaches them. */
+const settingsSubject = (tenantId: string) => subjectOf('tenant_settings', { tenant_id: tenantId });
+
 export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): void {
   tenantRoute(app, deps, {
     method: 'GET',
     url: '/v1/tenants/:tenantId/settings',
     permission: { action: 'read', entity: 'tenant_settings' },
     params: TenantParams,
-    handler: async ({ tenantId }) => {
+    handler: async ({ tenantId, ability }) => {
+      requireRowRight(ability, 'read', 'tenant_settings', settingsSubject(tenantId));
       const tenant = await deps.db.transaction({ tenantId }, (tx) => getTenant(tx, tenantId));
       if (!tenant) throw httpError('not_found');
       return toSettingsRow(tenant);
@@ -29,8 +35,9 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
     permission: { action: 'update', entity: 'tenant_settings' },
     params: TenantParams,
     body: TenantSettingsPatchSchema,
-    handler: async ({ tenantId, body, actor, now }) =>
+    handler: async ({ tenantId, ability, body, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
+        requireRowRight(ability, 'update', 'tenant_settings', settingsSubject(tenantId));
         const before = await getTenant(tx, tenantId);
         if (!before) throw httpError('not_found');
         const { reason, ...changes } = body;

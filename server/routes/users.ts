@@ -1,37 +1,49 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   CreateUserRequestSchema,
   OptionalReasonRequestSchema,
   ReasonRequestSchema,
+  ResetUserRequestSchema,
   UpdateUserRequestSchema,
   UsersQuerySchema,
   type CreateUserResponse,
+  type ResetUserResponse,
   type RoleChoice,
   type UserWithMembership,
 } from '../../shared/domain/admin';
-import { NewPasswordSchema } from '../../shared/domain/auth';
 import { singleLine } from '../../shared/domain/common';
-import { can, rowFilterFor, subjectOf, type Ability } from '../../shared/rbac';
+import { defaultModuleFlags, memberSubject, rowFilterFor, scopesFor, type Ability } from '../../shared/rbac';
+import {
+  memberScopeCondition,
+  requireNotSelf,
+  requireResultInScope,
+  requireRowRight,
+  requireWithinCeiling,
+  rulesOfAssignment,
+  type AccessAssignment,
+} from '../admin/admin-rights';
+import { otherTenantsOfPerson, forEachTenantOfPerson } from '../admin/person-tenants';
 import { createMember } from '../admin/provisioning';
 import { memberDiff, memberView, recordMemberChange } from '../admin/user-view';
-import { hashPassword, passwordPolicyProblem } from '../auth/passwords';
 import { clearAccountThrottle } from '../auth/throttle';
-import { newTotpSecret, totpEnrollmentUri } from '../auth/totp';
 import type { Tx } from '../db/database';
+import { issueEnrolmentLink, mailEnrolmentLink, requestOrigin, type EnrolmentSettings } from '../enrolment/enrolment-links';
 import { httpError } from '../http/errors';
 import { timeIdCursor, whereBuilder } from '../http/list-query';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { existingAreaIds } from '../store/areas';
+import { revokeOpenEnrolmentLinks } from '../store/enrolment-links';
 import { countOtherActiveAdmins, getMembership, toMembershipRow, updateMembership, type MembershipRecord } from '../store/memberships';
 import { getRole } from '../store/roles';
 import { encodeCursor, iso } from '../store/rows';
 import { revokeUserSessions } from '../store/sessions';
+import { getTenant } from '../store/tenants';
 import { getUser, toUserRow, updateUser, type UserRecord } from '../store/users';
 
 const UserParams = z.object({ tenantId: z.guid(), userId: z.guid() }).strict();
 const TenantParams = z.object({ tenantId: z.guid() }).strict();
-const PasswordResetSchema = z.object({ password: NewPasswordSchema, reason: singleLine(500).optional() }).strict();
+const StatedReason = singleLine(500, 3);
 
 interface Member {
   user: UserRecord;
@@ -46,8 +58,18 @@ async function loadMember(tx: Tx, tenantId: string, userId: string): Promise<Mem
   return { user, membership };
 }
 
-function requireRowRight(ability: Ability, action: 'read' | 'manage', member: Member, tenantId: string) {
-  if (!can(ability, action, 'user', subjectOf('user', { tenant_id: tenantId, id: member.user.id }))) throw httpError('not_found');
+/** The person as the subject of admin actions here: owned by them, in their membership's areas. */
+const subjectOfMember = (tenantId: string, member: Member) => memberSubject(tenantId, member.user.id, member.membership);
+
+/** What the person holds here now: nobody acts on someone who holds rights beyond their own. */
+async function requireMemberWithinCeiling(tx: Tx, ability: Ability, member: Member) {
+  requireWithinCeiling(ability, await rulesOfAssignment(tx, member.membership, member.user.global_role));
+}
+
+/** Row scope and ceiling for acting on an existing member (`manage` unless said otherwise). */
+async function requireMemberRight(tx: Tx, ability: Ability, tenantId: string, member: Member, action: 'manage' | 'update' = 'manage') {
+  requireRowRight(ability, action, 'user', subjectOfMember(tenantId, member));
+  await requireMemberWithinCeiling(tx, ability, member);
 }
 
 /** Identity-wide changes (status, name, erasure) belong to the tenant that owns the identity. */
@@ -73,9 +95,24 @@ async function requireAreas(tx: Tx, tenantId: string, areas: readonly string[]) 
   if (missing.length > 0) throw httpError('invalid_request', { issues: [{ path: 'areas', message: `unknown areas: ${missing.slice(0, 5).join(', ')}` }] });
 }
 
-function weakPassword(password: string, person: { email?: string; displayName?: string }) {
-  const problem = passwordPolicyProblem(password, person);
-  if (problem) throw httpError('weak_password', { problem });
+/**
+ * Why a new or changed membership is out of the actor's scope, in their terms: someone who
+ * manages by area may only give people areas they cover themselves.
+ */
+function outOfScope(ability: Ability, entity: 'user' | 'membership'): string | undefined {
+  const scopes = scopesFor(ability, 'manage', entity);
+  if (!scopes.includes('area') || scopes.includes('org')) return undefined;
+  return 'You can only give people areas you cover yourself, and only manage people whose areas you all cover. Ask an admin of the whole organisation.';
+}
+
+/**
+ * The reason a reset of a shared identity must state: the body's, or the support header's
+ * (which the route already checked and audited for support reaching another tenant).
+ */
+function statedReason(bodyReason: string | undefined, request: FastifyRequest): string | null {
+  if (bodyReason !== undefined) return bodyReason;
+  const header = StatedReason.safeParse(request.headers['x-plantdesk-reason']?.toString().trim());
+  return header.success ? header.data : null;
 }
 
 /**
@@ -101,7 +138,7 @@ function present(member: Member): UserWithMembership {
   return { user: toUserRow(member.user), membership: toMembershipRow(member.membership) };
 }
 
-export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolment: EnrolmentSettings): void {
   tenantRoute(app, deps, {
     method: 'GET',
     url: '/v1/tenants/:tenantId/users',
@@ -113,7 +150,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
       const limit = query.limit ?? 100;
       const cursor = timeIdCursor(query.after);
       const { conditions, params, add } = whereBuilder('m.tenant_id = $1', tenantId);
-      if (filter.kind === 'some') add('m.user_id = ?', filter.ownerId);
+      if (filter.kind === 'some') {
+        const scope = memberScopeCondition(filter, { userId: 'm.user_id', areas: 'm.areas' });
+        add(scope.sql, ...scope.values);
+      }
       if (query.status) add('u.status = ?', query.status);
       if (cursor) add('(m.created_at, m.user_id) > (?::timestamptz, ?::uuid)', cursor[0], cursor[1]);
       params.push(limit + 1);
@@ -138,7 +178,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     params: UserParams,
     handler: async ({ tenantId, ability, params }) => {
       const member = await deps.db.transaction({ tenantId }, (tx) => loadMember(tx, tenantId, params.userId));
-      requireRowRight(ability, 'read', member, tenantId);
+      requireRowRight(ability, 'read', 'user', subjectOfMember(tenantId, member));
       return present(member);
     },
   });
@@ -150,32 +190,37 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     params: TenantParams,
     body: CreateUserRequestSchema,
     status: 201,
-    handler: async ({ tenantId, ability, body, actor, now }): Promise<CreateUserResponse> => {
-      if (!can(ability, 'manage', 'membership')) throw httpError('forbidden', { needs: { action: 'manage', entity: 'membership' } });
-      weakPassword(body.password, { email: body.email, displayName: body.displayName });
-      // Hash before the transaction: scrypt is slow on purpose and must not hold row locks.
-      const passwordHash = await hashPassword(body.password, deps.scrypt);
-      return deps.db.transaction({ tenantId }, async (tx) => {
+    handler: async ({ tenantId, ability, body, actor, auth, request, now }): Promise<CreateUserResponse> => {
+      // The new person, in the areas they are to cover (a fresh id: never the actor's own).
+      const newcomer = { tenantId, ownerId: null, areaIds: body.areas ?? [] };
+      requireResultInScope(ability, 'manage', 'user', newcomer, outOfScope(ability, 'user'));
+      requireResultInScope(ability, 'manage', 'membership', newcomer, outOfScope(ability, 'membership'));
+      const created = await deps.db.transaction({ tenantId }, async (tx) => {
         const role = await resolveRole(tx, body.role);
         if (body.areas) await requireAreas(tx, tenantId, body.areas);
-        const created = await createMember(
+        // A custom role starts with every module on (createMember): its own grants are the limit.
+        const access: AccessAssignment = { ...role, module_flags: body.moduleFlags ?? defaultModuleFlags(role.org_role === 'custom' ? 'admin' : role.org_role) };
+        requireWithinCeiling(ability, await rulesOfAssignment(tx, access, 'none'));
+        const { user, membership } = await createMember(
           tx,
           tenantId,
           {
-          email: body.email,
-          displayName: body.displayName,
-          passwordHash,
-          role: role.org_role === 'custom' ? { customRoleId: role.custom_role_id as string } : role.org_role,
-          areas: body.areas,
-          moduleFlags: body.moduleFlags,
-          now,
+            email: body.email,
+            displayName: body.displayName,
+            passwordHash: null,
+            role: body.role,
+            areas: body.areas,
+            moduleFlags: access.module_flags,
+            now,
           },
           deps.signer.secretBox,
         );
-        const member = { user: created.user, membership: created.membership };
-        await recordMemberChange(tx, tenantId, actor, { action: 'user.created', ...member, diff: memberDiff(null, memberView(member.user, member.membership)), reason: body.reason }, now);
-        return { ...present(member), enrollment: { otpauthUri: totpEnrollmentUri(created.totpSecret, created.user.email), secret: created.totpSecret } };
+        const link = await issueEnrolmentLink(tx, { tenantId }, { userId: user.id, createdBy: actor.userId, origin: requestOrigin(request), now, ttlMs: enrolment.ttlMs });
+        await recordMemberChange(tx, tenantId, actor, { action: 'user.created', user, membership, diff: memberDiff(null, memberView(user, membership)), reason: body.reason }, now);
+        return { answer: { ...present({ user, membership }), enrolment: link }, tenantName: (await getTenant(tx, tenantId))?.name ?? '' };
       });
+      await mailEnrolment(created.answer, created.tenantName, auth.principal.user.display_name, request);
+      return created.answer;
     },
   });
 
@@ -187,10 +232,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     body: UpdateUserRequestSchema,
     handler: async ({ tenantId, ability, params, body, actor, now }) => {
       const changesAccess = body.role !== undefined || body.areas !== undefined || body.moduleFlags !== undefined;
-      if (changesAccess && !can(ability, 'manage', 'membership')) throw httpError('forbidden', { needs: { action: 'manage', entity: 'membership' } });
+      // Nobody widens (or narrows) their own access: another admin has to.
+      if (changesAccess) requireNotSelf(ability, params.userId);
       return deps.db.transaction({ tenantId }, async (tx) => {
         const member = await loadMember(tx, tenantId, params.userId);
-        requireRowRight(ability, 'manage', member, tenantId);
+        await requireMemberRight(tx, ability, tenantId, member);
+        if (changesAccess) requireRowRight(ability, 'manage', 'membership', subjectOfMember(tenantId, member));
         const before = memberView(member.user, member.membership);
         let { user, membership } = member;
 
@@ -200,15 +247,21 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
         if (body.status === 'deactivated' || demotes) await requireAnotherAdmin(tx, tenantId, member);
         if (body.areas) await requireAreas(tx, tenantId, body.areas);
 
-        const userChanges: Parameters<typeof updateUser>[2] = {};
-        if (body.status !== undefined && body.status !== user.status) userChanges.status = body.status;
-        if (body.displayName !== undefined) userChanges.display_name = body.displayName;
-        if (Object.keys(userChanges).length > 0) user = await updateUser(tx, user.id, userChanges, now);
-
         const membershipChanges: Parameters<typeof updateMembership>[3] = {};
         if (body.role !== undefined) Object.assign(membershipChanges, await resolveRole(tx, body.role));
         if (body.areas !== undefined) membershipChanges.areas = [...new Set(body.areas)];
         if (body.moduleFlags !== undefined) membershipChanges.module_flags = body.moduleFlags;
+        if (changesAccess) {
+          // The membership as it would be: still in the actor's scope, and within their rights.
+          const after = { ...membership, ...membershipChanges };
+          requireResultInScope(ability, 'manage', 'membership', memberSubject(tenantId, user.id, after), outOfScope(ability, 'membership'));
+          requireWithinCeiling(ability, await rulesOfAssignment(tx, after, user.global_role));
+        }
+
+        const userChanges: Parameters<typeof updateUser>[2] = {};
+        if (body.status !== undefined && body.status !== user.status) userChanges.status = body.status;
+        if (body.displayName !== undefined) userChanges.display_name = body.displayName;
+        if (Object.keys(userChanges).length > 0) user = await updateUser(tx, user.id, userChanges, now);
         if (Object.keys(membershipChanges).length > 0) membership = await updateMembership(tx, tenantId, user.id, membershipChanges, now);
 
         // A deactivated account keeps no open session anywhere in this tenant.
@@ -231,7 +284,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ tenantId, ability, params, body, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
         const member = await loadMember(tx, tenantId, params.userId);
-        requireRowRight(ability, 'manage', member, tenantId);
+        await requireMemberRight(tx, ability, tenantId, member);
         const before = memberView(member.user, member.membership);
         const user = await updateUser(tx, member.user.id, { locked_at: null }, now);
         await clearAccountThrottle(tx, user.email);
@@ -250,15 +303,13 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ tenantId, ability, params, body, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
         const member = await loadMember(tx, tenantId, params.userId);
-        requireRowRight(ability, 'manage', member, tenantId);
+        await requireMemberRight(tx, ability, tenantId, member);
         requireHomeTenant(member, tenantId);
         await requireAnotherAdmin(tx, tenantId, member);
         // The identity is global: erase only when no other organisation still holds a membership.
-        // (Binding the target's id widens visibility to their memberships for this one count.)
-        await tx.bind({ tenantId, userId: member.user.id });
-        const others = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM memberships WHERE user_id = $1 AND tenant_id <> $2', [member.user.id, tenantId]);
-        await tx.bind({ tenantId });
-        if (others[0].n > 0) throw httpError('conflict', { reason: 'the account is a member of another organisation' });
+        if ((await otherTenantsOfPerson(tx, member.user.id, tenantId, { tenantId })).length > 0) {
+          throw httpError('conflict', { reason: 'the account is a member of another organisation' });
+        }
 
         const before = memberView(member.user, member.membership);
         const pseudonym = member.user.id.replaceAll('-', '').slice(0, 12);
@@ -270,51 +321,65 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
         );
         await pseudonymizeTraces(tx, tenantId, user);
         await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'user_erased', now);
+        await revokeOpenEnrolmentLinks(tx, user.id, 'user_erased', now);
         const diff = memberDiff(before, memberView(user, member.membership));
         await recordMemberChange(tx, tenantId, actor, { action: 'user.erased', user, membership: member.membership, diff, reason: body.reason }, now);
         return present({ user, membership: member.membership });
       }),
   });
 
+  /**
+   * Resetting a person's sign-in ("update" on user): their password and authenticator are
+   * cleared, their sessions end everywhere, and they enrol again through a new link. Only for
+   * a person who belongs to this tenant alone; anyone else's identity reaches into other
+   * tenants, so only global support (or a superadmin) may, with a stated reason, audited in
+   * every tenant the person belongs to. One's own password is changed at POST /v1/auth/password.
+   */
   tenantRoute(app, deps, {
     method: 'POST',
-    url: '/v1/tenants/:tenantId/users/:userId/totp',
-    permission: { action: 'manage', entity: 'user' },
+    url: '/v1/tenants/:tenantId/users/:userId/reset',
+    permission: { action: 'update', entity: 'user' },
     params: UserParams,
-    body: OptionalReasonRequestSchema,
-    handler: async ({ tenantId, ability, params, body, actor, now }) =>
-      deps.db.transaction({ tenantId }, async (tx) => {
+    body: ResetUserRequestSchema,
+    handler: async ({ tenantId, ability, params, body, actor, auth, request, now }): Promise<ResetUserResponse> => {
+      requireNotSelf(ability, params.userId);
+      const reset = await deps.db.transaction({ tenantId }, async (tx) => {
         const member = await loadMember(tx, tenantId, params.userId);
-        requireRowRight(ability, 'manage', member, tenantId);
-        requireHomeTenant(member, tenantId);
-        if (member.user.status === 'erased') throw httpError('conflict', { reason: 'the account is erased' });
-        const secret = newTotpSecret();
-        const user = await updateUser(tx, member.user.id, { totp_secret: deps.signer.secretBox.seal(secret, member.user.id), totp_last_step: null }, now);
-        await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'totp_reset', now);
-        await recordMemberChange(tx, tenantId, actor, { action: 'user.totp_reset', user, membership: member.membership, diff: { totp_secret: { before: '[secret]', after: '[secret]' } }, reason: body.reason }, now);
-        return { ...present({ user, membership: member.membership }), enrollment: { otpauthUri: totpEnrollmentUri(secret, user.email), secret } };
-      }),
-  });
-
-  tenantRoute(app, deps, {
-    method: 'POST',
-    url: '/v1/tenants/:tenantId/users/:userId/password',
-    permission: { action: 'manage', entity: 'user' },
-    params: UserParams,
-    body: PasswordResetSchema,
-    handler: async ({ tenantId, ability, params, body, actor, now }) => {
-      const passwordHash = await hashPassword(body.password, deps.scrypt);
-      return deps.db.transaction({ tenantId }, async (tx) => {
-        const member = await loadMember(tx, tenantId, params.userId);
-        requireRowRight(ability, 'manage', member, tenantId);
-        requireHomeTenant(member, tenantId);
-        if (member.user.status === 'erased') throw httpError('conflict', { reason: 'the account is erased' });
-        weakPassword(body.password, { email: member.user.email, displayName: member.user.display_name });
-        const user = await updateUser(tx, member.user.id, { password_hash: passwordHash }, now);
-        await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'password_reset', now);
-        await recordMemberChange(tx, tenantId, actor, { action: 'user.password_reset', user, membership: member.membership, diff: { password: { before: '[secret]', after: '[secret]' } }, reason: body.reason }, now);
-        return present({ user, membership: member.membership });
+        await requireMemberRight(tx, ability, tenantId, member, 'update');
+        if (member.user.status !== 'active') throw httpError('conflict', { reason: `the account is ${member.user.status}` });
+        const shared = member.user.home_tenant_id !== tenantId || (await otherTenantsOfPerson(tx, member.user.id, tenantId, { tenantId })).length > 0;
+        const reason = statedReason(body.reason, request);
+        if (shared) {
+          if (auth.principal.user.global_role === 'none') throw httpError('shared_identity');
+          if (reason === null) throw httpError('reason_required');
+        }
+        const hadFactors = { password: member.user.password_hash !== null, totp: member.user.totp_secret !== null };
+        const user = await updateUser(tx, member.user.id, { password_hash: null, totp_secret: null, totp_last_step: null }, now);
+        const link = await issueEnrolmentLink(tx, { tenantId }, { userId: user.id, createdBy: actor.userId, origin: requestOrigin(request), now, ttlMs: enrolment.ttlMs });
+        const diff = {
+          password: { before: hadFactors.password ? '[secret]' : null, after: null },
+          totp_secret: { before: hadFactors.totp ? '[secret]' : null, after: null },
+        };
+        await forEachTenantOfPerson(tx, user.id, { tenantId }, async (membership) => {
+          await revokeUserSessions(tx, membership.tenant_id, user.id, actor.userId, 'sign_in_reset', now);
+          await recordMemberChange(tx, membership.tenant_id, actor, { action: 'user.reset', user, membership, diff, reason }, now);
+        });
+        return { answer: { ...present({ user, membership: member.membership }), enrolment: link }, tenantName: (await getTenant(tx, tenantId))?.name ?? '' };
       });
+      await mailEnrolment(reset.answer, reset.tenantName, auth.principal.user.display_name, request);
+      return reset.answer;
     },
   });
+
+  /** After the link's transaction committed: by email where SMTP is configured. */
+  function mailEnrolment(answer: CreateUserResponse, tenantName: string, createdBy: string, request: FastifyRequest) {
+    return mailEnrolmentLink(enrolment, request.log, {
+      to: answer.user.email,
+      displayName: answer.user.display_name,
+      tenantName,
+      createdBy,
+      link: answer.enrolment.link,
+      expiresAt: new Date(answer.enrolment.expiresAt),
+    });
+  }
 }

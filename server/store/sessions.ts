@@ -66,6 +66,16 @@ export async function revokeUserSessions(tx: Tx, tenantId: string, userId: strin
   return rows.length;
 }
 
+/** Ends every open session of the user in any tenant but `keepSessionId` (bind userId); returns how many. */
+export async function revokeOtherSessionsOfUser(tx: Tx, userId: string, keepSessionId: string, by: string | null, reason: string, now: Date): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE sessions SET revoked_at = $3, revoked_by = $4, revoke_reason = $5
+     WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
+    [userId, keepSessionId, now, by, reason],
+  );
+  return rows.length;
+}
+
 export interface SessionExpiry {
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;

@@ -36,7 +36,7 @@ export async function getUser(tx: Tx, id: string, options: { forUpdate?: boolean
 
 export async function insertUser(
   tx: Tx,
-  user: { id: string; homeTenantId: string; email: string; displayName: string; passwordHash: string; sealedTotpSecret: string; now: Date },
+  user: { id: string; homeTenantId: string; email: string; displayName: string; passwordHash: string | null; sealedTotpSecret: string | null; now: Date },
 ): Promise<UserRecord> {
   const rows = await tx.query<UserQueryRow>(
     `INSERT INTO users (id, home_tenant_id, email, display_name, password_hash, totp_secret, created_at, updated_at)

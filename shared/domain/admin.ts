@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { CustomRoleRuleSchema, ModuleFlagsSchema } from '../rbac';
-import { NewPasswordSchema, TotpEnrollmentSchema } from './auth';
-import { EmailSchema, Id, PageQuery, pageOf, singleLine } from './common';
+import { ModuleFlagsSchema, RoleGrantSchema } from '../rbac';
+import { EmailSchema, Id, IsoInstant, PageQuery, pageOf, singleLine } from './common';
 import { MembershipRowSchema, orgRoles, RoleRowSchema, SessionRowSchema, UserRowSchema } from './tenancy';
 
 /** Tenant admin API (API.md): users, roles, sessions. Bodies camelCase, rows snake_case. */
@@ -15,11 +14,11 @@ export const RoleChoiceSchema = z.union([
 ]);
 export type RoleChoice = z.infer<typeof RoleChoiceSchema>;
 
+/** Creating a person never sets their password or authenticator: they enrol through a link. */
 export const CreateUserRequestSchema = z
   .object({
     email: EmailSchema,
     displayName: singleLine(200),
-    password: NewPasswordSchema,
     role: RoleChoiceSchema,
     areas: z.array(Id).max(500).optional(),
     moduleFlags: ModuleFlagsSchema.optional(),
@@ -31,8 +30,27 @@ export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
 export const UserWithMembershipSchema = z.object({ user: UserRowSchema, membership: MembershipRowSchema }).strict();
 export type UserWithMembership = z.infer<typeof UserWithMembershipSchema>;
 
-export const CreateUserResponseSchema = UserWithMembershipSchema.extend({ enrollment: TotpEnrollmentSchema }).strict();
-export type CreateUserResponse = z.infer<typeof CreateUserResponseSchema>;
+/**
+ * The one-time link the person enrols with (`<server>/enrol#<token>`), shown to the admin once:
+ * the server keeps only a hash of the token.
+ */
+export const EnrolmentLinkSchema = z.object({ link: z.url(), expiresAt: IsoInstant }).strict();
+export type EnrolmentLink = z.infer<typeof EnrolmentLinkSchema>;
+
+/** The answer to creating (201) or resetting (200) a person. */
+export const UserEnrolmentResponseSchema = UserWithMembershipSchema.extend({ enrolment: EnrolmentLinkSchema }).strict();
+export type UserEnrolmentResponse = z.infer<typeof UserEnrolmentResponseSchema>;
+
+export const CreateUserResponseSchema = UserEnrolmentResponseSchema;
+export type CreateUserResponse = UserEnrolmentResponse;
+
+/**
+ * POST /tenants/:id/users/:uid/reset: clears the person's password and authenticator, ends their
+ * sessions and answers with a new enrolment link (UserEnrolmentResponse).
+ */
+export const ResetUserRequestSchema = z.object({ reason: Reason.optional() }).strict();
+export const ResetUserResponseSchema = UserEnrolmentResponseSchema;
+export type ResetUserResponse = UserEnrolmentResponse;
 
 export const UpdateUserRequestSchema = z
   .object({
@@ -65,10 +83,10 @@ export const RevokeUserSessionsQuerySchema = z.object({ userId: Id }).strict();
 export const RevokedCountSchema = z.object({ revoked: z.number().int() }).strict();
 
 export const CreateRoleRequestSchema = z
-  .object({ name: singleLine(100), grants: z.array(CustomRoleRuleSchema).max(500), reason: Reason.optional() })
+  .object({ name: singleLine(100), grants: z.array(RoleGrantSchema).max(500), reason: Reason.optional() })
   .strict();
 export const UpdateRoleRequestSchema = z
-  .object({ name: singleLine(100), grants: z.array(CustomRoleRuleSchema).max(500), reason: Reason })
+  .object({ name: singleLine(100), grants: z.array(RoleGrantSchema).max(500), reason: Reason })
   .partial()
   .strict()
   .refine((patch) => patch.name !== undefined || patch.grants !== undefined, { message: 'change the name or the grants' });

@@ -76,7 +76,7 @@ export const SessionInfoResponseSchema = z
   .strict();
 export type SessionInfoResponse = z.infer<typeof SessionInfoResponseSchema>;
 
-/** What an admin receives once when creating a user: the authenticator enrolment. */
+/** An authenticator enrolment: shown only to the person enrolling, never to an admin. */
 export const TotpEnrollmentSchema = z
   .object({
     otpauthUri: z.string().startsWith('otpauth://totp/'),
@@ -84,3 +84,50 @@ export const TotpEnrollmentSchema = z
   })
   .strict();
 export type TotpEnrollment = z.infer<typeof TotpEnrollmentSchema>;
+
+/**
+ * People own their factors: an admin creating or resetting a person gets a one-time link
+ * `<server>/enrol#<token>`; the person opens it, gets an authenticator secret, and completes it
+ * with their own password and a code. The token is 256 random bits, base64url.
+ */
+export const EnrolmentTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** Any password the person types; the policy (length included) answers `weak_password`. */
+const ChosenPasswordSchema = storableText(4 * PASSWORD_MAX_CODE_POINTS, 1);
+
+/** POST /v1/auth/enrolment: what the link is for, and a fresh authenticator secret. */
+export const EnrolmentRequestSchema = z.object({ token: EnrolmentTokenSchema }).strict();
+export type EnrolmentRequest = z.infer<typeof EnrolmentRequestSchema>;
+
+export const EnrolmentInfoResponseSchema = z
+  .object({
+    email: z.string(),
+    displayName: z.string(),
+    tenantName: z.string(),
+    expiresAt: IsoInstant,
+    totp: TotpEnrollmentSchema,
+  })
+  .strict();
+export type EnrolmentInfoResponse = z.infer<typeof EnrolmentInfoResponseSchema>;
+
+/** POST /v1/auth/enrolment/complete: answered like POST /v1/auth/totp (SignInResponse). */
+export const CompleteEnrolmentRequestSchema = z
+  .object({
+    token: EnrolmentTokenSchema,
+    password: ChosenPasswordSchema,
+    code: z.string().regex(/^\d{6}$/),
+    deviceId: DeviceIdSchema,
+    deviceName: singleLine(200),
+  })
+  .strict();
+export type CompleteEnrolmentRequest = z.infer<typeof CompleteEnrolmentRequestSchema>;
+
+/** POST /v1/auth/password (signed in): the person changes their own password; 204. */
+export const ChangePasswordRequestSchema = z
+  .object({
+    // Any stored password may be the current one; only the upper bound protects the hash function.
+    currentPassword: storableText(1024, 1),
+    newPassword: ChosenPasswordSchema,
+  })
+  .strict();
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;

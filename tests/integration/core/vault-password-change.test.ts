@@ -9,11 +9,11 @@ import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
 
-// A password changed on the server (here an admin's reset) while this workstation's cache is
+// A password changed on the server (here by the person, from another device) while this workstation's cache is
 // still wrapped under the previous one: the real server (PGlite), a real Secret Service
 // keychain, real encrypted SQLite.
 const cheapKdf = { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 } as const;
-const NEW_PASSWORD = 'reset-by-admin-Valve-77';
+const NEW_PASSWORD = 'changed-elsewhere-Valve-77';
 
 describe.skipIf(skipUnless(secretServiceCapability()))('sign-in after a password change on the server', () => {
   let server: TestServer;
@@ -45,9 +45,9 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sign-in after a password
   }
 
   async function resetPassword(user: TestUser, password: string) {
-    const adminToken = (await server.signIn(tenant.admin)).token;
-    const reset = await server.request('POST', `/v1/tenants/${tenant.id}/users/${user.id}/password`, { token: adminToken, body: { password } });
-    expect(reset.status).toBe(200);
+    const elsewhere = (await server.signIn(user, { deviceId: 'another-device' })).token;
+    const changed = await server.request('POST', '/v1/auth/password', { token: elsewhere, body: { currentPassword: user.password, newPassword: password } });
+    expect(changed.status).toBe(204);
   }
 
   const outboxIds = async (ws: ReturnType<typeof workstation>) => (await ws.call<{ id: string }[]>('sync.outbox', { limit: 500 })).map((item) => item.id);

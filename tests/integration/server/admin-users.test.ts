@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateUserResponseSchema, UsersPageSchema } from '../../../shared/domain/admin';
 import { PERSONAL_FIELD_MASK, type AuditEvent } from '../../../shared/domain/audit';
 import { totpCode } from '../../../server/auth/totp';
-import { ownerRows, serverBackends, startTestServer, uniqueEmail, type TestServer, type TestTenant } from '../../support/server';
+import { defaultModuleFlags, effectiveRules } from '../../../shared/rbac';
+import { enrolmentToken, ownerRows, serverBackends, startTestServer, uniqueEmail, type TestServer, type TestTenant } from '../../support/server';
 
 for (const { name, backend, skip } of serverBackends()) {
   describe.skipIf(skip)(`tenant admin API (${name})`, () => {
@@ -18,51 +19,66 @@ for (const { name, backend, skip } of serverBackends()) {
 
     const users = (path = '') => `/v1/tenants/${tenant.id}/users${path}`;
     const auditCount = async () => (await ownerRows(t.db, 'SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1', [tenant.id]))[0].n as number;
-    const lastEvent = async () => (await ownerRows(t.db, 'SELECT * FROM audit_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1', [tenant.id]))[0];
     const createUser = (body: Record<string, unknown>) => t.request('POST', users(), { token: admin, body });
 
-    it('creates a user with an initial password and a TOTP enrolment the user can sign in with', async () => {
+    it('creates a user with a one-time enrolment link, never a password or TOTP secret, and the person enrols with it', async () => {
       const email = uniqueEmail('new');
-      const created = await createUser({ email, displayName: 'Nia New', password: 'Str0ng-enough-pass', role: 'contributor', areas: [tenant.areas.south] });
+      const created = await createUser({ email, displayName: 'Nia New', role: 'contributor', areas: [tenant.areas.south] });
       expect(created.status).toBe(201);
       const body = CreateUserResponseSchema.parse(created.body);
       expect(body.user).toMatchObject({ email, display_name: 'Nia New', status: 'active', home_tenant_id: tenant.id });
       expect(body.membership).toMatchObject({ org_role: 'contributor', areas: [tenant.areas.south], module_flags: { shift_logs: true, audit: false } });
-      const uri = new URL(body.enrollment.otpauthUri);
-      expect(uri.searchParams.get('secret')).toBe(body.enrollment.secret);
+      // The link points at the server as this client reached it, and lives 72 hours.
+      expect(body.enrolment.link.startsWith(`${t.url}/enrol#`)).toBe(true);
+      expect(Date.parse(body.enrolment.expiresAt) - t.clock.now().getTime()).toBe(72 * 3_600_000);
+      // Until the person enrols, nobody can sign in as them.
+      const early = await t.request('POST', '/v1/auth/login', { body: { email, password: 'Str0ng-enough-pass', deviceId: 'x', deviceName: 'x' } });
+      expect(early.body.error.code).toBe('invalid_credentials');
 
-      // What an authenticator app does with the URI: compute the code from its secret.
-      const login = await t.request('POST', '/v1/auth/login', { body: { email, password: 'Str0ng-enough-pass', deviceId: 'x', deviceName: 'x' } });
-      const code = await totpCode(uri.searchParams.get('secret')!, t.clock.now());
-      const signedIn = await t.request('POST', '/v1/auth/totp', { body: { challengeId: login.body.challengeId, code } });
-      expect(signedIn.status).toBe(200);
-      expect(signedIn.body.user.id).toBe(body.user.id);
+      // What the person does: open the link, add the secret to an authenticator, set a password.
+      const { user, signedIn } = await t.enrol(body.enrolment.link, { password: 'Str0ng-enough-pass' });
+      expect(signedIn.user.id).toBe(body.user.id);
+      expect(signedIn.grant.rules).toContainEqual({ action: 'create', access: 'area', entity: 'log_entry' });
+      const again = await t.signIn({ ...user, tenantId: tenant.id, role: 'contributor' });
+      expect(again.user.id).toBe(body.user.id);
     });
 
-    it('never returns or stores the password in clear', async () => {
+    it('never returns, stores in clear or audits the password or the TOTP secret', async () => {
       const email = uniqueEmail('secret');
-      const created = await createUser({ email, displayName: 'Sam Secret', password: 'Unusual-Passphrase-77', role: 'viewer' });
-      expect(JSON.stringify(created.body)).not.toContain('Unusual-Passphrase-77');
+      const created = await createUser({ email, displayName: 'Sam Secret', role: 'viewer' });
       const stored = await ownerRows(t.db, 'SELECT password_hash, totp_secret FROM users WHERE email = $1', [email]);
-      expect(String(stored[0].password_hash)).toMatch(/^scrypt\$/);
+      expect(stored[0]).toEqual({ password_hash: null, totp_secret: null });
+      const { user } = await t.enrol(created.body.enrolment.link, { password: 'Unusual-Passphrase-77' });
+      const after = await ownerRows(t.db, 'SELECT password_hash, totp_secret FROM users WHERE email = $1', [email]);
+      expect(String(after[0].password_hash)).toMatch(/^scrypt\$/);
       // The TOTP secret is stored sealed (AES-GCM), never as the base32 the authenticator gets.
-      expect(String(stored[0].totp_secret)).toMatch(/^v1\./);
-      expect(String(stored[0].totp_secret)).not.toContain(created.body.enrollment.secret);
-      const everything = await ownerRows(t.db, 'SELECT (SELECT string_agg(a::text, \'\') FROM audit_events a) || (SELECT string_agg(c::text, \'\') FROM change_log c) AS all');
-      expect(String(everything[0].all)).not.toContain('Unusual-Passphrase-77');
-      expect(String(everything[0].all)).not.toContain('scrypt$');
+      expect(String(after[0].totp_secret)).toMatch(/^v1\./);
+      expect(String(after[0].totp_secret)).not.toContain(user.totpSecret);
+      // Nothing an admin can read holds either: the answers, the lists, the trail, the change log.
+      const reads = [
+        created.body,
+        (await t.request('GET', users(), { token: admin })).body,
+        (await t.request('GET', users(`/${user.id}`), { token: admin })).body,
+        (await t.request('POST', users(`/${user.id}/reset`), { token: admin, body: {} })).body,
+        (await t.request('GET', `/v1/tenants/${tenant.id}/audit?limit=1000`, { token: admin })).body,
+      ].map((answer) => JSON.stringify(answer));
+      const everything = await ownerRows(t.db, "SELECT (SELECT string_agg(a::text, '') FROM audit_events a) || (SELECT string_agg(c::text, '') FROM change_log c) AS all");
+      for (const text of [...reads, String(everything[0].all)]) {
+        expect(text).not.toContain('Unusual-Passphrase-77');
+        expect(text).not.toContain(user.totpSecret);
+        expect(text).not.toContain('scrypt$');
+        expect(text).not.toContain(String(after[0].totp_secret));
+      }
     });
 
-    it('refuses weak passwords, taken emails and unknown areas or roles with typed errors', async () => {
-      const weak = await createUser({ email: uniqueEmail(), displayName: 'W', password: 'password1234', role: 'viewer' });
-      expect([weak.status, weak.body.error.code]).toEqual([400, 'weak_password']);
-      const short = await createUser({ email: uniqueEmail(), displayName: 'W', password: 'short', role: 'viewer' });
-      expect([short.status, short.body.error.code]).toEqual([400, 'invalid_request']);
-      const taken = await createUser({ email: tenant.admin.email, displayName: 'Dup', password: 'Str0ng-enough-pass', role: 'viewer' });
+    it('refuses a password in the body, taken emails and unknown areas or roles with typed errors', async () => {
+      const withPassword = await createUser({ email: uniqueEmail(), displayName: 'P', password: 'Str0ng-enough-pass', role: 'viewer' });
+      expect([withPassword.status, withPassword.body.error.code]).toEqual([400, 'invalid_request']);
+      const taken = await createUser({ email: tenant.admin.email, displayName: 'Dup', role: 'viewer' });
       expect([taken.status, taken.body.error.code]).toEqual([409, 'email_taken']);
-      const area = await createUser({ email: uniqueEmail(), displayName: 'A', password: 'Str0ng-enough-pass', role: 'viewer', areas: ['00000000-0000-4000-8000-000000000000'] });
+      const area = await createUser({ email: uniqueEmail(), displayName: 'A', role: 'viewer', areas: ['00000000-0000-4000-8000-000000000000'] });
       expect([area.status, area.body.error.code]).toEqual([400, 'invalid_request']);
-      const role = await createUser({ email: uniqueEmail(), displayName: 'R', password: 'Str0ng-enough-pass', role: { customRoleId: '00000000-0000-4000-8000-000000000000' } });
+      const role = await createUser({ email: uniqueEmail(), displayName: 'R', role: { customRoleId: '00000000-0000-4000-8000-000000000000' } });
       expect([role.status, role.body.error.code]).toEqual([400, 'invalid_request']);
     });
 
@@ -101,8 +117,9 @@ for (const { name, backend, skip } of serverBackends()) {
     it('erases a user: personal fields replaced by a pseudonym, sessions ended, audit kept and still valid', async () => {
       // Created through the API, so the change log already carries the person's row.
       const email = uniqueEmail('erasable');
-      const created = await createUser({ email, displayName: 'Erin Erasable', password: 'Str0ng-enough-pass', role: 'contributor' });
-      const user = { id: created.body.user.id as string, email, password: 'Str0ng-enough-pass', totpSecret: created.body.enrollment.secret as string, tenantId: tenant.id, role: 'contributor' as const };
+      const created = await createUser({ email, displayName: 'Erin Erasable', role: 'contributor' });
+      const enrolled = await t.enrol(created.body.enrolment.link);
+      const user = { ...enrolled.user, tenantId: tenant.id, role: 'contributor' as const };
       const changesBefore = await ownerRows(t.db, "SELECT count(*)::int AS n FROM change_log WHERE tenant_id = $1 AND entity = 'user' AND entity_id = $2 AND row ->> 'email' = $3", [tenant.id, user.id, email]);
       expect(changesBefore[0].n).toBe(1);
       const { token } = await t.signIn(user);
@@ -134,7 +151,12 @@ for (const { name, backend, skip } of serverBackends()) {
     it('refuses to leave the tenant without an active admin', async () => {
       const lonely = await t.createTenant('Lonely Works');
       const token = (await t.signIn(lonely.admin)).token;
-      const demote = await t.request('PATCH', `/v1/tenants/${lonely.id}/users/${lonely.admin.id}`, { token, body: { role: 'viewer' } });
+      // Someone holding every right of an admin, but not the admin role, tries to demote the admin.
+      const deputyRole = await t.request('POST', `/v1/tenants/${lonely.id}/roles`, { token, body: { name: 'Deputy', grants: effectiveRules({ orgRole: 'admin', moduleFlags: defaultModuleFlags('admin'), globalRole: 'none' }) } });
+      expect(deputyRole.status).toBe(201);
+      const deputy = await t.addMember(lonely.id, { customRoleId: deputyRole.body.id });
+      const deputyToken = (await t.signIn(deputy)).token;
+      const demote = await t.request('PATCH', `/v1/tenants/${lonely.id}/users/${lonely.admin.id}`, { token: deputyToken, body: { role: 'viewer' } });
       expect([demote.status, demote.body.error.code]).toEqual([409, 'last_admin']);
       const deactivate = await t.request('PATCH', `/v1/tenants/${lonely.id}/users/${lonely.admin.id}`, { token, body: { status: 'deactivated' } });
       expect(deactivate.body.error.code).toBe('last_admin');
@@ -160,7 +182,8 @@ for (const { name, backend, skip } of serverBackends()) {
 
     describe('every write endpoint leaves exactly one audit event with a correct diff', () => {
       type Expectation = { action: string; entity: string; entityId: string; diff: Record<string, unknown>; reason?: string | null };
-      type Act = () => Promise<{ status: number; expected: Expectation }>;
+      /** One expected event, or (for calls that record two) each of them, oldest first. */
+      type Act = () => Promise<{ status: number; expected: Expectation | Expectation[] }>;
       /** Per endpoint: set up fixtures (which may write their own events), then return the one call under test. */
       const writes: Record<string, () => Promise<Act>> = {
         'POST /v1/auth/totp': async () => {
@@ -181,7 +204,7 @@ for (const { name, backend, skip } of serverBackends()) {
         },
         'POST /v1/tenants/:tenantId/users': async () => {
           return async () => {
-            const answer = await createUser({ email: uniqueEmail(), displayName: 'Dee Diff', password: 'Str0ng-enough-pass', role: 'viewer', reason: 'new hire' });
+            const answer = await createUser({ email: uniqueEmail(), displayName: 'Dee Diff', role: 'viewer', reason: 'new hire' });
             return {
               status: answer.status,
               expected: {
@@ -227,18 +250,46 @@ for (const { name, backend, skip } of serverBackends()) {
           };
           };
         },
-        'POST /v1/tenants/:tenantId/users/:userId/totp': async () => {
+        'POST /v1/tenants/:tenantId/users/:userId/reset': async () => {
           const user = await t.addMember(tenant.id, 'viewer');
           return async () => {
-            const answer = await t.request('POST', users(`/${user.id}/totp`), { token: admin, body: { reason: 'lost phone' } });
-            return { status: answer.status, expected: { action: 'user.totp_reset', entity: 'user', entityId: user.id, reason: 'lost phone', diff: { totp_secret: { before: '[secret]', after: '[secret]' } } } };
+            const answer = await t.request('POST', users(`/${user.id}/reset`), { token: admin, body: { reason: 'lost phone' } });
+            return {
+              status: answer.status,
+              expected: { action: 'user.reset', entity: 'user', entityId: user.id, reason: 'lost phone', diff: { password: { before: '[secret]', after: null }, totp_secret: { before: '[secret]', after: null } } },
+            };
           };
         },
-        'POST /v1/tenants/:tenantId/users/:userId/password': async () => {
-          const user = await t.addMember(tenant.id, 'viewer');
+        'POST /v1/auth/enrolment': async () => {
+          const created = await createUser({ email: uniqueEmail('opens'), displayName: 'Olu Opens', role: 'viewer' });
           return async () => {
-            const answer = await t.request('POST', users(`/${user.id}/password`), { token: admin, body: { password: 'Another-str0ng-one' } });
-            return { status: answer.status, expected: { action: 'user.password_reset', entity: 'user', entityId: user.id, diff: { password: { before: '[secret]', after: '[secret]' } } } };
+            const answer = await t.request('POST', '/v1/auth/enrolment', { body: { token: enrolmentToken(created.body.enrolment.link) } });
+            return { status: answer.status, expected: { action: 'user.enrolment_opened', entity: 'user', entityId: created.body.user.id, diff: {} } };
+          };
+        },
+        // The person's enrolment, then the session it opens, as a password sign-in records it.
+        'POST /v1/auth/enrolment/complete': async () => {
+          const created = await createUser({ email: uniqueEmail('enrols'), displayName: 'Eve Enrols', role: 'viewer' });
+          const token = enrolmentToken(created.body.enrolment.link);
+          const secret = (await t.request('POST', '/v1/auth/enrolment', { body: { token } })).body.totp.secret as string;
+          return async () => {
+            const code = await totpCode(secret, t.clock.now());
+            const answer = await t.request('POST', '/v1/auth/enrolment/complete', { body: { token, password: 'Eves-own-Passphrase-9', code, deviceId: 'dev-7', deviceName: 'Pump PC' } });
+            return {
+              status: answer.status,
+              expected: [
+                { action: 'session.created', entity: 'session', entityId: answer.body.grant.sessionId, diff: { device_id: { before: null, after: 'dev-7' }, device_name: { before: null, after: 'Pump PC' } } },
+                { action: 'user.enrolled', entity: 'user', entityId: created.body.user.id, diff: { password: { before: null, after: '[secret]' }, totp_secret: { before: null, after: '[secret]' } } },
+              ],
+            };
+          };
+        },
+        'POST /v1/auth/password': async () => {
+          const user = await t.addMember(tenant.id, 'viewer');
+          const signed = await t.signIn(user);
+          return async () => {
+            const answer = await t.request('POST', '/v1/auth/password', { token: signed.token, body: { currentPassword: user.password, newPassword: 'My-own-new-Passphrase-3' } });
+            return { status: answer.status, expected: { action: 'user.password_changed', entity: 'user', entityId: user.id, diff: { password: { before: '[secret]', after: '[secret]' } } } };
           };
         },
         'DELETE /v1/tenants/:tenantId/sessions/:sessionId': async () => {
@@ -298,15 +349,12 @@ for (const { name, backend, skip } of serverBackends()) {
           const before = await auditCount();
           const result = await act();
           expect(result.status).toBeLessThan(300);
-          expect(await auditCount()).toBe(before + 1);
-          const event = (await lastEvent()) as unknown as AuditEvent;
-          expect({ action: event.action, entity: event.entity, entity_id: event.entity_id, diff: event.diff, reason: event.reason }).toEqual({
-            action: result.expected.action,
-            entity: result.expected.entity,
-            entity_id: result.expected.entityId,
-            diff: result.expected.diff,
-            reason: result.expected.reason ?? null,
-          });
+          const expected = Array.isArray(result.expected) ? result.expected : [result.expected];
+          expect(await auditCount()).toBe(before + expected.length);
+          const events = (await ownerRows(t.db, 'SELECT * FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq', [tenant.id, before])) as unknown as AuditEvent[];
+          expect(events.map((event) => ({ action: event.action, entity: event.entity, entity_id: event.entity_id, diff: event.diff, reason: event.reason }))).toEqual(
+            expected.map((event) => ({ action: event.action, entity: event.entity, entity_id: event.entityId, diff: event.diff, reason: event.reason ?? null })),
+          );
         });
       }
 

@@ -33,6 +33,7 @@ const evilValue: fc.Arbitrary<unknown> = fc.oneof(
 const knownFields = [
   'email', 'password', 'deviceId', 'deviceName', 'tenantId', 'challengeId', 'code', 'displayName', 'role', 'areas', 'moduleFlags',
   'reason', 'status', 'offlineGrantHours', 'sessionIdleMinutes', 'sessionAbsoluteHours', 'lockoutThreshold', 'retentionDays', 'name', 'grants',
+  'token', 'currentPassword', 'newPassword',
 ];
 
 /** Objects shaped like real bodies (known field names) but with values of any kind. */

@@ -18,6 +18,13 @@ describe('server command line', () => {
     expect(options.production).toBe(true);
   });
 
+  it('emails enrolment links only where PLANTDESK_SMTP_URL names an SMTP server', () => {
+    expect(serverOptionsFromArgs([], {})).toMatchObject({ smtpUrl: undefined, smtpFrom: undefined });
+    const options = serverOptionsFromArgs([], { PLANTDESK_SMTP_URL: 'smtp://127.0.0.1:2525', PLANTDESK_SMTP_FROM: 'Plantdesk <plantdesk@plant.example>' });
+    expect(options).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:2525', smtpFrom: 'Plantdesk <plantdesk@plant.example>' });
+    expect(() => serverOptionsFromArgs([], { PLANTDESK_SMTP_URL: 'http://mail.example' })).toThrow(UsageError);
+  });
+
   it.each([[['--port', '99999']], [['--port', 'abc']], [['--demo-entries', '5']], [['--bogus']]])('refuses %j with a usage error', (args) => {
     expect(() => serverOptionsFromArgs(args, {})).toThrow(UsageError);
   });

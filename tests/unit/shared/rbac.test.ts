@@ -4,9 +4,13 @@ import {
   can,
   defaultModuleFlags,
   effectiveRules,
+  grantReachesRows,
+  memberSubject,
   moduleEntities,
   moduleNames,
+  RoleGrantSchema,
   rowFilterFor,
+  rulesBeyond,
   subjectOf,
   type Ability,
   type GlobalRole,
@@ -53,7 +57,8 @@ const spec: Record<OrgRolePreset | 'support' | 'superadmin', Record<string, Acce
     'manage feature_flag': ['org'], 'manage tenant_settings': ['org'],
     'revoke session': ['org'],
   },
-  support: Object.fromEntries(entities.map((entity) => [`read ${entity}`, ['global']])),
+  // Support reads everywhere and resets the sign-in of people who belong to several tenants.
+  support: { ...Object.fromEntries(entities.map((entity) => [`read ${entity}`, ['global']])), 'update user': ['global'] },
   superadmin: Object.fromEntries(actions.flatMap((action) => entities.map((entity) => [`${action} ${entity}`, ['global']]))),
 };
 
@@ -182,3 +187,74 @@ describe('RBAC custom roles and areas', () => {
   });
 });
 
+
+describe('RBAC admin subjects: what own and area mean for people, roles and settings', () => {
+  const NESTED_AREA = '00000000-0000-4000-8000-0000000000a3';
+  const ability = (rules: PermissionRule[]): Ability => ({ userId: ME, tenantId: TENANT, areas: [MY_AREA, NESTED_AREA], rules });
+  const areaManager = ability([{ action: 'manage', access: 'area', entity: 'membership' }]);
+  const ownManager = ability([{ action: 'manage', access: 'own', entity: 'membership' }]);
+
+  it('puts a member in area scope only when every area of their membership is the actor\'s', () => {
+    expect(can(areaManager, 'manage', 'membership', memberSubject(TENANT, SOMEONE, { areas: [MY_AREA] }))).toBe(true);
+    expect(can(areaManager, 'manage', 'membership', memberSubject(TENANT, SOMEONE, { areas: [MY_AREA, NESTED_AREA] }))).toBe(true);
+    expect(can(areaManager, 'manage', 'membership', memberSubject(TENANT, SOMEONE, { areas: [MY_AREA, OTHER_AREA] }))).toBe(false);
+    // A member without areas is in nobody's area scope: only org scope reaches them.
+    expect(can(areaManager, 'manage', 'membership', memberSubject(TENANT, SOMEONE, { areas: [] }))).toBe(false);
+    expect(can(areaManager, 'manage', 'membership', memberSubject(TENANT, SOMEONE, null))).toBe(false);
+    expect(can(areaManager, 'manage', 'membership', memberSubject(OTHER_TENANT, SOMEONE, { areas: [MY_AREA] }))).toBe(false);
+  });
+
+  it('reads a membership row\'s areas as its subject, and own as the member themself', () => {
+    expect(subjectOf('membership', { tenant_id: TENANT, user_id: SOMEONE, areas: [MY_AREA] })).toEqual({ tenantId: TENANT, areaId: null, areaIds: [MY_AREA], ownerId: SOMEONE });
+    expect(can(ownManager, 'manage', 'membership', memberSubject(TENANT, ME, { areas: [] }))).toBe(true);
+    expect(can(ownManager, 'manage', 'membership', memberSubject(TENANT, SOMEONE, { areas: [MY_AREA] }))).toBe(false);
+  });
+
+  it('gives roles and tenant settings no owner and no area: own and area grants on them reach nothing and are refused in a role', () => {
+    for (const entity of ['role', 'tenant_settings'] as const) {
+      const subject = subjectOf(entity, { tenant_id: TENANT });
+      for (const access of ['own', 'area'] as const) {
+        expect(can(ability([{ action: 'manage', access, entity }]), 'manage', entity, subject)).toBe(false);
+        expect(grantReachesRows({ access, entity })).toBe(false);
+        expect(RoleGrantSchema.safeParse({ action: 'manage', access, entity }).success).toBe(false);
+      }
+      expect(can(ability([{ action: 'manage', access: 'org', entity }]), 'manage', entity, subject)).toBe(true);
+      expect(RoleGrantSchema.safeParse({ action: 'manage', access: 'org', entity }).success).toBe(true);
+    }
+    expect(RoleGrantSchema.safeParse({ action: 'manage', access: 'own', entity: 'user' }).success).toBe(true);
+  });
+});
+
+describe('RBAC privilege ceiling: rulesBeyond', () => {
+  const rule = (action: PermissionRule['action'], access: AccessScope, entity: PermissionRule['entity']): PermissionRule => ({ action, access, entity });
+
+  it('covers a rule by the same action and entity at the same or a wider scope (own < area < org < global)', () => {
+    const order: AccessScope[] = ['own', 'area', 'org', 'global'];
+    for (const [heldIndex, held] of order.entries()) {
+      for (const [wantedIndex, wanted] of order.entries()) {
+        const beyond = rulesBeyond([rule('manage', held, 'user')], [rule('manage', wanted, 'user')]);
+        expect(beyond, `${held} holding, ${wanted} wanted`).toEqual(wantedIndex <= heldIndex ? [] : [rule('manage', wanted, 'user')]);
+      }
+    }
+  });
+
+  it('never lets another action or entity stand in', () => {
+    const held = [rule('manage', 'org', 'user'), rule('read', 'org', 'membership')];
+    expect(rulesBeyond(held, [rule('manage', 'own', 'membership'), rule('update', 'own', 'user')])).toEqual([rule('manage', 'own', 'membership'), rule('update', 'own', 'user')]);
+  });
+
+  it('lets an admin grant every preset and nothing a preset lacks', () => {
+    const admin = rulesOf('admin');
+    for (const preset of ['viewer', 'contributor', 'admin'] as const) expect(rulesBeyond(admin, rulesOf(preset))).toEqual([]);
+    expect(rulesBeyond(admin, [rule('delete', 'org', 'log_entry'), rule('read', 'global', 'user')])).toEqual([rule('delete', 'org', 'log_entry'), rule('read', 'global', 'user')]);
+    // A module switched off for the actor takes its rights out of what they may hand on.
+    expect(rulesBeyond(rulesOf('admin', { ...allOn, users: false }), rulesOf('viewer'))).toContainEqual(rule('read', 'org', 'user'));
+  });
+
+  it('keeps a role with manage on its own people below an admin: it may grant only what it holds', () => {
+    const ownManager = [rule('manage', 'own', 'user'), rule('manage', 'own', 'membership')];
+    expect(rulesBeyond(ownManager, rulesOf('admin'))).toEqual(rulesBeyond([], rulesOf('admin')));
+    expect(rulesBeyond(ownManager, ownManager)).toEqual([]);
+    expect(rulesBeyond(rulesOf('superadmin'), rulesOf('admin'))).toEqual([]);
+  });
+});
