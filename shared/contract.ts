@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import type { Result } from './errors';
-import { RoleChoiceSchema, UpdateUserRequestSchema } from './domain/admin';
-import { EmailSchema, Id } from './domain/common';
-import { EnrolmentLinkSchema } from './domain/enrolment';
-import { ModuleFlagsSchema } from './rbac';
+import { CreateUserRequestSchema, EnrolmentLinkSchema, UpdateUserRequestSchema } from './domain/admin';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
@@ -317,16 +314,7 @@ export const calls = {
     summary: "Changes a user's status, role, areas or module flags on the server (online only).",
   }),
   'users.create': defineCall({
-    request: z
-      .object({
-        email: EmailSchema,
-        displayName: z.string().min(1).max(200),
-        role: RoleChoiceSchema,
-        areas: z.array(Id).max(500).optional(),
-        moduleFlags: ModuleFlagsSchema.optional(),
-        reason: z.string().min(1).max(2000).optional(),
-      })
-      .strict(),
+    request: CreateUserRequestSchema,
     response: z.object({ userId: z.string(), enrolment: EnrolmentLinkSchema }),
     permission: { action: 'manage', entity: 'user' },
     summary: 'Adds a person; answers a one-time enrolment link (never a password or authenticator secret) to hand them (online only).',

@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { SessionsPageSchema, UpdateUserRequestSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
+import { SessionsPageSchema, UpdateUserRequestSchema, UserEnrolmentResponseSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
 import type { CallRequest } from '../../../shared/contract';
-import { EnrolmentLinkSchema } from '../../../shared/domain/enrolment';
 import { onlineRequest } from '../net/online-request';
 import type { ServerClient, RequestOptions } from '../net/server-client';
 import type { SessionManager } from '../session/session-manager';
-
-/** The server's answer to creating or resetting a person: who, and the link to hand them. */
-const CreatedPersonSchema = z.object({ user: z.object({ id: z.string() }).passthrough(), enrolment: EnrolmentLinkSchema }).passthrough();
 
 /**
  * Admin actions on people and sessions are online-only (SYNC.md): they act on the server's
@@ -33,12 +29,12 @@ export class AdminCalls {
   }
 
   async createUser(person: CallRequest<'users.create'>) {
-    const answer = await this.request({ method: 'POST', path: this.tenantPath('/users'), body: person, schema: CreatedPersonSchema });
+    const answer = await this.request({ method: 'POST', path: this.tenantPath('/users'), body: person, schema: UserEnrolmentResponseSchema });
     return { userId: answer.user.id, enrolment: answer.enrolment };
   }
 
   async resetSignIn(userId: string, reason?: string) {
-    const answer = await this.request({ method: 'POST', path: this.tenantPath(`/users/${encodeURIComponent(userId)}/reset`), body: reason ? { reason } : {}, schema: CreatedPersonSchema });
+    const answer = await this.request({ method: 'POST', path: this.tenantPath(`/users/${encodeURIComponent(userId)}/reset`), body: reason ? { reason } : {}, schema: UserEnrolmentResponseSchema });
     return { enrolment: answer.enrolment };
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SessionStatus } from '../../../shared/contract';
-import { LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type SignInResponse } from '../../../shared/domain/auth';
-import { EnrolmentStartResponseSchema, parseEnrolmentLink, type EnrolmentStartResponse } from '../../../shared/domain/enrolment';
+import { EnrolmentInfoResponseSchema, LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type EnrolmentInfoResponse, type SignInResponse } from '../../../shared/domain/auth';
+import { parseEnrolmentLink } from '../../../shared/domain/enrolment';
 import type { MembershipSummary, UserRow } from '../../../shared/domain/tenancy';
 import { PlantdeskError } from '../../../shared/errors';
 import { SignedGrantSchema, type ServerKey, type SignedGrant } from '../../../shared/grant';
@@ -315,11 +315,11 @@ export class SessionManager {
   }
 
   /** Reads an enrolment link: whom it is for, and a fresh authenticator secret for them to enrol. */
-  async startEnrolment(link: string): Promise<EnrolmentStartResponse & { server: string }> {
+  async startEnrolment(link: string): Promise<EnrolmentInfoResponse & { server: string }> {
     const { server, token } = enrolmentTarget(link);
     const client = this.options.serverClientFor(server);
     try {
-      const answer = await client.request({ method: 'POST', path: '/auth/enrolment', body: { token }, schema: EnrolmentStartResponseSchema });
+      const answer = await client.request({ method: 'POST', path: '/auth/enrolment', body: { token }, schema: EnrolmentInfoResponseSchema });
       return { ...answer, server };
     } finally {
       client.close();
