@@ -13,6 +13,7 @@ import { frameworkErrorHandler, httpError, installErrorHandling, sendError } fro
 import { RateLimiter, type RateLimit } from './http/rate-limit';
 import type { AppDeps, RouteInfo } from './http/route';
 import { installSecurityHeaders } from './http/security-headers';
+import { checkTrustedProxies } from './http/trusted-proxies';
 import { loggerOptions, type LogOptions } from './logging';
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
@@ -45,8 +46,11 @@ export interface ServerOptions {
   scrypt?: ScryptParams;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
-  /** Trust X-Forwarded-For from the TLS terminator in front (the client IP is then taken from it). */
-  trustProxy?: boolean;
+  /**
+   * Addresses or CIDRs of the proxies in front (the TLS terminator) whose X-Forwarded-For is
+   * believed; the client IP is the right-most hop not in this list. Empty: no proxy is trusted.
+   */
+  trustProxy?: readonly string[];
   /** Seed the demo tenant (refused in production). */
   demo?: { entries?: number } | false;
   production?: boolean;
@@ -85,7 +89,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
   const app = Fastify({
     logger: loggerOptions(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? checkTrustedProxies(options.trustProxy) : false,
     genReqId: () => randomUUID(),
     // Request ids are ours; a client-supplied one could forge log correlation.
     requestIdHeader: false,
