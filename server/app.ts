@@ -11,6 +11,7 @@ import { seedDemo, type DemoCredentials } from './demo/seed-demo';
 import { loadGrantSigner, type GrantSigner } from './grant/signing-key';
 import { frameworkErrorHandler, httpError, installErrorHandling, sendError } from './http/errors';
 import { RateLimiter, type RateLimit } from './http/rate-limit';
+import { answerClientError, installRawErrorAnswers } from './http/raw-errors';
 import type { AppDeps, RouteInfo } from './http/route';
 import { installSecurityHeaders } from './http/security-headers';
 import { checkTrustedProxies } from './http/trusted-proxies';
@@ -94,12 +95,16 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter)
     // Request ids are ours; a client-supplied one could forge log correlation.
     requestIdHeader: false,
     forceCloseConnections: true,
-    return503OnClosing: true,
+    // Answered in the API's shape by installRawErrorAnswers instead of by Node or Fastify.
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
+    clientErrorHandler: answerClientError,
     frameworkErrors: frameworkErrorHandler,
   });
   // JSON only: text/plain bodies get 415 instead of reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
   installSecurityHeaders(app);
+  installRawErrorAnswers(app);
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz' || request.url === '/readyz') return;
