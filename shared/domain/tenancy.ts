@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CustomRoleRuleSchema, globalRoles, ModuleFlagsSchema, orgRolePresets } from '../rbac';
-import { Id, IsoInstant, singleLine } from './common';
+import { Id, IsoInstant, singleLine, textLimits } from './common';
 
 /** DOMAIN.md "Tenancy and people": rows as the server stores them (secrets never leave it). */
 
@@ -38,7 +38,7 @@ export const TenantSettingsPatchSchema = z
     sessionAbsoluteHours: z.number().int().min(1).max(24 * 30),
     lockoutThreshold: z.number().int().min(LOCKOUT_THRESHOLD_MIN).max(LOCKOUT_THRESHOLD_MAX),
     retentionDays: z.number().int().min(30).max(365 * 50),
-    reason: singleLine(500).optional(),
+    reason: singleLine(textLimits.adminReason).optional(),
   })
   .partial()
   .strict()
