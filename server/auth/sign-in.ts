@@ -107,8 +107,8 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
   const binding = { loginEmail: email };
 
   const gate = await deps.db.transaction(binding, async (tx) => {
-    const wait = await reserveAttempt(tx, keys, now, deps.throttle);
-    if (wait !== null) return { kind: 'throttled' as const, wait };
+    const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+    if ('wait' in attempt) return { kind: 'throttled' as const, wait: attempt.wait };
     const user = await findUserByEmail(tx, email);
     if (user?.locked_at) {
       // Refused without looking at the password; audited so admins see attempts on a locked account.
@@ -116,7 +116,7 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
       await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: 'locked', deviceId: request.deviceId }, meta, now);
       return { kind: 'locked' as const };
     }
-    return { kind: 'check' as const, user };
+    return { kind: 'check' as const, user, reservation: attempt.reservation };
   });
   if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
   if (gate.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
@@ -144,7 +144,7 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
       return { kind: 'invalid_credentials' as const };
     }
     // Only this attempt is refunded: the failures before it stay until the code is right too.
-    await refundAttempt(tx, keys);
+    await refundAttempt(tx, gate.reservation);
     if (user.status !== 'active') {
       await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: user.status, deviceId: request.deviceId }, meta, now);
       return { kind: 'user_inactive' as const };
@@ -195,8 +195,8 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     if (user.locked_at) return { kind: 'locked' as const };
     // A code is an attempt like a password: the same account and IP counters, the same delays.
     const keys = throttleKeys(meta.ip, user.email);
-    const wait = await reserveAttempt(tx, keys, now, deps.throttle);
-    if (wait !== null) return { kind: 'throttled' as const, wait };
+    const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+    if ('wait' in attempt) return { kind: 'throttled' as const, wait: attempt.wait };
     const secret = user.totp_secret ? deps.signer.secretBox.open(user.totp_secret, user.id) : null;
     const check = secret ? await checkTotp({ secret, code: request.code, now, lastStep: user.totp_last_step }) : { ok: false as const };
     if (!check.ok) {
@@ -206,7 +206,7 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
       await auditFailure(tx, user, binding, { action: 'auth.totp_failed', reason: 'wrong_or_reused_code', deviceId: challenge.device_id, failures, lockedNow }, meta, now);
       return { kind: 'invalid_code' as const };
     }
-    await clearAfterSignIn(tx, keys);
+    await clearAfterSignIn(tx, attempt.reservation);
     const updated = await updateUser(tx, user.id, { totp_last_step: check.step }, now);
     await tx.query('UPDATE auth_challenges SET used_at = $2 WHERE id = $1', [challenge.id, now]);
     await tx.bind({ challengeHash, userId: user.id, tenantId: challenge.tenant_id });

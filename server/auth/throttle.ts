@@ -54,11 +54,18 @@ async function lockCounter(tx: Tx, key: string, now: Date): Promise<Counter> {
   return rows[0];
 }
 
+/** An attempt counted as a failure until it is refunded: what the counters held before it. */
+export interface Reservation {
+  keys: ThrottleKeys;
+  at: Date;
+  before: { ip: Date; account: Date };
+}
+
 /**
- * Either the seconds to wait (nothing counted) or null: the attempt may be evaluated and has
- * been counted as a failure until `forgiveAttempt` says otherwise.
+ * Either the seconds to wait (nothing counted) or the reservation: the attempt may be evaluated
+ * and has been counted as a failure (both counters, stamped now) until it is refunded.
  */
-export async function reserveAttempt(tx: Tx, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy): Promise<number | null> {
+export async function reserveAttempt(tx: Tx, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy): Promise<{ wait: number } | { reservation: Reservation }> {
   // Always lock ip before account: one order for every transaction, so no deadlock.
   const ip = await lockCounter(tx, keys.ip, now);
   const account = await lockCounter(tx, keys.account, now);
@@ -66,11 +73,23 @@ export async function reserveAttempt(tx: Tx, keys: ThrottleKeys, now: Date, poli
   const ipAllowedAt = ip.last_failure_at.getTime() + delaySeconds(ipFailures, policy.ipFreeFailures, policy.maxDelaySeconds) * 1000;
   const accountAllowedAt = account.last_failure_at.getTime() + delaySeconds(account.failures, policy.accountFreeFailures, policy.maxDelaySeconds) * 1000;
   const allowedAt = Math.max(ipAllowedAt, accountAllowedAt);
-  if (now.getTime() < allowedAt) return Math.max(1, Math.ceil((allowedAt - now.getTime()) / 1000));
+  if (now.getTime() < allowedAt) return { wait: Math.max(1, Math.ceil((allowedAt - now.getTime()) / 1000)) };
   await tx.query('UPDATE login_throttle SET failures = $2, last_failure_at = $3 WHERE key = $1', [keys.ip, ipFailures + 1, now]);
   await tx.query('UPDATE login_throttle SET failures = failures + 1, last_failure_at = $2 WHERE key = $1', [keys.account, now]);
   if (Math.random() < 0.01) await forgetStaleCounters(tx, now);
-  return null;
+  return { reservation: { keys, at: now, before: { ip: ip.last_failure_at, account: account.last_failure_at } } };
+}
+
+/**
+ * Gives a counter back the attempt reserved on it, and its earlier stamp unless a later attempt
+ * stamped it since: a right answer leaves the wait before the next attempt where it was, so the
+ * second step right after a right password is not held up by the password's own reservation.
+ */
+async function refundCounter(tx: Tx, key: string, reservedAt: Date, before: Date): Promise<void> {
+  await tx.query(
+    'UPDATE login_throttle SET failures = greatest(failures - 1, 0), last_failure_at = CASE WHEN last_failure_at = $2 THEN $3 ELSE last_failure_at END WHERE key = $1',
+    [key, reservedAt, before],
+  );
 }
 
 /**
@@ -87,15 +106,16 @@ async function forgetStaleCounters(tx: Tx, now: Date): Promise<void> {
   );
 }
 
-/** A right password: the attempt is refunded (IP and account), earlier failures stay counted. */
-export async function refundAttempt(tx: Tx, keys: ThrottleKeys): Promise<void> {
-  await tx.query('UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = ANY($1::text[])', [[keys.ip, keys.account]]);
+/** A right password: the attempt is refunded (IP and account); earlier failures stay counted. */
+export async function refundAttempt(tx: Tx, reservation: Reservation): Promise<void> {
+  await refundCounter(tx, reservation.keys.ip, reservation.at, reservation.before.ip);
+  await refundCounter(tx, reservation.keys.account, reservation.at, reservation.before.account);
 }
 
-/** A completed sign-in (password and code): the account starts afresh, the IP gets back the one it was charged. */
-export async function clearAfterSignIn(tx: Tx, keys: ThrottleKeys): Promise<void> {
-  await tx.query('UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1', [keys.ip]);
-  await tx.query('UPDATE login_throttle SET failures = 0 WHERE key = $1', [keys.account]);
+/** A completed sign-in (password and code): the IP gets back the attempt, the account starts afresh. */
+export async function clearAfterSignIn(tx: Tx, reservation: Reservation): Promise<void> {
+  await refundCounter(tx, reservation.keys.ip, reservation.at, reservation.before.ip);
+  await tx.query('UPDATE login_throttle SET failures = 0 WHERE key = $1', [reservation.keys.account]);
 }
 
 /** Consecutive failures charged to the account (for the lockout threshold). */

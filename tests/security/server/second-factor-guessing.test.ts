@@ -135,6 +135,26 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(await locked()).toBe(true);
     });
 
+    it('lets the owner through both steps at once after earlier failures, once the wait has passed', async () => {
+      const user = await t.addMember(tenant.id, 'viewer');
+      const ip = '203.0.113.64';
+      // Six wrong passwords, each after the previous wait: the next attempt must wait 2^(6-3) s.
+      for (let failures = 0; failures < 6; ) {
+        const answer = await t.request('POST', '/v1/auth/login', { headers: { 'x-forwarded-for': ip }, body: { email: user.email, password: 'not the password at all', deviceId: 'd', deviceName: 'd' } });
+        if (waitedOut(answer)) continue;
+        expect(answer.body.error.code).toBe('invalid_credentials');
+        failures += 1;
+      }
+      const throttled = await login(user, ip);
+      expect(throttled.body.error.code).toBe('throttled');
+      t.clock.advance(throttled.body.error.details.retryAfter * 1000);
+      // The right password's own reservation does not hold up the code right after it.
+      const challenge = await login(user, ip);
+      expect(challenge.status).toBe(200);
+      const signedIn = await submitCode(challenge.body.challengeId, await t.freshCode(user), ip);
+      expect(signedIn.status).toBe(200);
+    });
+
     it('accepts at most three codes on one challenge, even when the fourth is right', async () => {
       const user = await t.addMember(tenant.id, 'viewer');
       const ip = '203.0.113.62';
