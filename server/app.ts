@@ -13,8 +13,10 @@ import { createEnrolmentMailer } from './enrolment/enrolment-mail';
 import { loadGrantSigner, type GrantSigner } from './grant/signing-key';
 import { frameworkErrorHandler, httpError, installErrorHandling, sendError } from './http/errors';
 import { RateLimiter, type RateLimit } from './http/rate-limit';
+import { answerClientError, installRawErrorAnswers } from './http/raw-errors';
 import type { AppDeps, RouteInfo } from './http/route';
 import { installSecurityHeaders } from './http/security-headers';
+import { checkTrustedProxies } from './http/trusted-proxies';
 import { loggerOptions, type LogOptions } from './logging';
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
@@ -48,8 +50,11 @@ export interface ServerOptions {
   scrypt?: ScryptParams;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
-  /** Trust X-Forwarded-For from the TLS terminator in front (the client IP is then taken from it). */
-  trustProxy?: boolean;
+  /**
+   * Addresses or CIDRs of the proxies in front (the TLS terminator) whose X-Forwarded-For is
+   * believed; the client IP is the right-most hop not in this list. Empty: no proxy is trusted.
+   */
+  trustProxy?: readonly string[];
   /** Hours an enrolment link stays valid: 1 to 72 (the default). */
   enrolmentTtlHours?: number;
   /** Where set (smtp:// or smtps://), enrolment links are also emailed to the person. */
@@ -94,17 +99,21 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter,
   const app = Fastify({
     logger: loggerOptions(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? checkTrustedProxies(options.trustProxy) : false,
     genReqId: () => randomUUID(),
     // Request ids are ours; a client-supplied one could forge log correlation.
     requestIdHeader: false,
     forceCloseConnections: true,
-    return503OnClosing: true,
+    // Answered in the API's shape by installRawErrorAnswers instead of by Node or Fastify.
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
+    clientErrorHandler: answerClientError,
     frameworkErrors: frameworkErrorHandler,
   });
   // JSON only: text/plain bodies get 415 instead of reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
   installSecurityHeaders(app);
+  installRawErrorAnswers(app);
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz' || request.url === '/readyz') return;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, type ServerOptions } from './app';
 import { DEFAULT_DEMO_ENTRIES } from './demo/seed-demo';
 import { isSmtpUrl } from './enrolment/enrolment-mail';
+import { parseTrustedProxies, TrustedProxyError } from './http/trusted-proxies';
 
 /** `npm run server -- [--data DIR] [--port N] [--host H] [--demo] [--demo-entries N]` (API.md). */
 export class UsageError extends Error {
@@ -18,8 +19,18 @@ export const usage = `usage: npm run server -- [--data DIR] [--port N] [--host H
   --demo              seed the "Northfield Plant" demo tenant once (refused with NODE_ENV=production)
   --demo-entries N    log entries the demo generates (default ${DEFAULT_DEMO_ENTRIES})
 environment: DATABASE_URL (use this PostgreSQL instead of the embedded one), PLANTDESK_GRANT_SIGNING_KEY
-  (PKCS#8 PEM Ed25519 key), PLANTDESK_TRUST_PROXY=1 (behind a TLS terminator), PLANTDESK_LOG_LEVEL,
+  (PKCS#8 PEM Ed25519 key), PLANTDESK_TRUST_PROXY (comma-separated addresses or CIDRs of the proxies in
+  front, e.g. 10.0.0.5,10.1.0.0/16: their X-Forwarded-For is believed; 1 or true is refused), PLANTDESK_LOG_LEVEL,
   PLANTDESK_SMTP_URL (smtp:// or smtps://: also email enrolment links) and PLANTDESK_SMTP_FROM`;
+
+function trustedProxies(value: string | undefined): string[] {
+  try {
+    return parseTrustedProxies(value);
+  } catch (error) {
+    if (error instanceof TrustedProxyError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -57,7 +68,7 @@ export function serverOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): S
     host: values.host ?? '127.0.0.1',
     database: env.DATABASE_URL ? { kind: 'postgres', connectionString: env.DATABASE_URL } : undefined,
     demo: values.demo ? { entries: demoEntries } : false,
-    trustProxy: env.PLANTDESK_TRUST_PROXY === '1',
+    trustProxy: trustedProxies(env.PLANTDESK_TRUST_PROXY),
     smtpUrl,
     smtpFrom: env.PLANTDESK_SMTP_FROM || undefined,
     production: env.NODE_ENV === 'production',

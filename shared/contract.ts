@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Result } from './errors';
 import { CreateUserRequestSchema, EnrolmentLinkSchema, UpdateUserRequestSchema } from './domain/admin';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
+import { exportFormatNames, exportModuleNames } from './local-audit';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
 import {
@@ -126,7 +127,7 @@ export const ConflictViewSchema = z.object({
 
 export const ExportResultSchema = z.object({
   path: z.string(),
-  format: z.enum(['csv', 'jsonl', 'xlsx']),
+  format: z.enum(exportFormatNames),
   rows: z.number().int(),
   bytes: z.number().int(),
   sha256: z.string(),
@@ -285,8 +286,8 @@ export const calls = {
       .object({
         /** Chosen by the caller so it can cancel before the first progress event. */
         exportId: z.string().uuid(),
-        module: z.enum(['shift-logs', 'audit', 'users', 'sessions']),
-        format: z.enum(['csv', 'jsonl', 'xlsx']),
+        module: z.enum(exportModuleNames),
+        format: z.enum(exportFormatNames),
         filter: z.record(z.string(), z.unknown()).default({}),
         bom: z.boolean().default(false),
       })

@@ -47,6 +47,12 @@ export const errorMessages = {
     'That is not a Plantdesk enrolment link. Paste the whole link your administrator gave you; it looks like https://plant.example/enrol#… and works once.',
   password_required: 'Signing again needs your password, entered at the moment of signing. Review the shift log and enter your password to sign it.',
   not_ready: 'The server is starting or cannot reach its database. Try again in a moment.',
+  // Refused by the HTTP layer before any route ran.
+  malformed_http: 'The request is not well-formed HTTP and was refused; nothing was changed. Check the program or proxy that sent it.',
+  headers_too_large: 'The request headers (or its address) are larger than the server accepts; nothing was changed. Send fewer or shorter headers.',
+  request_timeout: 'The request took too long to arrive and was dropped; nothing was changed. Check the connection and send it again.',
+  expectation_failed: "The server cannot meet the request's Expect header; nothing was changed. Send the request without it.",
+  http_version_not_supported: 'The server speaks HTTP/1.1 only; nothing was changed. Send the request over HTTP/1.1.',
   needs_connection: 'This needs a connection to the Plantdesk server. Reconnect and try again.',
   // The workstation vault (issue 4).
   wrong_password: 'That password does not open the local copy on this workstation. Check it and try again; if you changed it recently, use the previous one or sign in online.',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Id, IsoInstant, singleLine, storableText } from './domain/common';
+import { Id, IsoInstant, singleLine, storableText, textLimits } from './domain/common';
 import { amendmentKinds, entryCategories, entrySeverities, signoffMeanings } from './domain/plant';
+import { LocalAuditArgs } from './local-audit';
 import type { RequiredPermission } from './permissions';
 
 /**
@@ -13,10 +14,11 @@ import type { RequiredPermission } from './permissions';
  * round trip and a resent mutation creates nothing twice.
  */
 
-const Body = storableText(20_000, 1);
+// Caps from textLimits; longer text is refused (a rejected mutation) before anything is written.
+const Body = storableText(textLimits.body, 1);
 /** An opaque online signing ticket (server/signing/signing-tickets.ts makes them). */
 export const SigningTicket = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-const Reason = storableText(2_000, 1).refine((value) => value.trim().length > 0, { message: 'a reason is required' });
+const Reason = storableText(textLimits.shiftReason, 1).refine((value) => value.trim().length > 0, { message: 'a reason is required' });
 
 /** The fields of logEntry.amend, before its cross-field rule (so callers can derive from it). */
 export const LogEntryAmendFields = z
@@ -101,13 +103,8 @@ export const mutationSpecs = {
     permission: { action: 'update', entity: 'handover' },
   },
   'audit.local': {
-    args: z
-      .object({
-        action: z.enum(['sign_in', 'unlock', 'lock', 'sign_out', 'export', 'wipe', 'conflict_discarded']),
-        at: IsoInstant,
-        details: z.record(z.string(), z.unknown()).default({}),
-      })
-      .strict(),
+    /** Typed details per action, bounded in size (local-audit.ts). */
+    args: LocalAuditArgs,
     /** Any signed-in user reports their own local actions. */
     permission: null,
   },

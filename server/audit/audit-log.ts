@@ -23,6 +23,9 @@ export interface AuditRecordInput {
   areaId?: string | null;
 }
 
+/** The event's hash: SHA-256 of the canonical JSON of everything else in it. */
+const hashOf = (event: Omit<AuditEvent, 'hash'>) => createHash('sha256').update(canonicalJson(event)).digest('hex');
+
 export const systemActor: AuditActor = { userId: null, sessionId: null, ip: null, deviceId: null };
 
 /**
@@ -41,21 +44,48 @@ export async function appendAudit(tx: Tx, tenantId: string, actor: AuditActor, i
   if (!counter[0]) throw new Error(`tenant ${tenantId} has no sequence row (or the transaction is bound to another tenant)`);
   const event = chainEvent(tenantId, actor, input, now, { seq: Number(counter[0].last_audit_seq), hash: counter[0].last_audit_hash });
   const change = auditChange(event, input.areaId ?? null);
-  // One round trip: the event, the counters (audit chain and change seq) and the feed row.
-  await tx.query(
+  // One round trip: the event, the counters (audit chain and change seq) and the feed row; the
+  // event comes back as stored, to be checked against what was hashed.
+  const stored = await tx.query(
     `WITH event AS (
        INSERT INTO audit_events (tenant_id, seq, id, server_time, client_time, actor_id, session_id, ip, device_id, action, entity, entity_id, diff, reason, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)),
-     counter AS (UPDATE tenant_seq SET last_audit_seq = $2, last_audit_hash = $16, last_seq = last_seq + 1 WHERE tenant_id = $1 RETURNING last_seq)
-     INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
-     SELECT $1, counter.last_seq, 'audit_event', $17, 'upsert', $18::jsonb, $19::jsonb FROM counter`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16) RETURNING *),
+     counter AS (UPDATE tenant_seq SET last_audit_seq = $2, last_audit_hash = $16, last_seq = last_seq + 1 WHERE tenant_id = $1 RETURNING last_seq),
+     feed AS (
+       INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
+       SELECT $1, counter.last_seq, 'audit_event', $17, 'upsert', $18::jsonb, $19::jsonb FROM counter)
+     SELECT * FROM event`,
     [
       event.tenant_id, event.seq, event.id, event.server_time, event.client_time, event.actor_id, event.session_id, event.ip,
       event.device_id, event.action, event.entity, event.entity_id, json(event.diff), event.reason, event.prev_hash, event.hash,
       change.entityId, json(change.row), json(change.scope),
     ],
   );
+  requireStoredAsHashed([event], stored);
   return event;
+}
+
+/** A stored audit event that does not hash to what was hashed before the write: the write must not commit. */
+export class AuditReadBackError extends Error {
+  constructor(seq: number) {
+    super(`audit event ${seq} reads back different from what was hashed; the write was rolled back`);
+    this.name = 'AuditReadBackError';
+  }
+}
+
+/**
+ * What is hashed must be exactly what is stored: each event, read back from the table as the
+ * verifier reads it (text columns decoded by the driver), must hash to the hash it was written
+ * with. Throws, so the transaction rolls back, when one does not (a store that altered a value).
+ */
+export function requireStoredAsHashed(events: readonly AuditEvent[], storedRows: readonly Record<string, unknown>[]): void {
+  const stored = new Map(storedRows.map((row) => [Number(row.seq), toAuditEvent(row)]));
+  for (const event of events) {
+    const readBack = stored.get(event.seq);
+    if (!readBack) throw new AuditReadBackError(event.seq);
+    const { hash, ...unhashed } = readBack;
+    if (hash !== event.hash || hashOf(unhashed) !== event.hash) throw new AuditReadBackError(event.seq);
+  }
 }
 
 /** The next event of a chain whose last event is `previous` (seq 0 and the genesis hash when empty). */
@@ -79,7 +109,7 @@ export function chainEvent(tenantId: string, actor: AuditActor, input: AuditReco
   };
   // auditEventHash (shared/domain/audit.ts), computed synchronously: the same SHA-256 of the same
   // canonical JSON, without a WebCrypto job per event (a push writes hundreds per request).
-  return { ...unhashed, hash: createHash('sha256').update(canonicalJson(unhashed)).digest('hex') };
+  return { ...unhashed, hash: hashOf(unhashed) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
 import { httpError } from '../http/errors';
-import { findSessionByTokenHash, isExpired, sessionExpiry, touchSession, type SessionRecord } from '../store/sessions';
+import { closeExpiredSession, EXPIRED_REASON, findSessionByTokenHash, isExpired, sessionExpiry, touchSession, type SessionRecord } from '../store/sessions';
 import { getTenant } from '../store/tenants';
 import { getUser } from '../store/users';
 import { loadPrincipal, type Principal } from './principal';
@@ -21,23 +21,33 @@ export function bearerToken(header: string | undefined): string | null {
  * order: a deactivated or erased user (`user_inactive`, the client must wipe), a revoked
  * session, an expired one (idle or absolute, from the tenant's settings), a lost membership.
  * Every request does this against the database, so revocation holds from the next request.
+ * A session found expired is closed as such (committed, then refused), so it stays expired
+ * whatever the settings become later.
  */
 export async function authenticate(db: Database, authorization: string | undefined, now: Date): Promise<AuthContext> {
   const token = bearerToken(authorization);
   if (!token) throw httpError('unauthenticated');
   const hash = tokenHash(token);
-  return db.transaction({ sessionHash: hash }, async (tx) => {
+  const outcome = await db.transaction({ sessionHash: hash }, async (tx) => {
     const session = await findSessionByTokenHash(tx, hash);
     if (!session) throw httpError('unauthenticated');
     await tx.bind({ sessionHash: hash, userId: session.user_id, tenantId: session.tenant_id });
     const user = await getUser(tx, session.user_id);
     if (!user || user.status !== 'active') throw httpError('user_inactive');
-    if (session.revoked_at) throw httpError('session_revoked');
+    if (session.revoked_at) throw httpError(session.revoke_reason === EXPIRED_REASON ? 'session_expired' : 'session_revoked');
     const tenant = await getTenant(tx, session.tenant_id);
-    if (!tenant || isExpired(sessionExpiry(session, tenant), now)) throw httpError('session_expired');
+    if (!tenant) throw httpError('session_expired');
+    const expiry = sessionExpiry(session, tenant);
+    if (isExpired(expiry, now)) {
+      // Returned, not thrown: the close must commit.
+      await closeExpiredSession(tx, session.id, expiry);
+      return null;
+    }
     const principal = await loadPrincipal(tx, session.user_id, session.tenant_id);
     if (!principal) throw httpError('session_revoked', { reason: 'membership_removed' });
     await touchSession(tx, session.id, now);
     return { principal, session };
   });
+  if (!outcome) throw httpError('session_expired');
+  return outcome;
 }

@@ -8,7 +8,7 @@ import { getUser, updateUser } from '../store/users';
 import type { AuthContext } from './authenticate';
 import { hashPassword, passwordPolicyProblem, verifyPassword } from './passwords';
 import type { RequestMeta, SignInDeps } from './sign-in';
-import { forgiveAttempt, reserveAttempt, throttleKeys } from './throttle';
+import { refundAttempt, reserveAttempt, throttleKeys } from './throttle';
 
 /**
  * Self-service password change (POST /v1/auth/password): the signed-in person proves the
@@ -26,9 +26,9 @@ export async function changeOwnPassword(deps: SignInDeps, auth: AuthContext, act
   const keys = throttleKeys(meta.ip, person.email);
   const binding = { userId: person.id, tenantId: auth.session.tenant_id };
   const gate = await deps.db.transaction(binding, async (tx) => {
-    const wait = await reserveAttempt(tx, keys, now, deps.throttle);
-    if (wait !== null) return { kind: 'throttled' as const, wait };
-    return { kind: 'check' as const, storedHash: (await getUser(tx, person.id))?.password_hash ?? null };
+    const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+    if ('wait' in attempt) return { kind: 'throttled' as const, wait: attempt.wait };
+    return { kind: 'check' as const, reservation: attempt.reservation, storedHash: (await getUser(tx, person.id))?.password_hash ?? null };
   });
   if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
   const currentOk = gate.storedHash !== null && (await verifyPassword(request.currentPassword, gate.storedHash));
@@ -45,7 +45,8 @@ export async function changeOwnPassword(deps: SignInDeps, auth: AuthContext, act
     const user = await getUser(tx, person.id, { forUpdate: true });
     // Changed by someone else since it was checked (another change, a reset): check again.
     if (!user || user.password_hash !== gate.storedHash) throw httpError('invalid_credentials');
-    await forgiveAttempt(tx, keys);
+    // The right current password gets its own attempt back; earlier failures stay counted.
+    await refundAttempt(tx, gate.reservation);
     await updateUser(tx, user.id, { password_hash: passwordHash }, now);
     await revokeOtherSessionsOfUser(tx, user.id, auth.session.id, user.id, 'password_changed', now);
     await forEachTenantOfPerson(tx, user.id, binding, async (membership) => {

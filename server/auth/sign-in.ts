@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LoginRequestSchema, SignInResponse, TotpRequest } from '../../shared/domain/auth';
+import { LOCKOUT_THRESHOLD_MAX } from '../../shared/domain/tenancy';
 import type { z } from 'zod';
 import { appendAudit } from '../audit/audit-log';
 import type { Clock } from '../clock';
@@ -10,7 +11,7 @@ import { listMembershipsOfUser } from '../store/memberships';
 import { findUserByEmail, getUser, updateUser, type UserRecord } from '../store/users';
 import { decoyPasswordHash, verifyPassword, type ScryptParams } from './passwords';
 import { issueSession } from './issue-session';
-import { accountFailures, chargeAccount, forgiveAttempt, reserveAttempt, throttleKeys, type ThrottlePolicy } from './throttle';
+import { accountFailures, clearAfterSignIn, refundAttempt, reserveAttempt, throttleKeys, type ThrottlePolicy } from './throttle';
 import { checkTotp } from './totp';
 import { newOpaqueToken, tokenHash } from './tokens';
 
@@ -32,18 +33,19 @@ export interface RequestMeta {
 }
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
-const MAX_CODE_ATTEMPTS_PER_CHALLENGE = 5;
+/** A wrong code or two is a typo; more on one challenge is guessing: start again with the password. */
+const MAX_CODE_ATTEMPTS_PER_CHALLENGE = 3;
 const DEFAULT_LOCKOUT_THRESHOLD = 10;
 
 type LoginRequest = z.output<typeof LoginRequestSchema>;
 
-/** The strictest lockout threshold among the user's tenants. */
+/** The strictest lockout threshold among the user's tenants, and never 100 or more whatever they say. */
 async function lockoutThreshold(tx: Tx, userId: string): Promise<number> {
   const rows = await tx.query<{ threshold: number | null }>(
     'SELECT min(t.lockout_threshold)::int AS threshold FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1',
     [userId],
   );
-  return rows[0]?.threshold ?? DEFAULT_LOCKOUT_THRESHOLD;
+  return Math.min(rows[0]?.threshold ?? DEFAULT_LOCKOUT_THRESHOLD, LOCKOUT_THRESHOLD_MAX);
 }
 
 /** Records a sign-in event in every tenant the user belongs to (each admin sees it). */
@@ -70,14 +72,30 @@ async function auditInUserTenants(
 }
 
 /**
- * Locks the account once its consecutive failures reach the threshold. Called before any
- * audit append: rows are always locked in the order user -> throttle -> tenant counter, the
- * same order admin writes use, so the two can never deadlock.
+ * Locks the account once its consecutive failures (wrong passwords and wrong codes together)
+ * reach the threshold. Called before any audit append: rows are always locked in the order
+ * challenge -> user -> throttle -> tenant counter, the order admin writes use too, so none of
+ * them can deadlock.
  */
 async function lockIfOverThreshold(tx: Tx, user: UserRecord, failures: number, now: Date): Promise<boolean> {
   if (user.locked_at || failures < (await lockoutThreshold(tx, user.id))) return false;
   await updateUser(tx, user.id, { locked_at: now }, now);
   return true;
+}
+
+/** A failed attempt in every tenant of the user, and the lock it caused, if it did. */
+async function auditFailure(
+  tx: Tx,
+  user: UserRecord,
+  binding: { loginEmail?: string; challengeHash?: string },
+  failure: { action: string; reason: string; deviceId: string | null; failures: number; lockedNow: boolean },
+  meta: RequestMeta,
+  now: Date,
+): Promise<void> {
+  await auditInUserTenants(tx, user, binding, { action: failure.action, reason: failure.reason, deviceId: failure.deviceId }, meta, now);
+  if (failure.lockedNow) {
+    await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failure.failures} consecutive failed sign-in attempts`, deviceId: failure.deviceId }, meta, now);
+  }
 }
 
 export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta: RequestMeta): Promise<{ challengeId: string }> {
@@ -87,8 +105,8 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
   const binding = { loginEmail: email };
 
   const gate = await deps.db.transaction(binding, async (tx) => {
-    const wait = await reserveAttempt(tx, keys, now, deps.throttle);
-    if (wait !== null) return { kind: 'throttled' as const, wait };
+    const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+    if ('wait' in attempt) return { kind: 'throttled' as const, wait: attempt.wait };
     const user = await findUserByEmail(tx, email);
     if (user?.locked_at) {
       // Refused without looking at the password; audited so admins see attempts on a locked account.
@@ -96,7 +114,7 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
       await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: 'locked', deviceId: request.deviceId }, meta, now);
       return { kind: 'locked' as const };
     }
-    return { kind: 'check' as const, user };
+    return { kind: 'check' as const, user, reservation: attempt.reservation };
   });
   if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
   if (gate.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
@@ -111,8 +129,7 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
       if (user) {
         const failures = await accountFailures(tx, keys);
         const lockedNow = await lockIfOverThreshold(tx, user, failures, now);
-        await auditInUserTenants(tx, user, binding, { action: 'auth.login_failed', reason: 'wrong_password', deviceId: request.deviceId }, meta, now);
-        if (lockedNow) await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failures} consecutive failed sign-ins`, deviceId: request.deviceId }, meta, now);
+        await auditFailure(tx, user, binding, { action: 'auth.login_failed', reason: 'wrong_password', deviceId: request.deviceId, failures, lockedNow }, meta, now);
       } else {
         await tx.query('INSERT INTO security_events (id, at, kind, ip, detail) VALUES ($1, $2, $3, $4, $5::jsonb)', [
           randomUUID(),
@@ -124,7 +141,8 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
       }
       return { kind: 'invalid_credentials' as const };
     }
-    await forgiveAttempt(tx, keys);
+    // Only this attempt is refunded: the failures before it stay until the code is right too.
+    await refundAttempt(tx, gate.reservation);
     if (user.status !== 'active') {
       await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: user.status, deviceId: request.deviceId }, meta, now);
       return { kind: 'user_inactive' as const };
@@ -173,16 +191,20 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     const user = await getUser(tx, challenge.user_id, { forUpdate: true });
     if (!user || user.status !== 'active') return { kind: 'user_inactive' as const };
     if (user.locked_at) return { kind: 'locked' as const };
+    // A code is an attempt like a password: the same account and IP counters, the same delays.
+    const keys = throttleKeys(meta.ip, user.email);
+    const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+    if ('wait' in attempt) return { kind: 'throttled' as const, wait: attempt.wait };
     const secret = user.totp_secret ? deps.signer.secretBox.open(user.totp_secret, user.id) : null;
     const check = secret ? await checkTotp({ secret, code: request.code, now, lastStep: user.totp_last_step }) : { ok: false as const };
     if (!check.ok) {
       await tx.query('UPDATE auth_challenges SET failed_attempts = failed_attempts + 1 WHERE id = $1', [challenge.id]);
-      const failures = await chargeAccount(tx, user.email, now);
+      const failures = await accountFailures(tx, keys);
       const lockedNow = await lockIfOverThreshold(tx, user, failures, now);
-      await auditInUserTenants(tx, user, binding, { action: 'auth.totp_failed', reason: 'wrong_or_reused_code', deviceId: challenge.device_id }, meta, now);
-      if (lockedNow) await auditInUserTenants(tx, user, binding, { action: 'user.locked', reason: `${failures} consecutive failed sign-ins`, deviceId: challenge.device_id }, meta, now);
+      await auditFailure(tx, user, binding, { action: 'auth.totp_failed', reason: 'wrong_or_reused_code', deviceId: challenge.device_id, failures, lockedNow }, meta, now);
       return { kind: 'invalid_code' as const };
     }
+    await clearAfterSignIn(tx, attempt.reservation);
     const updated = await updateUser(tx, user.id, { totp_last_step: check.step }, now);
     await tx.query('UPDATE auth_challenges SET used_at = $2 WHERE id = $1', [challenge.id, now]);
     await tx.bind({ challengeHash, userId: user.id, tenantId: challenge.tenant_id });
@@ -199,6 +221,7 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     return { kind: 'signed_in' as const, response };
   });
   if (outcome.kind === 'signed_in') return outcome.response;
+  if (outcome.kind === 'throttled') throw httpError('throttled', { retryAfter: outcome.wait });
   if (outcome.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
   throw httpError(outcome.kind);
 }

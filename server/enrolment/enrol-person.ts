@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit-log';
 import { issueSession } from '../auth/issue-session';
 import { hashPassword, passwordPolicyProblem } from '../auth/passwords';
 import type { RequestMeta, SignInDeps } from '../auth/sign-in';
-import { clearAccountThrottle, forgiveAttempt, reserveAttempt, throttleKeys, type ThrottleKeys } from '../auth/throttle';
+import { clearAccountThrottle, clearAfterSignIn, refundAttempt, reserveAttempt, throttleKeys, type Reservation, type ThrottleKeys } from '../auth/throttle';
 import { checkTotp, newTotpSecret, totpEnrollmentUri } from '../auth/totp';
 import { tokenHash } from '../auth/tokens';
 import type { Tx } from '../db/database';
@@ -39,20 +39,20 @@ function enrolmentThrottleKeys(ip: string, linkHash: string): ThrottleKeys {
 /** The pending secret is sealed to its link, so it opens nowhere else (not as a users.totp_secret). */
 const pendingSecretContext = (link: EnrolmentLinkRecord) => `enrolment:${link.id}:${link.user_id}`;
 
-type Opened = { kind: 'open'; link: EnrolmentLinkRecord; user: UserRecord; tenant: TenantRecord };
+type Opened = { kind: 'open'; link: EnrolmentLinkRecord; user: UserRecord; tenant: TenantRecord; reservation: Reservation };
 type Refused = { kind: 'throttled'; wait: number } | { kind: 'invalid' };
 
 /** Reserves a throttled attempt, then finds the open link and its active person; binds to them. */
 async function openLink(tx: Tx, deps: SignInDeps, hash: string, keys: ThrottleKeys, now: Date): Promise<Opened | Refused> {
-  const wait = await reserveAttempt(tx, keys, now, deps.throttle);
-  if (wait !== null) return { kind: 'throttled', wait };
+  const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+  if ('wait' in attempt) return { kind: 'throttled', wait: attempt.wait };
   const link = await findEnrolmentLinkForUpdate(tx, hash);
   if (!link || !isOpen(link, now)) return { kind: 'invalid' };
   await tx.bind({ enrolmentHash: hash, userId: link.user_id, tenantId: link.tenant_id });
   const user = await getUser(tx, link.user_id, { forUpdate: true });
   const tenant = await getTenant(tx, link.tenant_id);
   if (!user || user.status !== 'active' || !tenant) return { kind: 'invalid' };
-  return { kind: 'open', link, user, tenant };
+  return { kind: 'open', link, user, tenant, reservation: attempt.reservation };
 }
 
 function refusal(outcome: Refused): never {
@@ -69,7 +69,7 @@ export async function openEnrolment(deps: SignInDeps, token: string, meta: Reque
   const outcome = await deps.db.transaction({ enrolmentHash: hash }, async (tx) => {
     const opened = await openLink(tx, deps, hash, keys, now);
     if (opened.kind !== 'open') return opened;
-    await forgiveAttempt(tx, keys);
+    await refundAttempt(tx, opened.reservation);
     // Each opening replaces the secret: only the latest one shown can complete the link.
     const secret = newTotpSecret();
     await setPendingTotpSecret(tx, opened.link.id, deps.signer.secretBox.seal(secret, pendingSecretContext(opened.link)));
@@ -97,9 +97,9 @@ export async function completeEnrolment(deps: SignInDeps, request: CompleteEnrol
     const opened = await openLink(tx, deps, hash, keys, now);
     if (opened.kind !== 'open') return opened;
     const problem = passwordPolicyProblem(request.password, { email: opened.user.email, displayName: opened.user.display_name });
-    if (!problem) return { kind: 'checked' as const };
+    if (!problem) return { kind: 'checked' as const, reservation: opened.reservation };
     // A weak password is no guess at the link: nothing is charged for it.
-    await forgiveAttempt(tx, keys);
+    await refundAttempt(tx, opened.reservation);
     return { kind: 'weak' as const, problem };
   });
   if (gate.kind === 'weak') throw httpError('weak_password', { problem: gate.problem });
@@ -122,7 +122,8 @@ export async function completeEnrolment(deps: SignInDeps, request: CompleteEnrol
       await appendAudit(tx, link.tenant_id, anonymousActor(meta), { action: 'user.enrolment_code_failed', entity: 'user', entityId: user.id, reason: `${failures} of ${MAX_WRONG_CODES_PER_LINK} wrong codes` }, now);
       return { kind: 'invalid_code' as const };
     }
-    await forgiveAttempt(tx, keys);
+    // Enrolled: the address gets its attempt back and the link's count starts afresh.
+    await clearAfterSignIn(tx, gate.reservation);
     const enrolled = await updateUser(
       tx,
       user.id,

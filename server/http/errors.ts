@@ -9,6 +9,11 @@ import { errorMessages, PlantdeskError, type ErrorBody, type ErrorCode } from '.
 const statusByCode: Partial<Record<ErrorCode, number>> = {
   invalid_request: 400,
   malformed_json: 400,
+  malformed_http: 400,
+  request_timeout: 408,
+  expectation_failed: 417,
+  headers_too_large: 431,
+  http_version_not_supported: 505,
   weak_password: 400,
   unauthenticated: 401,
   invalid_credentials: 401,

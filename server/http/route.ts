@@ -87,7 +87,7 @@ function requestMeta(request: FastifyRequest): RequestMeta {
 
 /** Parses one part of the request; only an absent part (no body, no query) counts as `{}`. */
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, fallback: z.ZodType): T {
-  if (findUnstorableText(value)) throw httpError('invalid_request', { issues: [{ path: '', message: 'contains characters that cannot be stored' }] });
+  if (findUnstorableText(value)) throw httpError('invalid_request', { issues: [{ path: '', message: 'contains characters that cannot be stored (NUL, broken or invisible format characters)' }] });
   return parseInput((schema ?? fallback) as z.ZodType<T>, value === undefined ? {} : value);
 }
 

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * CORS stays closed: no Access-Control-* header is ever sent, so browsers refuse cross-origin
  * reads; preflights fall through to 404.
  */
-const headers: Record<string, string> = {
+export const securityHeaders: Readonly<Record<string, string>> = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -21,7 +21,7 @@ const headers: Record<string, string> = {
 };
 
 export function applySecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  reply.headers(headers);
+  reply.headers(securityHeaders);
   reply.header('x-request-id', request.id);
 }
 

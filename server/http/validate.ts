@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isWellFormed } from '../../shared/canonical-json';
+import { isStorableText } from '../../shared/domain/common';
 import { httpError } from './errors';
 
 /** Summarises zod issues without echoing the values sent (they may be passwords). */
@@ -15,13 +15,14 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
 }
 
 /**
- * Text PostgreSQL cannot store (NUL) or that would not survive a UTF-8 round trip (lone
- * surrogates) is refused at the door, whatever field it hides in, so it can never reach a
+ * Text PostgreSQL cannot store (NUL), that would not survive a UTF-8 round trip (lone
+ * surrogates) or that a store may drop or a reader not see (invisible format characters:
+ * isStorableText) is refused at the door, whatever field it hides in, so it can never reach a
  * query or make a stored value differ from the one that was hashed.
  */
 export function findUnstorableText(value: unknown, depth = 0): boolean {
   if (depth > 64) return true;
-  if (typeof value === 'string') return value.includes('\u0000') || !isWellFormed(value);
+  if (typeof value === 'string') return !isStorableText(value);
   if (Array.isArray(value)) return value.some((item) => findUnstorableText(item, depth + 1));
   if (value && typeof value === 'object') {
     return Object.entries(value).some(([key, item]) => findUnstorableText(key, depth + 1) || findUnstorableText(item, depth + 1));

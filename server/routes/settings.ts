@@ -8,6 +8,7 @@ import { fieldDiff } from '../audit/diff';
 import { httpError } from '../http/errors';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { appendChange } from '../sync/change-log';
+import { closeExpiredSessions } from '../store/sessions';
 import { getTenant, toSettingsRow, updateTenantSettings } from '../store/tenants';
 
 const TenantParams = z.object({ tenantId: z.guid() }).strict();
@@ -41,6 +42,8 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
         const before = await getTenant(tx, tenantId);
         if (!before) throw httpError('not_found');
         const { reason, ...changes } = body;
+        // Sessions that ended under the old timeouts stay ended under the new ones.
+        await closeExpiredSessions(tx, tenantId, before, now);
         const after = await updateTenantSettings(tx, tenantId, changes, now);
         const { version: _before, updated_at: _b, ...beforeRow } = toSettingsRow(before);
         const { version: _after, updated_at: _a, ...afterRow } = toSettingsRow(after);

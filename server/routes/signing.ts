@@ -4,7 +4,7 @@ import { SigningTicketRequestSchema, type SigningTicketResponse } from '../../sh
 import { can, subjectOf } from '../../shared/rbac';
 import { appendAudit } from '../audit/audit-log';
 import { verifyPassword } from '../auth/passwords';
-import { forgiveAttempt, reserveAttempt, throttleKeys } from '../auth/throttle';
+import { refundAttempt, reserveAttempt, throttleKeys } from '../auth/throttle';
 import { httpError } from '../http/errors';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { serverContentHash, signableLog } from '../signing/server-content-hash';
@@ -31,8 +31,8 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
       if (tenantId !== auth.session.tenant_id) throw httpError('not_found');
       const user = auth.principal.user;
       const keys = throttleKeys(meta.ip, user.email);
-      const wait = await deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, (tx) => reserveAttempt(tx, keys, now, deps.throttle));
-      if (wait !== null) throw httpError('throttled', { retryAfter: wait });
+      const attempt = await deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, (tx) => reserveAttempt(tx, keys, now, deps.throttle));
+      if ('wait' in attempt) throw httpError('throttled', { retryAfter: attempt.wait });
       const passwordOk = user.password_hash !== null && (await verifyPassword(body.password, user.password_hash));
       if (!passwordOk) {
         // Recorded (the attempt stays charged to the account and address), then refused.
@@ -42,7 +42,8 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
         throw httpError('invalid_credentials', undefined, 'That password is not right, so the signature was not made. Check it and try again; repeated failures lock the account.');
       }
       return deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, async (tx) => {
-        await forgiveAttempt(tx, keys);
+        // The right password gets its own attempt back; earlier failures stay counted.
+        await refundAttempt(tx, attempt.reservation);
         const [log] = await tx.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(t) AS row FROM shift_logs t WHERE t.tenant_id = $1 AND t.id = $2 FOR SHARE', [tenantId, params.shiftLogId]);
         if (!log || !can(ability, 'sign', 'shift_log', subjectOf('shift_log', log.row, tenantId))) throw httpError('not_found');
         const contentHash = await serverContentHash(tx, tenantId, signableLog(log.row));

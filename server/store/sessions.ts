@@ -93,6 +93,34 @@ export function isExpired(expiry: SessionExpiry, now: Date): boolean {
   return now.getTime() >= expiry.idleExpiresAt.getTime() || now.getTime() >= expiry.absoluteExpiresAt.getTime();
 }
 
+/** revoke_reason of a session closed because it expired (answered as session_expired ever after). */
+export const EXPIRED_REASON = 'expired';
+
+/**
+ * An expiry, once reached, is final: the session is closed at the moment it expired, so a
+ * timeout raised later cannot bring it back.
+ */
+export async function closeExpiredSession(tx: Tx, id: string, expiry: SessionExpiry): Promise<void> {
+  const expiredAt = Math.min(expiry.idleExpiresAt.getTime(), expiry.absoluteExpiresAt.getTime());
+  await tx.query('UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [id, new Date(expiredAt), EXPIRED_REASON]);
+}
+
+/**
+ * Closes every open session of the tenant that has expired under `settings` (the tenant's
+ * settings before a change), so that raising a timeout never revives one that had ended.
+ */
+export async function closeExpiredSessions(tx: Tx, tenantId: string, settings: Pick<TenantRecord, 'session_idle_minutes' | 'session_absolute_hours'>, now: Date): Promise<number> {
+  const rows = await tx.query(
+    `UPDATE sessions
+     SET revoked_at = least(last_seen_at + make_interval(mins => $2), created_at + make_interval(hours => $3)), revoke_reason = $5
+     WHERE tenant_id = $1 AND revoked_at IS NULL
+       AND (last_seen_at + make_interval(mins => $2) <= $4 OR created_at + make_interval(hours => $3) <= $4)
+     RETURNING id`,
+    [tenantId, settings.session_idle_minutes, settings.session_absolute_hours, now, EXPIRED_REASON],
+  );
+  return rows.length;
+}
+
 export function toSessionRow(session: SessionRecord, tenant: TenantRecord, currentSessionId: string | null): SessionRow {
   const expiry = sessionExpiry(session, tenant);
   return {

@@ -1,4 +1,4 @@
-import { auditChange, chainEvent, type AuditActor, type AuditRecordInput } from '../audit/audit-log';
+import { auditChange, chainEvent, requireStoredAsHashed, type AuditActor, type AuditRecordInput } from '../audit/audit-log';
 import type { AuditEvent } from '../../shared/domain/audit';
 import type { MutationResult } from '../../shared/sync-protocol';
 import type { Tx } from '../db/database';
@@ -105,26 +105,35 @@ export class PushLedger {
 
   /**
    * Writes the events, the changes, the counters and the results in one statement; answers the
-   * ids of the results stored. A result not stored collided with a mutation id this tenant
-   * cannot see (ids are global): the caller must not commit.
+   * ids of the results stored. A result not stored collided with a mutation id stored before
+   * under another client or user: the caller must not commit. The events come back as stored
+   * and must hash to what was hashed (requireStoredAsHashed throws, and nothing commits).
    */
   async flush(tx: Tx, results: readonly ClientMutationRow[]): Promise<Set<string>> {
     if (results.length === 0 && this.changes.length === 0) return new Set();
-    const rows = await tx.query<{ mutation_id: string }>(
+    // One result set for two row kinds: stored events (stored_mutation_id null) and stored
+    // results (every event column null), so this stays one round trip.
+    const rows = await tx.query<Record<string, unknown> & { stored_mutation_id: string | null }>(
       `WITH events AS (
          INSERT INTO audit_events (tenant_id, seq, id, server_time, client_time, actor_id, session_id, ip, device_id, action, entity, entity_id, diff, reason, prev_hash, hash)
          SELECT tenant_id, seq, id, server_time, client_time, actor_id, session_id, ip, device_id, action, entity, entity_id, diff, reason, prev_hash, hash
-         FROM jsonb_populate_recordset(NULL::audit_events, $2::jsonb)),
+         FROM jsonb_populate_recordset(NULL::audit_events, $2::jsonb)
+         RETURNING *),
        changes AS (
          INSERT INTO change_log (tenant_id, seq, entity, entity_id, op, row, scope)
          SELECT tenant_id, seq, entity, entity_id, op, row, scope FROM jsonb_populate_recordset(NULL::change_log, $3::jsonb)),
        counter AS (
-         UPDATE tenant_seq SET last_seq = $4, last_audit_seq = $5, last_audit_hash = $6 WHERE tenant_id = $1)
-       INSERT INTO client_mutations (tenant_id, client_id, mutation_id, client_seq, user_id, seq, status, result, at)
-       SELECT tenant_id, client_id, mutation_id, client_seq, user_id, seq, status, result, at FROM jsonb_populate_recordset(NULL::client_mutations, $7::jsonb)
-       ON CONFLICT DO NOTHING RETURNING mutation_id`,
+         UPDATE tenant_seq SET last_seq = $4, last_audit_seq = $5, last_audit_hash = $6 WHERE tenant_id = $1),
+       results AS (
+         INSERT INTO client_mutations (tenant_id, client_id, mutation_id, client_seq, user_id, seq, status, result, at)
+         SELECT tenant_id, client_id, mutation_id, client_seq, user_id, seq, status, result, at FROM jsonb_populate_recordset(NULL::client_mutations, $7::jsonb)
+         ON CONFLICT DO NOTHING RETURNING mutation_id)
+       SELECT e.*, NULL::uuid AS stored_mutation_id FROM events e
+       UNION ALL
+       SELECT (NULL::audit_events).*, r.mutation_id FROM results r`,
       [this.tenantId, JSON.stringify(this.events), JSON.stringify(this.changes), this.lastSeq, this.lastAuditSeq, this.lastAuditHash, JSON.stringify(results)],
     );
-    return new Set(rows.map((row) => String(row.mutation_id)));
+    requireStoredAsHashed(this.events, rows.filter((row) => row.stored_mutation_id === null));
+    return new Set(rows.filter((row) => row.stored_mutation_id !== null).map((row) => String(row.stored_mutation_id)));
   }
 }

@@ -44,7 +44,10 @@ export interface PushCaller {
   actor: AuditActor;
 }
 
-/** Mutation ids stored under another tenant or user (ids are global): found on flush, answered on a rerun. */
+/**
+ * Mutation ids stored under another client or user of the tenant that the lookup before did not
+ * see (ids are per tenant, so another tenant's never collide): found on flush, answered on a rerun.
+ */
 class ForeignMutationIds extends Error {
   constructor(readonly ids: readonly string[]) {
     super('mutation ids already used elsewhere');
@@ -88,7 +91,7 @@ async function processBatch(tx: Tx, now: Date, caller: PushCaller, request: Push
   // After the lock (a statement of its own, so its snapshot sees every earlier decision).
   const [known] = await tx.query<{ stored: Record<string, StoredResult> | null; last: number }>(
     `SELECT (SELECT jsonb_object_agg(mutation_id, jsonb_build_object('user_id', user_id, 'client_id', client_id, 'result', result))
-             FROM client_mutations WHERE mutation_id = ANY($1::uuid[])) AS stored,
+             FROM client_mutations WHERE tenant_id = $2 AND mutation_id = ANY($1::uuid[])) AS stored,
             (SELECT coalesce(max(client_seq), 0) FROM client_mutations WHERE tenant_id = $2 AND client_id = $3) AS last`,
     [mutations.map((mutation) => mutation.id), caller.tenantId, clientId],
   );

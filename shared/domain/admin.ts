@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ModuleFlagsSchema, RoleGrantSchema } from '../rbac';
-import { EmailSchema, Id, IsoInstant, PageQuery, pageOf, singleLine } from './common';
+import { EmailSchema, Id, IsoInstant, PageQuery, pageOf, singleLine, textLimits } from './common';
 import { MembershipRowSchema, orgRoles, RoleRowSchema, SessionRowSchema, UserRowSchema } from './tenancy';
 
 /** Tenant admin API (API.md): users, roles, sessions. Bodies camelCase, rows snake_case. */
 
-const Reason = singleLine(500);
+const Reason = singleLine(textLimits.adminReason);
 
 /** An org role as a request names it: a preset, or a custom role by id. */
 export const RoleChoiceSchema = z.union([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CustomRoleRuleSchema, globalRoles, ModuleFlagsSchema, orgRolePresets } from '../rbac';
-import { Id, IsoInstant, singleLine } from './common';
+import { Id, IsoInstant, singleLine, textLimits } from './common';
 
 /** DOMAIN.md "Tenancy and people": rows as the server stores them (secrets never leave it). */
 
@@ -23,15 +23,22 @@ export const TenantSettingsRowSchema = z
   .strict();
 export type TenantSettingsRow = z.infer<typeof TenantSettingsRowSchema>;
 
+/**
+ * Consecutive failed sign-in attempts (passwords and codes together) that lock an account. Below
+ * 100 whatever a tenant sets (NIST SP 800-63B 5.2.2); the server caps it there too.
+ */
+export const LOCKOUT_THRESHOLD_MIN = 1;
+export const LOCKOUT_THRESHOLD_MAX = 99;
+
 /** Bounds an admin may set; the server refuses anything outside them. */
 export const TenantSettingsPatchSchema = z
   .object({
     offlineGrantHours: z.number().int().min(1).max(24 * 30),
     sessionIdleMinutes: z.number().int().min(1).max(24 * 60),
     sessionAbsoluteHours: z.number().int().min(1).max(24 * 30),
-    lockoutThreshold: z.number().int().min(3).max(100),
+    lockoutThreshold: z.number().int().min(LOCKOUT_THRESHOLD_MIN).max(LOCKOUT_THRESHOLD_MAX),
     retentionDays: z.number().int().min(30).max(365 * 50),
-    reason: singleLine(500).optional(),
+    reason: singleLine(textLimits.adminReason).optional(),
   })
   .partial()
   .strict()

@@ -113,8 +113,8 @@ export async function startTestServer(
   } else {
     db = await openDatabase({ kind: 'pglite' });
   }
-  // trustProxy: tests play clients at different IPs through X-Forwarded-For.
-  const server = await startServer({ port: 0, db, clock, scrypt: testScrypt, logger: false, trustProxy: true, ...options.server });
+  // The test process is the (loopback) proxy: tests play clients at different IPs through X-Forwarded-For.
+  const server = await startServer({ port: 0, db, clock, scrypt: testScrypt, logger: false, trustProxy: ['loopback'], ...options.server });
   const codeFor = freshCodes(clock);
   const passwordHash = await hashPassword(TEST_PASSWORD, testScrypt);
 

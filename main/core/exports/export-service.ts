@@ -1,4 +1,5 @@
 import { PlantdeskError } from '../../../shared/errors';
+import { exportAuditDetails } from '../../../shared/local-audit';
 import type { Entity } from '../../../shared/permissions';
 import { exportFileExtensions, type ExportFormat, type ExportProgress, type ExportResult } from '../export/types';
 import type { OpenSession } from '../session/session-manager';
@@ -66,7 +67,8 @@ export class ExportService {
         args: {
           action: 'export',
           at: now.toISOString(),
-          details: { module: request.module, filter: request.filter, format: request.format, rows: result.rows, bytes: result.bytes, sha256: result.sha256, path: result.path },
+          // Shaped so the server's trail accepts it whatever the path and filter hold.
+          details: exportAuditDetails({ module: request.module, filter: request.filter, format: request.format, rows: result.rows, bytes: result.bytes, sha256: result.sha256, path: result.path }),
         },
         grantId: open.grant.grantId,
         actorId: open.account.userId,

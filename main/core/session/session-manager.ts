@@ -5,6 +5,8 @@ import { parseEnrolmentLink } from '../../../shared/domain/enrolment';
 import type { MembershipSummary, UserRow } from '../../../shared/domain/tenancy';
 import { PlantdeskError } from '../../../shared/errors';
 import { SignedGrantSchema, type ServerKey, type SignedGrant } from '../../../shared/grant';
+import type { LocalAuditDetails } from '../../../shared/local-audit';
+import type { MutationArgs } from '../../../shared/mutations';
 import type { Ability } from '../../../shared/rbac';
 import { verifySignedGrant } from '../auth/grant-verifier';
 import { ServerPins } from '../auth/server-pins';
@@ -470,12 +472,13 @@ export class SessionManager {
    * Local-only actions become audit.local mutations (SECURITY.md): recorded in the local log and
    * pushed with the outbox, so the server's trail shows them with their client time.
    */
-  private audit(action: 'sign_in' | 'unlock' | 'lock' | 'sign_out', details: Record<string, unknown>): void {
+  private audit<A extends 'sign_in' | 'unlock' | 'lock' | 'sign_out'>(action: A, details: LocalAuditDetails<A>): void {
     if (!this.open) return;
     const now = this.options.now();
     queueMutation(this.open.vault.db, {
       name: 'audit.local',
-      args: { action, at: now.toISOString(), details },
+      // The pairing of action and details is checked by the signature above.
+      args: { action, at: now.toISOString(), details } as MutationArgs<'audit.local'>,
       grantId: this.open.grant.grantId,
       actorId: this.open.account.userId,
       now,

@@ -45,7 +45,7 @@ export async function insertLogEntries(tx: MutationContext['tx'], entries: reado
     `INSERT INTO log_entries (tenant_id, id, shift_log_id, area_id, equipment_tag, category, severity, body, occurred_at, recorded_at, author_id, late, late_reason, added_after_signoff)
      SELECT tenant_id, id, shift_log_id, area_id, equipment_tag, category, severity, body, occurred_at, recorded_at, author_id, late, late_reason, added_after_signoff
      FROM jsonb_populate_recordset(NULL::log_entries, $1::jsonb)
-     ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(log_entries) AS row`,
+     ON CONFLICT (tenant_id, id) DO NOTHING RETURNING to_jsonb(log_entries) AS row`,
     [json(entries)],
   );
   return new Map(rows.map(({ row }) => [String(row.id), row]));
@@ -71,7 +71,7 @@ export async function amendLogEntry(context: MutationContext, args: MutationArgs
   const inserted = await tx.query<{ row: ServerRow }>(
     `INSERT INTO entry_amendments (tenant_id, id, entry_id, area_id, kind, body, fields, reason, author_id, created_at, added_after_signoff)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
-     ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(entry_amendments) AS row`,
+     ON CONFLICT (tenant_id, id) DO NOTHING RETURNING to_jsonb(entry_amendments) AS row`,
     [tenantId, args.id, args.entryId, entry.area_id, args.kind, args.body, json(args.fieldsChanged ?? {}), args.reason, context.userId, now, afterSignoff],
   );
   const amendment = inserted[0]?.row;
@@ -103,7 +103,7 @@ export async function createComment(context: MutationContext, args: MutationArgs
   const inserted = await tx.query<{ row: ServerRow }>(
     `INSERT INTO comments (tenant_id, id, shift_log_id, entry_id, area_id, body, author_id, created_at, added_after_signoff)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(comments) AS row`,
+     ON CONFLICT (tenant_id, id) DO NOTHING RETURNING to_jsonb(comments) AS row`,
     [tenantId, args.id, args.shiftLogId, args.entryId, log.area_id, args.body, context.userId, now, isAfterSignoff(log)],
   );
   const comment = inserted[0]?.row;

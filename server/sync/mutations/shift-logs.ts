@@ -88,7 +88,7 @@ export async function signOffShiftLog(context: MutationContext, args: MutationAr
   const inserted = await tx.query<{ row: ServerRow }>(
     `INSERT INTO signoffs (tenant_id, id, shift_log_id, area_id, signer_id, printed_name, meaning, signed_at, claimed_signed_at, auth_method, content_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (id) DO NOTHING RETURNING to_jsonb(signoffs) AS row`,
+     ON CONFLICT (tenant_id, id) DO NOTHING RETURNING to_jsonb(signoffs) AS row`,
     [tenantId, args.id, args.shiftLogId, log.area_id, context.userId, signer.display_name, args.meaning, now, new Date(args.signedAt), authMethod, contentHash],
   );
   const signoff = inserted[0]?.row;

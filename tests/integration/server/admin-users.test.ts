@@ -333,11 +333,12 @@ for (const { name, backend, skip } of serverBackends()) {
         'POST /v1/sync/push': async () => {
           const signed = await t.signIn(tenant.admin);
           return async () => {
-            const mutation = { id: crypto.randomUUID(), seq: 1, name: 'audit.local', args: { action: 'export', at: '2026-01-01T00:00:00.000Z', details: { rows: 3 } }, clientTime: '2026-01-01T00:00:01.000Z', grantId: signed.grant.grantId };
+            const details = { module: 'users', format: 'csv', filter: {}, rows: 3, bytes: 120, sha256: 'a'.repeat(64), path: '/tmp/users.csv' };
+            const mutation = { id: crypto.randomUUID(), seq: 1, name: 'audit.local', args: { action: 'export', at: '2026-01-01T00:00:00.000Z', details }, clientTime: '2026-01-01T00:00:01.000Z', grantId: signed.grant.grantId };
             const answer = await t.request('POST', '/v1/sync/push', { token: signed.token, body: { clientId: crypto.randomUUID(), schemaVersion: 1, mutations: [mutation] } });
             return {
               status: answer.status,
-              expected: { action: 'local.export', entity: 'session', entityId: signed.grant.sessionId, diff: { at: { before: null, after: '2026-01-01T00:00:00.000Z' }, details: { before: null, after: { rows: 3 } } } },
+              expected: { action: 'local.export', entity: 'session', entityId: signed.grant.sessionId, diff: { at: { before: null, after: '2026-01-01T00:00:00.000Z' }, details: { before: null, after: details } } },
             };
           };
         },

@@ -24,7 +24,7 @@ for (const { name, backend, skip } of serverBackends()) {
       first = await startTestServer({ backend, server: { grantSigningKeyPem: grantKeyPem, rateLimits: { perIp: { limit: 100_000, windowMs: 60_000 }, perUser: { limit: 100_000, windowMs: 60_000 } } } });
       // On PostgreSQL the second instance has its own pool; PGlite is one embedded engine, shared.
       secondDb = first.databaseUrl ? await openDatabase({ kind: 'postgres', connectionString: first.databaseUrl, maxConnections: 20 }) : first.db;
-      second = await startServer({ port: 0, db: secondDb, clock: first.clock, scrypt: testScrypt, logger: false, grantSigningKeyPem: grantKeyPem, trustProxy: true });
+      second = await startServer({ port: 0, db: secondDb, clock: first.clock, scrypt: testScrypt, logger: false, grantSigningKeyPem: grantKeyPem, trustProxy: ['loopback'] });
       tenant = await first.createTenant('Shared Works');
     });
     afterAll(async () => {

@@ -298,7 +298,7 @@ for (const { name, backend, skip } of serverBackends()) {
     it('records a local action as an audit event of the actor, whose only change-log row is the event in the feed', async () => {
       const client = new TestClient(server, (await server.signIn(contributor)).token);
       const head = await countRows(server.db, 'SELECT last_seq AS n FROM tenant_seq WHERE tenant_id = $1', [tenant.id]);
-      const result = await client.apply('audit.local', { action: 'unlock', at: '2026-03-01T10:00:00.000Z', details: { offline: true } }, { clientTime: '2026-03-01T10:00:01.000Z' });
+      const result = await client.apply('audit.local', { action: 'unlock', at: '2026-03-01T10:00:00.000Z', details: { online: false } }, { clientTime: '2026-03-01T10:00:01.000Z' });
       expect(result).toMatchObject({ status: 'applied', appliedSeq: head + 1 });
       const changes = await ownerRows(server.db, 'SELECT entity FROM change_log WHERE tenant_id = $1 AND seq > $2', [tenant.id, head]);
       expect(changes).toEqual([{ entity: 'audit_event' }]);

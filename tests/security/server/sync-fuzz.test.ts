@@ -96,7 +96,7 @@ for (const { name, backend, skip } of serverBackends()) {
         'shiftLog.signOff': await signOffArgs(server.db, tenant.id, log),
         'shiftLog.reopen': { shiftLogId: log.id, reason: 'r' },
         'handover.acknowledge': { handoverId: randomUUID(), side: 'incoming' },
-        'audit.local': { action: 'lock', at: new Date().toISOString(), details: {} },
+        'audit.local': { action: 'lock', at: new Date().toISOString(), details: { reason: 'manual' } },
       };
       // A valid template with one field replaced, removed or added, or anything at all.
       const badArgs = fc.constantFrom(...mutationNames).chain((mutation) =>

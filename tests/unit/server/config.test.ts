@@ -25,6 +25,15 @@ describe('server command line', () => {
     expect(() => serverOptionsFromArgs([], { PLANTDESK_SMTP_URL: 'http://mail.example' })).toThrow(UsageError);
   });
 
+  it('reads PLANTDESK_TRUST_PROXY as a list of proxy addresses and CIDRs, and trusts none without it', () => {
+    expect(serverOptionsFromArgs([], {}).trustProxy).toEqual([]);
+    expect(serverOptionsFromArgs([], { PLANTDESK_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', 'loopback']);
+  });
+
+  it.each(['1', 'true', '*', '0.0.0.0/0', 'proxy.example', '10.0.0.1,,10.0.0.2'])('refuses PLANTDESK_TRUST_PROXY=%s with a usage error', (value) => {
+    expect(() => serverOptionsFromArgs([], { PLANTDESK_TRUST_PROXY: value })).toThrow(UsageError);
+  });
+
   it.each([[['--port', '99999']], [['--port', 'abc']], [['--demo-entries', '5']], [['--bogus']]])('refuses %j with a usage error', (args) => {
     expect(() => serverOptionsFromArgs(args, {})).toThrow(UsageError);
   });

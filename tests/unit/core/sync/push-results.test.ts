@@ -18,8 +18,8 @@ function result(id: string, seq: number, status: 'applied' | 'rejected' | 'confl
 describe('recording push answers', () => {
   let db: SqliteDatabase;
   const queue = (n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      queueMutation(db, { name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: { i } }, grantId, actorId: 'u1', now }),
+    Array.from({ length: n }, () =>
+      queueMutation(db, { name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: { reason: 'manual' } }, grantId, actorId: 'u1', now }),
     );
   const outbox = () => db.prepare('SELECT seq, status, applied_seq FROM outbox ORDER BY seq').all();
 
@@ -56,7 +56,7 @@ describe('recording push answers', () => {
   it('removes the optimistic row of a refused creation, keeping its intent in the inbox', () => {
     const entryId = randomUUID();
     const queued = queueMutation(db, {
-      name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: {} }, grantId, actorId: 'u1', now,
+      name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: { reason: 'manual' } }, grantId, actorId: 'u1', now,
       applyLocally: (tx, mutationId) => {
         tx.prepare(`INSERT INTO log_entry (id, shift_log_id, area_id, category, severity, body, occurred_at, recorded_at, author_id, version, pending_mutation_id)
           VALUES (?, 's', 'a', 'other', 'info', 'refused words', ?, ?, 'u1', 0, ?)`).run(entryId, now.toISOString(), now.toISOString(), mutationId);

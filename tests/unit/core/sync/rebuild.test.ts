@@ -16,7 +16,7 @@ describe('clearing the pulled data (policy change, 409 reset)', () => {
       id, shift_log_id: 's', area_id: 'a', equipment_tag: null, category: 'other' as const, severity: 'info' as const, body: id, occurred_at: now.toISOString(),
       recorded_at: now.toISOString(), author_id: 'u', late: 0 as const, late_reason: null, state: 'active' as const, version: pending ? 0 : 1, pending_mutation_id: pending,
     });
-    const pending = queueMutation(db, { name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: {} }, grantId: randomUUID(), actorId: 'u', now });
+    const pending = queueMutation(db, { name: 'audit.local', args: { action: 'lock', at: now.toISOString(), details: { reason: 'manual' } }, grantId: randomUUID(), actorId: 'u', now });
     db.transaction(() => {
       upsertRows(db, 'log_entry', [row('pulled', null), row('mine', pending.id)]);
       appendAuditEvents(db, [{ tenant_id: 't', seq: 1, id: null, server_time: now.toISOString(), client_time: null, actor_id: null, session_id: null, ip: null, device_id: null, action: 'x', entity: 'y', entity_id: null, area_id: null, before: null, after: null, reason: null, prev_hash: null, hash: 'h' }]);
