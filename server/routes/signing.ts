@@ -31,8 +31,15 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
       if (tenantId !== auth.session.tenant_id) throw httpError('not_found');
       const user = auth.principal.user;
       const keys = throttleKeys(meta.ip, user.email);
-      const attempt = await deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, (tx) => reserveAttempt(tx, keys, now, deps.throttle));
-      if ('wait' in attempt) throw httpError('throttled', { retryAfter: attempt.wait });
+      // The log and the right to sign it first: a log one may not sign answers as if it did not exist.
+      const gate = await deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, async (tx) => {
+        const [log] = await tx.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(t) AS row FROM shift_logs t WHERE t.tenant_id = $1 AND t.id = $2', [tenantId, params.shiftLogId]);
+        if (!log || !can(ability, 'sign', 'shift_log', subjectOf('shift_log', log.row, tenantId))) return { kind: 'not_found' as const };
+        const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
+        return 'wait' in attempt ? { kind: 'throttled' as const, wait: attempt.wait } : { kind: 'check' as const, reservation: attempt.reservation };
+      });
+      if (gate.kind === 'not_found') throw httpError('not_found');
+      if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
       const passwordOk = user.password_hash !== null && (await verifyPassword(body.password, user.password_hash));
       if (!passwordOk) {
         // Recorded (the attempt stays charged to the account and address), then refused.
@@ -43,9 +50,9 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
       }
       return deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, async (tx) => {
         // The right password gets its own attempt back; earlier failures stay counted.
-        await refundAttempt(tx, attempt.reservation);
+        await refundAttempt(tx, gate.reservation);
         const [log] = await tx.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(t) AS row FROM shift_logs t WHERE t.tenant_id = $1 AND t.id = $2 FOR SHARE', [tenantId, params.shiftLogId]);
-        if (!log || !can(ability, 'sign', 'shift_log', subjectOf('shift_log', log.row, tenantId))) throw httpError('not_found');
+        if (!log) throw httpError('not_found');
         const contentHash = await serverContentHash(tx, tenantId, signableLog(log.row));
         if (contentHash !== body.contentHash) throw httpError('content_changed');
         const issued = await issueSigningTicket(

@@ -272,5 +272,6 @@ export function validBodyFor(method: string, url: string): unknown {
   if (url.endsWith('/settings')) return { retentionDays: 400 };
   if (url.endsWith('/roles')) return { name: `Role ${uniqueEmail()}`, grants: [] };
   if (url.endsWith('/roles/:roleId')) return { name: `Renamed ${uniqueEmail()}` };
+  if (url.endsWith('/signing-tickets')) return { meaning: 'approved', contentHash: 'a'.repeat(64), password: 'not-the-password' };
   return {};
 }

@@ -3,6 +3,7 @@ import { CreateUserResponseSchema, UsersPageSchema } from '../../../shared/domai
 import { PERSONAL_FIELD_MASK, type AuditEvent } from '../../../shared/domain/audit';
 import { totpCode } from '../../../server/auth/totp';
 import { defaultModuleFlags, effectiveRules } from '../../../shared/rbac';
+import { insertShiftLog, serverHashOf } from './sync-fixtures';
 import { enrolmentToken, ownerRows, serverBackends, startTestServer, uniqueEmail, type TestServer, type TestTenant } from '../../support/server';
 
 for (const { name, backend, skip } of serverBackends()) {
@@ -330,6 +331,17 @@ for (const { name, backend, skip } of serverBackends()) {
           };
         },
         // Sync push audits per mutation (exactly one event each); a local action is the simplest.
+        'POST /v1/tenants/:tenantId/shift-logs/:shiftLogId/signing-tickets': async () => {
+          const log = await insertShiftLog(t.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: t.clock.now(), status: 'submitted' });
+          const contentHash = await serverHashOf(t.db, tenant.id, log);
+          return async () => {
+            const answer = await t.request('POST', `/v1/tenants/${tenant.id}/shift-logs/${log.id}/signing-tickets`, { token: admin, body: { meaning: 'approved', contentHash, password: tenant.admin.password } });
+            return {
+              status: answer.status,
+              expected: { action: 'shift_log.signing_password_verified', entity: 'shift_log', entityId: log.id, diff: { meaning: { before: null, after: 'approved' }, content_hash: { before: null, after: contentHash } } },
+            };
+          };
+        },
         'POST /v1/sync/push': async () => {
           const signed = await t.signIn(tenant.admin);
           return async () => {

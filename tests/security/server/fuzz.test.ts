@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { insertShiftLog } from '../../integration/server/sync-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../../server/http/route';
 import { databaseFingerprint, serverBackends, startTestServer, type TestServer, type TestTenant } from '../../support/server';
@@ -68,6 +69,7 @@ for (const { name, backend, skip } of serverBackends()) {
       ids.userId = member.id;
       ids.sessionId = (await t.signIn(member)).grant.sessionId;
       ids.roleId = (await t.request('POST', `/v1/tenants/${tenant.id}/roles`, { token, body: { name: 'Fuzz role', grants: [] } })).body.id;
+      ids.shiftLogId = (await insertShiftLog(t.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: t.clock.now(), status: 'submitted' })).id;
       before = await databaseFingerprint(t.db);
     });
     afterAll(() => t?.stop());

@@ -16,6 +16,7 @@ import {
   type Subject,
 } from '../../../shared/rbac';
 import { ownerRows, startTestServer, TEST_PASSWORD, testScrypt, uniqueEmail, validBodyFor, type Json, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { insertShiftLog } from '../../integration/server/sync-fixtures';
 
 /**
  * Every endpoint asks the shared evaluator: for each preset, a tenant endpoint answers 403
@@ -37,6 +38,7 @@ describe('endpoints enforce the shared RBAC evaluator', () => {
     ids.userId = target.id;
     ids.sessionId = (await t.signIn(target)).grant.sessionId;
     ids.roleId = (await t.request('POST', `/v1/tenants/${tenant.id}/roles`, { token: admin, body: { name: 'Target role', grants: [] } })).body.id;
+    ids.shiftLogId = (await insertShiftLog(t.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: t.clock.now(), status: 'submitted' })).id;
   });
   afterAll(() => t?.stop());
 
@@ -51,7 +53,7 @@ describe('endpoints enforce the shared RBAC evaluator', () => {
       const mismatches: string[] = [];
       for (const route of t.server.routes.filter((r) => r.kind === 'tenant')) {
         const query = route.method === 'DELETE' && route.url.endsWith('/sessions') ? `?userId=${ids.userId}` : '';
-        const path = route.url.replace(':tenantId', tenant.id).replace(':userId', ids.userId).replace(':sessionId', ids.sessionId).replace(':roleId', ids.roleId) + query;
+        const path = route.url.replace(':tenantId', tenant.id).replace(':userId', ids.userId).replace(':sessionId', ids.sessionId).replace(':roleId', ids.roleId).replace(':shiftLogId', ids.shiftLogId) + query;
         const answer = await t.request(route.method, path, { token: signed.token, body: validBodyFor(route.method, route.url) });
         const allowed = can(ability, route.permission!.action, route.permission!.entity);
         if ((answer.status === 403) === allowed) mismatches.push(`${route.method} ${route.url}: evaluator ${allowed ? 'allows' : 'denies'}, server ${answer.status}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerRows, serverBackends, startTestServer, validBodyFor, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { insertShiftLog } from '../../integration/server/sync-fixtures';
 
 /**
  * A user of tenant A, whatever their role, gets 403/404 for every endpoint when it names
@@ -12,7 +13,7 @@ for (const { name, backend, skip } of serverBackends()) {
     let t: TestServer;
     let a: TestTenant;
     let b: TestTenant;
-    const bIds = { userId: '', sessionId: '', roleId: '' };
+    const bIds = { userId: '', sessionId: '', roleId: '', shiftLogId: '' };
     const aIds = { roleId: '' };
     const actorsOfA: { label: string; user: TestUser; token: string }[] = [];
 
@@ -26,6 +27,7 @@ for (const { name, backend, skip } of serverBackends()) {
       const bUser = await t.addMember(b.id, 'contributor');
       bIds.userId = bUser.id;
       bIds.sessionId = (await t.signIn(bUser)).grant.sessionId;
+      bIds.shiftLogId = (await insertShiftLog(t.db, b.id, { areaId: b.areas.boilers, createdBy: b.admin.id, now: t.clock.now(), status: 'submitted' })).id;
 
       const aAdmin = (await t.signIn(a.admin)).token;
       // A custom role in A that holds every org-scoped right a custom role can hold.
@@ -60,8 +62,8 @@ for (const { name, backend, skip } of serverBackends()) {
       return [...parts, `users:${users.h}`, `tenant:${tenant.h}`].join('\n');
     };
 
-    const fill = (url: string, tenantId: string, ids: { userId: string; sessionId: string; roleId: string }) =>
-      url.replace(':tenantId', tenantId).replace(':userId', ids.userId).replace(':sessionId', ids.sessionId).replace(':roleId', ids.roleId);
+    const fill = (url: string, tenantId: string, ids: typeof bIds) =>
+      url.replace(':tenantId', tenantId).replace(':userId', ids.userId).replace(':sessionId', ids.sessionId).replace(':roleId', ids.roleId).replace(':shiftLogId', ids.shiftLogId);
 
     it('answers 403 or 404 on every tenant endpoint for every role of A, and changes nothing of B', async () => {
       const before = await fingerprintOfB();
@@ -73,7 +75,7 @@ for (const { name, backend, skip } of serverBackends()) {
           const query = route.method === 'DELETE' && route.url.endsWith('/sessions') ? `?userId=${bIds.userId}` : '';
           // B's tenant id with B's objects, and A's tenant id with B's objects.
           for (const tenantId of [b.id, a.id]) {
-            if (tenantId === a.id && !/:userId|:sessionId|:roleId/.test(route.url) && !query) continue;
+            if (tenantId === a.id && !/:userId|:sessionId|:roleId|:shiftLogId/.test(route.url) && !query) continue;
             const path = `${fill(route.url, tenantId, bIds)}${query}`;
             const answer = await t.request(route.method, path, { token: actor.token, body: validBodyFor(route.method, route.url) });
             if (answer.status !== 403 && answer.status !== 404) leaks.push(`${actor.label}: ${route.method} ${path} -> ${answer.status}`);
