@@ -39,7 +39,7 @@ export const errorMessages = {
   shared_identity:
     "This person also belongs to another organisation, so their password and authenticator cannot be reset from here: it would reach into that organisation too. Nothing was changed. They can change their password themselves when signed in; otherwise ask platform support, who reset it with a stated reason recorded in every organisation's audit trail.",
   enrolment_invalid:
-    'This sign-up link is not valid: it may have expired, been used already, or been replaced by a newer one. Ask your admin for a new link.',
+    'This enrolment link is not valid: it may have expired, been used already, or been replaced by a newer one. Ask your admin for a new link.',
   conflict: 'The record changed since you loaded it. Reload it and apply your change again.',
   content_changed:
     'This shift log changed since the copy you reviewed (someone added or amended entries), so it cannot be signed as shown. Sync, review what changed, and sign again.',

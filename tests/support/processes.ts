@@ -58,3 +58,39 @@ export function runCli(args: string[], options: { stdin?: string; env?: NodeJS.P
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/**
+ * Runs the real `plantdesk` binary as a conversation: each time its standard output matches the
+ * next step's pattern, that step's lines are written to its standard input (answers that depend
+ * on what it printed, as a person at a terminal would type them).
+ */
+export function converseWithCli(
+  args: string[],
+  steps: { after: RegExp | null; answer: (stdout: string) => Promise<string[]> | string[] }[],
+): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/plantdesk.mjs'), ...args], { cwd: repoRoot, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let next = 0;
+    let busy = false;
+    const advance = async () => {
+      if (busy) return;
+      busy = true;
+      while (next < steps.length && (steps[next].after === null || steps[next].after!.test(stdout))) {
+        const lines = await steps[next].answer(stdout);
+        next += 1;
+        child.stdin.write(lines.map((line) => `${line}\n`).join(''));
+      }
+      if (next === steps.length) child.stdin.end();
+      busy = false;
+    };
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+      void advance();
+    });
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    void advance();
+  });
+}
