@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createKeychainSecretStore } from '../main/core/secrets/keychain';
-import { normalizeServer, type SecretPurpose, type SecretStore } from '../main/core/secrets/secret-store';
+import { secretOwnerOf } from '../main/core/secrets/secret-owner';
+import { normalizeOwner, type SecretPurpose, type SecretStore } from '../main/core/secrets/secret-store';
 import { openStoreDatabase, optimizeStore, type SqliteDatabase } from '../main/core/store/open';
 import { listLogEntries, listShiftLogs, type ShiftLogFilter } from '../main/core/store/queries/shift-logs';
 import { categories, severities, type LogEntryRow, type ShiftLogRow } from '../main/core/store/rows';
@@ -195,7 +196,8 @@ export function insertAll(targets: InsertTarget[], data: Dataset): number[] {
   return targets.map((t) => done / (t.ms / 1000));
 }
 
-function benchSecrets(owner: { server: string; userId: string }): { secrets: SecretStore; kind: string } {
+function benchSecrets(place: { profileDir: string; server: string; userId: string; tenantId: string }): { secrets: SecretStore; kind: string } {
+  const owner = secretOwnerOf(place);
   if (process.env.DBUS_SESSION_BUS_ADDRESS || process.platform !== 'linux') {
     return { secrets: createKeychainSecretStore(owner), kind: 'OS keychain' };
   }
@@ -204,7 +206,7 @@ function benchSecrets(owner: { server: string; userId: string }): { secrets: Sec
   return {
     kind: 'in-memory stand-in (no D-Bus session)',
     secrets: {
-      owner: { server: normalizeServer(owner.server), userId: owner.userId },
+      owner: normalizeOwner(owner),
       get: async (p) => (items.has(p) ? Buffer.from(items.get(p) as Buffer) : null),
       set: async (p, s) => void items.set(p, Buffer.from(s)),
       delete: async (p) => items.delete(p),

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCore, type Core } from '../main/core/core';
-import type { SecretPurpose, SecretStore } from '../main/core/secrets/secret-store';
-import { normalizeServer } from '../main/core/secrets/secret-store';
+import { secretOwnerOf } from '../main/core/secrets/secret-owner';
+import { keychainAccount, normalizeOwner, purposeOfAccount, type SecretOwner, type SecretPurpose, type SecretStore } from '../main/core/secrets/secret-store';
 import { optimizeStore } from '../main/core/store/open';
 import { unlockVault } from '../main/core/vault/vault';
 import { startServer } from '../server/app';
@@ -42,14 +42,15 @@ function prng(seed: number): () => number {
   };
 }
 
-function memorySecrets(owner: { server: string; userId: string }, items: Map<string, Buffer>): SecretStore {
-  const key = (purpose: SecretPurpose) => `${normalizeServer(owner.server)}|${owner.userId}|${purpose}`;
+function memorySecrets(of: SecretOwner, items: Map<string, Buffer>): SecretStore {
+  const owner = normalizeOwner(of);
+  const key = (purpose: SecretPurpose) => keychainAccount(owner, purpose);
   return {
-    owner: { server: normalizeServer(owner.server), userId: owner.userId },
+    owner,
     get: async (purpose) => (items.has(key(purpose)) ? Buffer.from(items.get(key(purpose)) as Buffer) : null),
     set: async (purpose, secret) => void items.set(key(purpose), Buffer.from(secret)),
     delete: async (purpose) => items.delete(key(purpose)),
-    list: async () => [...items.keys()].filter((name) => name.startsWith(key('' as SecretPurpose))).map((name) => name.split('|')[2] as SecretPurpose),
+    list: async () => [...items.keys()].map((name) => purposeOfAccount(owner, name)).filter((purpose): purpose is SecretPurpose => purpose !== null),
   };
 }
 
@@ -91,7 +92,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     log(`ui-filter bench: ${size.toLocaleString('en')} entries into the encrypted store, in ${dir}`);
     await ipcCall(core, 'auth.lock', {});
     const location = { profileDir: join(dir, 'profile'), server: status.server, userId: status.user.id, tenantId: status.tenantId };
-    const vault = await unlockVault(location, { secrets: memorySecrets({ server: status.server, userId: status.user.id }, secrets), password: admin.password });
+    const vault = await unlockVault(location, { secrets: memorySecrets(secretOwnerOf(location), secrets), password: admin.password });
     const data = dataset(size);
     const started = performance.now();
     insertAll([{ label: 'encrypted', db: vault.db, ms: 0 }], data);

@@ -2,6 +2,7 @@ import { dataset, insertAll } from '../../bench/store.bench';
 import { createKeychainSecretStore } from '../../main/core/secrets/keychain';
 import { unlockVault } from '../../main/core/vault/vault';
 import { expect, test, type World } from './world';
+import { secretOwnerOf } from '../../main/core/secrets/secret-owner';
 
 // No sync may run while rows go into the store behind the core's back.
 test.use({ worldOptions: { demoEntries: 50, autoSync: false } });
@@ -18,7 +19,7 @@ async function seedLocalStore(world: World): Promise<void> {
   const { password } = world.user('admin');
   const location = { profileDir: world.profileDir, server: status.server!, userId: status.user!.id, tenantId: status.tenantId! };
   await world.call('auth.lock', {});
-  const vault = await unlockVault(location, { secrets: createKeychainSecretStore({ server: location.server, userId: location.userId }), password });
+  const vault = await unlockVault(location, { secrets: createKeychainSecretStore(secretOwnerOf(location)), password });
   try {
     insertAll([{ label: 'e2e', db: vault.db, ms: 0 }], dataset(seeded));
   } finally {

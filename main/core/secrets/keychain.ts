@@ -4,7 +4,7 @@ import { KeychainUnavailable, type KeychainFailure } from './errors';
 import {
   keychainAccount,
   keychainService,
-  normalizeServer,
+  normalizeOwner,
   purposeOfAccount,
   type SecretOwner,
   type SecretPurpose,
@@ -164,7 +164,7 @@ function runInChildProcess(launcher: KeychainLauncher, ops: KeychainOp[], timeou
 
 /** The SecretStore of one (server, user) in the OS keychain. */
 export function createKeychainSecretStore(owner: SecretOwner, options: KeychainStoreOptions = {}): SecretStore {
-  const normalized: SecretOwner = { server: normalizeServer(owner.server), userId: owner.userId };
+  const normalized: SecretOwner = normalizeOwner(owner);
   const account = (purpose: SecretPurpose) => keychainAccount(normalized, purpose);
   const runner = options.runner ?? childProcessKeychainRunner();
   const timeoutMs = options.timeoutMs ?? defaultKeychainTimeoutMs;

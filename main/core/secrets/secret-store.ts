@@ -1,6 +1,7 @@
 /**
- * What the workstation keeps in the OS keychain, per (server, user): the session token and one
- * random device secret per tenant (SECURITY.md). Nothing behind this interface ever falls back
+ * What the workstation keeps in the OS keychain, per (server, user, tenant, profile): the
+ * session token and a random device secret (SECURITY.md). Two tenants or two profiles never
+ * share an item: a token or secret of one can never open, or be stored for, another. Nothing behind this interface ever falls back
  * to a file: an implementation either reaches a real keychain or throws KeychainUnavailable.
  */
 export type SecretPurpose = 'session-token' | `device-secret/${string}`;
@@ -10,10 +11,13 @@ export const secretPurposes = {
   deviceSecret: (tenantId: string): SecretPurpose => `device-secret/${checkIdentifier('tenantId', tenantId)}`,
 } as const;
 
-/** Whose secrets a store holds: one server (by origin) and one user id on it. */
+/** Whose secrets a store holds: one server (by origin), a user on it, one tenant, one profile. */
 export interface SecretOwner {
   server: string;
   userId: string;
+  tenantId: string;
+  /** The profile folder's id (secret-owner.ts: profileIdOf). */
+  profile: string;
 }
 
 export interface SecretStore {
@@ -59,14 +63,33 @@ export function checkIdentifier(name: string, value: string): string {
 
 const accountSeparator = '|';
 
-/** `https://plant.example|<userId>|<purpose>`: readable in a keychain browser, no email in it. */
+/** The owner with its server normalised and its ids checked (they become parts of account names). */
+export function normalizeOwner(owner: SecretOwner): SecretOwner {
+  return {
+    server: normalizeServer(owner.server),
+    userId: checkIdentifier('userId', owner.userId),
+    tenantId: checkIdentifier('tenantId', owner.tenantId),
+    profile: checkIdentifier('profile', owner.profile),
+  };
+}
+
+export function sameOwner(a: SecretOwner, b: SecretOwner): boolean {
+  return a.server === b.server && a.userId === b.userId && a.tenantId === b.tenantId && a.profile === b.profile;
+}
+
+/**
+ * `https://plant.example|<userId>|<tenantId>|<profile>|<purpose>`: readable in a keychain
+ * browser, no email or folder path in it.
+ */
 export function keychainAccount(owner: SecretOwner, purpose: SecretPurpose): string {
-  return [normalizeServer(owner.server), checkIdentifier('userId', owner.userId), purpose].join(accountSeparator);
+  const o = normalizeOwner(owner);
+  return [o.server, o.userId, o.tenantId, o.profile, purpose].join(accountSeparator);
 }
 
 /** The purpose back from an account name, or null when the account belongs to another owner. */
 export function purposeOfAccount(owner: SecretOwner, account: string): SecretPurpose | null {
-  const prefix = [normalizeServer(owner.server), owner.userId, ''].join(accountSeparator);
+  const o = normalizeOwner(owner);
+  const prefix = [o.server, o.userId, o.tenantId, o.profile, ''].join(accountSeparator);
   if (!account.startsWith(prefix)) return null;
   const purpose = account.slice(prefix.length);
   if (purpose === secretPurposes.sessionToken) return purpose;

@@ -12,6 +12,7 @@ import { verifySignedGrant } from '../auth/grant-verifier';
 import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
+import { secretOwnerOf } from '../secrets/secret-owner';
 import { queueMutation } from '../sync/outbox';
 import { PreviousPasswordNeeded, VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
@@ -162,7 +163,7 @@ export class SessionManager {
       lastSignInAt: now.toISOString(),
       grantNotAfter: grant.notAfter,
     };
-    const secrets = this.options.secretStoreFor({ server, userId: account.userId });
+    const secrets = this.secretsOf(account);
     await secrets.set(secretPurposes.sessionToken, Buffer.from(answer.token, 'utf8'));
     this.closeOpen();
     const location = this.locationOf(account);
@@ -187,7 +188,7 @@ export class SessionManager {
     const account = which ? this.accounts.list().find((a) => sameAccount(a, which)) : (this.lockedAccount ?? this.accounts.lastUsed());
     if (!account) throw new VaultNotFound(which?.tenantId ?? 'unknown');
     if (this.open && sameAccount(this.open.account, account)) return this.status();
-    const secrets = this.options.secretStoreFor({ server: account.server, userId: account.userId });
+    const secrets = this.secretsOf(account);
     const vault = await unlockVault(this.locationOf(account), { secrets, password });
     try {
       const stored = this.readSession(vault);
@@ -225,7 +226,7 @@ export class SessionManager {
   async signOut(): Promise<SessionStatus> {
     const account = this.open?.account ?? this.lockedAccount;
     if (!account) throw new PlantdeskError('unauthenticated');
-    const secrets = this.open?.secrets ?? this.options.secretStoreFor({ server: account.server, userId: account.userId });
+    const secrets = this.open?.secrets ?? this.secretsOf(account);
     const token = await secrets.get(secretPurposes.sessionToken);
     if (token) {
       const client = this.options.serverClientFor(account.server);
@@ -246,7 +247,7 @@ export class SessionManager {
   async wipe(reason = 'requested'): Promise<SessionStatus> {
     const account = this.open?.account ?? this.lockedAccount;
     if (!account) throw new PlantdeskError('unauthenticated');
-    const secrets = this.open?.secrets ?? this.options.secretStoreFor({ server: account.server, userId: account.userId });
+    const secrets = this.open?.secrets ?? this.secretsOf(account);
     const vault = this.open?.vault ?? null;
     this.open = null;
     await wipeVault(this.locationOf(account), { secrets, open: vault });
@@ -381,13 +382,18 @@ export class SessionManager {
       .filter((a) => a.server === server && a.email.toLowerCase() === email && (request.tenantId === undefined || a.tenantId === request.tenantId))
       .sort((a, b) => b.lastSignInAt.localeCompare(a.lastSignInAt))[0];
     if (!known || !vaultExists(this.locationOf(known))) return null;
-    const secrets = this.options.secretStoreFor({ server, userId: known.userId });
+    const secrets = this.secretsOf(known);
     try {
       return await unlockVaultForSignIn(this.locationOf(known), { secrets, password: request.password, previousPassword: request.previousPassword });
     } catch (error) {
       if (error instanceof PreviousPasswordNeeded) throw error;
       return null;
     }
+  }
+
+  /** The keychain items of exactly this cache: its server, user, tenant and this profile. */
+  private secretsOf(account: Pick<KnownAccount, 'server' | 'userId' | 'tenantId'>): SecretStore {
+    return this.options.secretStoreFor(secretOwnerOf({ profileDir: this.options.profileDir, server: account.server, userId: account.userId, tenantId: account.tenantId }));
   }
 
   private locationOf(account: Pick<KnownAccount, 'server' | 'userId' | 'tenantId'>) {
@@ -411,6 +417,10 @@ export class SessionManager {
       this.needsOnlineSignIn = false;
       // Verified before it replaces the stored grant: a bad one must not lock out offline work.
       const grant = verifySignedGrant(info.grant, pinned, this.options.now());
+      // A grant for another tenant or person never enters this cache, whatever token fetched it.
+      if (grant.tenant.id !== account.tenantId || grant.user.id !== account.userId) {
+        throw new PlantdeskError('grant_invalid', 'The server answered with a permit for another organisation or person than this local copy; it was refused and nothing was stored. Sign in online again.', { reason: 'subject' });
+      }
       this.saveSession(vault, grant, info.user, info.memberships, this.options.now());
       this.accounts.remember({ ...account, grantNotAfter: grant.notAfter });
       return grant;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KeychainUnavailable } from '../secrets/errors';
-import { normalizeServer, secretPurposes, type SecretStore } from '../secrets/secret-store';
+import { secretOwnerOf } from '../secrets/secret-owner';
+import { normalizeOwner, normalizeServer, sameOwner, secretPurposes, type SecretStore } from '../secrets/secret-store';
 import { StoreCorrupt } from '../store/errors';
 import { ensurePrivateDir, fsyncDir, writeFileAtomic } from '../store/files';
 import { openStoreDatabase, type SqliteDatabase } from '../store/open';
@@ -60,8 +61,8 @@ export class UnlockedVault {
 }
 
 function checkOwner(location: VaultLocation, secrets: SecretStore): void {
-  if (secrets.owner.server !== location.server || secrets.owner.userId !== location.userId) {
-    throw new TypeError('the secret store belongs to another server or user than the vault');
+  if (!sameOwner(secrets.owner, normalizeOwner(secretOwnerOf(location)))) {
+    throw new TypeError('the secret store belongs to another server, user, tenant or profile than the vault');
   }
 }
 

@@ -12,6 +12,7 @@ import { PlantdeskError } from '../../../shared/errors';
 import type { ModuleFlags } from '../../../shared/rbac';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { secretOwnerOf } from '../../../main/core/secrets/secret-owner';
 
 // RBAC enforced by the core's own methods from the verified grant, with the row scope applied
 // inside the cache's SQL: presets, a custom area-scoped role, and a module flag switched off.
@@ -45,7 +46,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
     };
     await call('auth.lock');
     const location = { profileDir, server: server.url, userId: status.user.id, tenantId: tenant.id };
-    const vault = await unlockVault(location, { secrets: createKeychainSecretStore({ server: server.url, userId: status.user.id }), password: TEST_PASSWORD });
+    const vault = await unlockVault(location, { secrets: createKeychainSecretStore(secretOwnerOf(location)), password: TEST_PASSWORD });
     const entryRow = (id: string, logId: string, area: string) => ({
       id, shift_log_id: logId, area_id: area, equipment_tag: null, category: 'operations' as const, severity: 'info' as const, body: `entry in ${area}`,
       occurred_at: '2026-11-20T20:00:00.000Z', recorded_at: '2026-11-20T20:01:00.000Z', author_id: 'someone', late: 0 as const, late_reason: null, state: 'active' as const, version: 1, pending_mutation_id: null,

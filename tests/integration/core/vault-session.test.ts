@@ -11,6 +11,7 @@ import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { makeSigningKey } from '../../support/grant-fixtures';
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { secretOwnerOf } from '../../../main/core/secrets/secret-owner';
 
 // The workstation vault against the real server (PGlite), a real Secret Service keychain and
 // real encrypted SQLite: sign-in, offline unlock, idle lock, revocation and wipe verdicts.
@@ -55,7 +56,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     expect(Date.parse(status.grantNotAfter!)).toBe(server.clock.now().getTime() + 72 * 3_600_000);
     const database = vaultFiles(ws.profileDir).find((name) => name.endsWith('.db'))!;
     expect(readFileSync(path.join(ws.profileDir, 'vaults', database)).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
-    const token = await createKeychainSecretStore({ server: server.url, userId: status.user!.id }).get(secretPurposes.sessionToken);
+    const token = await createKeychainSecretStore(secretOwnerOf({ profileDir: ws.profileDir, server: server.url, userId: status.user!.id, tenantId: status.tenantId! })).get(secretPurposes.sessionToken);
     expect(token?.length).toBeGreaterThan(20);
     await ws.core.close();
   });
@@ -122,7 +123,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     expect(patched.status).toBe(200);
     await expect(ws.call('auth.unlock', { password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'user_inactive' });
     expect(vaultFiles(ws.profileDir)).toEqual([]);
-    expect(await createKeychainSecretStore({ server: server.url, userId: status.user!.id }).list()).toEqual([]);
+    expect(await createKeychainSecretStore(secretOwnerOf({ profileDir: ws.profileDir, server: server.url, userId: status.user!.id, tenantId: status.tenantId! })).list()).toEqual([]);
     expect((await ws.call('session.status')).state).toBe('signed_out');
     await ws.core.close();
   });

@@ -7,6 +7,7 @@ import { upsertRows, type WritableRow } from '../../../main/core/store/writes';
 import { vaultPaths } from '../../../main/core/vault/location';
 import { createVault, unlockVault, type UnlockedVault } from '../../../main/core/vault/vault';
 import { seedPlant } from '../../unit/core/store/fixture';
+import { memorySecretStore } from '../../unit/core/secrets/memory-secret-store';
 import { password, testKdf, vaultFixture, type VaultFixture } from '../../unit/core/vault/helpers';
 
 /**
@@ -125,7 +126,7 @@ describe('the file alone, the keychain alone, or the password alone opens nothin
     const { f, vault } = await vaultWithCanary();
     vault.lock();
     const south = { ...f.location, tenantId: 't-south' };
-    (await createVault(south, { secrets: f.secrets, password, kdf: testKdf })).lock();
+    (await createVault(south, { secrets: memorySecretStore(south), password, kdf: testKdf })).lock();
     // Renamed into place: the file says whose it is.
     copyFileSync(vaultPaths(south).keyFile, vaultPaths(f.location).keyFile);
     await expect(unlockVault(f.location, { secrets: f.secrets, password })).rejects.toMatchObject({ code: 'store_corrupt' });

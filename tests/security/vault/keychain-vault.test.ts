@@ -7,6 +7,7 @@ import { createVault, unlockVault, wipeVault } from '../../../main/core/vault/va
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { seedPlant } from '../../unit/core/store/fixture';
 import { filesIn, password, testKdf, vaultFixture, type VaultFixture } from '../../unit/core/vault/helpers';
+import { secretOwnerOf } from '../../../main/core/secrets/secret-owner';
 
 /** The vault with its device secret in the real Secret Service (gnome-keyring). */
 let fixtures: VaultFixture[] = [];
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 function keychainFixture(): VaultFixture {
-  const f = vaultFixture((owner) => createKeychainSecretStore({ ...owner, userId: `u-vault-${process.pid}-${fixtures.length}-${Date.now()}` }));
+  const f = vaultFixture((place) => createKeychainSecretStore(secretOwnerOf({ ...place, userId: `u-vault-${process.pid}-${fixtures.length}-${Date.now()}` })));
   f.location = { ...f.location, userId: f.secrets.owner.userId };
   fixtures.push(f);
   return f;

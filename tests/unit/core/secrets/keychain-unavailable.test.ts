@@ -12,7 +12,7 @@ import { secretPurposes } from '../../../../main/core/secrets/secret-store';
  * the person-facing message, never in a hang and never in a secret kept somewhere else. These
  * run without any keychain (Linux: the Secret Service over D-Bus is what is made unreachable).
  */
-const owner = { server: 'https://plant.example', userId: 'u-alice' };
+const owner = { server: 'https://plant.example', userId: 'u-alice', tenantId: 't-north', profile: '0123456789abcdef' };
 
 function storeWithBus(address: string | undefined, timeoutMs: number) {
   const launcher = defaultKeychainLauncher();

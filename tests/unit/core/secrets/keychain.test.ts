@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 function store(server = 'https://plant.example'): SecretStore {
-  const s = createKeychainSecretStore({ server, userId: `u-test-${process.pid}-${made.length}-${Date.now()}` });
+  const s = createKeychainSecretStore({ server, userId: `u-test-${process.pid}-${made.length}-${Date.now()}`, tenantId: 't-north', profile: '0123456789abcdef' });
   made.push(s);
   return s;
 }
@@ -50,7 +50,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('keychain SecretStore (Se
   it('keeps owners apart: another user or server sees nothing, and lists only its own', async () => {
     const alice = store();
     const other = store();
-    const elsewhere = createKeychainSecretStore({ server: 'https://other.example', userId: alice.owner.userId });
+    const elsewhere = createKeychainSecretStore({ ...alice.owner, server: 'https://other.example' });
     made.push(elsewhere);
     await alice.set(secretPurposes.deviceSecret('t-north'), Buffer.from('a'.repeat(32)));
     await alice.set(secretPurposes.sessionToken, Buffer.from('token'));

@@ -19,7 +19,7 @@ export interface VaultFixture {
   cleanup: () => void;
 }
 
-export function vaultFixture(secrets?: (owner: { server: string; userId: string }) => SecretStore, tenantId = 't-north'): VaultFixture {
+export function vaultFixture(secrets?: (place: VaultLocation) => SecretStore, tenantId = 't-north'): VaultFixture {
   const profileDir = mkdtempSync(join(tmpdir(), 'plantdesk-vault-'));
   const location: VaultLocation = { profileDir, server: 'https://plant.example', userId: 'u-alice', tenantId };
   return {

@@ -9,6 +9,8 @@ import { vaultPaths } from '../../../../main/core/vault/location';
 import { changeVaultPassword, createVault, listVaults, unlockVault, unlockVaultForSignIn, vaultExists, wipeVault } from '../../../../main/core/vault/vault';
 import { seedPlant } from '../store/fixture';
 import { filesIn, password, sha256OfFile, testKdf, vaultFixture, type VaultFixture } from './helpers';
+import { profileIdOf, secretOwnerOf } from '../../../../main/core/secrets/secret-owner';
+import { memorySecretStore } from '../secrets/memory-secret-store';
 
 let fixtures: VaultFixture[] = [];
 afterEach(() => {
@@ -91,7 +93,7 @@ describe('create, lock, unlock', () => {
   it('keychain unreachable at creation: KeychainUnavailable and no file at all', async () => {
     const { location, profileDir } = fixture();
     const broken: SecretStore = {
-      owner: { server: 'https://plant.example', userId: 'u-alice' },
+      owner: secretOwnerOf(location),
       get: () => Promise.reject(new KeychainUnavailable({ reason: 'unreachable' })),
       set: () => Promise.reject(new KeychainUnavailable({ reason: 'unreachable' })),
       delete: () => Promise.reject(new KeychainUnavailable({ reason: 'unreachable' })),
@@ -101,12 +103,13 @@ describe('create, lock, unlock', () => {
     expect(filesIn(profileDir)).toEqual([]);
   });
 
-  it('refuses a secret store of another user or server', async () => {
+  it('refuses a secret store of another user, tenant or profile', async () => {
     const { location } = fixture();
-    const other = vaultFixture(undefined, 't-north');
-    fixtures.push(other);
-    const mallory = { ...other.secrets, owner: { server: 'https://plant.example', userId: 'u-mallory' } };
-    await expect(createVault(location, { secrets: mallory, password, kdf: testKdf })).rejects.toThrow(/another server or user/);
+    const own = secretOwnerOf(location);
+    for (const owner of [{ ...own, userId: 'u-mallory' }, { ...own, tenantId: 't-south' }, { ...own, profile: profileIdOf('/elsewhere') }]) {
+      const other = { ...memorySecretStore(owner), owner };
+      await expect(createVault(location, { secrets: other, password, kdf: testKdf })).rejects.toThrow(/another server, user, tenant or profile/);
+    }
   });
 });
 
@@ -246,11 +249,12 @@ describe('wipe', () => {
   it('wipes one tenant and leaves the others of the same user', async () => {
     const north = fixture();
     const south = { ...north.location, tenantId: 't-south' };
+    const southSecrets = memorySecretStore(south);
     (await createVault(north.location, { secrets: north.secrets, password, kdf: testKdf })).lock();
-    (await createVault(south, { secrets: north.secrets, password, kdf: testKdf })).lock();
+    (await createVault(south, { secrets: southSecrets, password, kdf: testKdf })).lock();
     await wipeVault(north.location, { secrets: north.secrets });
     expect(listVaults(north.profileDir).map((v) => v.tenantId)).toEqual(['t-south']);
-    (await unlockVault(south, { secrets: north.secrets, password })).lock();
+    (await unlockVault(south, { secrets: southSecrets, password })).lock();
   });
 
   it('still removes the files when the keychain is unreachable, then says so', async () => {
@@ -266,7 +270,8 @@ describe('listing caches', () => {
   it('lists the caches of a profile from their key files, per server and user', async () => {
     const { location, secrets, profileDir } = fixture();
     (await createVault(location, { secrets, password, kdf: testKdf })).lock();
-    (await createVault({ ...location, tenantId: 't-south' }, { secrets, password, kdf: testKdf })).lock();
+    const south = { ...location, tenantId: 't-south' };
+    (await createVault(south, { secrets: memorySecretStore(south), password, kdf: testKdf })).lock();
     expect(listVaults(profileDir).map((v) => v.tenantId).sort()).toEqual(['t-north', 't-south']);
     expect(listVaults(profileDir, { server: 'https://PLANT.example/', userId: 'u-alice' })).toHaveLength(2);
     expect(listVaults(profileDir, { userId: 'u-bob' })).toEqual([]);
