@@ -281,6 +281,15 @@ const commands: Record<string, Command> = {
 
 const needsSignInCodes = new Set(['unauthenticated', 'session_revoked', 'session_expired', 'vault_not_found', 'user_inactive', 'no_membership']);
 
+/** The error's sentence, with the wait in seconds where the server asked to wait. */
+function cliMessage(error: PlantdeskError): string {
+  const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+  if ((error.code === 'throttled' || error.code === 'rate_limited') && typeof retryAfter === 'number') {
+    return `${error.code === 'throttled' ? 'Too many failed attempts' : 'Too many requests'}: wait ${retryAfter} second${retryAfter === 1 ? '' : 's'}, then try again.`;
+  }
+  return error.message;
+}
+
 /** API.md exit codes: 3 needs sign-in, 4 offline past the grant, 1 anything else. */
 function exitCodeFor(error: unknown): number {
   if (!(error instanceof PlantdeskError)) return exitCodes.failure;
@@ -357,7 +366,7 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
       io.stderr(`plantdesk: ${error.message} (see plantdesk ${args.command} --help)`);
       return exitCodes.usage;
     }
-    const message = error instanceof PlantdeskError ? error.message : 'unexpected failure; nothing was changed.';
+    const message = error instanceof PlantdeskError ? cliMessage(error) : 'unexpected failure; nothing was changed.';
     io.stderr(`plantdesk: ${message}`);
     return exitCodeFor(error);
   } finally {

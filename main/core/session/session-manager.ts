@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SessionStatus } from '../../../shared/contract';
 import { EnrolmentInfoResponseSchema, LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type EnrolmentInfoResponse, type SignInResponse } from '../../../shared/domain/auth';
@@ -12,7 +13,7 @@ import { verifySignedGrant } from '../auth/grant-verifier';
 import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
-import { secretOwnerOf } from '../secrets/secret-owner';
+import { profileIdOf, secretOwnerOf } from '../secrets/secret-owner';
 import { queueMutation } from '../sync/outbox';
 import { PreviousPasswordNeeded, VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
@@ -118,6 +119,7 @@ export class SessionManager {
   /** Online sign-in: password, then TOTP; verifies and pins, then opens (or creates) the cache. */
   async signIn(request: SignInRequest): Promise<SessionStatus> {
     const server = normalizeServer(request.server);
+    await this.requireKeychain(server);
     const client = this.options.serverClientFor(server);
     const deviceId = deviceIdOf(this.options.profileDir, this.options.now());
     let answer: SignInResponse;
@@ -336,6 +338,7 @@ export class SessionManager {
    */
   async completeEnrolment(request: { link: string; password: string; totpCode: string; previousPassword?: string }): Promise<SessionStatus> {
     const { server, token } = enrolmentTarget(request.link);
+    await this.requireKeychain(server);
     const client = this.options.serverClientFor(server);
     const deviceId = deviceIdOf(this.options.profileDir, this.options.now());
     let answer: SignInResponse;
@@ -389,6 +392,17 @@ export class SessionManager {
       if (error instanceof PreviousPasswordNeeded) throw error;
       return null;
     }
+  }
+
+  /**
+   * The keychain answers before anything is sent: a sign-in that could not keep its token and
+   * device secret must fail before the one-time code (or the enrolment link) is spent.
+   */
+  private async requireKeychain(server: string): Promise<void> {
+    // A write, because a locked keychain still answers searches and reads of missing items.
+    const probe = this.options.secretStoreFor({ server, userId: 'keychain-check', tenantId: 'keychain-check', profile: profileIdOf(this.options.profileDir) });
+    await probe.set(secretPurposes.sessionToken, randomBytes(16));
+    await probe.delete(secretPurposes.sessionToken);
   }
 
   /** The keychain items of exactly this cache: its server, user, tenant and this profile. */

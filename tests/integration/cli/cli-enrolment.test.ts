@@ -77,6 +77,17 @@ describe.skipIf(skipUnless(secretServiceCapability()))('enrolment and password c
     expect(JSON.parse(newOne.stdout).session).toMatchObject({ state: 'unlocked', user: { email } });
   });
 
+  it('says how many seconds to wait when the server throttles a sign-in', async () => {
+    const attempt = () =>
+      runCli(['login', '--server', server!.url, '--email', email, '--password-stdin', '--totp', '000000', '--profile', mkdtempSync(path.join(tmpdir(), 'plantdesk-cli-throttle-'))], {
+        stdin: 'not-the-password-at-all',
+      });
+    let last = await attempt();
+    for (let i = 0; i < 6 && !/wait \d+ seconds?/.test(last.stderr); i++) last = await attempt();
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/^plantdesk: Too many failed attempts: wait \d+ seconds?, then try again\.$/m);
+  });
+
   it('refuses text that is not an enrolment link with a typed message, before asking anything else', async () => {
     const result = await runCli(['login', '--enrol', '--profile', mkdtempSync(path.join(tmpdir(), 'plantdesk-cli-enrol-bad-'))], { stdin: 'https://plant.example/not-a-link\n' });
     expect(result.code).toBe(1);
