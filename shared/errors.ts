@@ -67,6 +67,9 @@ export const errorMessages = {
   store_corrupt:
     "The local copy of this tenant is damaged and cannot be read. Remove this workstation's data for the tenant and sign in online to download it again.",
   store_too_new: 'The local copy was written by a newer version of Plantdesk. Update Plantdesk on this workstation, then try again.',
+  clock_skew: "This workstation's clock is too far from the server's. Set the date and time right (or turn on automatic time), then try again.",
+  clock_rolled_back:
+    "This workstation's clock is behind a time its local copy has already seen, so it will not open offline. Set the date and time right, or sign in online.",
   grant_expired: 'You have worked offline longer than your organisation allows. Connect to the network and sign in online to continue.',
   grant_invalid: 'The offline permit from the server failed its signature check and was refused. Sign in online; if it repeats, tell your administrator.',
   server_key_changed:

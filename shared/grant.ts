@@ -79,7 +79,10 @@ export function grantSigningInput(grant: Grant | SignedGrant): string {
 }
 
 /** Is `now` inside the grant's window? Verification of the signature is separate. */
+/** How far a workstation's clock may be from the server's (sign-in, unlock, a grant's start). */
+export const CLOCK_SKEW_LIMIT_MS = 15 * 60_000;
+
 export function grantIsCurrent(grant: Pick<Grant, 'issuedAt' | 'notAfter'>, now: Date): boolean {
   const t = now.getTime();
-  return t >= Date.parse(grant.issuedAt) - 5 * 60_000 && t < Date.parse(grant.notAfter);
+  return t >= Date.parse(grant.issuedAt) - CLOCK_SKEW_LIMIT_MS && t < Date.parse(grant.notAfter);
 }

@@ -19,6 +19,7 @@ import { PreviousPasswordNeeded, VaultNotFound } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { vaultPaths } from '../vault/location';
 import { changeVaultPassword, createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
+import { advanceClockMark, checkClockAgainstServer, resetClockMark } from './workstation-clock';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -152,7 +153,11 @@ export class SessionManager {
     this.online = true;
     const now = this.options.now();
     const pinned = await this.pins.pinOrCheck(server, answer.serverKey, now);
-    const grant = verifySignedGrant(answer.grant, pinned, now);
+    // Judged on the server's time (the grant was just issued): a clock a few minutes off still
+    // signs in, one off by more than the limit is told by how much.
+    const serverNow = new Date(answer.grant.issuedAt);
+    const grant = verifySignedGrant(answer.grant, pinned, serverNow);
+    checkClockAgainstServer(now, serverNow);
     if (grant.user.id !== answer.user.id || grant.deviceId !== deviceId) throw new PlantdeskError('grant_invalid', undefined, { reason: 'subject' });
 
     const account: KnownAccount = {
@@ -176,6 +181,7 @@ export class SessionManager {
           ? await unlockVaultForSignIn(location, { secrets, password: request.password, previousPassword: request.previousPassword })
           : await createVault(location, { secrets, password: request.password, kdf: this.options.kdf });
     this.saveSession(vault, grant, answer.user, answer.memberships, now);
+    resetClockMark(vault.db, serverNow);
     this.accounts.remember(account);
     this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
     this.audit('sign_in', { online: true });
@@ -193,6 +199,7 @@ export class SessionManager {
     const secrets = this.secretsOf(account);
     const vault = await unlockVault(this.locationOf(account), { secrets, password });
     try {
+      advanceClockMark(vault.db, this.options.now());
       const stored = this.readSession(vault);
       const pinned = await this.pins.get(account.server);
       if (!pinned) throw new PlantdeskError('grant_invalid', undefined, { reason: 'no pinned key' });
@@ -430,12 +437,15 @@ export class SessionManager {
       this.online = true;
       this.needsOnlineSignIn = false;
       // Verified before it replaces the stored grant: a bad one must not lock out offline work.
-      const grant = verifySignedGrant(info.grant, pinned, this.options.now());
+      const serverNow = new Date(info.serverTime);
+      checkClockAgainstServer(this.options.now(), serverNow);
+      const grant = verifySignedGrant(info.grant, pinned, serverNow);
       // A grant for another tenant or person never enters this cache, whatever token fetched it.
       if (grant.tenant.id !== account.tenantId || grant.user.id !== account.userId) {
         throw new PlantdeskError('grant_invalid', 'The server answered with a permit for another organisation or person than this local copy; it was refused and nothing was stored. Sign in online again.', { reason: 'subject' });
       }
       this.saveSession(vault, grant, info.user, info.memberships, this.options.now());
+      advanceClockMark(vault.db, this.options.now(), [serverNow]);
       this.accounts.remember({ ...account, grantNotAfter: grant.notAfter });
       return grant;
     } catch (error) {
