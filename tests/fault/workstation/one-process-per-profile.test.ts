@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../main/core/core';
+import { startCoreWorker } from '../../../main/core/host/client';
 import { PlantdeskError } from '../../../shared/errors';
 import { callerOf, cheapKdf } from '../../support/core-workstation';
 import { repoRoot, runCli } from '../../support/processes';
@@ -83,5 +84,16 @@ describe('one process per profile', () => {
     const core = coreOn(dir, 'app');
     expect(await callerOf(core)('session.status')).toMatchObject({ state: 'signed_out' });
     expect(JSON.parse(readFileSync(path.join(dir, 'plantdesk.lock'), 'utf8'))).toMatchObject({ pid: process.pid, kind: 'app' });
+  });
+
+  it("the app's core worker on a profile the command line holds starts, and answers every call with profile_in_use (the window can say so)", async () => {
+    const dir = freshProfile();
+    coreOn(dir, 'cli');
+    const worker = await startCoreWorker({ workerUrl: new URL('../../support/core-worker-entry.mjs', import.meta.url), core: { profileDir: dir, appVersion: 'test', profileUser: 'app' } });
+    cores.push(worker);
+    const error = await worker.call('app.info', {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PlantdeskError);
+    expect((error as PlantdeskError).code).toBe('profile_in_use');
+    expect((error as PlantdeskError).message).toMatch(holderSentence('the command line', process.pid));
   });
 });
