@@ -7,6 +7,7 @@ import { createCore, type Core } from '../../../main/core/core';
 import type { ProfileNotice } from '../../../shared/contract';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { callerOf, cheapKdf, type CoreCall } from '../../support/core-workstation';
+import { runCli } from '../../support/processes';
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
 
 // A damaged file in the profile never stops the start: it is moved aside with its bytes kept,
@@ -85,6 +86,20 @@ describe('a damaged accounts.json', () => {
     expect(statSync(kept).isDirectory()).toBe(true);
     expect(readFileSync(path.join(kept, 'inside'), 'utf8')).toBe('kept');
     expect(await call('app.notices')).toEqual([expect.objectContaining({ code: 'accounts_set_aside', keptAs: kept })]);
+    expect(readFileSync(cacheFile)).toEqual(cacheBytes);
+  });
+});
+
+describe('plantdesk status on a profile with a damaged accounts.json', () => {
+  it('answers (not signed in, exit code 3) and prints the notice in words', async () => {
+    const { dir, cacheFile, cacheBytes } = profileWithCache();
+    const file = path.join(dir, 'accounts.json');
+    writeFileSync(file, '{"accounts":[');
+    const result = await runCli(['status', '--profile', dir]);
+    expect(result.code).toBe(3);
+    const kept = keptCopyOf(file);
+    expect(result.stdout).toContain('Not signed in on this workstation.');
+    expect(result.stdout).toContain(`Notice:   The list of accounts on this workstation was damaged and was set aside (kept as ${kept}).`);
     expect(readFileSync(cacheFile)).toEqual(cacheBytes);
   });
 });
