@@ -135,12 +135,38 @@ export const ExportResultSchema = z.object({
 
 export const ExportHistoryItemSchema = ExportResultSchema.extend({ module: z.string(), at: z.string(), filter: z.record(z.string(), z.unknown()) });
 
+/**
+ * Something the workstation found while starting or signing in that a person should know
+ * about: a damaged profile file set aside (kept for support, never deleted), or a server key
+ * trusted anew because its earlier record was damaged. `message` is the core's English
+ * sentence (the CLI prints it); the window words it from `code`, `keptAs` and `server`.
+ */
+export const profileNoticeCodes = ['accounts_set_aside', 'device_set_aside', 'server_pin_set_aside', 'wipe_log_set_aside', 'server_key_trusted_anew'] as const;
+export const ProfileNoticeSchema = z.object({
+  code: z.enum(profileNoticeCodes),
+  at: z.string().datetime({ offset: true }),
+  /** Where the damaged file was moved (a path in the profile), for support. */
+  keptAs: z.string().nullable(),
+  server: z.string().nullable(),
+  /** For a key trusted anew: its id and SHA-256 fingerprint, to compare with the administrator's. */
+  keyId: z.string().nullable(),
+  keyFingerprint: z.string().nullable(),
+  message: z.string(),
+});
+export type ProfileNotice = z.infer<typeof ProfileNoticeSchema>;
+
 export const calls = {
   'app.info': defineCall({
     request: NoArguments,
     response: AppInfoSchema,
     permission: null,
     summary: 'Version and runtime of this workstation app.',
+  }),
+  'app.notices': defineCall({
+    request: NoArguments,
+    response: z.array(ProfileNoticeSchema),
+    permission: null,
+    summary: 'What this workstation set aside or trusted anew since it started (damaged profile files, a server key trusted again).',
   }),
   'session.status': defineCall({
     request: NoArguments,

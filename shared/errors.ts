@@ -74,6 +74,10 @@ export const errorMessages = {
   grant_invalid: 'The offline permit from the server failed its signature check and was refused. Sign in online; if it repeats, tell your administrator.',
   server_key_changed:
     "The server's signing key is not the one this workstation trusted at first sign-in, so Plantdesk refused to continue. Contact your administrator before signing in again.",
+  server_key_set_aside:
+    "The record of this server's signing key on this workstation was damaged and was set aside, so the local copy cannot be opened offline. Sign in online: Plantdesk will then trust the key the server presents and tell you so. Nothing in the local copy was lost.",
+  profile_in_use:
+    'Another Plantdesk process (the app or the command line) is already using this profile. Close it, or wait for it to finish, then try again; nothing was changed.',
   // Talking to the server from the workstation (issue 4).
   server_unreachable: 'The Plantdesk server cannot be reached. Check the network; you can keep working offline until your offline permit runs out.',
   insecure_server_url: 'Plantdesk only connects to servers over https (plain http is allowed for 127.0.0.1 and localhost only). Check the server address.',

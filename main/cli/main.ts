@@ -10,7 +10,7 @@ import { Answers, ask, readStdin } from './prompt';
 import { AuditFilterSchema, ShiftLogFilterSchema } from '../../shared/views';
 
 /** Exit codes of API.md. */
-export const exitCodes = { ok: 0, failure: 1, usage: 2, needsSignIn: 3, offlinePastGrant: 4 } as const;
+export const exitCodes = { ok: 0, failure: 1, usage: 2, needsSignIn: 3, offlinePastGrant: 4, profileInUse: 5 } as const;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -21,6 +21,8 @@ interface CommandContext {
   args: ParsedArgs;
   io: CliIo;
   call<C extends Channel>(channel: C, request: unknown): Promise<CallResponse<C>>;
+  /** Prints what the workstation set aside or trusted anew (damaged profile files), on stderr. */
+  reportNotices(): Promise<void>;
   /** The password from --password-stdin, or asked on the terminal. */
   password(): Promise<string>;
   /** Subscribes to the core's events (progress) for the length of the command. */
@@ -130,13 +132,14 @@ const commands: Record<string, Command> = {
     ],
     async run(context) {
       if (context.args.flags.enrol) return enrol(context);
-      const { args, io, call, password } = context;
+      const { args, io, call, password, reportNotices } = context;
       const server = requiredFlag(args, 'server');
       const email = requiredFlag(args, 'email');
       const secret = await password();
       const totpCode = typeof args.flags.totp === 'string' ? args.flags.totp : await ask('Authenticator code: ');
       const status = await call('auth.signIn', { server, email, password: secret, totpCode, ...(typeof args.flags.tenant === 'string' ? { tenantId: args.flags.tenant } : {}) });
       io.stdout(args.flags.json ? JSON.stringify(status) : `Signed in as ${status.user?.email} to ${status.tenantName}. Offline work allowed until ${status.grantNotAfter}.`);
+      await reportNotices();
       return exitCodes.ok;
     },
   },
@@ -160,13 +163,15 @@ const commands: Record<string, Command> = {
     examples: ['plantdesk status', "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk status --password-stdin --json"],
     async run({ args, io, call, password }) {
       const before = await call('session.status', {});
+      const notices = await call('app.notices', {});
+      const noticeLines = notices.map((notice) => `Notice:   ${notice.message}`);
       if (before.state === 'signed_out') {
-        io.stdout(args.flags.json ? JSON.stringify({ session: before }) : statusLines(before).join('\n'));
+        io.stdout(args.flags.json ? JSON.stringify({ session: before, notices }) : [...statusLines(before), ...noticeLines].join('\n'));
         return exitCodes.needsSignIn;
       }
       const session = await call('auth.unlock', { password: await password() });
       const sync = await call('sync.state', {});
-      io.stdout(args.flags.json ? JSON.stringify({ session, sync }) : statusLines(session, sync).join('\n'));
+      io.stdout(args.flags.json ? JSON.stringify({ session, sync, notices }) : [...statusLines(session, sync), ...noticeLines].join('\n'));
       return exitCodes.ok;
     },
   },
@@ -279,7 +284,7 @@ const commands: Record<string, Command> = {
   },
 };
 
-const needsSignInCodes = new Set(['unauthenticated', 'session_revoked', 'session_expired', 'vault_not_found', 'user_inactive', 'no_membership']);
+const needsSignInCodes = new Set(['unauthenticated', 'session_revoked', 'session_expired', 'vault_not_found', 'user_inactive', 'no_membership', 'server_key_set_aside']);
 
 /** The error's sentence, with the wait in seconds where the server asked to wait. */
 function cliMessage(error: PlantdeskError): string {
@@ -290,10 +295,11 @@ function cliMessage(error: PlantdeskError): string {
   return error.message;
 }
 
-/** API.md exit codes: 3 needs sign-in, 4 offline past the grant, 1 anything else. */
+/** API.md exit codes: 3 needs sign-in, 4 offline past the grant, 5 profile in use, 1 anything else. */
 function exitCodeFor(error: unknown): number {
   if (!(error instanceof PlantdeskError)) return exitCodes.failure;
   if (error.code === 'grant_expired') return exitCodes.offlinePastGrant;
+  if (error.code === 'profile_in_use') return exitCodes.profileInUse;
   if (needsSignInCodes.has(error.code)) return exitCodes.needsSignIn;
   return exitCodes.failure;
 }
@@ -309,6 +315,9 @@ function helpText(): string {
     'options for every command:',
     '  --profile DIR  local data directory (default: the OS app-data folder)',
     '  --help         help for the command',
+    '',
+    'exit codes: 0 ok, 1 failure, 2 usage, 3 needs sign-in, 4 offline past the grant,',
+    '            5 profile in use (the app or another plantdesk command has this profile open)',
     '',
     'Run `plantdesk <command> --help` for examples.',
   ].join('\n');
@@ -342,23 +351,30 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
   }
   const profileDir = typeof args.flags.profile === 'string' ? path.resolve(args.flags.profile) : defaultProfileDir();
   let exportTarget: string | null = null;
-  const core: Core = createCore({ profileDir, appVersion }, { chooseExportPath: async () => exportTarget });
+  let core: Core | null = null;
   try {
+    // Inside the try: a profile held by another process is refused here (exit code 5).
+    const opened = createCore({ profileDir, appVersion, profileUser: 'cli' }, { chooseExportPath: async () => exportTarget });
+    core = opened;
     let cachedPassword: string | null = null;
+    const call: CommandContext['call'] = async (channel, request) => {
+      const result = await dispatchCall(channel, request, (checked, req) => opened.call(checked, req));
+      if (!result.ok) throw PlantdeskError.fromBody(result.error);
+      return result.value as never;
+    };
     return await command.run({
       args,
       io,
       interactive: Boolean(process.stderr.isTTY) && !args.flags.quiet,
       setExportTarget: (target) => (exportTarget = target),
-      onEvent: (listener) => core.onEvent(listener),
+      onEvent: (listener) => opened.onEvent(listener),
       async password() {
         cachedPassword ??= args.flags['password-stdin'] ? await readStdin() : await ask('Password: ', { secret: true });
         return cachedPassword;
       },
-      async call(channel, request) {
-        const result = await dispatchCall(channel, request, (checked, req) => core.call(checked, req));
-        if (!result.ok) throw PlantdeskError.fromBody(result.error);
-        return result.value as never;
+      call,
+      async reportNotices() {
+        for (const notice of await call('app.notices', {})) io.stderr(`plantdesk: ${notice.message}`);
       },
     });
   } catch (error) {
@@ -370,6 +386,6 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
     io.stderr(`plantdesk: ${message}`);
     return exitCodeFor(error);
   } finally {
-    await core.close();
+    await core?.close();
   }
 }

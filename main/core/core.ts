@@ -30,6 +30,7 @@ import { ExportService, type ChooseExportPath } from './exports/export-service';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
 import { SessionManager } from './session/session-manager';
+import { openProfile } from './profile/open-profile';
 import type { ScryptParams } from './vault/key-wrap';
 
 export interface CoreOptions {
@@ -51,6 +52,8 @@ export interface CoreOptions {
   syncPageTargetMs?: number;
   /** Sync by itself while unlocked (on unlock, every interval, after local writes). */
   autoSync?: { intervalMs?: number; afterWriteMs?: number };
+  /** Who holds the profile, named to a second process that is refused (default: app under Electron). */
+  profileUser?: 'app' | 'cli';
 }
 
 /** What the host plugs in (keychain, save dialog) and tests may swap (clock, KDF cost). */
@@ -86,6 +89,7 @@ type Handlers = { [C in Channel]: (request: ParsedCallRequest<C>) => Promise<Cal
  */
 const passiveChannels = new Set<Channel>([
   'app.info',
+  'app.notices',
   'session.status',
   'session.accounts',
   'session.access',
@@ -107,6 +111,7 @@ const passiveChannels = new Set<Channel>([
 export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   const emitter = new EventEmitter();
   const now = seams.now ?? (() => new Date());
+  const profile = openProfile(options.profileDir, options.profileUser ?? (options.electronVersion ? 'app' : 'cli'));
   let closed = false;
   let lastActivity = now().getTime();
 
@@ -305,6 +310,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       electronVersion: options.electronVersion ?? null,
       coreHost: options.coreHost ?? 'inline',
     }),
+    'app.notices': async () => profile.notices.list(),
     'session.status': async () => session.status(),
     'session.accounts': async () => session.knownAccounts(),
     'session.activity': async () => ({ idleLockAt: idleLockAt()?.toISOString() ?? null }),
@@ -471,6 +477,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       stopWatchingHead();
       exportService.cancelAll();
       await session.close();
+      profile.close();
       emitter.removeAllListeners();
     },
   };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { PlantdeskError } from '../../shared/errors';
 import type { Core } from '../core/core';
 import { startCoreWorker } from '../core/host/client';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
@@ -94,8 +95,19 @@ app.whenReady().then(async () => {
       profileDir: app.getPath('userData'),
       appVersion: app.getVersion(),
       electronVersion: process.versions.electron ?? null,
+      profileUser: 'app',
     },
   });
+  // The command line holds this profile: say who, rather than open a window that cannot work.
+  const refusal = await core.call('app.info', {}).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (refusal instanceof PlantdeskError && refusal.code === 'profile_in_use') {
+    dialog.showErrorBox('Plantdesk', refusal.message);
+    app.quit();
+    return;
+  }
   registerContractHandlers(ipcMain, core);
   forwardCoreEvents(core, (channel, event) => mainWindow?.webContents.send(channel, event));
   mainWindow = createMainWindow();

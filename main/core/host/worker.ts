@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PlantdeskError, toErrorBody } from '../../../shared/errors';
-import { createCore, type CoreSeams } from '../core';
+import { createCore, type Core, type CoreSeams } from '../core';
+import { refusingCore } from './refusing-core';
 import type { ChooseExportPath } from '../exports/export-service';
 import { createKeychainSecretStore, type KeychainOpResult, type KeychainRunner } from '../secrets/keychain';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
@@ -37,7 +38,17 @@ const seams: CoreSeams = {
   ...(hostSavePath ? { chooseExportPath: hostChooseExportPath } : {}),
   ...(hostReveal ? { revealInFolder: async (path: string) => send({ type: 'reveal', path }) } : {}),
 };
-const core = createCore({ ...options, coreHost: 'worker' }, seams);
+const core = startCore();
+
+/** A core that cannot start (profile_in_use) answers every call with why, instead of ending the thread. */
+function startCore(): Core {
+  try {
+    return createCore({ ...options, coreHost: 'worker' }, seams);
+  } catch (error) {
+    if (error instanceof PlantdeskError) return refusingCore(error);
+    throw error;
+  }
+}
 
 core.onEvent((event) => send({ type: 'event', event }));
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { KnownAccountSchema, type KnownAccount } from '../../../shared/contract';
+import { readProfileFile } from '../profile/damaged-files';
 import { ensurePrivateDir, writeFileAtomic } from '../store/files';
 
 export type { KnownAccount };
@@ -16,12 +16,23 @@ export type { KnownAccount };
 
 const DeviceFileSchema = z.strictObject({ deviceId: z.string().uuid(), createdAt: z.string() });
 
+/** Every file is read through its schema; a damaged one is set aside and reported (damaged-files.ts). */
+const parsedBy =
+  <S extends z.ZodType>(schema: S) =>
+  (text: string): z.infer<S> | null => {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  };
+
+/** This workstation's device id, or null when there is none yet (or it was damaged and set aside). */
+export function readDeviceId(profileDir: string): string | null {
+  return readProfileFile(profileDir, path.join(profileDir, 'device.json'), 'device', parsedBy(DeviceFileSchema))?.deviceId ?? null;
+}
+
 export function deviceIdOf(profileDir: string, now: Date): string {
   const file = path.join(profileDir, 'device.json');
-  if (existsSync(file)) {
-    const parsed = DeviceFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (parsed.success) return parsed.data.deviceId;
-  }
+  const existing = readDeviceId(profileDir);
+  if (existing) return existing;
   ensurePrivateDir(profileDir);
   const deviceId = randomUUID();
   writeFileAtomic(file, JSON.stringify({ deviceId, createdAt: now.toISOString() }));
@@ -38,9 +49,7 @@ export class AccountsFile {
   }
 
   private read(): z.infer<typeof AccountsFileSchema> {
-    if (!existsSync(this.file)) return { accounts: [], lastUsed: null };
-    const parsed = AccountsFileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-    return parsed.success ? parsed.data : { accounts: [], lastUsed: null };
+    return readProfileFile(this.profileDir, this.file, 'accounts', parsedBy(AccountsFileSchema)) ?? { accounts: [], lastUsed: null };
   }
 
   list(): KnownAccount[] {
@@ -71,10 +80,26 @@ export function sameAccount(a: Pick<KnownAccount, 'server' | 'userId' | 'tenantI
   return a.server === b.server && a.userId === b.userId && a.tenantId === b.tenantId;
 }
 
+const WipeLogEntrySchema = z.strictObject({ at: z.string(), server: z.string(), tenantId: z.string(), reason: z.string() });
+type WipeLogEntry = z.infer<typeof WipeLogEntrySchema>;
+
+/** The wipe log's lines; one damaged line (a torn last write) sets the whole log aside, bytes kept. */
+export function readWipeLog(profileDir: string): WipeLogEntry[] {
+  const parseLines = (text: string): WipeLogEntry[] | null => {
+    const entries: WipeLogEntry[] = [];
+    for (const line of text.split('\n').filter((l) => l !== '')) {
+      const parsed = WipeLogEntrySchema.safeParse(JSON.parse(line));
+      if (!parsed.success) return null;
+      entries.push(parsed.data);
+    }
+    return entries;
+  };
+  return readProfileFile(profileDir, path.join(profileDir, 'wipe-log.jsonl'), 'wipe_log', parseLines) ?? [];
+}
+
 /** Wipes are recorded outside the wiped cache (SYNC.md: "the wipe itself is reported in the local log"). */
-export function appendWipeLog(profileDir: string, entry: { at: string; server: string; tenantId: string; reason: string }): void {
+export function appendWipeLog(profileDir: string, entry: WipeLogEntry): void {
   ensurePrivateDir(profileDir);
-  const file = path.join(profileDir, 'wipe-log.jsonl');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  writeFileAtomic(file, `${previous}${JSON.stringify(entry)}\n`);
+  const previous = readWipeLog(profileDir);
+  writeFileAtomic(path.join(profileDir, 'wipe-log.jsonl'), [...previous, entry].map((e) => `${JSON.stringify(e)}\n`).join(''));
 }

@@ -8,6 +8,7 @@ export const workstationKeys = {
   appInfo: () => [...workstationKeys.all, 'app-info'] as const,
   sessionStatus: () => [...workstationKeys.all, 'session-status'] as const,
   accounts: () => [...workstationKeys.all, 'accounts'] as const,
+  notices: () => [...workstationKeys.all, 'notices'] as const,
 };
 
 export const appInfoQuery = () =>
@@ -15,6 +16,10 @@ export const appInfoQuery = () =>
 
 export const sessionStatusQuery = () =>
   queryOptions({ queryKey: workstationKeys.sessionStatus(), queryFn: () => invoke('session.status', {}) });
+
+/** Damaged profile files set aside, or a server key trusted anew, since the engine started. */
+export const profileNoticesQuery = () =>
+  queryOptions({ queryKey: workstationKeys.notices(), queryFn: () => invoke('app.notices', {}) });
 
 export const knownAccountsQuery = () =>
   queryOptions({ queryKey: workstationKeys.accounts(), queryFn: () => invoke('session.accounts', {}) });
@@ -30,6 +35,7 @@ function useSessionMutation<R>(call: (request: R) => Promise<SessionStatus>) {
     onSuccess: (status) => {
       queryClient.setQueryData(workstationKeys.sessionStatus(), status);
       void queryClient.invalidateQueries({ queryKey: workstationKeys.accounts() });
+      void queryClient.invalidateQueries({ queryKey: workstationKeys.notices() });
     },
   });
 }

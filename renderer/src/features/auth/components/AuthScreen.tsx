@@ -7,6 +7,7 @@ import { recalledGrantNotAfter, sameAccount, useAuthUi, type AccountRef } from '
 import { useAuthT } from '../messages';
 import { AuthError } from './auth-error';
 import { LocaleSwitch } from './LocaleSwitch';
+import { ProfileNotices } from './ProfileNotices';
 import { EnrolForm } from './EnrolForm';
 import { SignInForm, type SignInPrefill } from './SignInForm';
 import { UnlockForm, type UnlockAccount } from './UnlockForm';
@@ -84,6 +85,7 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
   }
   return (
     <AuthLayout sessionState={t(`session.state.${status.state}`)}>
+      <ProfileNotices />
       {enrolling ? (
         <EnrolForm onCancel={() => setEnrolling(false)} />
       ) : mode === 'unlock' && account ? (

@@ -10,6 +10,7 @@ const translatedCodes = [
   'invalid_code',
   'challenge_expired',
   'server_key_changed',
+  'server_key_set_aside',
   'keychain_unavailable',
   'insecure_server_url',
   'server_unreachable',
