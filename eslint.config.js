@@ -24,6 +24,9 @@ const boundaryZones = [
 ];
 
 const restrictImports = (patterns) => ['error', { patterns }];
+// What ships is what is tested: the app, the CLI and the e2e world build the core only through
+// the composition root (main/core/workstation.ts), never with createCore and options of their own.
+const noBareCore = [{ group: ['**/core/core', '**/core/core.ts', '../core'], importNames: ['createCore'], message: 'Build the workstation core with createWorkstationCore (main/core/workstation.ts): one composition for the app, the CLI and the e2e tests.' }];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.data/', ] },
@@ -43,6 +46,8 @@ export default tseslint.config(
   },
   { files: ['shared/**'], rules: { 'no-restricted-imports': restrictImports([...noNode, ...noElectron, ...noReact]) } },
   { files: ['main/core/**', 'main/cli/**', 'server/**'], rules: { 'no-restricted-imports': restrictImports(noElectron) } },
+  { files: ['main/core/host/**', 'main/cli/**'], rules: { 'no-restricted-imports': restrictImports([...noElectron, ...noBareCore]) } },
+  { files: ['main/electron/**', 'tests/e2e/**'], rules: { 'no-restricted-imports': restrictImports(noBareCore) } },
   { files: ['renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: { 'no-restricted-imports': restrictImports([...noNode, ...noElectron]) } },
   { files: ['preload/**'], rules: { 'no-restricted-imports': restrictImports(noNode) } },
 );

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, type Core } from '../core/core';
+import type { Core } from '../core/core';
+import { createWorkstationCore } from '../core/workstation';
 import { PlantdeskError } from '../../shared/errors';
 import { dispatchCall } from '../../shared/dispatch';
 import type { CallResponse, Channel, ContractEvent } from '../../shared/contract';
@@ -354,7 +355,7 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
   let core: Core | null = null;
   try {
     // Inside the try: a profile held by another process is refused here (exit code 5).
-    const opened = createCore({ profileDir, appVersion, profileUser: 'cli' }, { chooseExportPath: async () => exportTarget });
+    const opened = createWorkstationCore({ profileDir, appVersion, profileUser: 'cli' }, { chooseExportPath: async () => exportTarget });
     core = opened;
     let cachedPassword: string | null = null;
     const call: CommandContext['call'] = async (channel, request) => {

@@ -56,6 +56,9 @@ export interface CoreOptions {
   profileUser?: 'app' | 'cli';
 }
 
+/** While offline, how often the server is asked whether it is back. */
+const OFFLINE_PROBE_MS = 2_000;
+
 /** What the host plugs in (keychain, save dialog) and tests may swap (clock, KDF cost). */
 export interface CoreSeams {
   now?: () => Date;
@@ -244,6 +247,8 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
   }
 
   // ---- news from the server: a long-poll on GET /sync/head wakes a sync when the feed moves ----
+  // It is also the connection's pulse: offline is noticed when it breaks, and while offline the
+  // server is asked again every few seconds, so the header is right within seconds either way.
   let headWatch: AbortController | null = null;
 
   function stopWatchingHead(): void {
@@ -264,12 +269,20 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
         const client = new ServerClient({ baseUrl: open.account.server, ca: options.serverCa, timeoutMs: 40_000 });
         try {
           const since = readSyncState(open.vault.db).cursor;
-          const head = await client.request({ path: '/sync/head', query: { wait: 25, since }, token: token.toString('utf8'), schema: HeadResponseSchema, signal: watch.signal });
+          // While offline a short question (no wait) is enough to notice the server's return.
+          const wait = session.status().online ? 25 : 0;
+          const head = await client.request({ path: '/sync/head', query: { wait, since }, token: token.toString('utf8'), schema: HeadResponseSchema, signal: watch.signal });
           failures = 0;
-          if (head.seq > since) await runSync().catch(() => undefined);
-        } catch {
+          const wasOffline = !session.status().online;
+          session.setOnline(true);
+          if (head.seq > since || wasOffline) await runSync().catch(() => undefined);
+        } catch (error) {
           if (watch.signal.aborted) break;
-          await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(failures++)).unref());
+          // The long-poll breaks the moment the server goes away: that is when the app is offline.
+          const unreachable = error instanceof PlantdeskError && error.code === 'server_unreachable';
+          if (unreachable) session.setOnline(false);
+          const delay = unreachable ? Math.min(OFFLINE_PROBE_MS, backoffDelayMs(failures++)) : backoffDelayMs(failures++);
+          await new Promise((resolve) => setTimeout(resolve, delay).unref());
         } finally {
           client.close();
         }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
-import { createCore, type Core } from '../../main/core/core';
+import type { Core } from '../../main/core/core';
+import { createWorkstationCore } from '../../main/core/workstation';
 import { startServer, type RunningServer } from '../../server/app';
 import { createManualClock, type ManualClock } from '../../server/clock';
 import type { Database } from '../../server/db/database';
@@ -77,9 +78,11 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
 
     let exportCount = 0;
     const revealed: string[] = [];
-    const core = createCore(
-      { profileDir, appVersion: '0.1.0-e2e', deviceName: 'E2E workstation', autoSync: worldOptions.autoSync ? { intervalMs: 5_000, afterWriteMs: 300 } : undefined },
+    // The production composition; only the named seams differ (clock, KDF cost, dialogs).
+    const core = createWorkstationCore(
+      { profileDir, appVersion: '0.1.0-e2e', deviceName: 'E2E workstation' },
       {
+        manualSync: !worldOptions.autoSync,
         now: () => clock.now(),
         kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 },
         chooseExportPath: async (suggestion) => path.join(exportsDir, `${++exportCount}-${suggestion.defaultName}`),

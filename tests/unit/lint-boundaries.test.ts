@@ -23,13 +23,19 @@ describe('runtime boundaries are enforced by lint', () => {
     ['server/probe.ts', "import { createCore } from '../main/core/core';\nexport const x = createCore;\n", 'import-x/no-restricted-paths'],
     ['preload/probe.ts', "import { createCore } from '../main/core/core';\nexport const x = createCore;\n", 'import-x/no-restricted-paths'],
     ['main/electron/probe.ts', "import { startTestBridge } from '../../tests/support/bridge/server';\nexport const x = startTestBridge;\n", 'import-x/no-restricted-paths'],
+    // One composition root: the shipped hosts and the e2e world never build a bare core.
+    ['main/electron/probe.ts', "import { createCore } from '../core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
+    ['main/cli/probe.ts', "import { createCore } from '../core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
+    ['main/core/host/probe.ts', "import { createCore } from '../core';\nexport const x = createCore;\n", 'no-restricted-imports'],
+    ['tests/e2e/probe.ts', "import { createCore } from '../../main/core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
   ])('%s: a forbidden import fails lint', async (filePath, code, expectedRule) => {
     expect(await ruleIdsFor(filePath, code)).toContain(expectedRule);
   });
 
   it.each([
     ['renderer/src/probe.ts', "import type { Channel } from '../../shared/contract';\nexport type X = Channel;\n"],
-    ['main/electron/probe.ts', "import { createCore } from '../core/core';\nexport const x = createCore;\n"],
+    ['main/electron/probe.ts', "import { createWorkstationCore } from '../core/workstation';\nexport const x = createWorkstationCore;\n"],
+    ['tests/e2e/probe.ts', "import type { Core } from '../../main/core/core';\nexport type X = Core;\n"],
     ['main/core/probe.ts', "import { calls } from '../../shared/contract';\nexport const x = calls;\n"],
   ])('%s: a legal import passes lint', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toEqual([]);

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PlantdeskError, toErrorBody } from '../../../shared/errors';
-import { createCore, type Core, type CoreSeams } from '../core';
+import type { Core, CoreSeams } from '../core';
+import { createWorkstationCore } from '../workstation';
 import { refusingCore } from './refusing-core';
 import type { ChooseExportPath } from '../exports/export-service';
 import { createKeychainSecretStore, type KeychainOpResult, type KeychainRunner } from '../secrets/keychain';
@@ -43,7 +44,7 @@ const core = startCore();
 /** A core that cannot start (profile_in_use) answers every call with why, instead of ending the thread. */
 function startCore(): Core {
   try {
-    return createCore({ ...options, coreHost: 'worker' }, seams);
+    return createWorkstationCore({ ...options, coreHost: 'worker' }, seams);
   } catch (error) {
     if (error instanceof PlantdeskError) return refusingCore(error);
     throw error;

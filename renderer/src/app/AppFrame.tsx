@@ -4,7 +4,7 @@ import type { SessionStatus } from '../../../shared/contract';
 import type { Action, Entity } from '../../../shared/permissions';
 import { AccountControls } from '../features/auth/components/AccountControls';
 import { useAuthT } from '../features/auth/messages';
-import { formatTime } from '../i18n/format';
+import { formatDateTime, formatTime } from '../i18n/format';
 import { useLocaleStore } from '../i18n/i18n';
 import { usePermissions } from '../lib/access';
 import { invoke } from '../lib/api';
@@ -37,6 +37,25 @@ function ConnectionIndicator({ online }: { online: boolean }) {
       </span>
       {online ? t('online') : t('offline')}
     </p>
+  );
+}
+
+const frameAreasQuery = () => queryOptions({ queryKey: ['frame', 'areas'] as const, queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
+
+/**
+ * Offline, said where it cannot be missed and for as long as it lasts: work goes on, kept on
+ * this workstation, until the offline permit runs out (stated in the site's zone).
+ */
+function OfflineBanner({ grantNotAfter }: { grantNotAfter: string | null }) {
+  const t = useAuthT();
+  const locale = useLocaleStore((state) => state.locale);
+  const areas = useQuery(frameAreasQuery());
+  const zone = areas.data?.find((area) => area.kind === 'site' && area.time_zone)?.time_zone ?? null;
+  return (
+    <div className="frame-offline-banner" role="status" data-testid="offline-banner">
+      <strong>{t('offlineBanner.title')}</strong> {t('offlineBanner.text')}{' '}
+      {grantNotAfter && zone && <span data-testid="offline-until">{t('offlineBanner.until', { time: formatDateTime(grantNotAfter, locale, zone) })}</span>}
+    </div>
   );
 }
 
@@ -122,6 +141,7 @@ export function AppFrame({ status, children }: { status: SessionStatus; children
         <SyncStatus />
         <AccountControls status={status} />
       </header>
+      {!status.online && <OfflineBanner grantNotAfter={status.grantNotAfter} />}
       <nav aria-label={t('modules')} className="frame-nav">
         <ul>
           {visible.map((item) => (
