@@ -141,7 +141,7 @@ export const ExportHistoryItemSchema = ExportResultSchema.extend({ module: z.str
  * trusted anew because its earlier record was damaged. `message` is the core's English
  * sentence (the CLI prints it); the window words it from `code`, `keptAs` and `server`.
  */
-export const profileNoticeCodes = ['accounts_set_aside', 'device_set_aside', 'server_pin_set_aside', 'wipe_log_set_aside', 'server_key_trusted_anew'] as const;
+export const profileNoticeCodes = ['accounts_set_aside', 'device_set_aside', 'server_pin_set_aside', 'wipe_log_set_aside', 'unlock_attempts_set_aside', 'server_key_trusted_anew'] as const;
 export const ProfileNoticeSchema = z.object({
   code: z.enum(profileNoticeCodes),
   at: z.string().datetime({ offset: true }),

@@ -21,6 +21,8 @@ const EXPORT_PATH_MAX = 1_024;
 export const localAuditDetails = {
   sign_in: z.object({ online: z.boolean() }).strict(),
   unlock: z.object({ online: z.boolean() }).strict(),
+  /** Wrong passwords typed at the locked workstation since the last unlock, reported by the next one. */
+  unlock_failed: z.object({ failures: Count, firstAt: IsoInstant, lastAt: IsoInstant }).strict(),
   lock: z.object({ reason: MachineCode }).strict(),
   sign_out: z.object({}).strict(),
   export: z
@@ -52,6 +54,7 @@ export const LocalAuditArgs = z
   .discriminatedUnion('action', [
     localAction('sign_in', localAuditDetails.sign_in),
     localAction('unlock', localAuditDetails.unlock),
+    localAction('unlock_failed', localAuditDetails.unlock_failed),
     localAction('lock', localAuditDetails.lock),
     localAction('sign_out', localAuditDetails.sign_out.default({})),
     localAction('export', localAuditDetails.export),

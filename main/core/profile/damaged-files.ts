@@ -5,13 +5,14 @@ import { profileNotices } from './profile-notices';
 import path from 'node:path';
 
 /** The small JSON files of a profile that can be set aside, and what losing each one means. */
-export type ProfileFileKind = 'accounts' | 'device' | 'server_pin' | 'wipe_log';
+export type ProfileFileKind = 'accounts' | 'device' | 'server_pin' | 'wipe_log' | 'unlock_attempts';
 
 const noticeCodes = {
   accounts: 'accounts_set_aside',
   device: 'device_set_aside',
   server_pin: 'server_pin_set_aside',
   wipe_log: 'wipe_log_set_aside',
+  unlock_attempts: 'unlock_attempts_set_aside',
 } as const satisfies Record<ProfileFileKind, ProfileNotice['code']>;
 
 const sentences: Record<ProfileFileKind, (keptAs: string) => string> = {
@@ -21,6 +22,8 @@ const sentences: Record<ProfileFileKind, (keptAs: string) => string> = {
     `This workstation's device identity was damaged and was set aside (kept as ${keptAs}). A new one is made at the next sign-in, and the server lists this workstation under it; nothing in your local copy was lost.`,
   server_pin: (keptAs) =>
     `The record of a server's signing key on this workstation was damaged and was set aside (kept as ${keptAs}). The next online sign-in to that server trusts the key it presents and says so; until then its local copy cannot be opened offline. Nothing in it was lost.`,
+  unlock_attempts: (keptAs) =>
+    `The count of wrong passwords typed on this workstation was damaged and was set aside (kept as ${keptAs}); counting starts again. Nothing in your local copy was lost.`,
   wipe_log: (keptAs) => `The log of local data removed from this workstation was damaged and was set aside (kept as ${keptAs}); a new log was started. No local data was lost.`,
 };
 

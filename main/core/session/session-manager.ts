@@ -15,10 +15,11 @@ import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
 import { profileIdOf, secretOwnerOf } from '../secrets/secret-owner';
 import { queueMutation } from '../sync/outbox';
-import { PreviousPasswordNeeded, VaultNotFound } from '../vault/errors';
+import { PreviousPasswordNeeded, VaultNotFound, WrongPassword } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { vaultPaths } from '../vault/location';
 import { changeVaultPassword, createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
+import { UnlockThrottle } from './unlock-throttle';
 import { advanceClockMark, checkClockAgainstServer, resetClockMark } from './workstation-clock';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
@@ -84,10 +85,12 @@ export class SessionManager {
   private online = false;
   private readonly accounts: AccountsFile;
   private readonly pins: ServerPins;
+  private readonly unlockThrottle: UnlockThrottle;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.accounts = new AccountsFile(options.profileDir);
     this.pins = new ServerPins(options.profileDir);
+    this.unlockThrottle = new UnlockThrottle(options.profileDir);
     const last = this.accounts.lastUsed();
     if (last && vaultExists(this.locationOf(last))) this.lockedAccount = last;
   }
@@ -197,7 +200,15 @@ export class SessionManager {
     if (!account) throw new VaultNotFound(which?.tenantId ?? 'unknown');
     if (this.open && sameAccount(this.open.account, account)) return this.status();
     const secrets = this.secretsOf(account);
-    const vault = await unlockVault(this.locationOf(account), { secrets, password });
+    this.unlockThrottle.check(account, this.options.now());
+    let vault: UnlockedVault;
+    try {
+      vault = await unlockVault(this.locationOf(account), { secrets, password });
+    } catch (error) {
+      if (error instanceof WrongPassword) this.unlockThrottle.recordFailure(account, this.options.now());
+      throw error;
+    }
+    const failed = this.unlockThrottle.clear(account);
     try {
       advanceClockMark(vault.db, this.options.now());
       const stored = this.readSession(vault);
@@ -210,6 +221,7 @@ export class SessionManager {
       grant = verifySignedGrant(grant, pinned, this.options.now());
       this.closeOpen();
       this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
+      if (failed) this.audit('unlock_failed', { failures: failed.failures, firstAt: failed.firstAt, lastAt: failed.lastAt });
       this.audit('unlock', { online: fresh !== null });
       return this.status();
     } catch (error) {
@@ -506,7 +518,7 @@ export class SessionManager {
    * Local-only actions become audit.local mutations (SECURITY.md): recorded in the local log and
    * pushed with the outbox, so the server's trail shows them with their client time.
    */
-  private audit<A extends 'sign_in' | 'unlock' | 'lock' | 'sign_out'>(action: A, details: LocalAuditDetails<A>): void {
+  private audit<A extends 'sign_in' | 'unlock' | 'unlock_failed' | 'lock' | 'sign_out'>(action: A, details: LocalAuditDetails<A>): void {
     if (!this.open) return;
     const now = this.options.now();
     queueMutation(this.open.vault.db, {

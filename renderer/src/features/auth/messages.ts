@@ -129,6 +129,7 @@ export const useAuthT = defineMessages({
     'notice.device_set_aside': 'This workstation’s device identity was damaged and was set aside (kept as {keptAs}). A new one is made at the next sign-in; nothing in your local copy was lost.',
     'notice.server_pin_set_aside': 'The record of a server’s signing key on this workstation was damaged and was set aside (kept as {keptAs}). The next online sign-in to that server trusts the key it presents and says so; until then its local copy cannot be opened offline. Nothing in it was lost.',
     'notice.wipe_log_set_aside': 'The log of local data removed from this workstation was damaged and was set aside (kept as {keptAs}); a new log was started. No local data was lost.',
+    'notice.unlock_attempts_set_aside': 'The count of wrong passwords typed on this workstation was damaged and was set aside (kept as {keptAs}); counting starts again. Nothing in your local copy was lost.',
     'notice.server_key_trusted_anew': 'The record of {server}’s signing key had been damaged, so the last sign-in trusted the key the server presents now (key {keyId}, fingerprint {fingerprint}). If your administrator does not confirm this fingerprint, stop and tell them.',
   },
   de: {
@@ -253,6 +254,7 @@ export const useAuthT = defineMessages({
     'notice.device_set_aside': 'Die Gerätekennung dieses Arbeitsplatzes war beschädigt und wurde beiseitegelegt (aufbewahrt als {keptAs}). Bei der nächsten Anmeldung wird eine neue erstellt; in Ihrer lokalen Kopie ging nichts verloren.',
     'notice.server_pin_set_aside': 'Der gespeicherte Signaturschlüssel eines Servers war beschädigt und wurde beiseitegelegt (aufbewahrt als {keptAs}). Die nächste Online-Anmeldung bei diesem Server vertraut dem Schlüssel, den er vorlegt, und sagt es Ihnen; bis dahin lässt sich seine lokale Kopie nicht offline öffnen. Darin ging nichts verloren.',
     'notice.wipe_log_set_aside': 'Das Protokoll der von diesem Arbeitsplatz entfernten lokalen Daten war beschädigt und wurde beiseitegelegt (aufbewahrt als {keptAs}); ein neues Protokoll wurde begonnen. Es gingen keine lokalen Daten verloren.',
+    'notice.unlock_attempts_set_aside': 'Der Zähler falscher Passwörter auf diesem Arbeitsplatz war beschädigt und wurde beiseitegelegt (aufbewahrt als {keptAs}); die Zählung beginnt neu. In Ihrer lokalen Kopie ging nichts verloren.',
     'notice.server_key_trusted_anew': 'Der gespeicherte Signaturschlüssel von {server} war beschädigt, daher hat die letzte Anmeldung dem Schlüssel vertraut, den der Server jetzt vorlegt (Schlüssel {keyId}, Fingerabdruck {fingerprint}). Wenn Ihr Administrator diesen Fingerabdruck nicht bestätigt, brechen Sie ab und informieren Sie ihn.',
   },
   sameInBoth: ['organisation', 'tenantLabel', 'server', 'online', 'offline'],
