@@ -89,6 +89,8 @@ export const KnownAccountSchema = z.object({
   lastSignInAt: z.string(),
   /** Until when the last verified grant allows offline work (not secret: shown on the unlock screen). */
   grantNotAfter: z.string().datetime({ offset: true }).nullable().optional(),
+  /** Changes not yet sent when the cache was last closed (not secret: a wipe names how many it discards). */
+  pendingChanges: z.number().int().min(0).optional(),
 });
 export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 
@@ -220,10 +222,20 @@ export const calls = {
     summary: 'Ends the server session and forgets the token; the local cache and pending changes stay.',
   }),
   'auth.wipe': defineCall({
-    request: z.object({ confirm: z.literal('REMOVE') }).strict(),
+    /**
+     * Destroys unsynced work, so it is guarded: with nothing pending `confirm: 'REMOVE'`; with
+     * pending changes the account's password, or `confirm: 'DISCARD <n>'` naming how many.
+     */
+    request: z.object({ confirm: z.string().min(1).max(40).optional(), password: Password.optional() }).strict(),
     response: SessionStatusSchema,
     permission: null,
     summary: "Removes this workstation's data for the current account: cache, key file and keychain items.",
+  }),
+  'auth.wipePreview': defineCall({
+    request: NoArguments,
+    response: z.object({ pendingChanges: z.number().int().min(0), confirmation: z.string() }),
+    permission: null,
+    summary: 'What removing this workstation’s data would discard, and the words that confirm it.',
   }),
   'auth.enrolmentStart': defineCall({
     request: z.object({ link: z.string().min(1).max(2048) }).strict(),

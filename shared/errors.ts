@@ -45,6 +45,7 @@ export const errorMessages = {
     'This shift log changed since the copy you reviewed (someone added or amended entries), so it cannot be signed as shown. Sync, review what changed, and sign again.',
   enrolment_link_malformed:
     'That is not a Plantdesk enrolment link. Paste the whole link your administrator gave you; it looks like https://plant.example/enrol#… and works once.',
+  wipe_not_confirmed: "Nothing was removed: removing this workstation's data needs your password, or the confirmation it asks for.",
   password_required: 'Signing again needs your password, entered at the moment of signing. Review the shift log and enter your password to sign it.',
   not_ready: 'The server is starting or cannot reach its database. Try again in a moment.',
   // Refused by the HTTP layer before any route ran.

@@ -258,17 +258,31 @@ const commands: Record<string, Command> = {
   },
   wipe: {
     summary: "Remove this workstation's data for the signed-in account: cache, key file and keychain items.",
-    usage: 'plantdesk wipe [--yes]',
-    examples: ['plantdesk wipe', 'plantdesk wipe --yes'],
-    async run({ args, io, call }) {
-      if (!args.flags.yes) {
-        const answer = await ask("Type REMOVE to delete this workstation's data (unsynced changes are lost): ");
-        if (answer.trim() !== 'REMOVE') {
+    usage: 'plantdesk wipe [--yes] [--password-stdin]',
+    examples: ['plantdesk wipe', 'plantdesk wipe --yes   (only when no change is waiting to be sent)', "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk wipe --password-stdin"],
+    async run({ args, io, call, password }) {
+      // Unsynced changes are lost with the data: the password, or a confirmation naming how many.
+      const preview = await call('auth.wipePreview', {});
+      if (args.flags['password-stdin']) {
+        await call('auth.wipe', { password: await password() });
+      } else if (args.flags.yes) {
+        if (preview.pendingChanges > 0) {
+          io.stderr(`plantdesk: nothing was removed: ${preview.pendingChanges} change(s) have not reached the server. Run plantdesk sync first, give the password with --password-stdin, or run plantdesk wipe on a terminal and type ${preview.confirmation}.`);
+          return exitCodes.failure;
+        }
+        await call('auth.wipe', { confirm: preview.confirmation });
+      } else {
+        const question =
+          preview.pendingChanges > 0
+            ? `${preview.pendingChanges} change(s) have not reached the server and will be lost. Type ${preview.confirmation} to remove this workstation's data: `
+            : `Type ${preview.confirmation} to remove this workstation's data: `;
+        const answer = await ask(question);
+        if (answer.trim() !== preview.confirmation) {
           io.stderr('Nothing was removed.');
           return exitCodes.failure;
         }
+        await call('auth.wipe', { confirm: preview.confirmation });
       }
-      await call('auth.wipe', { confirm: 'REMOVE' });
       io.stdout("This workstation's data for the account was removed.");
       return exitCodes.ok;
     },

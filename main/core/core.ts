@@ -334,7 +334,8 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
       return session.status();
     },
     'auth.signOut': async () => session.signOut(),
-    'auth.wipe': async () => session.wipe(),
+    'auth.wipe': async (request) => session.wipeByHand(request),
+    'auth.wipePreview': async () => session.wipePreview(),
     'auth.enrolmentStart': async ({ link }) => {
       const enrolment = await session.startEnrolment(link);
       const { server, email, displayName, tenantName, expiresAt } = enrolment;

@@ -80,7 +80,15 @@ export function sameAccount(a: Pick<KnownAccount, 'server' | 'userId' | 'tenantI
   return a.server === b.server && a.userId === b.userId && a.tenantId === b.tenantId;
 }
 
-const WipeLogEntrySchema = z.strictObject({ at: z.string(), server: z.string(), tenantId: z.string(), reason: z.string() });
+const WipeLogEntrySchema = z.strictObject({
+  at: z.string(),
+  server: z.string(),
+  tenantId: z.string(),
+  reason: z.string(),
+  /** A wipe by hand: how many unsynced changes it discarded, and how the person confirmed it. */
+  pendingDiscarded: z.number().int().min(0).optional(),
+  method: z.enum(['password', 'confirmation']).optional(),
+});
 type WipeLogEntry = z.infer<typeof WipeLogEntrySchema>;
 
 /** The wipe log's lines; one damaged line (a torn last write) sets the whole log aside, bytes kept. */

@@ -14,7 +14,7 @@ import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
 import { profileIdOf, secretOwnerOf } from '../secrets/secret-owner';
-import { queueMutation } from '../sync/outbox';
+import { pendingCount, queueMutation } from '../sync/outbox';
 import { PreviousPasswordNeeded, VaultNotFound, WrongPassword } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { vaultPaths } from '../vault/location';
@@ -265,7 +265,54 @@ export class SessionManager {
   }
 
   /** "Remove this workstation's data" for the current (or locked) account: crypto-shred. */
-  async wipe(reason = 'requested'): Promise<SessionStatus> {
+  /** The changes a wipe would discard now: counted in the open cache, else as last recorded. */
+  wipePreview(): { pendingChanges: number; confirmation: string } {
+    const account = this.open?.account ?? this.lockedAccount;
+    if (!account) throw new PlantdeskError('unauthenticated');
+    const pendingChanges = this.open ? pendingCount(this.open.vault.db) : (this.accounts.list().find((known) => sameAccount(known, account))?.pendingChanges ?? 0);
+    return { pendingChanges, confirmation: pendingChanges > 0 ? `DISCARD ${pendingChanges}` : 'REMOVE' };
+  }
+
+  /**
+   * "Remove this workstation's data", by a person: with changes not yet sent it takes the
+   * account's password (checked against the cache, throttled like an unlock) or a confirmation
+   * that names how many changes it discards. Recorded in the profile's wipe log.
+   */
+  async wipeByHand(request: { confirm?: string; password?: string }): Promise<SessionStatus> {
+    const account = this.open?.account ?? this.lockedAccount;
+    if (!account) throw new PlantdeskError('unauthenticated');
+    const { pendingChanges, confirmation } = this.wipePreview();
+    let method: 'password' | 'confirmation';
+    if (request.password !== undefined) {
+      if (this.open) await this.verifyPassword(request.password);
+      else await this.checkPasswordOfLocked(account, request.password);
+      method = 'password';
+    } else if (request.confirm === confirmation) {
+      method = 'confirmation';
+    } else {
+      throw new PlantdeskError(
+        'wipe_not_confirmed',
+        pendingChanges > 0
+          ? `${pendingChanges} change${pendingChanges === 1 ? ' has' : 's have'} not reached the server yet and would be lost. Enter your password, or type ${confirmation} to remove them with this workstation's data.`
+          : `Type ${confirmation} to remove this workstation's data for the account.`,
+        { pendingChanges, confirmation },
+      );
+    }
+    return this.wipe('by_hand', { pendingDiscarded: pendingChanges, method });
+  }
+
+  /** The password of a locked account, checked by opening its cache (and closing it at once). */
+  private async checkPasswordOfLocked(account: KnownAccount, password: string): Promise<void> {
+    this.unlockThrottle.check(account, this.options.now());
+    try {
+      (await unlockVault(this.locationOf(account), { secrets: this.secretsOf(account), password })).lock();
+    } catch (error) {
+      if (error instanceof WrongPassword) this.unlockThrottle.recordFailure(account, this.options.now());
+      throw error;
+    }
+  }
+
+  async wipe(reason = 'requested', details: { pendingDiscarded?: number; method?: 'password' | 'confirmation' } = {}): Promise<SessionStatus> {
     const account = this.open?.account ?? this.lockedAccount;
     if (!account) throw new PlantdeskError('unauthenticated');
     const secrets = this.open?.secrets ?? this.secretsOf(account);
@@ -274,7 +321,7 @@ export class SessionManager {
     await wipeVault(this.locationOf(account), { secrets, open: vault });
     await secrets.delete(secretPurposes.sessionToken);
     this.accounts.forget(account);
-    appendWipeLog(this.options.profileDir, { at: this.options.now().toISOString(), server: account.server, tenantId: account.tenantId, reason });
+    appendWipeLog(this.options.profileDir, { at: this.options.now().toISOString(), server: account.server, tenantId: account.tenantId, reason, ...details });
     this.lockedAccount = null;
     this.lockReason = null;
     this.needsOnlineSignIn = false;
@@ -504,6 +551,12 @@ export class SessionManager {
   }
 
   private closeOpen(): void {
+    if (this.open && !this.open.vault.locked) {
+      // What a wipe of the closed cache would discard, readable without opening it again.
+      const pendingChanges = pendingCount(this.open.vault.db);
+      const known = this.accounts.list().find((account) => sameAccount(account, this.open!.account));
+      if (known) this.accounts.remember({ ...known, pendingChanges });
+    }
     this.open?.vault.lock();
     this.open = null;
   }

@@ -91,7 +91,11 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the plantdesk CLI sessio
   });
 
   it('wipes the workstation data: no cache files remain and status needs sign-in (exit 3)', async () => {
-    const wiped = await runCli(['wipe', '--yes', '--profile', profile]);
+    // Unsynced changes wait in the cache (local audit records of the unlocks above): --yes alone refuses.
+    const refused = await runCli(['wipe', '--yes', '--profile', profile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/nothing was removed: \d+ change\(s\) have not reached the server/);
+    const wiped = await runCli(['wipe', '--password-stdin', '--profile', profile], { stdin: admin.password });
     expect(wiped.code).toBe(0);
     const vaults = path.join(profile, 'vaults');
     expect(existsSync(vaults) ? readdirSync(vaults) : []).toEqual([]);

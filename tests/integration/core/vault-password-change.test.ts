@@ -118,7 +118,10 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sign-in after a password
     await expect(ws.call('auth.signIn', { server: server.url, email: user.email, password: NEW_PASSWORD, totpCode: code })).rejects.toMatchObject({
       code: 'previous_password_needed',
     });
-    expect((await ws.call('auth.wipe', { confirm: 'REMOVE' })).state).toBe('signed_out');
+    // Its local audit records were never sent: the wipe names how many it discards.
+    const { confirmation } = await ws.call<{ confirmation: string }>('auth.wipePreview');
+    expect(confirmation).toMatch(/^DISCARD \d+$/);
+    expect((await ws.call('auth.wipe', { confirm: confirmation })).state).toBe('signed_out');
     expect(ws.vaultFile('.db')).toBeNull();
     const status = await ws.call('auth.signIn', { server: server.url, email: user.email, password: NEW_PASSWORD, totpCode: code });
     expect(status.state).toBe('unlocked');
