@@ -3,7 +3,8 @@
  * zone, never the workstation's). Pure Intl, so it runs in the core, the server and the window.
  */
 
-function offsetMinutes(instant: number, timeZone: string): number {
+/** Minutes the zone is ahead of UTC at that instant (whole seconds of the instant). */
+export function offsetMinutes(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

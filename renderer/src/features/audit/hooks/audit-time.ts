@@ -1,4 +1,5 @@
 import type { AreaView } from '../api/queries';
+import { offsetMinutes } from '../../../../../shared/site-time';
 
 /** The workstation's own zone: only when the tenant has no site with a zone. */
 export const workstationZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -23,20 +24,7 @@ export function zoneResolver(areas: readonly AreaView[] | undefined): { defaultZ
 }
 
 /** Milliseconds the zone is ahead of UTC at that instant. */
-function zoneOffset(utcMs: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const part = (type: string) => Number(parts.find((candidate) => candidate.type === type)?.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - utcMs;
-}
+const zoneOffset = (utcMs: number, zone: string): number => offsetMinutes(utcMs, zone) * 60_000;
 
 /** The UTC instant at which a calendar day (YYYY-MM-DD) starts in the zone, DST included. */
 export function startOfDayIn(day: string, zone: string): string {

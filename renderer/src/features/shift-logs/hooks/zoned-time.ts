@@ -1,22 +1,9 @@
+import { offsetMinutes } from '../../../../../shared/site-time';
+
 /**
  * Converts between a wall-clock time in a site's zone (as a datetime-local input holds it) and
  * an instant, whatever the workstation's own zone is.
  */
-function offsetMinutes(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
-}
 
 /** `2026-10-25T01:30` in `Europe/London` -> ISO instant (an ambiguous time takes the earlier one). */
 export function zonedLocalToIso(local: string, timeZone: string): string | null {
