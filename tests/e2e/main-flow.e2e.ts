@@ -33,6 +33,10 @@ test('the main flow: sign in with a TOTP code, work offline on a shift log (add,
   await page.getByLabel('Authenticator code').fill(await world.freshCode('admin'));
   await page.getByRole('button', { name: 'Sign in' }).click();
 
+  // The production composition, with the core on its own thread as in the app: the first sync
+  // starts by itself right after sign-in, no "Sync now" pressed.
+  expect((await world.call('app.info', {})).coreHost).toBe('worker');
+  await expect(page.getByTestId('last-sync')).toHaveText(/^Last sync: /, { timeout: 30_000 });
   const rows = page.getByRole('listbox', { name: 'Log entries' }).locator('[data-entry-row]');
   await rows.first().click();
   await expect(page).toHaveURL(/#\/shift-logs\/[0-9a-f-]{36}/);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import type { Core } from '../../main/core/core';
-import { createWorkstationCore } from '../../main/core/workstation';
+import { startCoreWorker } from '../../main/core/host/client';
 import { startServer, type RunningServer } from '../../server/app';
 import { createManualClock, type ManualClock } from '../../server/clock';
 import type { Database } from '../../server/db/database';
@@ -13,6 +13,9 @@ import type { Channel, CallRequest, CallResponse } from '../../shared/contract';
 import { startTestBridge, type TestBridge } from '../support/bridge/server';
 import { freshCodes, testScrypt } from '../support/server';
 import { builtRenderer, screenshotDir } from './fixtures';
+
+/** The core's thread entry under plain Node (the app's is the electron-vite build of the same file). */
+const coreWorkerEntry = new URL('../support/core-worker-entry.mjs', import.meta.url);
 
 /**
  * The world of an end-to-end test against the real server: the reference server on 127.0.0.1
@@ -60,7 +63,16 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
     const dataDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-server-'));
     const profileDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-profile-'));
     const exportsDir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-exports-'));
+    // One manual clock for the server and the core: the core runs on its own thread, and reads
+    // the time from a shared buffer that every move of this clock writes.
     const clock = createManualClock(new Date());
+    const clockBuffer = new SharedArrayBuffer(8);
+    const coreClock = new Float64Array(clockBuffer);
+    const publish = () => void (coreClock[0] = clock.now().getTime());
+    const { advance, set } = clock;
+    clock.advance = (milliseconds) => (advance(milliseconds), publish());
+    clock.set = (to) => (set(to), publish());
+    publish();
     const db = await openDatabase({ kind: 'pglite' });
     const serverOptions = {
       host: '127.0.0.1',
@@ -78,17 +90,15 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
 
     let exportCount = 0;
     const revealed: string[] = [];
-    // The production composition; only the named seams differ (clock, KDF cost, dialogs).
-    const core = createWorkstationCore(
-      { profileDir, appVersion: '0.1.0-e2e', deviceName: 'E2E workstation' },
-      {
-        manualSync: !worldOptions.autoSync,
-        now: () => clock.now(),
-        kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 },
-        chooseExportPath: async (suggestion) => path.join(exportsDir, `${++exportCount}-${suggestion.defaultName}`),
-        revealInFolder: async (file) => void revealed.push(file),
-      },
-    );
+    // The production composition on its worker thread, through the same host client as the
+    // app; only the named seams differ (clock, KDF cost, the save dialog and file manager).
+    const core = await startCoreWorker({
+      workerUrl: coreWorkerEntry,
+      core: { profileDir, appVersion: '0.1.0-e2e', deviceName: 'E2E workstation' },
+      chooseExportPath: async (suggestion) => path.join(exportsDir, `${++exportCount}-${suggestion.defaultName}`),
+      revealInFolder: (file) => void revealed.push(file),
+      testSeams: { clock: clockBuffer, kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 }, manualSync: !worldOptions.autoSync },
+    });
     const bridge = await startTestBridge({ core, rendererDir: builtRenderer });
     await page.addInitScript({ content: bridge.initScript });
 

@@ -3,7 +3,7 @@ import { PlantdeskError, toErrorBody } from '../../../shared/errors';
 import type { ChooseExportPath } from '../exports/export-service';
 import type { KeychainRunner } from '../secrets/keychain';
 import type { Core, ContractEventListener, CoreOptions } from '../core';
-import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
+import type { CoreWorkerData, FromCoreMessage, ToCoreMessage, WorkerTestSeams } from './protocol';
 
 export interface CoreWorkerOptions {
   /** The built worker entry (worker.ts compiled), or a loader that imports worker.ts under plain Node. */
@@ -15,6 +15,8 @@ export interface CoreWorkerOptions {
   chooseExportPath?: ChooseExportPath;
   /** Shows a file in the system file manager (the app's shell). */
   revealInFolder?: (path: string) => void;
+  /** Tests only: the named seams (the app passes none). */
+  testSeams?: WorkerTestSeams;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       hostKeychain: options.keychainRunner !== undefined,
       hostSavePath: options.chooseExportPath !== undefined,
       hostReveal: options.revealInFolder !== undefined,
+      testSeams: options.testSeams,
     } satisfies CoreWorkerData,
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();

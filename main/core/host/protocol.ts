@@ -5,6 +5,7 @@ import type { ChooseExportPath } from '../exports/export-service';
 
 export type SaveSuggestion = Parameters<ChooseExportPath>[0];
 import type { CoreOptions } from '../core';
+import type { ScryptParams } from '../vault/key-wrap';
 
 /** Messages between the thread that owns windows and the thread that owns the core. */
 export type ToCoreMessage =
@@ -33,4 +34,17 @@ export interface CoreWorkerData {
   hostSavePath: boolean;
   /** True when the host handles 'reveal' messages. */
   hostReveal: boolean;
+  /** The named test seams, as data a thread can receive (see WorkerTestSeams). */
+  testSeams?: WorkerTestSeams;
+}
+
+/**
+ * What tests may change in a core on its worker thread, and nothing else: the KDF cost, the
+ * clock (epoch milliseconds in a shared buffer the host sets, so a test's manual clock reaches
+ * the thread without a message round trip) and manual sync.
+ */
+export interface WorkerTestSeams {
+  kdf?: ScryptParams;
+  clock?: SharedArrayBuffer;
+  manualSync?: boolean;
 }

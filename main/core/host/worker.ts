@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PlantdeskError, toErrorBody } from '../../../shared/errors';
-import type { Core, CoreSeams } from '../core';
-import { createWorkstationCore } from '../workstation';
+import type { Core } from '../core';
+import { createWorkstationCore, type WorkstationSeams } from '../workstation';
 import { refusingCore } from './refusing-core';
 import type { ChooseExportPath } from '../exports/export-service';
 import { createKeychainSecretStore, type KeychainOpResult, type KeychainRunner } from '../secrets/keychain';
@@ -11,7 +11,9 @@ import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol'
 // routes IPC for the windows never waits on them.
 if (!parentPort) throw new Error('core worker must be started with worker_threads');
 const port = parentPort;
-const { options, hostKeychain, hostSavePath, hostReveal } = workerData as CoreWorkerData;
+const { options, hostKeychain, hostSavePath, hostReveal, testSeams } = workerData as CoreWorkerData;
+// A clock the host sets (tests): epoch milliseconds in a shared buffer.
+const hostClock = testSeams?.clock ? new Float64Array(testSeams.clock) : null;
 const send = (message: FromCoreMessage) => port.postMessage(message);
 
 // Keychain operations the host runs for us, by request id.
@@ -34,7 +36,10 @@ const hostChooseExportPath: ChooseExportPath = (suggestion) =>
     send({ type: 'save-path', id, suggestion });
   });
 
-const seams: CoreSeams = {
+const seams: WorkstationSeams = {
+  ...(hostClock ? { now: () => new Date(hostClock[0]) } : {}),
+  ...(testSeams?.kdf ? { kdf: testSeams.kdf } : {}),
+  ...(testSeams?.manualSync ? { manualSync: true } : {}),
   ...(hostKeychain ? { secretStoreFor: (owner) => createKeychainSecretStore(owner, { runner: hostKeychainRunner }) } : {}),
   ...(hostSavePath ? { chooseExportPath: hostChooseExportPath } : {}),
   ...(hostReveal ? { revealInFolder: async (path: string) => send({ type: 'reveal', path }) } : {}),
