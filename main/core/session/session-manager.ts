@@ -221,7 +221,11 @@ export class SessionManager {
       grant = verifySignedGrant(grant, pinned, this.options.now());
       this.closeOpen();
       this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
-      if (failed) this.audit('unlock_failed', { failures: failed.failures, firstAt: failed.firstAt, lastAt: failed.lastAt });
+      // One record per wrong password (the oldest beyond the kept times are counted in the first).
+      if (failed) {
+        const unnamed = failed.failures - failed.times.length;
+        failed.times.forEach((at, index) => this.audit('unlock_failed', { failures: index === 0 ? unnamed + 1 : 1, firstAt: index === 0 ? failed.firstAt : at, lastAt: at }));
+      }
       this.audit('unlock', { online: fresh !== null });
       return this.status();
     } catch (error) {

@@ -16,7 +16,10 @@ export const FREE_UNLOCK_FAILURES = 5;
 const FIRST_WAIT_SECONDS = 30;
 const LONGEST_WAIT_SECONDS = 3_600;
 
-const CounterSchema = z.strictObject({ failures: z.number().int().min(0), firstAt: z.string(), lastAt: z.string() });
+/** Failures whose times are kept for the audit trail; beyond this only their count. */
+const KEPT_FAILURE_TIMES = 50;
+
+const CounterSchema = z.strictObject({ failures: z.number().int().min(0), firstAt: z.string(), lastAt: z.string(), times: z.array(z.string()).max(KEPT_FAILURE_TIMES).default([]) });
 const FileSchema = z.strictObject({ accounts: z.record(z.string(), CounterSchema) });
 type Counter = z.infer<typeof CounterSchema>;
 
@@ -62,7 +65,8 @@ export class UnlockThrottle {
   recordFailure(account: AccountRef, now: Date): void {
     const accounts = this.read();
     const previous = accounts[keyOf(account)];
-    accounts[keyOf(account)] = { failures: (previous?.failures ?? 0) + 1, firstAt: previous?.firstAt ?? now.toISOString(), lastAt: now.toISOString() };
+    const times = [...(previous?.times ?? []), now.toISOString()].slice(-KEPT_FAILURE_TIMES);
+    accounts[keyOf(account)] = { failures: (previous?.failures ?? 0) + 1, firstAt: previous?.firstAt ?? now.toISOString(), lastAt: now.toISOString(), times };
     this.write(accounts);
   }
 
