@@ -208,7 +208,6 @@ export class SessionManager {
       if (error instanceof WrongPassword) this.unlockThrottle.recordFailure(account, this.options.now());
       throw error;
     }
-    const failed = this.unlockThrottle.clear(account);
     try {
       advanceClockMark(vault.db, this.options.now());
       const stored = this.readSession(vault);
@@ -221,7 +220,9 @@ export class SessionManager {
       grant = verifySignedGrant(grant, pinned, this.options.now());
       this.closeOpen();
       this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
-      // One record per wrong password (the oldest beyond the kept times are counted in the first).
+      // Opened: the count starts afresh, and each wrong password before this one is reported
+      // (the oldest beyond the kept times are counted in the first record).
+      const failed = this.unlockThrottle.clear(account);
       if (failed) {
         const unnamed = failed.failures - failed.times.length;
         failed.times.forEach((at, index) => this.audit('unlock_failed', { failures: index === 0 ? unnamed + 1 : 1, firstAt: index === 0 ? failed.firstAt : at, lastAt: at }));
