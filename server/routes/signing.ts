@@ -48,13 +48,14 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
         );
         throw httpError('invalid_credentials', undefined, 'That password is not right, so the signature was not made. Check it and try again; repeated failures lock the account.');
       }
-      return deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, async (tx) => {
-        // The right password gets its own attempt back; earlier failures stay counted.
+      const outcome = await deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, async (tx) => {
+        // The right password gets its own attempt back (committed even when the content changed);
+        // earlier failures stay counted.
         await refundAttempt(tx, gate.reservation);
         const [log] = await tx.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(t) AS row FROM shift_logs t WHERE t.tenant_id = $1 AND t.id = $2 FOR SHARE', [tenantId, params.shiftLogId]);
-        if (!log) throw httpError('not_found');
+        if (!log) return { kind: 'not_found' as const };
         const contentHash = await serverContentHash(tx, tenantId, signableLog(log.row));
-        if (contentHash !== body.contentHash) throw httpError('content_changed');
+        if (contentHash !== body.contentHash) return { kind: 'content_changed' as const };
         const issued = await issueSigningTicket(
           tx,
           { tenantId, userId: user.id, sessionId: auth.session.id, shiftLogId: params.shiftLogId, contentHash, meaning: body.meaning },
@@ -67,8 +68,10 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
           { action: 'shift_log.signing_password_verified', entity: 'shift_log', entityId: params.shiftLogId, diff: { meaning: { before: null, after: body.meaning }, content_hash: { before: null, after: contentHash } } },
           now,
         );
-        return { ticket: issued.ticket, expiresAt: issued.expiresAt.toISOString() };
+        return { kind: 'issued' as const, answer: { ticket: issued.ticket, expiresAt: issued.expiresAt.toISOString() } };
       });
+      if (outcome.kind !== 'issued') throw httpError(outcome.kind);
+      return outcome.answer;
     },
   });
 }
