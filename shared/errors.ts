@@ -55,7 +55,7 @@ export const errorMessages = {
   expectation_failed: "The server cannot meet the request's Expect header; nothing was changed. Send the request without it.",
   http_version_not_supported: 'The server speaks HTTP/1.1 only; nothing was changed. Send the request over HTTP/1.1.',
   needs_connection: 'This needs a connection to the Plantdesk server. Reconnect and try again.',
-  // The workstation vault (issue 4).
+  // The workstation vault.
   wrong_password: 'That password does not open the local copy on this workstation. Check it and try again; if you changed it recently, use the previous one or sign in online.',
   keychain_unavailable:
     "The system keychain is locked or not running, so Plantdesk cannot reach this workstation's keys (it never stores them anywhere else). Unlock or start your keychain, then try again.",
@@ -79,11 +79,11 @@ export const errorMessages = {
     "The record of this server's signing key on this workstation was damaged and was set aside, so the local copy cannot be opened offline. Sign in online: Plantdesk will then trust the key the server presents and tell you so. Nothing in the local copy was lost.",
   profile_in_use:
     'Another Plantdesk process (the app or the command line) is already using this profile. Close it, or wait for it to finish, then try again; nothing was changed.',
-  // Talking to the server from the workstation (issue 4).
+  // Talking to the server from the workstation.
   server_unreachable: 'The Plantdesk server cannot be reached. Check the network; you can keep working offline until your offline permit runs out.',
   insecure_server_url: 'Plantdesk only connects to servers over https (plain http is allowed for 127.0.0.1 and localhost only). Check the server address.',
   invalid_server_response: 'The server sent an answer Plantdesk does not understand; nothing was changed. Try again, and tell your administrator if it repeats.',
-  // Bulk export to local files (issue 6).
+  // Bulk export to local files.
   export_cancelled: 'The export was cancelled. No file was written and any earlier file at that path is unchanged.',
   export_disk_full: 'The disk ran out of space during the export. No file was written and any earlier file at that path is unchanged. Free some space or choose another drive, then export again.',
   export_permission_denied:
@@ -91,7 +91,7 @@ export const errorMessages = {
   export_target_invalid:
     'The export cannot be saved there: the path is a folder, or the folder does not exist (it may have been removed or disconnected during the export). No file was written. Choose another file name or folder.',
   export_failed: 'The export stopped before it finished. No file was written and any earlier file at that path is unchanged. Try again, and report it if it repeats.',
-  // Sync (issue 5).
+  // Sync.
   reset: 'The local copy must be rebuilt from the server (the sync format changed or the copy is out of date). Pending changes are kept and sent again afterwards.',
 } as const;
 

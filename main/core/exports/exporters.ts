@@ -17,7 +17,7 @@ import type { LogEntryRow } from '../store/rows';
 import type { RowScope } from '../store/scope';
 
 /**
- * The exporters of issue 6: one table per module, read page by page from the cache under the
+ * The exporters: one table per module, read page by page from the cache under the
  * reader's scope (the rows of an export are exactly the rows the person may read), written by
  * the export engine. The permission is `export` on the module's entity plus the exports module.
  */

@@ -17,7 +17,7 @@ import '../exports.css';
 const formats: ExportFormat[] = ['csv', 'jsonl', 'xlsx'];
 
 /**
- * Exports (issue 7, point 6): which records, which of them (the filter comes in the URL,
+ * Exports: which records, which of them (the filter comes in the URL,
  * e.g. from "Export this view" on the shift logs), which format; the host's save dialog asks
  * where; progress with cancel; the result with its SHA-256; the history of this workstation.
  */

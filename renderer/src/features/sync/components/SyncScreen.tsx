@@ -5,7 +5,7 @@ import { SyncStatus } from './SyncStatus';
 import '../sync.css';
 
 /**
- * Sync and conflicts (issue 7, point 7): the state of this workstation's sync with "Sync now",
+ * Sync and conflicts: the state of this workstation's sync with "Sync now",
  * the outbox of changes still on their way, and the inbox of changes the server did not
  * accept, local intent beside server state, each to retry or discard.
  */
