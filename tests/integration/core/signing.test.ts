@@ -22,6 +22,18 @@ describe.skipIf(skipUnless(secretServiceCapability()))('signing shift logs from 
   const cores: Core[] = [];
   const submittedLog = (): Promise<ShiftLogFixture> =>
     insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now(), status: 'submitted' });
+  /** Another admin adds an entry to a submitted log on the server (reopened for it, then submitted again). */
+  async function addEntryOnServer(log: ShiftLogFixture, body: string): Promise<void> {
+    await ownerRows(server.db, "UPDATE shift_logs SET status = 'open' WHERE id = $1", [log.id]);
+    const other = new TestClient(server, (await server.signIn(tenant.admin)).token);
+    expect((await other.apply('logEntry.create', entryArgs(log, { body }))).status).toBe('applied');
+    await ownerRows(server.db, "UPDATE shift_logs SET status = 'submitted' WHERE id = $1", [log.id]);
+  }
+  /** The network goes away: the workstation's next sync finds the server unreachable. */
+  async function goOffline(call: CoreCall): Promise<void> {
+    proxy.setDown(true);
+    await expect(call('sync.now')).rejects.toMatchObject({ code: 'server_unreachable' });
+  }
   const stored = (log: ShiftLogFixture) => ownerRows(server.db, 'SELECT auth_method, printed_name FROM signoffs WHERE shift_log_id = $1', [log.id]);
 
   beforeAll(async () => {
@@ -54,8 +66,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('signing shift logs from 
     const log = await submittedLog();
     const call = await signedInWorkstation(server, tenant.id, proxy.url, {}, cores);
     await call('sync.now');
-    proxy.setDown(true);
-    await expect(call('sync.now')).rejects.toMatchObject({ code: 'server_unreachable' });
+    await goOffline(call);
     await call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: TEST_PASSWORD });
     const pending = await call<Detail>('shiftLogs.get', { id: log.id });
     expect(pending.signoffs).toMatchObject([{ auth_method: 'password_offline' }]);
@@ -69,10 +80,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('signing shift logs from 
     const log = await submittedLog();
     const call = await signedInWorkstation(server, tenant.id, proxy.url, {}, cores);
     await call('sync.now');
-    await ownerRows(server.db, "UPDATE shift_logs SET status = 'open' WHERE id = $1", [log.id]);
-    const other = new TestClient(server, (await server.signIn(tenant.admin)).token);
-    expect((await other.apply('logEntry.create', entryArgs(log, { body: 'Flare lit at 02:10' }))).status).toBe('applied');
-    await ownerRows(server.db, "UPDATE shift_logs SET status = 'submitted' WHERE id = $1", [log.id]);
+    await addEntryOnServer(log, 'Flare lit at 02:10');
     await expect(call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'content_changed' });
     expect(await call('sync.state')).toMatchObject({ pending: 0 });
   });
@@ -81,15 +89,11 @@ describe.skipIf(skipUnless(secretServiceCapability()))('signing shift logs from 
     const log = await submittedLog();
     const call = await signedInWorkstation(server, tenant.id, proxy.url, {}, cores);
     await call('sync.now');
-    proxy.setDown(true);
-    await expect(call('sync.now')).rejects.toMatchObject({ code: 'server_unreachable' });
+    await goOffline(call);
     await call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: TEST_PASSWORD });
     // Meanwhile on the server, an entry is added to the log the person signed without it.
     server.clock.advance(60_000);
-    await ownerRows(server.db, "UPDATE shift_logs SET status = 'open' WHERE id = $1", [log.id]);
-    const other = new TestClient(server, (await server.signIn(tenant.admin)).token);
-    expect((await other.apply('logEntry.create', entryArgs(log, { body: 'Flare lit at 02:10' }))).status).toBe('applied');
-    await ownerRows(server.db, "UPDATE shift_logs SET status = 'submitted' WHERE id = $1", [log.id]);
+    await addEntryOnServer(log, 'Flare lit at 02:10');
     proxy.setDown(false);
 
     expect(await call('sync.now')).toMatchObject({ conflicts: 1 });
