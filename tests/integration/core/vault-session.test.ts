@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../../main/core/core';
 import { createKeychainSecretStore } from '../../../main/core/secrets/keychain';
 import { secretPurposes } from '../../../main/core/secrets/secret-store';
-import type { SessionStatus } from '../../../shared/contract';
+import { calls, channels, type SessionStatus } from '../../../shared/contract';
 import { dispatchCall } from '../../../shared/dispatch';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
@@ -82,6 +82,31 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     server.clock.advance(9 * 60_000);
     expect((await ws.call('session.status')).state).toBe('unlocked');
     server.clock.advance(16 * 60_000);
+    expect(await ws.call('session.status')).toMatchObject({ state: 'locked', lockReason: 'idle' });
+    await ws.core.close();
+  });
+
+  it('counts as activity only what the contract says a person does: passive reads never postpone the idle lock', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    await signIn(ws, user);
+    await ws.call('session.activity');
+    // The fixture sets the tenant's idle minutes behind the change feed, so the workstation's
+    // 15 apply. A call that is not passive (asking for a sync) is activity and moves the lock out.
+    server.clock.advance(9 * 60_000);
+    expect(calls['sync.now'].passive).toBe(false);
+    await ws.call('sync.now');
+    server.clock.advance(9 * 60_000);
+    expect((await ws.call('session.status')).state).toBe('unlocked');
+
+    // Every passive call a window may repeat by itself, minute after minute (the online-only
+    // sessions list may answer forbidden here; it is called all the same), never does.
+    const passiveReads = channels.filter((channel) => calls[channel].passive && calls[channel].request.safeParse({}).success);
+    expect(passiveReads).toEqual(expect.arrayContaining(['session.status', 'sync.state', 'shiftLogs.list', 'audit.list', 'conflicts.list']));
+    for (let minute = 0; minute < 7; minute += 1) {
+      server.clock.advance(60_000);
+      for (const channel of passiveReads) await ws.call(channel).catch(() => undefined);
+    }
     expect(await ws.call('session.status')).toMatchObject({ state: 'locked', lockReason: 'idle' });
     await ws.core.close();
   });
