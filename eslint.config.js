@@ -28,6 +28,19 @@ const restrictImports = (patterns) => ['error', { patterns }];
 // the composition root (main/core/workstation.ts), never with createCore and options of their own.
 const noBareCore = [{ group: ['**/core/core', '**/core/core.ts', '../core'], importNames: ['createCore'], message: 'Build the workstation core with createWorkstationCore (main/core/workstation.ts): one composition for the app, the CLI and the e2e tests.' }];
 
+// All SQL of the workstation lives in main/core/store as named functions (Signal's sql/ is the
+// model): everywhere else calls them, so a schema change has one place to look.
+const sqlOnlyInStore = [
+  {
+    selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma)$/]",
+    message: 'SQL lives in main/core/store: add a named function there and call it (for a RegExp, use String#match).',
+  },
+  {
+    selector: "ImportDeclaration[source.value=/store\\/queries\\/statements$/]",
+    message: 'Prepared statements are the store\'s own: add a named function in main/core/store and call it.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.data/', ] },
   js.configs.recommended,
@@ -48,6 +61,7 @@ export default tseslint.config(
   { files: ['main/core/**', 'main/cli/**', 'server/**'], rules: { 'no-restricted-imports': restrictImports(noElectron) } },
   { files: ['main/core/host/**', 'main/cli/**'], rules: { 'no-restricted-imports': restrictImports([...noElectron, ...noBareCore]) } },
   { files: ['main/electron/**', 'tests/e2e/**'], rules: { 'no-restricted-imports': restrictImports(noBareCore) } },
+  { files: ['main/**'], ignores: ['main/core/store/**'], rules: { 'no-restricted-syntax': ['error', ...sqlOnlyInStore] } },
   { files: ['renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: { 'no-restricted-imports': restrictImports([...noNode, ...noElectron]) } },
   { files: ['preload/**'], rules: { 'no-restricted-imports': restrictImports(noNode) } },
 );

@@ -28,6 +28,11 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/cli/probe.ts', "import { createCore } from '../core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
     ['main/core/host/probe.ts', "import { createCore } from '../core';\nexport const x = createCore;\n", 'no-restricted-imports'],
     ['tests/e2e/probe.ts', "import { createCore } from '../../main/core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
+    // SQL only inside main/core/store.
+    ['main/core/sync/probe.ts', "import type { SqliteDatabase } from '../store/open';\nexport const x = (db: SqliteDatabase) => db.prepare('SELECT 1').get();\n", 'no-restricted-syntax'],
+    ['main/core/probe.ts', "import type { SqliteDatabase } from './store/open';\nexport const x = (db: SqliteDatabase) => db.exec('DELETE FROM outbox');\n", 'no-restricted-syntax'],
+    ['main/cli/probe.ts', "export const x = (db: { pragma(s: string): unknown }) => db.pragma('journal_mode');\n", 'no-restricted-syntax'],
+    ['main/core/sync/probe.ts', "import { statement } from '../store/queries/statements';\nexport const x = statement;\n", 'no-restricted-syntax'],
   ])('%s: a forbidden import fails lint', async (filePath, code, expectedRule) => {
     expect(await ruleIdsFor(filePath, code)).toContain(expectedRule);
   });
@@ -37,6 +42,8 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/electron/probe.ts', "import { createWorkstationCore } from '../core/workstation';\nexport const x = createWorkstationCore;\n"],
     ['tests/e2e/probe.ts', "import type { Core } from '../../main/core/core';\nexport type X = Core;\n"],
     ['main/core/probe.ts', "import { calls } from '../../shared/contract';\nexport const x = calls;\n"],
+    ['main/core/store/queries/probe.ts', "import type { SqliteDatabase } from '../open';\nimport { statement } from './statements';\nexport const x = (db: SqliteDatabase) => [db.prepare('SELECT 1').get(), statement];\n"],
+    ['main/core/sync/probe.ts', "import { countPendingOutbox } from '../store/queries/outbox';\nexport const x = countPendingOutbox;\n"],
   ])('%s: a legal import passes lint', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { exportFileExtensions, type ExportFormat, type ExportProgress, type Expo
 import type { OpenSession } from '../session/session-manager';
 import type { RowScope } from '../store/scope';
 import { queueMutation } from '../sync/outbox';
+import { exportRecords } from '../store/queries/export-rows';
 import { runExport, type ExportModule } from './exporters';
 
 /** Where the host asks a person to save a file (Electron: the save dialog; CLI: --out). */
@@ -91,14 +92,8 @@ export class ExportService {
   }
 
   history(): { module: string; at: string; filter: Record<string, unknown>; path: string; format: ExportFormat; rows: number; bytes: number; sha256: string }[] {
-    const rows = this.deps
-      .session()
-      .vault.db.prepare(
-        `SELECT details FROM local_audit WHERE action = 'audit.local' AND json_extract(details, '$.args.action') = 'export' ORDER BY id DESC LIMIT 500`,
-      )
-      .all() as { details: string }[];
-    return rows.map((row) => {
-      const args = (JSON.parse(row.details) as { args: { at: string; details: Record<string, unknown> } }).args;
+    return exportRecords(this.deps.session().vault.db).map((details) => {
+      const args = (JSON.parse(details) as { args: { at: string; details: Record<string, unknown> } }).args;
       const d = args.details as { module: string; filter: Record<string, unknown>; path: string; format: ExportFormat; rows: number; bytes: number; sha256: string };
       return { module: d.module, at: args.at, filter: d.filter, path: d.path, format: d.format, rows: d.rows, bytes: d.bytes, sha256: d.sha256 };
     });

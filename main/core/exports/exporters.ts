@@ -14,6 +14,7 @@ import { listAuditEvents, type AuditFilter } from '../store/queries/audit';
 import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../store/queries/people';
 import { listLogEntries, type ShiftLogFilter } from '../store/queries/shift-logs';
 import type { LogEntryRow } from '../store/rows';
+import { amendedEntryIds, amendmentsOfEntries, logsForExport, signoffsOfLogs, type AmendmentForExport } from '../store/queries/export-rows';
 import type { RowScope } from '../store/scope';
 
 /**
@@ -107,7 +108,7 @@ function signatureInWords(signoff: SignoffColumns, timeZone: string): string {
   return `${signoff.printed_name}; ${signoff.meaning}; ${isoInSiteZone(signoff.signed_at, timeZone)} (${timeZone}); ${method}`;
 }
 
-type Amendment = { id: string; entry_id: string; kind: string; body: string | null; reason: string; author_id: string; at: string };
+type Amendment = AmendmentForExport;
 
 /**
  * One row of the export, every member present and always in the same order: one object shape
@@ -173,15 +174,8 @@ export function* shiftLogRows(
   // only those entries are asked about, instead of every entry of every page. An entry first
   // amended while the export runs is then written without that amendment, as one on a page
   // already written would be.
-  const amendedIds = context.db.prepare('SELECT DISTINCT entry_id FROM entry_amendment LIMIT ?').pluck().all(amendedIdsLimit + 1) as string[];
+  const amendedIds = amendedEntryIds(context.db, amendedIdsLimit);
   const amended = amendedIds.length > amendedIdsLimit ? null : new Set(amendedIds);
-  const amendmentsOf = context.db.prepare(
-    'SELECT id, entry_id, kind, body, reason, author_id, at FROM entry_amendment WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, at, id',
-  );
-  const logsOf = context.db.prepare('SELECT id, area_id, shift_date, shift_name, crew, status FROM shift_log WHERE id IN (SELECT value FROM json_each(?))');
-  const signoffsOf = context.db.prepare(
-    'SELECT shift_log_id, printed_name, meaning, signed_at, auth_method FROM signoff WHERE shift_log_id IN (SELECT value FROM json_each(?)) ORDER BY shift_log_id, signed_at',
-  );
   const siteZone = new Map(listAreas(context.db).map((area) => [area.id, area.time_zone]));
 
   let after: string | null = null;
@@ -203,14 +197,14 @@ export function* shiftLogRows(
       for (const e of items) missing.add(e.shift_log_id);
     }
     if (missing.size > 0) {
-      const ids = JSON.stringify([...missing]);
+      const ids = [...missing];
       const signoffs = new Map<string, SignoffColumns[]>();
-      for (const row of signoffsOf.all(ids) as (SignoffColumns & { shift_log_id: string })[]) {
+      for (const row of signoffsOfLogs(context.db, ids)) {
         const list = signoffs.get(row.shift_log_id);
         if (list) list.push(row);
         else signoffs.set(row.shift_log_id, [row]);
       }
-      for (const row of logsOf.all(ids) as { id: string; area_id: string; shift_date: string; shift_name: string; crew: string | null; status: string }[]) {
+      for (const row of logsForExport(context.db, ids)) {
         const signed = signoffs.get(row.id) ?? [];
         const zone = siteZone.get(row.area_id) ?? 'UTC';
         logs.set(row.id, {
@@ -226,7 +220,7 @@ export function* shiftLogRows(
     }
     const amendments = new Map<string, Amendment[]>();
     const asked = amended === null ? items.map((e) => e.id) : items.filter((e) => amended.has(e.id)).map((e) => e.id);
-    const found = asked.length > 0 ? (amendmentsOf.all(JSON.stringify(asked)) as Amendment[]) : [];
+    const found = asked.length > 0 ? amendmentsOfEntries(context.db, asked) : [];
     for (const row of found) {
       const list = amendments.get(row.entry_id);
       if (list) list.push(row);

@@ -14,7 +14,9 @@ import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
 import { profileIdOf, secretOwnerOf } from '../secrets/secret-owner';
-import { pendingCount, queueMutation } from '../sync/outbox';
+import { queueMutation } from '../sync/outbox';
+import { countPendingOutbox } from '../store/queries/outbox';
+import { readStoredSignIn, saveStoredSignIn } from '../store/queries/workstation-session';
 import { PreviousPasswordNeeded, VaultNotFound, WrongPassword } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { vaultPaths } from '../vault/location';
@@ -274,7 +276,7 @@ export class SessionManager {
   wipePreview(): { pendingChanges: number; confirmation: string } {
     const account = this.open?.account ?? this.lockedAccount;
     if (!account) throw new PlantdeskError('unauthenticated');
-    const pendingChanges = this.open ? pendingCount(this.open.vault.db) : (this.accounts.list().find((known) => sameAccount(known, account))?.pendingChanges ?? 0);
+    const pendingChanges = this.open ? countPendingOutbox(this.open.vault.db) : (this.accounts.list().find((known) => sameAccount(known, account))?.pendingChanges ?? 0);
     return { pendingChanges, confirmation: pendingChanges > 0 ? `DISCARD ${pendingChanges}` : 'REMOVE' };
   }
 
@@ -531,17 +533,11 @@ export class SessionManager {
   }
 
   private saveSession(vault: UnlockedVault, grant: SignedGrant, user: UserRow, memberships: MembershipSummary[], now: Date): void {
-    vault.db
-      .prepare(
-        `INSERT INTO workstation_session (id, signed_grant, user, memberships, updated_at) VALUES (1, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET signed_grant = excluded.signed_grant, user = excluded.user,
-           memberships = excluded.memberships, updated_at = excluded.updated_at`,
-      )
-      .run(JSON.stringify(grant), JSON.stringify(user), JSON.stringify(memberships), now.toISOString());
+    saveStoredSignIn(vault.db, { signedGrant: JSON.stringify(grant), user: JSON.stringify(user), memberships: JSON.stringify(memberships) }, now);
   }
 
   private readSession(vault: UnlockedVault): SignedGrant {
-    const row = StoredSessionSchema.safeParse(vault.db.prepare('SELECT signed_grant, user, memberships FROM workstation_session WHERE id = 1').get());
+    const row = StoredSessionSchema.safeParse(readStoredSignIn(vault.db));
     if (!row.success) throw new PlantdeskError('grant_invalid', undefined, { reason: 'no stored grant' });
     const grant = SignedGrantSchema.safeParse(JSON.parse(row.data.signed_grant));
     if (!grant.success) throw new PlantdeskError('grant_invalid', undefined, { reason: 'shape' });
@@ -558,7 +554,7 @@ export class SessionManager {
   private closeOpen(): void {
     if (this.open && !this.open.vault.locked) {
       // What a wipe of the closed cache would discard, readable without opening it again.
-      const pendingChanges = pendingCount(this.open.vault.db);
+      const pendingChanges = countPendingOutbox(this.open.vault.db);
       const known = this.accounts.list().find((account) => sameAccount(account, this.open!.account));
       if (known) this.accounts.remember({ ...known, pendingChanges });
     }

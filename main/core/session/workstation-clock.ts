@@ -1,5 +1,6 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { CLOCK_SKEW_LIMIT_MS } from '../../../shared/grant';
+import { readClockHighWater, writeClockHighWater } from '../store/queries/workstation-session';
 import type { SqliteDatabase } from '../store/open';
 
 /**
@@ -31,12 +32,12 @@ export function checkClockAgainstServer(now: Date, serverNow: Date): void {
 }
 
 function readMark(db: SqliteDatabase): number | null {
-  const row = db.prepare('SELECT clock_high_water FROM workstation_session WHERE id = 1').get() as { clock_high_water: string | null } | undefined;
-  return row?.clock_high_water ? Date.parse(row.clock_high_water) : null;
+  const mark = readClockHighWater(db);
+  return mark ? Date.parse(mark) : null;
 }
 
 function writeMark(db: SqliteDatabase, at: number): void {
-  db.prepare('UPDATE workstation_session SET clock_high_water = ? WHERE id = 1').run(new Date(at).toISOString());
+  writeClockHighWater(db, new Date(at));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { PullResponseSchema, type Change, type PullResponse } from '../../../shared/sync-protocol';
 import type { SqliteDatabase } from '../store/open';
-import { statement } from '../store/queries/statements';
+import { anyOutboxAwaitingPull, outboxStatusOf } from '../store/queries/outbox';
+import { pendingMarkOf } from '../store/queries/pending-rows';
 import type { AuditEventRow, SyncedTable } from '../store/rows';
 import { syncedTables } from '../store/rows';
 import { appendAuditEvents, deleteRows, upsertRows, writeSyncState, type WritableRow } from '../store/writes';
@@ -47,11 +48,9 @@ function tableOf(change: Change): SyncedTable | 'audit_event' {
  * at or after the mutation's applied seq arrives (SYNC.md "pending marks").
  */
 function keepsPendingRow(db: SqliteDatabase, table: SyncedTable, change: Change): boolean {
-  const local = statement(db, `SELECT pending_mutation_id AS mutation, version FROM ${table} WHERE id = ?`).get(change.entityId) as
-    | { mutation: string | null; version: number }
-    | undefined;
+  const local = pendingMarkOf(db, table, change.entityId);
   if (!local?.mutation) return false;
-  const queued = statement(db, 'SELECT status, applied_seq FROM outbox WHERE id = ?').get(local.mutation) as { status: string; applied_seq: number | null } | undefined;
+  const queued = outboxStatusOf(db, local.mutation);
   if (!queued) return false;
   if (queued.status === 'pending') return true;
   // Created here (version 0, a client-made id): every server version of the row comes from this
@@ -80,9 +79,7 @@ function writePage(db: SqliteDatabase, page: PullResponse, now: Date): AppliedPa
       // Only pending changes, or answered ones whose server version is not in yet, can shadow a
       // pulled row: answered rows behind this page never do (they stay in the outbox for good).
       const since = page.changes.length > 0 ? page.changes[0].seq - 1 : page.cursor;
-      const anyPending =
-        (statement(db, "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' OR (status = 'applied' AND applied_seq > ?)) AS any").get(since) as { any: number })
-          .any === 1;
+      const anyPending = anyOutboxAwaitingPull(db, since);
       let applied = 0;
       let keptPending = 0;
       // Consecutive upserts of one table go to the store together (one statement per batch).

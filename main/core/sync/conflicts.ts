@@ -1,6 +1,7 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { isMutationName, type MutationArgs } from '../../../shared/mutations';
 import type { SqliteDatabase } from '../store/open';
+import { changesInLogSince, getOpenConflict, listOpenConflicts, markConflictResolved, type ChangeSinceSignature, type OpenConflictRow } from '../store/queries/conflicts';
 import { createLogEntry, type Writer } from './local-writes';
 import { queueMutation } from './outbox';
 
@@ -25,18 +26,7 @@ export interface SignOffReview {
   shiftLogId: string;
   meaning: string;
   signedAt: string;
-  changes: { kind: 'entry' | 'amendment'; id: string; entryId: string; at: string; authorId: string; body: string | null }[];
-}
-
-interface ConflictRow {
-  id: number;
-  mutation_id: string;
-  name: string;
-  args: string;
-  reason: ConflictView['reason'];
-  server_row: string | null;
-  created_at: string;
-  result: string | null;
+  changes: ChangeSinceSignature[];
 }
 
 /**
@@ -46,20 +36,11 @@ interface ConflictRow {
 function signOffReview(db: SqliteDatabase, args: unknown): SignOffReview | null {
   const signOff = args as Partial<MutationArgs<'shiftLog.signOff'>>;
   if (typeof signOff.shiftLogId !== 'string' || typeof signOff.signedAt !== 'string') return null;
-  const changes = db
-    .prepare(
-      `SELECT 'entry' AS kind, e.id, e.id AS entryId, e.recorded_at AS at, e.author_id AS authorId, e.body FROM log_entry e
-         WHERE e.shift_log_id = ? AND e.recorded_at > ?
-       UNION ALL
-       SELECT 'amendment', a.id, a.entry_id, a.at, a.author_id, a.body FROM entry_amendment a JOIN log_entry e ON e.id = a.entry_id
-         WHERE e.shift_log_id = ? AND a.at > ?
-       ORDER BY at LIMIT 200`,
-    )
-    .all(signOff.shiftLogId, signOff.signedAt, signOff.shiftLogId, signOff.signedAt) as SignOffReview['changes'];
+  const changes = changesInLogSince(db, signOff.shiftLogId, signOff.signedAt);
   return { shiftLogId: signOff.shiftLogId, meaning: String(signOff.meaning), signedAt: signOff.signedAt, changes };
 }
 
-function toView(db: SqliteDatabase, row: ConflictRow): ConflictView {
+function toView(db: SqliteDatabase, row: OpenConflictRow): ConflictView {
   const result = row.result ? (JSON.parse(row.result) as { message?: string | null }) : null;
   const args: unknown = JSON.parse(row.args);
   return {
@@ -75,15 +56,12 @@ function toView(db: SqliteDatabase, row: ConflictRow): ConflictView {
   };
 }
 
-const selectOpen = `SELECT c.id, c.mutation_id, c.name, c.args, c.reason, c.server_row, c.created_at, o.result
-  FROM conflicts c LEFT JOIN outbox o ON o.id = c.mutation_id WHERE c.resolved_at IS NULL`;
-
 export function listConflicts(db: SqliteDatabase): ConflictView[] {
-  return (db.prepare(`${selectOpen} ORDER BY c.id`).all() as ConflictRow[]).map((row) => toView(db, row));
+  return listOpenConflicts(db).map((row) => toView(db, row));
 }
 
 export function openConflict(db: SqliteDatabase, id: number): ConflictView {
-  const row = db.prepare(`${selectOpen} AND c.id = ?`).get(id) as ConflictRow | undefined;
+  const row = getOpenConflict(db, id);
   if (!row) throw new PlantdeskError('not_found', 'That conflict is already resolved or does not exist.');
   return toView(db, row);
 }
@@ -92,7 +70,7 @@ export function openConflict(db: SqliteDatabase, id: number): ConflictView {
 export function discardConflict(db: SqliteDatabase, writer: Writer, id: number): void {
   const conflict = openConflict(db, id);
   db.transaction(() => {
-    db.prepare("UPDATE conflicts SET resolved_at = ?, resolution = 'discarded' WHERE id = ?").run(writer.now.toISOString(), id);
+    markConflictResolved(db, id, 'discarded', writer.now);
     queueMutation(db, {
       name: 'audit.local',
       args: { action: 'conflict_discarded', at: writer.now.toISOString(), details: { mutationId: conflict.mutationId, name: conflict.name, reason: conflict.reason } },
@@ -117,7 +95,7 @@ export function retryConflict(db: SqliteDatabase, writer: Writer, id: number): {
   const baseVersion = typeof conflict.serverRow?.version === 'number' ? conflict.serverRow.version : null;
   return db
     .transaction(() => {
-      db.prepare("UPDATE conflicts SET resolved_at = ?, resolution = 'retried' WHERE id = ?").run(writer.now.toISOString(), id);
+      markConflictResolved(db, id, 'retried', writer.now);
       if (name === 'logEntry.create') {
         const ref = createLogEntry(db, writer, conflict.args as MutationArgs<'logEntry.create'>);
         return { mutationId: ref.id };
@@ -145,7 +123,7 @@ export function resolveSignOffConflict<T>(db: SqliteDatabase, writer: Writer, id
   if (conflict.name !== 'shiftLog.signOff') throw new PlantdeskError('invalid_request', 'That conflict is not a sign-off.');
   return db
     .transaction(() => {
-      db.prepare("UPDATE conflicts SET resolved_at = ?, resolution = 'retried' WHERE id = ?").run(writer.now.toISOString(), id);
+      markConflictResolved(db, id, 'retried', writer.now);
       return sign();
     })
     .immediate();

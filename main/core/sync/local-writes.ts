@@ -4,6 +4,7 @@ import { isLateEntry, mutationSpecs, type MutationArgs } from '../../../shared/m
 import { can, type Ability } from '../../../shared/rbac';
 import { uuidv7 } from '../../../shared/uuid7';
 import type { SqliteDatabase } from '../store/open';
+import { handoverTarget, logEntryTarget, shiftLogTarget } from '../store/queries/write-targets';
 import { upsertRows } from '../store/writes';
 import { queueMutation, type QueuedMutationRef } from './outbox';
 
@@ -20,9 +21,7 @@ export interface Writer {
  * pending row with its outbox mutation and local audit record.
  */
 export function createLogEntry(db: SqliteDatabase, writer: Writer, input: Omit<MutationArgs<'logEntry.create'>, 'id'> & { id?: string }): QueuedMutationRef & { entryId: string } {
-  const shiftLog = db.prepare('SELECT id, area_id, ends_at, status FROM shift_log WHERE id = ?').get(input.shiftLogId) as
-    | { id: string; area_id: string; ends_at: string; status: string }
-    | undefined;
+  const shiftLog = shiftLogTarget(db, input.shiftLogId);
   const subject = { tenantId: writer.ability.tenantId, areaId: input.areaId, ownerId: writer.ability.userId };
   if (!can(writer.ability, 'create', 'log_entry', subject)) throw new PlantdeskError('forbidden');
   if (!shiftLog) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
@@ -76,7 +75,7 @@ export function signOffShiftLog(
   writer: Writer,
   input: Omit<MutationArgs<'shiftLog.signOff'>, 'id' | 'signedAt'> & { printedName: string; authMethod: SignoffAuthMethod },
 ): QueuedMutationRef & { signoffId: string } {
-  const log = db.prepare('SELECT id, area_id, version FROM shift_log WHERE id = ?').get(input.shiftLogId) as { id: string; area_id: string; version: number } | undefined;
+  const log = shiftLogTarget(db, input.shiftLogId);
   if (!log) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
   if (!can(writer.ability, 'sign', 'shift_log', { tenantId: writer.ability.tenantId, areaId: log.area_id, ownerId: null })) throw new PlantdeskError('forbidden');
   const signoffId = uuidv7(writer.now.getTime());
@@ -125,9 +124,7 @@ function parseArgs<N extends keyof typeof mutationSpecs>(name: N, input: unknown
  * (pending until synced), and the server applies a void to the entry's state.
  */
 export function amendLogEntry(db: SqliteDatabase, writer: Writer, input: Omit<MutationArgs<'logEntry.amend'>, 'id'>): QueuedMutationRef & { amendmentId: string } {
-  const entry = db.prepare('SELECT id, area_id, author_id, version FROM log_entry WHERE id = ?').get(input.entryId) as
-    | { id: string; area_id: string; author_id: string; version: number }
-    | undefined;
+  const entry = logEntryTarget(db, input.entryId);
   if (!entry) throw new PlantdeskError('not_found', 'That entry is not on this workstation.');
   mustAllow(writer, 'amend', 'log_entry', entry.area_id, entry.author_id);
   const amendmentId = uuidv7(writer.now.getTime());
@@ -160,7 +157,7 @@ export function amendLogEntry(db: SqliteDatabase, writer: Writer, input: Omit<Mu
 }
 
 export function createComment(db: SqliteDatabase, writer: Writer, input: Omit<MutationArgs<'comment.create'>, 'id'>): QueuedMutationRef & { commentId: string } {
-  const log = db.prepare('SELECT id, area_id FROM shift_log WHERE id = ?').get(input.shiftLogId) as { id: string; area_id: string } | undefined;
+  const log = shiftLogTarget(db, input.shiftLogId);
   if (!log) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
   mustAllow(writer, 'create', 'comment', log.area_id, writer.ability.userId);
   const commentId = uuidv7(writer.now.getTime());
@@ -189,9 +186,7 @@ export function changeShiftLogStatus(
   writer: Writer,
   change: { name: 'shiftLog.submit'; shiftLogId: string } | { name: 'shiftLog.reopen'; shiftLogId: string; reason: string },
 ): QueuedMutationRef {
-  const log = db.prepare('SELECT id, area_id, created_by, version FROM shift_log WHERE id = ?').get(change.shiftLogId) as
-    | { id: string; area_id: string; created_by: string | null; version: number }
-    | undefined;
+  const log = shiftLogTarget(db, change.shiftLogId);
   if (!log) throw new PlantdeskError('not_found', 'That shift log is not on this workstation.');
   mustAllow(writer, change.name === 'shiftLog.submit' ? 'update' : 'sign', 'shift_log', log.area_id, log.created_by);
   const args = change.name === 'shiftLog.submit' ? parseArgs('shiftLog.submit', { shiftLogId: log.id }) : parseArgs('shiftLog.reopen', { shiftLogId: log.id, reason: change.reason });
@@ -199,9 +194,7 @@ export function changeShiftLogStatus(
 }
 
 export function acknowledgeHandover(db: SqliteDatabase, writer: Writer, input: MutationArgs<'handover.acknowledge'>): QueuedMutationRef {
-  const handover = db
-    .prepare('SELECT h.id, h.version, l.area_id AS area_id FROM handover h LEFT JOIN shift_log l ON l.id = h.from_shift_log_id WHERE h.id = ?')
-    .get(input.handoverId) as { id: string; version: number; area_id: string | null } | undefined;
+  const handover = handoverTarget(db, input.handoverId);
   if (!handover) throw new PlantdeskError('not_found', 'That handover is not on this workstation.');
   // The cache keeps a handover's area through the shift log it comes from.
   mustAllow(writer, 'update', 'handover', handover.area_id ?? '', null);

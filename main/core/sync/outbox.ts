@@ -1,6 +1,7 @@
 import { uuidv7 } from '../../../shared/uuid7';
 import type { MutationArgs, MutationName } from '../../../shared/mutations';
 import type { SqliteDatabase } from '../store/open';
+import { insertOutboxMutation, nextOutboxSeq } from '../store/queries/outbox';
 import { appendLocalAudit } from '../store/writes';
 
 export interface QueueRequest<N extends MutationName> {
@@ -29,12 +30,9 @@ export interface QueuedMutationRef {
 export function queueMutation<N extends MutationName>(db: SqliteDatabase, request: QueueRequest<N>): QueuedMutationRef {
   return db.transaction((): QueuedMutationRef => {
     const id = uuidv7(request.now.getTime());
-    const { next } = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS next FROM outbox').get() as { next: number };
+    const next = nextOutboxSeq(db);
     request.applyLocally?.(db, id);
-    db.prepare(
-      `INSERT INTO outbox (seq, id, name, args, base_version, client_time, grant_id, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
-    ).run(next, id, request.name, JSON.stringify(request.args), request.baseVersion ?? null, request.now.toISOString(), request.grantId);
+    insertOutboxMutation(db, { seq: next, id, name: request.name, args: request.args, baseVersion: request.baseVersion ?? null, clientTime: request.now.toISOString(), grantId: request.grantId });
     appendLocalAudit(db, {
       action: request.name,
       actorId: request.actorId,
@@ -44,8 +42,4 @@ export function queueMutation<N extends MutationName>(db: SqliteDatabase, reques
     });
     return { id, seq: next };
   }).immediate();
-}
-
-export function pendingCount(db: SqliteDatabase): number {
-  return (db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
 }

@@ -1,8 +1,9 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { MAX_PUSH_MUTATIONS, type PushResponse, type QueuedMutation } from '../../../shared/sync-protocol';
 import type { SqliteDatabase } from '../store/open';
-import { statement } from '../store/queries/statements';
-import { syncedTables } from '../store/rows';
+import { insertConflict } from '../store/queries/conflicts';
+import { oldestPendingOutbox, recordOutboxAnswer, recordOutboxAttempt } from '../store/queries/outbox';
+import { dropRowsCreatedBy } from '../store/queries/pending-rows';
 
 /**
  * The client half of POST /sync/push (SYNC.md): what to send, and how answers are recorded.
@@ -10,20 +11,9 @@ import { syncedTables } from '../store/rows';
  * moves to the conflicts inbox, visibly, and never blocks the mutations after it.
  */
 
-interface OutboxRow {
-  seq: number;
-  id: string;
-  name: string;
-  args: string;
-  base_version: number | null;
-  client_time: string;
-  grant_id: string | null;
-}
-
 /** The oldest pending mutations, in seq order, as the wire wants them. */
 export function nextPushBatch(db: SqliteDatabase, fallbackGrantId: string, limit = MAX_PUSH_MUTATIONS): QueuedMutation[] {
-  const rows = statement(db, "SELECT seq, id, name, args, base_version, client_time, grant_id FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?").all(limit) as OutboxRow[];
-  return rows.map((row) => ({
+  return oldestPendingOutbox(db, limit).map((row) => ({
     id: row.id,
     seq: row.seq,
     name: row.name,
@@ -57,31 +47,22 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
         if (!mutation || mutation.seq !== result.seq) {
           throw new PlantdeskError('invalid_server_response', 'The server answered for a change that was not sent; nothing was recorded.');
         }
-        statement(db, 'UPDATE outbox SET status = ?, result = ?, applied_seq = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(
-          result.status,
-          JSON.stringify(result),
-          result.appliedSeq,
-          result.id,
-        );
+        recordOutboxAnswer(db, { id: result.id, status: result.status, appliedSeq: result.appliedSeq, result });
         if (result.status === 'applied') {
           outcome.applied += 1;
           continue;
         }
-        statement(
-          db,
-          `INSERT INTO conflicts (mutation_id, name, args, reason, server_row, created_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (mutation_id) DO NOTHING`,
-        ).run(
-          result.id,
-          mutation.name,
-          JSON.stringify(mutation.args),
-          result.status === 'conflict' ? 'conflict' : (result.reason ?? 'invalid'),
-          result.serverRow === null ? null : JSON.stringify(result.serverRow),
-          now.toISOString(),
-        );
+        insertConflict(db, {
+          mutationId: result.id,
+          name: mutation.name,
+          args: mutation.args,
+          reason: result.status === 'conflict' ? 'conflict' : (result.reason ?? 'invalid'),
+          serverRow: result.serverRow,
+          at: now,
+        });
         // A row this workstation created for the refused change (version 0: never on the server)
         // goes; the intent stays in the conflicts inbox, to retry or discard.
-        for (const table of syncedTables) statement(db, `DELETE FROM ${table} WHERE pending_mutation_id = ? AND version = 0`).run(result.id);
+        dropRowsCreatedBy(db, result.id);
         if (result.status === 'conflict') outcome.conflicts += 1;
         else outcome.rejected += 1;
       }
@@ -92,8 +73,7 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
 
 /** Marks a failed attempt (network, 5xx) without touching statuses: the batch is retried. */
 export function recordPushFailure(db: SqliteDatabase, sent: readonly QueuedMutation[], message: string): void {
-  const update = statement(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
   db.transaction(() => {
-    for (const mutation of sent) update.run(message.slice(0, 500), mutation.id);
+    for (const mutation of sent) recordOutboxAttempt(db, mutation.id, message.slice(0, 500));
   })();
 }

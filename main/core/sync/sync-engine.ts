@@ -11,7 +11,8 @@ import { readSyncState, writeSyncState } from '../store/writes';
 import { applyPullPage, parsePullPage } from './apply-pull';
 import { defaultPullPageSizing, nextPullLimit } from './pull-page-size';
 import { nextPushBatch, recordPushFailure, recordPushResults } from './push-results';
-import { clearPulledData } from './rebuild';
+import { clearPulledData } from '../store/clear-pulled';
+import { countPendingOutbox } from '../store/queries/outbox';
 
 export interface SyncSummary {
   pushed: number;
@@ -57,7 +58,7 @@ async function tokenOf(session: OpenSession): Promise<string> {
 async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
   const db = deps.session.vault.db;
   const clientId = clientIdOf(db);
-  const total = (db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+  const total = countPendingOutbox(db);
   for (;;) {
     const batch = nextPushBatch(db, deps.session.grant.grantId);
     if (batch.length === 0) return;

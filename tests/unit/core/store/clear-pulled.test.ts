@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openStoreDatabase } from '../../../../main/core/store/open';
 import { appendAuditEvents, readSyncState, upsertRows, writeSyncState } from '../../../../main/core/store/writes';
 import { queueMutation } from '../../../../main/core/sync/outbox';
-import { clearPulledData } from '../../../../main/core/sync/rebuild';
+import { clearPulledData } from '../../../../main/core/store/clear-pulled';
 
 describe('clearing the pulled data (policy change, 409 reset)', () => {
   it('keeps the outbox and rows of pending changes, drops the rest, rewinds the cursor, and keeps audit append-only', () => {

@@ -1,6 +1,6 @@
-import type { SqliteDatabase } from '../store/open';
-import { syncedTables } from '../store/rows';
-import { writeSyncState } from '../store/writes';
+import type { SqliteDatabase } from './open';
+import { syncedTables } from './rows';
+import { writeSyncState } from './writes';
 
 /**
  * Empties the cache of everything pulled, keeping the outbox and the rows of changes still
