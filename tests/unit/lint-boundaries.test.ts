@@ -1,4 +1,5 @@
 import { ESLint } from 'eslint';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 // The dependency rules of ARCHITECTURE.md are lint rules; these probes prove each rule fires
@@ -28,6 +29,14 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/cli/probe.ts', "import { createCore } from '../core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
     ['main/core/host/probe.ts', "import { createCore } from '../core';\nexport const x = createCore;\n", 'no-restricted-imports'],
     ['tests/e2e/probe.ts', "import { createCore } from '../../main/core/core';\nexport const x = createCore;\n", 'no-restricted-imports'],
+    // Renderer features never import each other, at any depth; the layers below them never import a feature.
+    ['renderer/src/features/audit/probe.ts', "import { shiftLogKeys } from '../shift-logs/api/queries';\nexport const x = shiftLogKeys;\n", 'import-x/no-restricted-paths'],
+    ['renderer/src/features/sync/components/probe.ts', "import { PeopleScreen } from '../../users/components/PeopleScreen';\nexport const x = PeopleScreen;\n", 'import-x/no-restricted-paths'],
+    ['renderer/src/workstation/probe.ts', "import { auditKeys } from '../features/audit/api/queries';\nexport const x = auditKeys;\n", 'import-x/no-restricted-paths'],
+    ['renderer/src/lib/probe.ts', "import { AppProviders } from '../app/providers';\nexport const x = AppProviders;\n", 'import-x/no-restricted-paths'],
+    // Workstation-wide data has one query key: a feature does not call the core for it itself.
+    ['renderer/src/features/exports/api/probe.ts', "import { invoke } from '../../../lib/api';\nexport const x = () => invoke('areas.list', {});\n", 'no-restricted-syntax'],
+    ['renderer/src/features/sync/api/probe.ts', "import { invoke } from '../../../lib/api';\nexport const x = () => invoke('session.status', {});\n", 'no-restricted-syntax'],
   ])('%s: a forbidden import fails lint', async (filePath, code, expectedRule) => {
     expect(await ruleIdsFor(filePath, code)).toContain(expectedRule);
   });
@@ -37,7 +46,22 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/electron/probe.ts', "import { createWorkstationCore } from '../core/workstation';\nexport const x = createWorkstationCore;\n"],
     ['tests/e2e/probe.ts', "import type { Core } from '../../main/core/core';\nexport type X = Core;\n"],
     ['main/core/probe.ts', "import { calls } from '../../shared/contract';\nexport const x = calls;\n"],
+    ['renderer/src/features/audit/probe.ts', "import { auditKeys } from './api/queries';\nimport { useAreas } from '../../workstation/areas';\nexport const x = [auditKeys, useAreas];\n"],
+    ['renderer/src/app/probe.ts', "import { AuditScreen } from '../features/audit/components/AuditScreen';\nexport const x = AuditScreen;\n"],
   ])('%s: a legal import passes lint', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toEqual([]);
+  });
+});
+
+describe('renderer features never import each other', () => {
+  // Every folder under features/, so a feature added later is held to the rule as well.
+  const features = readdirSync(new URL('../../renderer/src/features', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const pairs = features.map((feature, index) => [feature, features[(index + 1) % features.length]]);
+
+  it.each(pairs)('features/%s importing features/%s fails lint', async (feature, other) => {
+    const code = `import * as other from '../${other}/messages';\nexport const x = other;\n`;
+    expect(await ruleIdsFor(`renderer/src/features/${feature}/probe.ts`, code)).toContain('import-x/no-restricted-paths');
   });
 });
