@@ -1,5 +1,6 @@
 // Lint: TypeScript hygiene plus the runtime boundaries of ARCHITECTURE.md, enforced here so that
 // "may I import X from here?" has one answer (checked by tests/unit/lint-boundaries.test.ts).
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
@@ -11,8 +12,23 @@ const noNode = nodeBuiltins.map((name) => ({ group: [name], message: 'This runti
 const noElectron = [{ group: ['electron', 'electron/*'], message: 'Only main/electron and preload may import electron.' }];
 const noReact = [{ group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'shared/ is UI-free.' }];
 
-/** Folders a file in `target` may not import from (paths relative to the repo root). */
-const zone = (target, from, message) => ({ target, from, message });
+/** Folders a file in `target` may not import from (paths relative to the repo root); `except` is relative to `from`. */
+const zone = (target, from, message, except) => ({ target, from, message, ...(except && { except }) });
+
+/**
+ * Renderer features never import each other: what two features share lives in the layer below
+ * them (workstation/, components/, lib/, i18n/), and only app/ composes features. One zone per
+ * folder found under features/, so a new feature is covered without touching this file.
+ */
+const featuresDir = './renderer/src/features';
+function rendererFeatureZones() {
+  const features = readdirSync(new URL(featuresDir, import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  return [
+    ...features.map((feature) => zone(`${featuresDir}/${feature}`, [featuresDir], `features/${feature} may not import another feature: move what they share to renderer/src/workstation (or components/, lib/).`, [`./${feature}`])),
+    zone(['./renderer/src/workstation', './renderer/src/components', './renderer/src/lib', './renderer/src/i18n'], [featuresDir, './renderer/src/app'], 'The layers under the features never import a feature or the app; only app/ composes features.'),
+  ];
+}
+
 const boundaryZones = [
   zone('./shared', ['./main', './renderer', './preload', './server', './tests', './bench'], 'shared/ imports nothing but its own files and pure packages.'),
   zone('./main/core', ['./main/electron', './main/cli', './renderer', './preload', './server', './tests'], 'main/core may import shared/ and its npm dependencies only.'),
@@ -21,9 +37,17 @@ const boundaryZones = [
   zone('./preload', ['./main', './renderer', './server', './tests'], 'preload may import shared/ and electron only.'),
   zone('./renderer', ['./main', './preload', './server', './tests'], 'renderer may import shared/ only (types of the contract).'),
   zone('./server', ['./main', './renderer', './preload', './tests'], 'server may import shared/ and its npm dependencies only.'),
+  ...rendererFeatureZones(),
 ];
 
 const restrictImports = (patterns) => ['error', { patterns }];
+// Workstation-wide data is read through renderer/src/workstation, so each has one cache key that
+// the app's session and sync events refresh; a screen calling the core for it would cache a copy.
+const workstationChannels = ['session.status', 'session.access', 'areas.list'];
+const noOwnWorkstationQuery = workstationChannels.map((channel) => ({
+  selector: `CallExpression[callee.name='invoke'][arguments.0.value='${channel}']`,
+  message: `Read '${channel}' through renderer/src/workstation (one query key for every screen).`,
+}));
 // What ships is what is tested: the app, the CLI and the e2e world build the core only through
 // the composition root (main/core/workstation.ts), never with createCore and options of their own.
 const noBareCore = [{ group: ['**/core/core', '**/core/core.ts', '../core'], importNames: ['createCore'], message: 'Build the workstation core with createWorkstationCore (main/core/workstation.ts): one composition for the app, the CLI and the e2e tests.' }];
@@ -64,4 +88,5 @@ export default tseslint.config(
   { files: ['main/**'], ignores: ['main/core/store/**'], rules: { 'no-restricted-syntax': ['error', ...sqlOnlyInStore] } },
   { files: ['renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: { 'no-restricted-imports': restrictImports([...noNode, ...noElectron]) } },
   { files: ['preload/**'], rules: { 'no-restricted-imports': restrictImports(noNode) } },
+  { files: ['renderer/src/features/**', 'renderer/src/app/**'], rules: { 'no-restricted-syntax': ['error', ...noOwnWorkstationQuery] } },
 );

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installPlantdeskStub } from './support/plantdesk-stub';
 import { PeopleScreen } from '../../renderer/src/features/users/components/PeopleScreen';
 import { presetRules } from '../../shared/rbac';
@@ -88,6 +88,7 @@ afterEach(() => {
   cleanup();
   Reflect.deleteProperty(window, 'plantdesk');
   window.location.hash = '';
+  vi.unstubAllEnvs();
 });
 
 describe("a person's sessions", () => {
@@ -111,6 +112,16 @@ describe("a person's sessions", () => {
       'Revoke the session on Control room PC 3',
       'Revoke the session on Mozilla/5.0 Tablet',
     ]);
+  });
+
+  it("shows last seen in UTC (named), not this workstation's zone, when the tenant has no site zone", async () => {
+    vi.stubEnv('TZ', 'Pacific/Auckland');
+    installApi({ 'areas.list': ok([]) });
+    renderDetail();
+    const section = await sessionsTable();
+    const firstRow = within(section).getAllByRole('row')[1];
+    // 09:15 UTC is 21:15 in Auckland: the fallback is the zone times are stored in.
+    expect(within(firstRow).getAllByRole('cell')[2].textContent).toMatch(/9:15 AM UTC$/);
   });
 
   it('revokes one session after a confirmation', async () => {

@@ -1,4 +1,5 @@
 import { ESLint } from 'eslint';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 // The dependency rules of ARCHITECTURE.md are lint rules; these probes prove each rule fires
@@ -33,6 +34,14 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/core/probe.ts', "import type { SqliteDatabase } from './store/open';\nexport const x = (db: SqliteDatabase) => db.exec('DELETE FROM outbox');\n", 'no-restricted-syntax'],
     ['main/cli/probe.ts', "export const x = (db: { pragma(s: string): unknown }) => db.pragma('journal_mode');\n", 'no-restricted-syntax'],
     ['main/core/sync/probe.ts', "import { statement } from '../store/queries/statements';\nexport const x = statement;\n", 'no-restricted-syntax'],
+    // Renderer features never import each other, at any depth; the layers below them never import a feature.
+    ['renderer/src/features/audit/probe.ts', "import { shiftLogKeys } from '../shift-logs/api/queries';\nexport const x = shiftLogKeys;\n", 'import-x/no-restricted-paths'],
+    ['renderer/src/features/sync/components/probe.ts', "import { PeopleScreen } from '../../users/components/PeopleScreen';\nexport const x = PeopleScreen;\n", 'import-x/no-restricted-paths'],
+    ['renderer/src/workstation/probe.ts', "import { auditKeys } from '../features/audit/api/queries';\nexport const x = auditKeys;\n", 'import-x/no-restricted-paths'],
+    ['renderer/src/lib/probe.ts', "import { AppProviders } from '../app/providers';\nexport const x = AppProviders;\n", 'import-x/no-restricted-paths'],
+    // Workstation-wide data has one query key: a feature does not call the core for it itself.
+    ['renderer/src/features/exports/api/probe.ts', "import { invoke } from '../../../lib/api';\nexport const x = () => invoke('areas.list', {});\n", 'no-restricted-syntax'],
+    ['renderer/src/features/sync/api/probe.ts', "import { invoke } from '../../../lib/api';\nexport const x = () => invoke('session.status', {});\n", 'no-restricted-syntax'],
   ])('%s: a forbidden import fails lint', async (filePath, code, expectedRule) => {
     expect(await ruleIdsFor(filePath, code)).toContain(expectedRule);
   });
@@ -44,7 +53,22 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/core/probe.ts', "import { calls } from '../../shared/contract';\nexport const x = calls;\n"],
     ['main/core/store/queries/probe.ts', "import type { SqliteDatabase } from '../open';\nimport { statement } from './statements';\nexport const x = (db: SqliteDatabase) => [db.prepare('SELECT 1').get(), statement];\n"],
     ['main/core/sync/probe.ts', "import { countPendingOutbox } from '../store/queries/outbox';\nexport const x = countPendingOutbox;\n"],
+    ['renderer/src/features/audit/probe.ts', "import { auditKeys } from './api/queries';\nimport { useAreas } from '../../workstation/areas';\nexport const x = [auditKeys, useAreas];\n"],
+    ['renderer/src/app/probe.ts', "import { AuditScreen } from '../features/audit/components/AuditScreen';\nexport const x = AuditScreen;\n"],
   ])('%s: a legal import passes lint', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toEqual([]);
+  });
+});
+
+describe('renderer features never import each other', () => {
+  // Every folder under features/, so a feature added later is held to the rule as well.
+  const features = readdirSync(new URL('../../renderer/src/features', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const pairs = features.map((feature, index) => [feature, features[(index + 1) % features.length]]);
+
+  it.each(pairs)('features/%s importing features/%s fails lint', async (feature, other) => {
+    const code = `import * as other from '../${other}/messages';\nexport const x = other;\n`;
+    expect(await ruleIdsFor(`renderer/src/features/${feature}/probe.ts`, code)).toContain('import-x/no-restricted-paths');
   });
 });

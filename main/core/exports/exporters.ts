@@ -3,7 +3,7 @@ import { PlantdeskError } from '../../../shared/errors';
 import type { Entity } from '../../../shared/permissions';
 import { can } from '../../../shared/rbac';
 import type { SignedGrant } from '../../../shared/grant';
-import { isoInSiteZone } from '../../../shared/site-time';
+import { fallbackTimeZone, isoInSiteZone } from '../../../shared/site-time';
 import type { Ability } from '../../../shared/rbac';
 import { exportToFile } from '../export/export-to-file';
 import { pagedRowsSync } from '../export/row-sources';
@@ -206,7 +206,7 @@ export function* shiftLogRows(
       }
       for (const row of logsForExport(context.db, ids)) {
         const signed = signoffs.get(row.id) ?? [];
-        const zone = siteZone.get(row.area_id) ?? 'UTC';
+        const zone = siteZone.get(row.area_id) ?? fallbackTimeZone;
         logs.set(row.id, {
           shift_date: row.shift_date,
           shift_name: row.shift_name,

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { sessionStatusQuery } from '../features/auth/api/queries';
 import { AuthLayout, AuthScreen } from '../features/auth/components/AuthScreen';
 import { noteUnlockedStatus } from '../features/auth/hooks/auth-ui';
 import { useActivityReporter } from '../features/auth/hooks/use-activity-reporter';
@@ -9,6 +8,7 @@ import { useRoute } from '../lib/router';
 import { AppFrame } from './AppFrame';
 import { AppProviders } from './providers';
 import { screenComponents } from './screens';
+import { sessionStatusQuery } from '../workstation/session';
 
 /** Locked or signed out: the auth screens. Unlocked: the frame and the screen of the route. */
 function SessionGate() {

@@ -4,12 +4,13 @@ import type { SessionStatus } from '../../../shared/contract';
 import type { Action, Entity } from '../../../shared/permissions';
 import { AccountControls } from '../features/auth/components/AccountControls';
 import { useAuthT } from '../features/auth/messages';
-import { formatDateTime, formatTime } from '../i18n/format';
+import { formatTime } from '../i18n/format';
 import { useLocaleStore } from '../i18n/i18n';
-import { usePermissions } from '../lib/access';
 import { invoke } from '../lib/api';
 import { hrefFor, useRoute, type Screen } from '../lib/router';
 import { useSyncActivity } from '../lib/sync-activity';
+import { usePermissions } from '../workstation/access';
+import { useSiteTime } from '../workstation/site-time';
 import './frame.css';
 
 /** Each module and the permission its screen needs; sync is always there (it is about this workstation). */
@@ -40,21 +41,17 @@ function ConnectionIndicator({ online }: { online: boolean }) {
   );
 }
 
-const frameAreasQuery = () => queryOptions({ queryKey: ['frame', 'areas'] as const, queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
-
 /**
  * Offline, said where it cannot be missed and for as long as it lasts: work goes on, kept on
  * this workstation, until the offline permit runs out (stated in the site's zone).
  */
 function OfflineBanner({ grantNotAfter }: { grantNotAfter: string | null }) {
   const t = useAuthT();
-  const locale = useLocaleStore((state) => state.locale);
-  const areas = useQuery(frameAreasQuery());
-  const zone = areas.data?.find((area) => area.kind === 'site' && area.time_zone)?.time_zone ?? null;
+  const siteTime = useSiteTime();
   return (
     <div className="frame-offline-banner" role="status" data-testid="offline-banner">
       <strong>{t('offlineBanner.title')}</strong> {t('offlineBanner.text')}{' '}
-      {grantNotAfter && zone && <span data-testid="offline-until">{t('offlineBanner.until', { time: formatDateTime(grantNotAfter, locale, zone) })}</span>}
+      {grantNotAfter && !siteTime.isPending && <span data-testid="offline-until">{t('offlineBanner.until', { time: siteTime.format(grantNotAfter) })}</span>}
     </div>
   );
 }

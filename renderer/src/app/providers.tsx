@@ -2,9 +2,8 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { useEffect, useState, type ReactNode } from 'react';
 import { subscribe } from '../lib/api';
 import { useSyncActivity } from '../lib/sync-activity';
-
-/** Keys that describe the workstation, not tenant data: kept when data is refreshed. */
-const workstationPrefix = 'workstation';
+import { staleAfterSessionChange, staleAfterSync, workstationKeys } from '../workstation/keys';
+import { writeSessionStatus } from '../workstation/session';
 
 /** Core events flow into the query cache: a new session status, fresh data after a sync. */
 function CoreEvents() {
@@ -13,16 +12,16 @@ function CoreEvents() {
     if (!window.plantdesk) return;
     const stops = [
       subscribe('session.changed', (status) => {
-        queryClient.setQueryData([workstationPrefix, 'session-status'], status);
+        writeSessionStatus(queryClient, status);
         // Another user, tenant or grant: nothing cached for the previous one may be shown.
-        void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== workstationPrefix });
+        void queryClient.invalidateQueries({ predicate: staleAfterSessionChange });
         // A sign-in adds an account, a wipe verdict removes one: the unlock screen and switcher list them.
-        void queryClient.invalidateQueries({ queryKey: [workstationPrefix, 'accounts'] });
+        void queryClient.invalidateQueries({ queryKey: workstationKeys.accounts() });
       }),
       subscribe('sync.progress', (progress) => useSyncActivity.getState().onProgress(progress)),
       subscribe('sync.finished', (finished) => {
         useSyncActivity.getState().onFinished(finished);
-        void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== workstationPrefix || query.queryKey[1] === 'session-status' });
+        void queryClient.invalidateQueries({ predicate: staleAfterSync });
       }),
     ];
     return () => stops.forEach((stop) => stop());

@@ -5,7 +5,6 @@ import { invoke } from '../../../lib/api';
 export type AuditEventView = CallResponse<'audit.list'>['items'][number];
 export type AuditFilter = NonNullable<CallRequest<'audit.list'>['filter']>;
 export type ChainStatus = CallResponse<'audit.verify'>;
-export type AreaView = CallResponse<'areas.list'>[number];
 
 /** One key factory for the audit feature (TkDodo): lists by filter, one event, the chain check. */
 export const auditKeys = {
@@ -14,8 +13,6 @@ export const auditKeys = {
   list: (filter: AuditFilter) => [...auditKeys.lists(), filter] as const,
   event: (seq: number) => [...auditKeys.all, 'event', seq] as const,
   verify: () => [...auditKeys.all, 'verify'] as const,
-  areas: () => [...auditKeys.all, 'areas'] as const,
-  people: () => [...auditKeys.all, 'people'] as const,
 };
 
 const pageSize = 100;
@@ -51,13 +48,3 @@ export const auditEventQuery = (seq: number) =>
 
 export const chainStatusQuery = () => queryOptions({ queryKey: auditKeys.verify(), queryFn: () => invoke('audit.verify', {}) });
 
-export const areasQuery = () => queryOptions({ queryKey: auditKeys.areas(), queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
-
-/** Names for actor ids, when the grant may read people; otherwise the trail shows ids. */
-export const peopleQuery = (enabled: boolean) =>
-  queryOptions({
-    queryKey: auditKeys.people(),
-    queryFn: async () => (await invoke('users.list', { filter: {}, page: { limit: 500 } })).items.map((user) => ({ id: user.id, name: user.display_name, email: user.email })),
-    enabled,
-    staleTime: 60_000,
-  });

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { auditEntities } from '../../../../../shared/domain/audit';
+import type { Person } from '../../../workstation/people';
 import { useAuditT } from '../messages';
 import { knownActions } from './labels';
 
@@ -27,7 +28,7 @@ export function filterStateFrom(query: URLSearchParams): AuditFilterState {
 /** Actor, record type, action and a date range (days in the site's zone); the URL keeps them. */
 export function AuditFilters(props: {
   value: AuditFilterState;
-  people: { id: string; name: string; email: string }[] | undefined;
+  people: Person[] | undefined;
   zone: string;
   onChange: (key: keyof AuditFilterState, value: string) => void;
   onClear: () => void;

@@ -1,11 +1,11 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { QueryState } from '../../../components/QueryState';
-import { formatDateTime } from '../../../i18n/format';
-import { useLocaleStore } from '../../../i18n/i18n';
-import { usePermissions } from '../../../lib/access';
 import { hrefFor, navigate, useRoute } from '../../../lib/router';
-import { areasQuery, auditListQuery, peopleQuery, type AuditFilter } from '../api/queries';
-import { nextDay, startOfDayIn, zoneResolver } from '../hooks/audit-time';
+import { useAreas } from '../../../workstation/areas';
+import { usePeople } from '../../../workstation/people';
+import { useSiteTime } from '../../../workstation/site-time';
+import { auditListQuery, type AuditFilter } from '../api/queries';
+import { nextDay, startOfDayIn } from '../hooks/audit-time';
 import { useAuditT } from '../messages';
 import { AuditDetail } from './AuditDetail';
 import { AuditFilters, filterKeys, filterStateFrom, type AuditFilterState } from './AuditFilters';
@@ -26,17 +26,17 @@ function toAuditFilter(state: AuditFilterState, zone: string): AuditFilter {
 /** The audit trail, newest first, filterable; #/audit/<seq> opens one event with its field diff. */
 export function AuditScreen() {
   const t = useAuditT();
-  const locale = useLocaleStore((state) => state.locale);
   const route = useRoute();
-  const permissions = usePermissions();
-  const areas = useQuery(areasQuery());
-  const people = useQuery(peopleQuery(permissions.can('read', 'user')));
-  const zones = zoneResolver(areas.data);
+  const areas = useAreas();
+  const people = usePeople();
+  // Events tied to an area are in its site's zone; the rest (people, sessions, settings) and the
+  // filter's whole days in the tenant's.
+  const siteTime = useSiteTime();
   const state = filterStateFrom(route.query);
-  const events = useInfiniteQuery({ ...auditListQuery(toAuditFilter(state, zones.defaultZone)), enabled: !areas.isPending });
+  // The day range is sent as instants, so the list waits for the zone the days are in.
+  const events = useInfiniteQuery({ ...auditListQuery(toAuditFilter(state, siteTime.tenantZone)), enabled: !siteTime.isPending });
   const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
-  const names = new Map((people.data ?? []).map((person) => [person.id, person.name]));
-  const actorName = (id: string | null) => (id === null ? t('system') : (names.get(id) ?? (people.data ? t('unknownActor', { id: id.slice(0, 8) }) : id.slice(0, 8))));
+  const actorName = (id: string | null) => (id === null ? t('system') : (people.nameOf(id) ?? (people.people ? t('unknownActor', { id: id.slice(0, 8) }) : id.slice(0, 8))));
   const selectedSeq = route.id && /^\d+$/.test(route.id) ? Number(route.id) : null;
 
   const setFilter = (key: keyof AuditFilterState, value: string) => {
@@ -58,7 +58,7 @@ export function AuditScreen() {
           <h1 id="screen-title">{t('title')}</h1>
         </header>
         <ChainStatusBanner />
-        <AuditFilters value={state} people={people.data} zone={zones.defaultZone} onChange={setFilter} onClear={clearFilters} />
+        <AuditFilters value={state} people={people.people} zone={siteTime.tenantZone} onChange={setFilter} onClear={clearFilters} />
         <QueryState isPending={events.isPending} error={events.error} isEmpty={rows.length === 0} emptyText={t('empty')} onRetry={() => void events.refetch()}>
           <div className="audit-table-wrap">
             <table className="audit-table">
@@ -86,7 +86,7 @@ export function AuditScreen() {
                           {event.seq}
                         </a>
                       </td>
-                      <td className="nowrap">{formatDateTime(event.server_time, locale, zones.zoneOf(event.area_id))}</td>
+                      <td className="nowrap">{siteTime.format(event.server_time, event.area_id)}</td>
                       <td className="clip">{actorName(event.actor_id)}</td>
                       <td className="clip">{actionLabel(t, event.action)}</td>
                       <td className="clip">
@@ -113,7 +113,7 @@ export function AuditScreen() {
         </QueryState>
       </div>
       {selectedSeq !== null && (
-        <AuditDetail key={selectedSeq} seq={selectedSeq} closeHref={hrefFor('audit', null, route.query)} actorName={actorName} zoneOf={zones.zoneOf} areaName={(id) => areas.data?.find((area) => area.id === id)?.name ?? id} />
+        <AuditDetail key={selectedSeq} seq={selectedSeq} closeHref={hrefFor('audit', null, route.query)} actorName={actorName} zoneOf={siteTime.zoneOf} areaName={(id) => areas.data?.find((area) => area.id === id)?.name ?? id} />
       )}
     </section>
   );

@@ -1,21 +1,12 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CallRequest, SessionStatus } from '../../../../../shared/contract';
 import { invoke } from '../../../lib/api';
+import { workstationKeys } from '../../../workstation/keys';
+import { writeSessionStatus } from '../../../workstation/session';
 
-/** Facts about the workstation itself (not tenant data): kept when a session change refreshes the cache. */
-export const workstationKeys = {
-  all: ['workstation'] as const,
-  appInfo: () => [...workstationKeys.all, 'app-info'] as const,
-  sessionStatus: () => [...workstationKeys.all, 'session-status'] as const,
-  accounts: () => [...workstationKeys.all, 'accounts'] as const,
-  notices: () => [...workstationKeys.all, 'notices'] as const,
-};
-
+/** Facts about this workstation for the auth screens: in the workstation key family, so a session change keeps them. */
 export const appInfoQuery = () =>
   queryOptions({ queryKey: workstationKeys.appInfo(), queryFn: () => invoke('app.info', {}), staleTime: Infinity });
-
-export const sessionStatusQuery = () =>
-  queryOptions({ queryKey: workstationKeys.sessionStatus(), queryFn: () => invoke('session.status', {}) });
 
 /** Damaged profile files set aside, or a server key trusted anew, since the engine started. */
 export const profileNoticesQuery = () =>
@@ -33,7 +24,7 @@ function useSessionMutation<R>(call: (request: R) => Promise<SessionStatus>) {
   return useMutation({
     mutationFn: call,
     onSuccess: (status) => {
-      queryClient.setQueryData(workstationKeys.sessionStatus(), status);
+      writeSessionStatus(queryClient, status);
       void queryClient.invalidateQueries({ queryKey: workstationKeys.accounts() });
       void queryClient.invalidateQueries({ queryKey: workstationKeys.notices() });
     },

@@ -1,12 +1,12 @@
 import { useId } from 'react';
-import type { CallResponse } from '../../../../../shared/contract';
 import { entrySeverities } from '../../../../../shared/domain/plant';
 import { formatDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
+import type { AreaView } from '../../../workstation/areas';
 import { compactFilter, type ExportFilter, type ExportModule } from '../hooks/export-filter';
 import { useExportsT } from '../messages';
 
-type Areas = CallResponse<'areas.list'>;
+type Areas = readonly AreaView[];
 type T = ReturnType<typeof useExportsT>;
 type Key = Parameters<T>[0];
 

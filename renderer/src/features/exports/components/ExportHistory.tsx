@@ -1,10 +1,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import type { CallResponse } from '../../../../../shared/contract';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatBytes, formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
+import type { AreaView } from '../../../workstation/areas';
 import { exportHistoryQuery } from '../api/queries';
 import { isExportModule } from '../hooks/export-filter';
 import { useExportsT } from '../messages';
@@ -15,7 +15,7 @@ import { FilterLine } from './ExportFilterFields';
 const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
 /** Exports made on this workstation, newest first, with the file's SHA-256 and "Show in folder". */
-export function ExportHistory(props: { timeZone: string; areas: CallResponse<'areas.list'> | undefined }) {
+export function ExportHistory(props: { timeZone: string; areas: readonly AreaView[] | undefined }) {
   const t = useExportsT();
   const locale = useLocaleStore((state) => state.locale);
   const history = useQuery(exportHistoryQuery());

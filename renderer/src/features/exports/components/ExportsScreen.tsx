@@ -2,16 +2,18 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { QueryState } from '../../../components/QueryState';
 import { navigate, useRoute } from '../../../lib/router';
-import { exportAreasQuery, exportKeys, sessionStatusQuery } from '../api/queries';
+import { exportKeys } from '../api/queries';
 import { useExportableModules } from '../hooks/export-access';
 import { compactFilter, exportFilterFromQuery, exportQueryFor, isExportModule, type ExportFilter, type ExportModule } from '../hooks/export-filter';
 import { useExportRun } from '../hooks/export-run';
-import { useSiteTimeZone } from '../hooks/site-time-zone';
 import { useExportsT } from '../messages';
 import { ExportHistory } from './ExportHistory';
 import { ExportRunStatus } from './ExportRunStatus';
 import { FilterFields, FilterSummary } from './ExportFilterFields';
 import { useExportFormStore, type ExportFormat } from '../hooks/export-form';
+import { useAreas } from '../../../workstation/areas';
+import { sessionStatusQuery } from '../../../workstation/session';
+import { useSiteTime } from '../../../workstation/site-time';
 import '../exports.css';
 
 const formats: ExportFormat[] = ['csv', 'jsonl', 'xlsx'];
@@ -26,9 +28,10 @@ export function ExportsScreen() {
   const route = useRoute();
   const queryClient = useQueryClient();
   const exportable = useExportableModules();
-  const areas = useQuery(exportAreasQuery());
+  const areas = useAreas();
   const session = useQuery(sessionStatusQuery());
-  const timeZone = useSiteTimeZone();
+  // Exports belong to the tenant, not one area: their times are in the tenant's zone.
+  const timeZone = useSiteTime().tenantZone;
   const run = useExportRun();
   const form = useExportFormStore();
   const formatGroup = useId();

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Entity } from '../../../../../shared/permissions';
-import { accessQuery, permissionsFrom } from '../../../lib/access';
+import { accessQuery, permissionsFrom } from '../../../workstation/access';
 import { exportModules, type ExportModule } from './export-filter';
 
 const moduleEntity: Record<ExportModule, Entity> = { 'shift-logs': 'log_entry', audit: 'audit_event', users: 'user', sessions: 'session' };

@@ -16,8 +16,6 @@ export const shiftLogKeys = {
   entries: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'entries', filter] as const,
   stats: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'stats', filter] as const,
   detail: (id: string) => [...shiftLogKeys.all, 'detail', id] as const,
-  areas: () => [...shiftLogKeys.all, 'areas'] as const,
-  people: () => [...shiftLogKeys.all, 'people'] as const,
 };
 
 export const entriesQuery = (filter: ShiftLogFilterInput) =>
@@ -34,16 +32,3 @@ export const statsQuery = (filter: ShiftLogFilterInput) =>
 export const shiftLogQuery = (id: string) =>
   queryOptions({ queryKey: shiftLogKeys.detail(id), queryFn: () => invoke('shiftLogs.get', { id }) });
 
-export const areasQuery = () => queryOptions({ queryKey: shiftLogKeys.areas(), queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
-
-/** Names of authors; a role without user access gets none, and rows then show the id. */
-export const peopleQuery = () =>
-  queryOptions({
-    queryKey: shiftLogKeys.people(),
-    queryFn: async () => (await invoke('users.list', { filter: {}, page: { limit: 500 } })).items,
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
-
-/** The app's session status (same key the app shell keeps fresh): the signer's name for the sign-off statement. */
-export const sessionQuery = () => queryOptions({ queryKey: ['workstation', 'session-status'] as const, queryFn: () => invoke('session.status', {}) });

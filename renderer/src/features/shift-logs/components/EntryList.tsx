@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { entriesQuery } from '../api/queries';
-import type { AreaIndex } from '../hooks/useAreas';
+import type { AreaIndex } from '../hooks/useAreaIndex';
 import { useShiftLogT } from '../messages';
 import { EntryMarks, SeverityBadge } from './marks';
 

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { entryCategories, entrySeverities, shiftLogStatuses } from '../../../../../shared/domain/plant';
 import type { ShiftLogFilterInput } from '../../../../../shared/views';
-import type { AreaIndex } from '../hooks/useAreas';
+import type { AreaIndex } from '../hooks/useAreaIndex';
 import { useShiftLogT } from '../messages';
 import { severityGlyphs } from './marks';
 

@@ -2,8 +2,10 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { hrefFor, useRoute } from '../../../lib/router';
 import { filterToQuery } from '../../../lib/shift-log-filter-url';
-import { entriesQuery, sessionQuery } from '../api/queries';
-import { useAreaIndex, usePeople } from '../hooks/useAreas';
+import { usePeople } from '../../../workstation/people';
+import { sessionStatusQuery } from '../../../workstation/session';
+import { entriesQuery } from '../api/queries';
+import { useAreaIndex } from '../hooks/useAreaIndex';
 import { useShiftLogFilter } from '../hooks/useShiftLogFilter';
 import { useShiftLogT } from '../messages';
 import { EntryList } from './EntryList';
@@ -16,8 +18,12 @@ import '../shift-logs.css';
 export function ShiftLogsScreen() {
   const route = useRoute();
   const areas = useAreaIndex();
-  const { people, nameOf } = usePeople();
-  const session = useQuery(sessionQuery());
+  const directory = usePeople();
+  // A role without user access gets no names: rows then show the start of the id.
+  const people = directory.people ?? [];
+  const nameOf = (id: string) => directory.nameOf(id) ?? id.slice(0, 8);
+  // The signer's name for the sign-off statement.
+  const session = useQuery(sessionStatusQuery());
   if (route.id) return <ShiftLogDetail id={route.id} areas={areas} nameOf={nameOf} signerName={session.data?.user?.displayName ?? ''} />;
   return <ShiftLogList areas={areas} people={people} nameOf={nameOf} />;
 }

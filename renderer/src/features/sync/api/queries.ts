@@ -10,14 +10,10 @@ export const syncKeys = {
   state: () => [...syncKeys.all, 'state'] as const,
   outbox: () => [...syncKeys.all, 'outbox'] as const,
   conflicts: () => [...syncKeys.all, 'conflicts'] as const,
-  areas: () => [...syncKeys.all, 'areas'] as const,
 };
 
 // A sync can start by itself (timer, server push); a short poll keeps "running" honest.
 export const syncStateQuery = () => queryOptions({ queryKey: syncKeys.state(), queryFn: () => invoke('sync.state', {}), refetchInterval: 3_000 });
 export const outboxQuery = () => queryOptions({ queryKey: syncKeys.outbox(), queryFn: () => invoke('sync.outbox', { limit: 200 }), refetchInterval: 5_000 });
 export const conflictsQuery = () => queryOptions({ queryKey: syncKeys.conflicts(), queryFn: () => invoke('conflicts.list', {}) });
-export const syncAreasQuery = () => queryOptions({ queryKey: syncKeys.areas(), queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
 
-/** The session status; the same key the app's providers update on 'session.changed'. */
-export const sessionStatusQuery = () => queryOptions({ queryKey: ['workstation', 'session-status'] as const, queryFn: () => invoke('session.status', {}) });

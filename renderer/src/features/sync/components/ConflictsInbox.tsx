@@ -7,9 +7,10 @@ import { formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import { conflictsQuery, syncKeys } from '../api/queries';
-import { useSiteContext } from '../hooks/site-time-zone';
 import { mutationInWords } from '../hooks/words';
 import { useSyncT } from '../messages';
+import { useAreas } from '../../../workstation/areas';
+import { useSiteTime } from '../../../workstation/site-time';
 import { FieldList } from './FieldList';
 import { SignOffReview } from './SignOffReview';
 
@@ -28,7 +29,8 @@ function intentFields(value: unknown): Record<string, unknown> {
 function ConflictCard(props: { conflict: Conflict }) {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
-  const { timeZone, areas } = useSiteContext();
+  const timeZone = useSiteTime().tenantZone;
+  const areas = useAreas().data;
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const titleId = useId();

@@ -1,6 +1,6 @@
 import { formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
-import type { Areas } from '../hooks/site-time-zone';
+import type { AreaView } from '../../../workstation/areas';
 import { fieldKey, fieldLabel, lookup } from '../hooks/words';
 import { useSyncT } from '../messages';
 
@@ -9,7 +9,7 @@ const hash = /^[0-9a-f]{40,}$/;
 /** Members a person gains nothing from reading here. */
 const hidden = new Set(['tenant_id']);
 
-function Value(props: { field: string; value: unknown; areas: Areas | undefined; timeZone: string }) {
+function Value(props: { field: string; value: unknown; areas: readonly AreaView[] | undefined; timeZone: string }) {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
   const { value } = props;
@@ -37,7 +37,7 @@ function Value(props: { field: string; value: unknown; areas: Areas | undefined;
  * A record as labelled fields: the local intent (a mutation's args) or the server's row. Ids
  * stay ids, times are shown in the site's zone, hashes abbreviated with the full value kept.
  */
-export function FieldList(props: { record: Record<string, unknown>; areas: Areas | undefined; timeZone: string; nested?: boolean }) {
+export function FieldList(props: { record: Record<string, unknown>; areas: readonly AreaView[] | undefined; timeZone: string; nested?: boolean }) {
   const t = useSyncT();
   const entries = Object.entries(props.record).filter(([key]) => !hidden.has(fieldKey(key)));
   return (

@@ -4,15 +4,15 @@ import { QueryState } from '../../../components/QueryState';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { outboxQuery } from '../api/queries';
-import { useSiteContext } from '../hooks/site-time-zone';
 import { lookup, mutationInWords } from '../hooks/words';
 import { useSyncT } from '../messages';
+import { useSiteTime } from '../../../workstation/site-time';
 
 /** Changes made here that the server has not answered yet, oldest first. */
 export function Outbox() {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
-  const { timeZone } = useSiteContext();
+  const timeZone = useSiteTime().tenantZone;
   const outbox = useQuery(outboxQuery());
   const titleId = useId();
   return (

@@ -8,8 +8,8 @@ import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import { hrefFor } from '../../../lib/router';
 import { syncKeys } from '../api/queries';
-import { useSiteContext } from '../hooks/site-time-zone';
 import { useSyncT } from '../messages';
+import { useSiteTime } from '../../../workstation/site-time';
 
 type Review = NonNullable<CallResponse<'conflicts.list'>[number]['signOffReview']>;
 
@@ -21,7 +21,7 @@ type Review = NonNullable<CallResponse<'conflicts.list'>[number]['signOffReview'
 export function SignOffReview(props: { conflictId: number; review: Review }) {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
-  const { timeZone } = useSiteContext();
+  const timeZone = useSiteTime().tenantZone;
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');

@@ -5,9 +5,10 @@ import { formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import { useSyncActivity } from '../../../lib/sync-activity';
-import { sessionStatusQuery, syncKeys, syncStateQuery } from '../api/queries';
-import { useSiteContext } from '../hooks/site-time-zone';
+import { syncKeys, syncStateQuery } from '../api/queries';
 import { useSyncT } from '../messages';
+import { sessionStatusQuery } from '../../../workstation/session';
+import { useSiteTime } from '../../../workstation/site-time';
 
 /** The progress bar while a sync runs: from the core's 'sync.progress' events. */
 function SyncProgress() {
@@ -33,7 +34,7 @@ function SyncProgress() {
 export function SyncStatus() {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
-  const { timeZone } = useSiteContext();
+  const timeZone = useSiteTime().tenantZone;
   const queryClient = useQueryClient();
   const state = useQuery(syncStateQuery());
   const session = useQuery(sessionStatusQuery());

@@ -4,7 +4,6 @@ import { invoke } from '../../../lib/api';
 
 export type UserView = CallResponse<'users.list'>['items'][number];
 export type SessionView = CallResponse<'sessions.list'>['items'][number];
-export type AreaView = CallResponse<'areas.list'>[number];
 export type UserFilter = NonNullable<CallRequest<'users.list'>['filter']>;
 export type UserPatch = CallRequest<'users.update'>['patch'];
 
@@ -15,7 +14,6 @@ export const usersKeys = {
   list: (filter: UserFilter) => [...usersKeys.lists(), filter] as const,
   one: (userId: string) => [...usersKeys.all, 'one', userId] as const,
   sessions: (userId: string) => [...usersKeys.all, 'sessions', userId] as const,
-  areas: () => [...usersKeys.all, 'areas'] as const,
 };
 
 const pageSize = 100;
@@ -39,15 +37,6 @@ export const userSessionsQuery = (userId: string) =>
     queryKey: usersKeys.sessions(userId),
     queryFn: async () => (await invoke('sessions.list', { filter: { userIds: [userId] }, page: { limit: 200 } })).items,
   });
-
-export const areasQuery = () => queryOptions({ queryKey: usersKeys.areas(), queryFn: () => invoke('areas.list', {}), staleTime: 5 * 60_000 });
-
-/**
- * Same key as the auth feature's session status, which the app's core events keep fresh;
- * declared here too because features do not import each other.
- */
-export const onlineQuery = () =>
-  queryOptions({ queryKey: ['workstation', 'session-status'] as const, queryFn: () => invoke('session.status', {}), select: (status) => status.online });
 
 /**
  * Admin changes act on the server at once; the list on this workstation shows them after the

@@ -1,4 +1,4 @@
-import type { AreaView } from '../api/queries';
+import type { AreaView } from '../../../workstation/areas';
 import { useUsersT } from '../messages';
 
 /**

@@ -1,5 +1,5 @@
 import { useUsersT } from '../messages';
-import { useSiteTime } from '../hooks/useSiteTime';
+import { useSiteTime } from '../../../workstation/site-time';
 
 /**
  * The one time an enrolment link is shown: the admin hands it to the person, who sets their own

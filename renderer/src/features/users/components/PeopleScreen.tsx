@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import { QueryState } from '../../../components/QueryState';
-import { usePermissions } from '../../../lib/access';
 import { hrefFor, navigate, useRoute } from '../../../lib/router';
-import { areasQuery, usersListQuery, type UserFilter, type UserView } from '../api/queries';
+import { useAreas } from '../../../workstation/areas';
+import { usePermissions } from '../../../workstation/access';
+import { usersListQuery, type UserFilter, type UserView } from '../api/queries';
 import { useUsersT } from '../messages';
 import { AddPersonDialog } from './AddPersonDialog';
 import { UserDetail } from './UserDetail';
@@ -27,7 +28,7 @@ export function PeopleScreen() {
   const users = useInfiniteQuery(usersListQuery(filter));
   const [adding, setAdding] = useState(false);
   const canManage = permissions.can('manage', 'user');
-  const areas = useQuery(areasQuery());
+  const areas = useAreas();
   const rows = users.data?.pages.flatMap((page) => page.items) ?? [];
 
   const setQuery = (key: string, value: string) => {

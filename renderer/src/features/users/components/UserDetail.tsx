@@ -2,8 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { ModuleFlags } from '../../../../../shared/rbac';
 import { QueryState } from '../../../components/QueryState';
-import type { Permissions } from '../../../lib/access';
-import { areasQuery, onlineQuery, userQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
+import type { Permissions } from '../../../workstation/access';
+import { useAreas } from '../../../workstation/areas';
+import { sessionStatusQuery } from '../../../workstation/session';
+import { userQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
 import { useErrorText } from '../hooks/useErrorText';
 import { useUsersT } from '../messages';
 import { AreaTreeEditor } from './AreaTreeEditor';
@@ -18,7 +20,7 @@ export function UserDetail(props: { userId: string; permissions: Permissions; cl
   const t = useUsersT();
   const user = useQuery(userQuery(props.userId));
   // Unknown (still asking) counts as online: the core answers needs_connection anyway.
-  const offline = useQuery(onlineQuery()).data === false;
+  const offline = useQuery(sessionStatusQuery()).data?.online === false;
   const offlineNoteId = useId();
   const canManage = props.permissions.can('manage', 'user');
   const canRevoke = props.permissions.can('revoke', 'session');
@@ -74,7 +76,7 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 function AccessForm(props: { user: UserView; canManage: boolean; offline: boolean; offlineNoteId: string }) {
   const t = useUsersT();
   const errorText = useErrorText();
-  const areas = useQuery(areasQuery());
+  const areas = useAreas();
   const update = useUpdateUser();
   const initialRole = props.user.org_role;
   const initialAreas = new Set(userAreas(props.user));

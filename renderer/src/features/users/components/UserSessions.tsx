@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { QueryState } from '../../../components/QueryState';
 import { useRevokeSessions, userSessionsQuery, type SessionView, type UserView } from '../api/queries';
 import { useErrorText } from '../hooks/useErrorText';
-import { useSiteTime } from '../hooks/useSiteTime';
+import { useSiteTime } from '../../../workstation/site-time';
 import { useUsersT } from '../messages';
 import { ConfirmDialog } from './ConfirmDialog';
 

@@ -1,5 +1,6 @@
 import type { ModuleFlags } from '../../../../../shared/rbac';
-import type { AreaView, UserView } from '../api/queries';
+import type { AreaView } from '../../../workstation/areas';
+import type { UserView } from '../api/queries';
 
 export const moduleNames = ['shift_logs', 'handovers', 'audit', 'users', 'exports'] as const satisfies readonly (keyof ModuleFlags)[];
 export const presetRoles = ['viewer', 'contributor', 'admin'] as const;

@@ -1,22 +1,19 @@
-import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import type { CallResponse } from '../../../../../shared/contract';
-import { areasQuery, peopleQuery } from '../api/queries';
-
-export type AreaNode = CallResponse<'areas.list'>[number];
+import { siteTimeZones } from '../../../../../shared/site-time';
+import { useAreas, type AreaView } from '../../../workstation/areas';
 
 export interface AreaIndex {
-  areas: AreaNode[];
-  byId: Map<string, AreaNode>;
+  areas: AreaView[];
+  byId: Map<string, AreaView>;
   depth(id: string): number;
   /** The area and everything under it (an area filter means the subtree). */
   subtree(id: string): string[];
-  /** The site's IANA zone for an area; UTC when the cache knows none. */
+  /** The zone an area's times are shown in: its site's (the one site-time rule, shared/site-time.ts). */
   zoneOf(id: string | null | undefined): string;
   nameOf(id: string | null | undefined): string;
 }
 
-export function indexAreas(areas: AreaNode[]): AreaIndex {
+export function indexAreas(areas: AreaView[]): AreaIndex {
   const byId = new Map(areas.map((area) => [area.id, area]));
   const children = new Map<string, string[]>();
   for (const area of areas) {
@@ -49,23 +46,14 @@ export function indexAreas(areas: AreaNode[]): AreaIndex {
     byId,
     depth,
     subtree,
-    zoneOf: (id) => (id && byId.get(id)?.time_zone) || 'UTC',
+    zoneOf: siteTimeZones(areas).zoneOf,
     nameOf: (id) => (id && byId.get(id)?.name) || (id ?? ''),
   };
 }
 
 export function useAreaIndex(): AreaIndex & { isPending: boolean; error: unknown } {
-  const query = useQuery(areasQuery());
+  const query = useAreas();
   const index = useMemo(() => indexAreas(query.data ?? []), [query.data]);
   return { ...index, isPending: query.isPending, error: query.error };
 }
 
-/** Display names by user id, when the role may read users; otherwise ids are shown. */
-export function usePeople(): { people: { id: string; name: string }[]; nameOf(id: string): string } {
-  const query = useQuery(peopleQuery());
-  return useMemo(() => {
-    const people = (query.data ?? []).map((user) => ({ id: user.id, name: user.display_name }));
-    const names = new Map(people.map((person) => [person.id, person.name]));
-    return { people, nameOf: (id: string) => names.get(id) ?? id.slice(0, 8) };
-  }, [query.data]);
-}

@@ -2,13 +2,12 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { CallResponse } from '../../../shared/contract';
 import type { Action, Entity } from '../../../shared/permissions';
 import { can, type Subject } from '../../../shared/rbac';
-import { invoke } from './api';
+import { invoke } from '../lib/api';
+import { workstationKeys } from './keys';
 
 export type AccessView = CallResponse<'session.access'>;
 
-export const accessKeys = { all: ['access'] as const };
-
-export const accessQuery = () => queryOptions({ queryKey: accessKeys.all, queryFn: () => invoke('session.access', {}), staleTime: 60_000 });
+export const accessQuery = () => queryOptions({ queryKey: workstationKeys.access(), queryFn: () => invoke('session.access', {}), staleTime: 60_000 });
 
 /**
  * What the signed-in person may do, from the same grant and the same evaluator the core
