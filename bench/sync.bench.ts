@@ -13,7 +13,7 @@ import { ServerClient } from '../main/core/net/server-client';
 import { openStoreDatabase } from '../main/core/store/open';
 import { upsertRows, type WritableRow } from '../main/core/store/writes';
 import { applyPullPage, parsePullPage } from '../main/core/sync/apply-pull';
-import { totpCode } from '../server/auth/totp';
+import { totpCode } from '../server/crypto/totp';
 import { DEMO_CREDENTIALS_FILE, DemoCredentialsSchema, type DemoCredentials } from '../server/demo/seed-demo';
 import { dispatchCall } from '../shared/dispatch';
 import { PlantdeskError } from '../shared/errors';

@@ -8,7 +8,7 @@ import { keychainAccount, normalizeOwner, purposeOfAccount, type SecretOwner, ty
 import { optimizeStore } from '../main/core/store/open';
 import { unlockVault } from '../main/core/vault/vault';
 import { startServer } from '../server/app';
-import { totpCode } from '../server/auth/totp';
+import { totpCode } from '../server/crypto/totp';
 import type { CallRequest, Channel } from '../shared/contract';
 import { dispatchCall } from '../shared/dispatch';
 import type { ShiftLogFilterInput } from '../shared/views';

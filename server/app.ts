@@ -11,7 +11,8 @@ import { seedDemo, type DemoCredentials } from './demo/seed-demo';
 import { enrolmentTtlMs, type EnrolmentSettings } from './enrolment/enrolment-links';
 import { createEnrolmentMailer } from './enrolment/enrolment-mail';
 import { loadGrantSigner, type GrantSigner } from './grant/signing-key';
-import { frameworkErrorHandler, httpError, installErrorHandling, sendError } from './http/errors';
+import { frameworkErrorHandler, installErrorHandling, sendError } from './http/errors';
+import { apiError } from './errors';
 import { RateLimiter, type RateLimit } from './http/rate-limit';
 import { answerClientError, installRawErrorAnswers } from './http/raw-errors';
 import type { AppDeps, RouteInfo } from './http/route';
@@ -118,7 +119,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter,
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz' || request.url === '/readyz') return;
     const wait = ipLimiter.hit(request.ip);
-    if (wait !== null) return sendError(reply, httpError('rate_limited', { retryAfter: wait }));
+    if (wait !== null) return sendError(reply, apiError('rate_limited', { retryAfter: wait }));
   });
   registerHealthRoutes(app, deps.db);
   registerAuthRoutes(app, deps);

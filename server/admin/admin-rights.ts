@@ -1,7 +1,7 @@
 import type { Action, Entity } from '../../shared/permissions';
 import { can, effectiveRules, rulesBeyond, type Ability, type GlobalRole, type ModuleFlags, type PermissionRule, type RowFilter, type Subject } from '../../shared/rbac';
 import type { Tx } from '../db/database';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import type { MembershipRecord } from '../store/memberships';
 import { getRole } from '../store/roles';
 
@@ -16,23 +16,23 @@ import { getRole } from '../store/roles';
  */
 
 export function requireNotSelf(ability: Ability, userId: string): void {
-  if (ability.userId === userId) throw httpError('self_change');
+  if (ability.userId === userId) throw apiError('self_change');
 }
 
 export function requireRowRight(ability: Ability, action: Action, entity: Entity, subject: Subject): void {
   if (can(ability, action, entity, subject)) return;
-  if (can(ability, 'read', entity, subject)) throw httpError('forbidden', { needs: { action, entity } });
-  throw httpError('not_found');
+  if (can(ability, 'read', entity, subject)) throw apiError('forbidden', { needs: { action, entity } });
+  throw apiError('not_found');
 }
 
 /** For a row the write would bring about (a new member, new areas): out of scope is a 403. */
 export function requireResultInScope(ability: Ability, action: Action, entity: Entity, subject: Subject, message?: string): void {
-  if (!can(ability, action, entity, subject)) throw httpError('forbidden', { needs: { action, entity } }, message);
+  if (!can(ability, action, entity, subject)) throw apiError('forbidden', { needs: { action, entity } }, message);
 }
 
 export function requireWithinCeiling(ability: Ability, rules: readonly PermissionRule[]): void {
   const beyond = rulesBeyond(ability.rules, rules);
-  if (beyond.length > 0) throw httpError('privilege_ceiling', { beyond });
+  if (beyond.length > 0) throw apiError('privilege_ceiling', { beyond });
 }
 
 export interface AccessAssignment {

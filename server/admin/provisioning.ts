@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { defaultModuleFlags, type ModuleFlags, type OrgRolePreset } from '../../shared/rbac';
 import type { Database, Tx } from '../db/database';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { insertMembership, type MembershipRecord } from '../store/memberships';
 import { insertTenant } from '../store/tenants';
 import { insertUser, type UserRecord } from '../store/users';
-import type { SecretBox } from '../auth/secret-box';
-import { newTotpSecret } from '../auth/totp';
+import type { SecretBox } from '../crypto/secret-box';
+import { newTotpSecret } from '../crypto/totp';
 
 /** Creating tenants and members: shared by the admin API, the demo seed and test fixtures. */
 
@@ -62,7 +62,7 @@ export async function createMember(
       now: member.now,
     });
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw httpError('email_taken');
+    if ((error as { code?: string }).code === '23505') throw apiError('email_taken');
     throw error;
   }
   const preset = typeof member.role === 'string' ? member.role : null;

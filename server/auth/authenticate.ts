@@ -1,5 +1,5 @@
 import type { Database } from '../db/database';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { closeExpiredSession, EXPIRED_REASON, findSessionByTokenHash, isExpired, sessionExpiry, touchSession, type SessionRecord } from '../store/sessions';
 import { getTenant } from '../store/tenants';
 import { getUser } from '../store/users';
@@ -26,17 +26,17 @@ export function bearerToken(header: string | undefined): string | null {
  */
 export async function authenticate(db: Database, authorization: string | undefined, now: Date): Promise<AuthContext> {
   const token = bearerToken(authorization);
-  if (!token) throw httpError('unauthenticated');
+  if (!token) throw apiError('unauthenticated');
   const hash = tokenHash(token);
   const outcome = await db.transaction({ sessionHash: hash }, async (tx) => {
     const session = await findSessionByTokenHash(tx, hash);
-    if (!session) throw httpError('unauthenticated');
+    if (!session) throw apiError('unauthenticated');
     await tx.bind({ sessionHash: hash, userId: session.user_id, tenantId: session.tenant_id });
     const user = await getUser(tx, session.user_id);
-    if (!user || user.status !== 'active') throw httpError('user_inactive');
-    if (session.revoked_at) throw httpError(session.revoke_reason === EXPIRED_REASON ? 'session_expired' : 'session_revoked');
+    if (!user || user.status !== 'active') throw apiError('user_inactive');
+    if (session.revoked_at) throw apiError(session.revoke_reason === EXPIRED_REASON ? 'session_expired' : 'session_revoked');
     const tenant = await getTenant(tx, session.tenant_id);
-    if (!tenant) throw httpError('session_expired');
+    if (!tenant) throw apiError('session_expired');
     const expiry = sessionExpiry(session, tenant);
     if (isExpired(expiry, now)) {
       // Returned, not thrown: the close must commit.
@@ -44,10 +44,10 @@ export async function authenticate(db: Database, authorization: string | undefin
       return null;
     }
     const principal = await loadPrincipal(tx, session.user_id, session.tenant_id);
-    if (!principal) throw httpError('session_revoked', { reason: 'membership_removed' });
+    if (!principal) throw apiError('session_revoked', { reason: 'membership_removed' });
     await touchSession(tx, session.id, now);
     return { principal, session };
   });
-  if (!outcome) throw httpError('session_expired');
+  if (!outcome) throw apiError('session_expired');
   return outcome;
 }

@@ -1,8 +1,8 @@
 import type { ChangePasswordRequest } from '../../shared/domain/auth';
 import { normalizePassword } from '../../shared/domain/auth';
-import { forEachTenantOfPerson } from '../admin/person-tenants';
+import { forEachTenantOfPerson } from '../store/person-tenants';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { revokeOtherSessionsOfUser } from '../store/sessions';
 import { getUser, updateUser } from '../store/users';
 import type { AuthContext } from './authenticate';
@@ -21,7 +21,7 @@ export async function changeOwnPassword(deps: SignInDeps, auth: AuthContext, act
   const problem =
     passwordPolicyProblem(request.newPassword, { email: person.email, displayName: person.display_name }) ??
     (normalizePassword(request.newPassword) === normalizePassword(request.currentPassword) ? 'choose a password other than your current one' : null);
-  if (problem) throw httpError('weak_password', { problem });
+  if (problem) throw apiError('weak_password', { problem });
 
   const keys = throttleKeys(meta.ip, person.email);
   const binding = { userId: person.id, tenantId: auth.session.tenant_id };
@@ -30,21 +30,21 @@ export async function changeOwnPassword(deps: SignInDeps, auth: AuthContext, act
     if ('wait' in attempt) return { kind: 'throttled' as const, wait: attempt.wait };
     return { kind: 'check' as const, reservation: attempt.reservation, storedHash: (await getUser(tx, person.id))?.password_hash ?? null };
   });
-  if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
+  if (gate.kind === 'throttled') throw apiError('throttled', { retryAfter: gate.wait });
   const currentOk = gate.storedHash !== null && (await verifyPassword(request.currentPassword, gate.storedHash));
   if (!currentOk) {
     // The attempt stays charged to the account and the address.
     await deps.db.transaction(binding, (tx) =>
       appendAudit(tx, auth.session.tenant_id, actor, { action: 'auth.password_change_failed', entity: 'user', entityId: person.id, reason: 'wrong_password' }, now),
     );
-    throw httpError('invalid_credentials');
+    throw apiError('invalid_credentials');
   }
   const passwordHash = await hashPassword(request.newPassword, deps.scrypt);
 
   await deps.db.transaction(binding, async (tx) => {
     const user = await getUser(tx, person.id, { forUpdate: true });
     // Changed by someone else since it was checked (another change, a reset): check again.
-    if (!user || user.password_hash !== gate.storedHash) throw httpError('invalid_credentials');
+    if (!user || user.password_hash !== gate.storedHash) throw apiError('invalid_credentials');
     // The right current password gets its own attempt back; earlier failures stay counted.
     await refundAttempt(tx, gate.reservation);
     await updateUser(tx, user.id, { password_hash: passwordHash }, now);

@@ -6,13 +6,13 @@ import { appendAudit } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Database, Tx } from '../db/database';
 import type { GrantSigner } from '../grant/signing-key';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { listMembershipsOfUser } from '../store/memberships';
 import { findUserByEmail, getUser, updateUser, type UserRecord } from '../store/users';
 import { decoyPasswordHash, verifyPassword, type ScryptParams } from './passwords';
 import { issueSession } from './issue-session';
 import { accountFailures, clearAfterSignIn, refundAttempt, reserveAttempt, throttleKeys, type ThrottlePolicy } from './throttle';
-import { checkTotp } from './totp';
+import { checkTotp } from '../crypto/totp';
 import { newOpaqueToken, tokenHash } from './tokens';
 
 /**
@@ -116,8 +116,8 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
     }
     return { kind: 'check' as const, user, reservation: attempt.reservation };
   });
-  if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
-  if (gate.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
+  if (gate.kind === 'throttled') throw apiError('throttled', { retryAfter: gate.wait });
+  if (gate.kind === 'locked') throw apiError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
 
   const user = gate.user;
   const passwordOk = user?.password_hash
@@ -163,7 +163,7 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
     return { kind: 'challenge' as const, challengeId };
   });
   if (outcome.kind === 'challenge') return { challengeId: outcome.challengeId };
-  throw httpError(outcome.kind);
+  throw apiError(outcome.kind);
 }
 
 interface ChallengeRecord {
@@ -221,7 +221,7 @@ export async function completeSignIn(deps: SignInDeps, request: TotpRequest, met
     return { kind: 'signed_in' as const, response };
   });
   if (outcome.kind === 'signed_in') return outcome.response;
-  if (outcome.kind === 'throttled') throw httpError('throttled', { retryAfter: outcome.wait });
-  if (outcome.kind === 'locked') throw httpError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
-  throw httpError(outcome.kind);
+  if (outcome.kind === 'throttled') throw apiError('throttled', { retryAfter: outcome.wait });
+  if (outcome.kind === 'locked') throw apiError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
+  throw apiError(outcome.kind);
 }

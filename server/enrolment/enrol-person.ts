@@ -1,14 +1,14 @@
 import type { CompleteEnrolmentRequest, EnrolmentInfoResponse, SignInResponse } from '../../shared/domain/auth';
-import { forEachTenantOfPerson } from '../admin/person-tenants';
+import { forEachTenantOfPerson } from '../store/person-tenants';
 import { appendAudit } from '../audit/audit-log';
 import { issueSession } from '../auth/issue-session';
 import { hashPassword, passwordPolicyProblem } from '../auth/passwords';
 import type { RequestMeta, SignInDeps } from '../auth/sign-in';
 import { clearAccountThrottle, clearAfterSignIn, refundAttempt, reserveAttempt, throttleKeys, type Reservation, type ThrottleKeys } from '../auth/throttle';
-import { checkTotp, newTotpSecret, totpEnrollmentUri } from '../auth/totp';
+import { checkTotp, newTotpSecret, totpEnrollmentUri } from '../crypto/totp';
 import { tokenHash } from '../auth/tokens';
 import type { Tx } from '../db/database';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import {
   chargeWrongCode,
   findEnrolmentLinkForUpdate,
@@ -56,8 +56,8 @@ async function openLink(tx: Tx, deps: SignInDeps, hash: string, keys: ThrottleKe
 }
 
 function refusal(outcome: Refused): never {
-  if (outcome.kind === 'throttled') throw httpError('throttled', { retryAfter: outcome.wait });
-  throw httpError('enrolment_invalid');
+  if (outcome.kind === 'throttled') throw apiError('throttled', { retryAfter: outcome.wait });
+  throw apiError('enrolment_invalid');
 }
 
 const anonymousActor = (meta: RequestMeta) => ({ userId: null, sessionId: null, ip: meta.ip, deviceId: null });
@@ -102,7 +102,7 @@ export async function completeEnrolment(deps: SignInDeps, request: CompleteEnrol
     await refundAttempt(tx, opened.reservation);
     return { kind: 'weak' as const, problem };
   });
-  if (gate.kind === 'weak') throw httpError('weak_password', { problem: gate.problem });
+  if (gate.kind === 'weak') throw apiError('weak_password', { problem: gate.problem });
   if (gate.kind !== 'checked') return refusal(gate);
 
   // ...then the slow hash outside any transaction, so it holds no row locks...
@@ -137,7 +137,7 @@ export async function completeEnrolment(deps: SignInDeps, request: CompleteEnrol
     const binding = { enrolmentHash: hash, userId: user.id, tenantId: link.tenant_id };
     const response = await issueSession(tx, deps.signer, { user: enrolled, tenantId: link.tenant_id, deviceId: request.deviceId, deviceName: request.deviceName, ip: meta.ip, userAgent: meta.userAgent, now });
     // No membership left in the link's tenant: nothing of this completion is kept.
-    if (!response) throw httpError('enrolment_invalid');
+    if (!response) throw apiError('enrolment_invalid');
     const actor = { userId: user.id, sessionId: response.grant.sessionId, ip: meta.ip, deviceId: request.deviceId };
     await forEachTenantOfPerson(tx, user.id, binding, (membership) =>
       appendAudit(tx, membership.tenant_id, actor, { action: 'user.enrolled', entity: 'user', entityId: user.id, diff: { password: { before: null, after: '[secret]' }, totp_secret: { before: null, after: '[secret]' } } }, now).then(() => undefined),
@@ -145,6 +145,6 @@ export async function completeEnrolment(deps: SignInDeps, request: CompleteEnrol
     return { kind: 'signed_in' as const, response };
   });
   if (outcome.kind === 'signed_in') return outcome.response;
-  if (outcome.kind === 'invalid_code') throw httpError('invalid_code');
-  throw httpError('enrolment_invalid');
+  if (outcome.kind === 'invalid_code') throw apiError('invalid_code');
+  throw apiError('enrolment_invalid');
 }

@@ -1,13 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Grant, SignedGrant } from '../../shared/grant';
-import type { Principal } from '../auth/principal';
+import type { Ability, ModuleFlags } from '../../shared/rbac';
 import type { GrantSigner } from './signing-key';
+
+/**
+ * Whom a grant is for, with their rights now: what sign-in's principal carries, named here so
+ * that issuing a grant depends on nothing of how a person signs in.
+ */
+export interface GrantSubject {
+  user: { id: string; email: string; display_name: string; global_role: Grant['user']['globalRole'] };
+  tenant: { id: string; name: string; offline_grant_hours: number };
+  membership: { org_role: Grant['roles']['org']; custom_role_id: string | null; module_flags: ModuleFlags } | null;
+  ability: Pick<Ability, 'rules' | 'areas'>;
+  policyVersion: number;
+}
 
 /**
  * The offline grant for one session on one device: the principal's current rights, valid
  * until now + the tenant's offline hours, signed over its canonical JSON.
  */
-export function issueGrant(signer: GrantSigner, principal: Principal, session: { id: string; deviceId: string }, now: Date): SignedGrant {
+export function issueGrant(signer: GrantSigner, principal: GrantSubject, session: { id: string; deviceId: string }, now: Date): SignedGrant {
   const grant: Grant = {
     grantId: randomUUID(),
     version: 1,

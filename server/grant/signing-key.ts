@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkd
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grantSigningInput, type Grant, type ServerKey, type SignedGrant } from '../../shared/grant';
-import { createSecretBox, type SecretBox } from '../auth/secret-box';
+import { createSecretBox, type SecretBox } from '../crypto/secret-box';
 
 /**
  * The server's Ed25519 key for offline grants. Taken from PLANTDESK_GRANT_SIGNING_KEY (PKCS#8

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { applySecurityHeaders } from './security-headers';
 import { errorMessages, PlantdeskError, type ErrorBody, type ErrorCode } from '../../shared/errors';
+import { apiError } from '../errors';
 
 /**
  * Every HTTP error is `{ "error": { code, message, details? } }` (API.md) with the status this
@@ -48,11 +49,6 @@ export function statusOf(code: string): number {
   return statusByCode[code as ErrorCode] ?? 400;
 }
 
-/** Throw this from handlers; `message` defaults to the shared sentence for the code. */
-export function httpError(code: ErrorCode, details?: unknown, message?: string): PlantdeskError {
-  return new PlantdeskError(code, message ?? errorMessages[code], details);
-}
-
 export function sendError(reply: FastifyReply, error: PlantdeskError): FastifyReply {
   const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
@@ -63,17 +59,17 @@ export function sendError(reply: FastifyReply, error: PlantdeskError): FastifyRe
 function fromFrameworkError(error: FastifyError): PlantdeskError | null {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return httpError('payload_too_large');
+      return apiError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return httpError('unsupported_media_type');
+      return apiError('unsupported_media_type');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return httpError('malformed_json');
+      return apiError('malformed_json');
   }
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return httpError('malformed_json');
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return apiError('malformed_json');
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return httpError('invalid_request');
+    return apiError('invalid_request');
   }
   return null;
 }
@@ -85,7 +81,7 @@ function fromFrameworkError(error: FastifyError): PlantdeskError | null {
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   applySecurityHeaders(request, reply);
   if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    sendError(reply, httpError('invalid_request', { issues: [{ path: 'url', message: 'not a valid address' }] }));
+    sendError(reply, apiError('invalid_request', { issues: [{ path: 'url', message: 'not a valid address' }] }));
     return;
   }
   reply.status(500).send({ error: { code: 'internal', message: errorMessages.internal } });
@@ -100,5 +96,5 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ error: { code: 'internal', message: errorMessages.internal } satisfies ErrorBody });
   });
-  app.setNotFoundHandler((_request, reply) => sendError(reply, httpError('not_found')));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, apiError('not_found')));
 }

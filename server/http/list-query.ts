@@ -1,5 +1,5 @@
 import { decodeCursor } from '../store/rows';
-import { httpError } from './errors';
+import { apiError } from '../errors';
 
 /**
  * Pieces every keyset-paged admin list shares (API.md `?after=CURSOR&limit=N`): the
@@ -9,7 +9,7 @@ import { httpError } from './errors';
 export function timeIdCursor(after: string | undefined): (string | number)[] | null {
   if (after === undefined) return null;
   const cursor = decodeCursor(after, ['string', 'string']);
-  if (!cursor) throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
+  if (!cursor) throw apiError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
   return cursor;
 }
 

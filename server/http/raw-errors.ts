@@ -3,7 +3,8 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { errorMessages, type ErrorCode } from '../../shared/errors';
-import { httpError, sendError, statusOf } from './errors';
+import { sendError, statusOf } from './errors';
+import { apiError } from '../errors';
 import { securityHeaders } from './security-headers';
 
 /**
@@ -84,12 +85,12 @@ export function installRawErrorAnswers(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (closing) {
       reply.header('connection', 'close');
-      return sendError(reply, httpError('not_ready', undefined, 'The server is shutting down. Try again in a moment.'));
+      return sendError(reply, apiError('not_ready', undefined, 'The server is shutting down. Try again in a moment.'));
     }
     // RFC 9112 3.2: an HTTP/1.1 request without Host is refused with 400.
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
       reply.header('connection', 'close');
-      return sendError(reply, httpError('malformed_http', { issues: [{ path: 'host', message: 'an HTTP/1.1 request needs a Host header' }] }));
+      return sendError(reply, apiError('malformed_http', { issues: [{ path: 'host', message: 'an HTTP/1.1 request needs a Host header' }] }));
     }
   });
 }

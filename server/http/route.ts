@@ -5,7 +5,7 @@ import { can, type Ability } from '../../shared/rbac';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import { authenticate, type AuthContext } from '../auth/authenticate';
 import type { SignInDeps } from '../auth/sign-in';
-import { httpError } from './errors';
+import { apiError } from '../errors';
 import type { RateLimiter } from './rate-limit';
 import { findUnstorableText, parseInput } from './validate';
 
@@ -87,7 +87,7 @@ function requestMeta(request: FastifyRequest): RequestMeta {
 
 /** Parses one part of the request; only an absent part (no body, no query) counts as `{}`. */
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, fallback: z.ZodType): T {
-  if (findUnstorableText(value)) throw httpError('invalid_request', { issues: [{ path: '', message: 'contains characters that cannot be stored (NUL, broken or invisible format characters)' }] });
+  if (findUnstorableText(value)) throw apiError('invalid_request', { issues: [{ path: '', message: 'contains characters that cannot be stored (NUL, broken or invisible format characters)' }] });
   return parseInput((schema ?? fallback) as z.ZodType<T>, value === undefined ? {} : value);
 }
 
@@ -120,7 +120,7 @@ async function authenticated(deps: AppDeps, request: FastifyRequest): Promise<{ 
   const meta = requestMeta(request);
   const auth = await authenticate(deps.db, request.headers.authorization, now);
   const wait = deps.userRateLimiter.hit(auth.principal.user.id);
-  if (wait !== null) throw httpError('rate_limited', { retryAfter: wait });
+  if (wait !== null) throw apiError('rate_limited', { retryAfter: wait });
   const actor: AuditActor = { userId: auth.principal.user.id, sessionId: auth.session.id, ip: meta.ip, deviceId: auth.session.device_id, clientTime: meta.clientTime };
   return { auth, actor, meta, now };
 }
@@ -154,14 +154,14 @@ export function tenantRoute<P extends { tenantId: string }, Q, B>(app: FastifyIn
     const ownTenant = tenantId === auth.session.tenant_id;
     if (!can(ability, spec.permission.action, spec.permission.entity)) {
       // Another tenant's URL answers as if it did not exist.
-      throw ownTenant ? httpError('forbidden', { needs: spec.permission }) : httpError('not_found');
+      throw ownTenant ? apiError('forbidden', { needs: spec.permission }) : apiError('not_found');
     }
     if (!ownTenant && auth.principal.user.global_role === 'support') {
       // DOMAIN.md: support reads across tenants only with a reason, and the reason is audited.
       const reason = SupportReason.safeParse(request.headers['x-plantdesk-reason']);
-      if (!reason.success || findUnstorableText(reason.data)) throw httpError('reason_required');
+      if (!reason.success || findUnstorableText(reason.data)) throw apiError('reason_required');
       await deps.db.transaction({ tenantId }, async (tx) => {
-        if ((await tx.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId])).length === 0) throw httpError('not_found');
+        if ((await tx.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId])).length === 0) throw apiError('not_found');
         await appendAudit(
           tx,
           tenantId,

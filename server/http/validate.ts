@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isStorableText } from '../../shared/domain/common';
-import { httpError } from './errors';
+import { apiError } from '../errors';
 
 /** Summarises zod issues without echoing the values sent (they may be passwords). */
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]) {
@@ -10,7 +10,7 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 /** The one way a handler reads input: parsed by its zod schema, or a typed 400. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw httpError('invalid_request', { issues: describeIssues(parsed.error.issues) });
+  if (!parsed.success) throw apiError('invalid_request', { issues: describeIssues(parsed.error.issues) });
   return parsed.data;
 }
 

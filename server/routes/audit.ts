@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuditQuerySchema } from '../../shared/domain/audit';
 import { rowFilterFor, scopesFor } from '../../shared/rbac';
 import { listAuditEvents, verifyTenantChain } from '../audit/audit-query';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { tenantRoute, type AppDeps } from '../http/route';
 
 const TenantParams = z.object({ tenantId: z.guid() }).strict();
@@ -18,7 +18,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ tenantId, ability, query }) => {
       const after = query.after === undefined ? undefined : Number(query.after);
       if (after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) {
-        throw httpError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
+        throw apiError('invalid_request', { issues: [{ path: 'after', message: 'not a cursor from this list' }] });
       }
       const filter = rowFilterFor(ability, 'read', 'audit_event');
       const actorOnly = filter.kind === 'some' ? (filter.ownerId ?? ability.userId) : undefined;
@@ -34,7 +34,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ tenantId, ability }) => {
       // Verifying needs every event of the tenant, so only org-wide (or global) readers may.
       const scopes = scopesFor(ability, 'read', 'audit_event');
-      if (!scopes.includes('org') && !scopes.includes('global')) throw httpError('forbidden', { needs: { action: 'read', entity: 'audit_event', access: 'org' } });
+      if (!scopes.includes('org') && !scopes.includes('global')) throw apiError('forbidden', { needs: { action: 'read', entity: 'audit_event', access: 'org' } });
       return verifyTenantChain(deps.db, tenantId);
     },
   });

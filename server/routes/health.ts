@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database';
 import { migrationsCurrent } from '../db/migrate';
-import { httpError, sendError } from '../http/errors';
+import { sendError } from '../http/errors';
+import { apiError } from '../errors';
 
 /** Probes for the hosting platform, outside /v1 and without a token. */
 export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
@@ -12,10 +13,10 @@ export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
   app.get('/readyz', async (request, reply) => {
     try {
       if (await migrationsCurrent(db)) return { status: 'ready' };
-      return sendError(reply, httpError('not_ready', { reason: 'migrations_pending' }));
+      return sendError(reply, apiError('not_ready', { reason: 'migrations_pending' }));
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return sendError(reply, httpError('not_ready', { reason: 'database_unreachable' }));
+      return sendError(reply, apiError('not_ready', { reason: 'database_unreachable' }));
     }
   });
 }

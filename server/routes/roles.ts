@@ -7,7 +7,7 @@ import { normalizeRules, rowFilterFor, subjectOf } from '../../shared/rbac';
 import { requireResultInScope, requireRowRight, requireWithinCeiling } from '../admin/admin-rights';
 import { appendAudit } from '../audit/audit-log';
 import { fieldDiff } from '../audit/diff';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { timeIdCursor } from '../http/list-query';
 import { tenantRoute, type AppDeps, type TenantContext } from '../http/route';
 import { appendChange } from '../sync/change-log';
@@ -27,7 +27,7 @@ const roleSubject = (tenantId: string) => subjectOf('role', { tenant_id: tenantI
 /** Nobody changes the rights of a role they hold themselves: that would set their own ceiling. */
 function requireNotHolder(context: Pick<TenantContext<unknown, unknown, unknown>, 'auth' | 'ability'>, roleId: string) {
   const { principal } = context.auth;
-  if (principal.tenant.id === context.ability.tenantId && principal.membership?.custom_role_id === roleId) throw httpError('self_change');
+  if (principal.tenant.id === context.ability.tenantId && principal.membership?.custom_role_id === roleId) throw apiError('self_change');
 }
 
 function isDuplicateName(error: unknown) {
@@ -72,7 +72,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
         try {
           role = await insertRole(tx, { id: randomUUID(), tenantId, name: body.name, grants: normalizeRules(body.grants), now });
         } catch (error) {
-          if (isDuplicateName(error)) throw httpError('conflict', { reason: 'a role with this name exists' });
+          if (isDuplicateName(error)) throw apiError('conflict', { reason: 'a role with this name exists' });
           throw error;
         }
         await appendAudit(tx, tenantId, actor, { action: 'role.created', entity: 'role', entityId: role.id, diff: fieldDiff(null, roleView(role)), reason: body.reason ?? null }, now);
@@ -91,7 +91,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
       deps.db.transaction({ tenantId }, async (tx) => {
         if (body.grants !== undefined) requireNotHolder({ auth, ability }, params.roleId);
         const before = await getRole(tx, params.roleId);
-        if (!before) throw httpError('not_found');
+        if (!before) throw apiError('not_found');
         requireRowRight(ability, 'manage', 'role', roleSubject(tenantId));
         // Nobody edits a role carrying rights beyond their own, nor gives it such rights.
         requireWithinCeiling(ability, before.grants);
@@ -100,7 +100,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
         try {
           after = await updateRole(tx, before.id, { name: body.name, grants: body.grants && normalizeRules(body.grants) }, now);
         } catch (error) {
-          if (isDuplicateName(error)) throw httpError('conflict', { reason: 'a role with this name exists' });
+          if (isDuplicateName(error)) throw apiError('conflict', { reason: 'a role with this name exists' });
           throw error;
         }
         // What members holding this role may see changed: their pull re-scopes (SYNC.md policyVersion).

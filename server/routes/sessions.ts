@@ -4,7 +4,7 @@ import { RevokeUserSessionsQuerySchema, SessionsQuerySchema } from '../../shared
 import { memberSubject, rowFilterFor } from '../../shared/rbac';
 import { memberScopeCondition, requireRowRight } from '../admin/admin-rights';
 import { appendAudit } from '../audit/audit-log';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { timeIdCursor, whereBuilder } from '../http/list-query';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { getMembership } from '../store/memberships';
@@ -45,7 +45,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
         ),
         tenant: await getTenant(tx, tenantId),
       }));
-      if (!tenant) throw httpError('not_found');
+      if (!tenant) throw apiError('not_found');
       const items = rows.slice(0, limit).map((row) => toSessionRow(row, tenant, auth.session.id));
       const last = rows.length > limit ? rows[limit - 1] : null;
       return { items, next: last ? encodeCursor([iso(last.created_at), last.id]) : null };
@@ -60,7 +60,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     handler: async ({ tenantId, ability, params, actor, now, auth }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
         const session = await getSession(tx, params.sessionId);
-        if (!session || session.tenant_id !== tenantId) throw httpError('not_found');
+        if (!session || session.tenant_id !== tenantId) throw apiError('not_found');
         requireRowRight(ability, 'revoke', 'session', memberSubject(tenantId, session.user_id, await getMembership(tx, tenantId, session.user_id)));
         const revoked = await revokeSession(tx, session.id, actor.userId, 'revoked_by_admin', now);
         // Every accepted write is audited, even one that finds the session already ended (empty diff).
@@ -85,7 +85,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     handler: async ({ tenantId, ability, query, actor, now }) =>
       deps.db.transaction({ tenantId }, async (tx) => {
         const membership = await getMembership(tx, tenantId, query.userId);
-        if (!membership) throw httpError('not_found');
+        if (!membership) throw apiError('not_found');
         requireRowRight(ability, 'revoke', 'session', memberSubject(tenantId, query.userId, membership));
         const revoked = await revokeUserSessions(tx, tenantId, query.userId, actor.userId, 'revoked_by_admin', now);
         await appendAudit(tx, tenantId, actor, {

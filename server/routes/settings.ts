@@ -5,7 +5,7 @@ import { subjectOf } from '../../shared/rbac';
 import { requireRowRight } from '../admin/admin-rights';
 import { appendAudit } from '../audit/audit-log';
 import { fieldDiff } from '../audit/diff';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { appendChange } from '../sync/change-log';
 import { closeExpiredSessions } from '../store/sessions';
@@ -25,7 +25,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
     handler: async ({ tenantId, ability }) => {
       requireRowRight(ability, 'read', 'tenant_settings', settingsSubject(tenantId));
       const tenant = await deps.db.transaction({ tenantId }, (tx) => getTenant(tx, tenantId));
-      if (!tenant) throw httpError('not_found');
+      if (!tenant) throw apiError('not_found');
       return toSettingsRow(tenant);
     },
   });
@@ -40,7 +40,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: AppDeps): voi
       deps.db.transaction({ tenantId }, async (tx) => {
         requireRowRight(ability, 'update', 'tenant_settings', settingsSubject(tenantId));
         const before = await getTenant(tx, tenantId);
-        if (!before) throw httpError('not_found');
+        if (!before) throw apiError('not_found');
         const { reason, ...changes } = body;
         // Sessions that ended under the old timeouts stay ended under the new ones.
         await closeExpiredSessions(tx, tenantId, before, now);

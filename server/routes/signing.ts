@@ -5,7 +5,7 @@ import { can, subjectOf } from '../../shared/rbac';
 import { appendAudit } from '../audit/audit-log';
 import { verifyPassword } from '../auth/passwords';
 import { refundAttempt, reserveAttempt, throttleKeys } from '../auth/throttle';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { serverContentHash, signableLog } from '../signing/server-content-hash';
 import { issueSigningTicket } from '../signing/signing-tickets';
@@ -28,7 +28,7 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
     status: 201,
     handler: async ({ tenantId, ability, params, body, auth, actor, meta, now }): Promise<SigningTicketResponse> => {
       // A signature is made in one's own organisation, under one's own session.
-      if (tenantId !== auth.session.tenant_id) throw httpError('not_found');
+      if (tenantId !== auth.session.tenant_id) throw apiError('not_found');
       const user = auth.principal.user;
       const keys = throttleKeys(meta.ip, user.email);
       // The log and the right to sign it first: a log one may not sign answers as if it did not exist.
@@ -38,15 +38,15 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
         const attempt = await reserveAttempt(tx, keys, now, deps.throttle);
         return 'wait' in attempt ? { kind: 'throttled' as const, wait: attempt.wait } : { kind: 'check' as const, reservation: attempt.reservation };
       });
-      if (gate.kind === 'not_found') throw httpError('not_found');
-      if (gate.kind === 'throttled') throw httpError('throttled', { retryAfter: gate.wait });
+      if (gate.kind === 'not_found') throw apiError('not_found');
+      if (gate.kind === 'throttled') throw apiError('throttled', { retryAfter: gate.wait });
       const passwordOk = user.password_hash !== null && (await verifyPassword(body.password, user.password_hash));
       if (!passwordOk) {
         // Recorded (the attempt stays charged to the account and address), then refused.
         await deps.db.transaction({ tenantId, userId: user.id }, (tx) =>
           appendAudit(tx, tenantId, actor, { action: 'shift_log.signing_password_failed', entity: 'shift_log', entityId: params.shiftLogId }, now),
         );
-        throw httpError('invalid_credentials', undefined, 'That password is not right, so the signature was not made. Check it and try again; repeated failures lock the account.');
+        throw apiError('invalid_credentials', undefined, 'That password is not right, so the signature was not made. Check it and try again; repeated failures lock the account.');
       }
       const outcome = await deps.db.transaction({ tenantId, userId: user.id, loginEmail: user.email }, async (tx) => {
         // The right password gets its own attempt back (committed even when the content changed);
@@ -70,7 +70,7 @@ export function registerSigningRoutes(app: FastifyInstance, deps: AppDeps): void
         );
         return { kind: 'issued' as const, answer: { ticket: issued.ticket, expiresAt: issued.expiresAt.toISOString() } };
       });
-      if (outcome.kind !== 'issued') throw httpError(outcome.kind);
+      if (outcome.kind !== 'issued') throw apiError(outcome.kind);
       return outcome.answer;
     },
   });

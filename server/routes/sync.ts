@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HeadQuerySchema, MAX_PUSH_BYTES, PullQuerySchema, PushRequestSchema, SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse } from '../../shared/sync-protocol';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { sessionRoute, type AppDeps } from '../http/route';
 import { getTenant } from '../store/tenants';
 import { HeadWatch } from '../sync/head-watch';
@@ -14,7 +14,7 @@ import { pushMutations } from '../sync/push';
 
 /** 409 reset: the client keeps its outbox, rebuilds its cache from seq 0, then pushes again. */
 async function sendReset(reply: FastifyReply, details: Record<string, unknown>): Promise<void> {
-  await reply.status(409).send({ error: httpError('reset', details).toBody() });
+  await reply.status(409).send({ error: apiError('reset', details).toBody() });
 }
 
 export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -47,7 +47,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ auth, query, reply }): Promise<PullResponse | void> => {
       const tenantId = auth.session.tenant_id;
       // Another tenant's feed answers as if it did not exist.
-      if (query.tenant !== tenantId) throw httpError('not_found');
+      if (query.tenant !== tenantId) throw apiError('not_found');
       if (query.schemaVersion !== undefined && query.schemaVersion !== SYNC_SCHEMA_VERSION) {
         return sendReset(reply, { reason: 'schema_changed', schemaVersion: SYNC_SCHEMA_VERSION });
       }
@@ -56,7 +56,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
         // A cursor beyond the head was not made by this feed (a restored server): start over.
         if (query.since > head) return null;
         const tenant = await getTenant(tx, tenantId);
-        if (!tenant) throw httpError('not_found');
+        if (!tenant) throw apiError('not_found');
         return pullChanges(tx, tenant, auth.principal.ability, query.since, query.limit, head);
       });
       if (!page) return sendReset(reply, { reason: 'cursor_ahead_of_server', schemaVersion: SYNC_SCHEMA_VERSION });

@@ -23,13 +23,13 @@ import {
   rulesOfAssignment,
   type AccessAssignment,
 } from '../admin/admin-rights';
-import { otherTenantsOfPerson, forEachTenantOfPerson } from '../admin/person-tenants';
+import { otherTenantsOfPerson, forEachTenantOfPerson } from '../store/person-tenants';
 import { createMember } from '../admin/provisioning';
 import { memberDiff, memberView, recordMemberChange } from '../admin/user-view';
 import { clearAccountThrottle } from '../auth/throttle';
 import type { Tx } from '../db/database';
 import { issueEnrolmentLink, mailEnrolmentLink, requestOrigin, type EnrolmentSettings } from '../enrolment/enrolment-links';
-import { httpError } from '../http/errors';
+import { apiError } from '../errors';
 import { timeIdCursor, whereBuilder } from '../http/list-query';
 import { tenantRoute, type AppDeps } from '../http/route';
 import { existingAreaIds } from '../store/areas';
@@ -54,7 +54,7 @@ interface Member {
 async function loadMember(tx: Tx, tenantId: string, userId: string): Promise<Member> {
   const membership = await getMembership(tx, tenantId, userId);
   const user = membership ? await getUser(tx, userId, { forUpdate: true }) : null;
-  if (!membership || !user) throw httpError('not_found');
+  if (!membership || !user) throw apiError('not_found');
   return { user, membership };
 }
 
@@ -74,25 +74,25 @@ async function requireMemberRight(tx: Tx, ability: Ability, tenantId: string, me
 
 /** Identity-wide changes (status, name, erasure) belong to the tenant that owns the identity. */
 function requireHomeTenant(member: Member, tenantId: string) {
-  if (member.user.home_tenant_id !== tenantId) throw httpError('not_home_tenant');
+  if (member.user.home_tenant_id !== tenantId) throw apiError('not_home_tenant');
 }
 
 async function requireAnotherAdmin(tx: Tx, tenantId: string, member: Member) {
   if (member.membership.org_role === 'admin' && member.user.status === 'active' && (await countOtherActiveAdmins(tx, tenantId, member.user.id)) === 0) {
-    throw httpError('last_admin');
+    throw apiError('last_admin');
   }
 }
 
 async function resolveRole(tx: Tx, role: RoleChoice): Promise<{ org_role: MembershipRecord['org_role']; custom_role_id: string | null }> {
   if (typeof role === 'string') return { org_role: role, custom_role_id: null };
-  if (!(await getRole(tx, role.customRoleId))) throw httpError('invalid_request', { issues: [{ path: 'role.customRoleId', message: 'no such role in this organisation' }] });
+  if (!(await getRole(tx, role.customRoleId))) throw apiError('invalid_request', { issues: [{ path: 'role.customRoleId', message: 'no such role in this organisation' }] });
   return { org_role: 'custom', custom_role_id: role.customRoleId };
 }
 
 async function requireAreas(tx: Tx, tenantId: string, areas: readonly string[]) {
   const found = await existingAreaIds(tx, tenantId, areas);
   const missing = areas.filter((id) => !found.has(id));
-  if (missing.length > 0) throw httpError('invalid_request', { issues: [{ path: 'areas', message: `unknown areas: ${missing.slice(0, 5).join(', ')}` }] });
+  if (missing.length > 0) throw apiError('invalid_request', { issues: [{ path: 'areas', message: `unknown areas: ${missing.slice(0, 5).join(', ')}` }] });
 }
 
 /**
@@ -242,7 +242,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
         let { user, membership } = member;
 
         if (body.status !== undefined || body.displayName !== undefined) requireHomeTenant(member, tenantId);
-        if (body.status === 'active' && user.status === 'erased') throw httpError('conflict', { reason: 'an erased user cannot be reactivated' });
+        if (body.status === 'active' && user.status === 'erased') throw apiError('conflict', { reason: 'an erased user cannot be reactivated' });
         const demotes = body.role !== undefined && body.role !== 'admin';
         if (body.status === 'deactivated' || demotes) await requireAnotherAdmin(tx, tenantId, member);
         if (body.areas) await requireAreas(tx, tenantId, body.areas);
@@ -308,7 +308,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
         await requireAnotherAdmin(tx, tenantId, member);
         // The identity is global: erase only when no other organisation still holds a membership.
         if ((await otherTenantsOfPerson(tx, member.user.id, tenantId, { tenantId })).length > 0) {
-          throw httpError('conflict', { reason: 'the account is a member of another organisation' });
+          throw apiError('conflict', { reason: 'the account is a member of another organisation' });
         }
 
         const before = memberView(member.user, member.membership);
@@ -346,12 +346,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
       const reset = await deps.db.transaction({ tenantId }, async (tx) => {
         const member = await loadMember(tx, tenantId, params.userId);
         await requireMemberRight(tx, ability, tenantId, member, 'update');
-        if (member.user.status !== 'active') throw httpError('conflict', { reason: `the account is ${member.user.status}` });
+        if (member.user.status !== 'active') throw apiError('conflict', { reason: `the account is ${member.user.status}` });
         const shared = member.user.home_tenant_id !== tenantId || (await otherTenantsOfPerson(tx, member.user.id, tenantId, { tenantId })).length > 0;
         const reason = statedReason(body.reason, request);
         if (shared) {
-          if (auth.principal.user.global_role === 'none') throw httpError('shared_identity');
-          if (reason === null) throw httpError('reason_required');
+          if (auth.principal.user.global_role === 'none') throw apiError('shared_identity');
+          if (reason === null) throw apiError('reason_required');
         }
         const hadFactors = { password: member.user.password_hash !== null, totp: member.user.totp_secret !== null };
         const user = await updateUser(tx, member.user.id, { password_hash: null, totp_secret: null, totp_last_step: null }, now);

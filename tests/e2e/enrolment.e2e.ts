@@ -1,4 +1,4 @@
-import { totpCode } from '../../server/auth/totp';
+import { totpCode } from '../../server/crypto/totp';
 import { expect, test } from './world';
 
 const newPassword = 'Nora-picks-her-own-42';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
 import { createMember, createTenant } from '../../server/admin/provisioning';
 import { hashPassword, type ScryptParams } from '../../server/auth/passwords';
-import { totpCode } from '../../server/auth/totp';
+import { totpCode } from '../../server/crypto/totp';
 import { createManualClock, type ManualClock } from '../../server/clock';
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';

@@ -6,7 +6,7 @@ import { createCore } from '../../../main/core/core';
 import { KeychainUnavailable } from '../../../main/core/secrets/errors';
 import { createKeychainSecretStore } from '../../../main/core/secrets/keychain';
 import type { SecretStore } from '../../../main/core/secrets/secret-store';
-import { totpCode } from '../../../server/auth/totp';
+import { totpCode } from '../../../server/crypto/totp';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { callerOf, cheapKdf } from '../../support/core-workstation';
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';

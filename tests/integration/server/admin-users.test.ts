@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateUserResponseSchema, UsersPageSchema } from '../../../shared/domain/admin';
 import { PERSONAL_FIELD_MASK, type AuditEvent } from '../../../shared/domain/audit';
-import { totpCode } from '../../../server/auth/totp';
+import { totpCode } from '../../../server/crypto/totp';
 import { defaultModuleFlags, effectiveRules } from '../../../shared/rbac';
 import { insertShiftLog, serverHashOf } from './sync-fixtures';
 import { enrolmentToken, ownerRows, serverBackends, startTestServer, uniqueEmail, type TestServer, type TestTenant } from '../../support/server';

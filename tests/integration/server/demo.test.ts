@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../server/auth/totp';
+import { totpCode } from '../../../server/crypto/totp';
 import { DEMO_TENANT_ID, DemoCredentialsSchema } from '../../../server/demo/seed-demo';
 import { SignInResponseSchema } from '../../../shared/domain/auth';
 import { ownerRows, serverBackends, startTestServer, type TestServer } from '../../support/server';

@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../server/auth/totp';
+import { totpCode } from '../../../server/crypto/totp';
 import { SignInResponseSchema } from '../../../shared/domain/auth';
 import { grantSigningInput, type SignedGrant } from '../../../shared/grant';
 import { can } from '../../../shared/rbac';

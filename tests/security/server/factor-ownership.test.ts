@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../../server/app';
-import { totpCode } from '../../../server/auth/totp';
+import { totpCode } from '../../../server/crypto/totp';
 import { tokenHash } from '../../../server/auth/tokens';
 import { UserEnrolmentResponseSchema } from '../../../shared/domain/admin';
 import { EnrolmentInfoResponseSchema, SignInResponseSchema } from '../../../shared/domain/auth';

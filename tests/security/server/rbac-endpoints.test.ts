@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../server/auth/passwords';
-import { newTotpSecret } from '../../../server/auth/totp';
+import { newTotpSecret } from '../../../server/crypto/totp';
 import type { Entity } from '../../../shared/permissions';
 import {
   can,

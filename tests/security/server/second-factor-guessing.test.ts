@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../../server/auth/totp';
+import { totpCode } from '../../../server/crypto/totp';
 import { insertMembership } from '../../../server/store/memberships';
 import { defaultModuleFlags } from '../../../shared/rbac';
 import { ownerRows, serverBackends, startTestServer, type HttpResult, type TestServer, type TestTenant, type TestUser } from '../../support/server';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../server/auth/passwords';
-import { newTotpSecret } from '../../../server/auth/totp';
+import { newTotpSecret } from '../../../server/crypto/totp';
 import { defaultModuleFlags } from '../../../shared/rbac';
 import { databaseFingerprint, ownerRows, serverBackends, startTestServer, TEST_PASSWORD, testScrypt, type TestServer, type TestTenant, type TestUser } from '../../support/server';
 

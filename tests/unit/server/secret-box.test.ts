@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSecretBox, SecretBoxError } from '../../../server/auth/secret-box';
+import { createSecretBox, SecretBoxError } from '../../../server/crypto/secret-box';
 import { loadGrantSigner } from '../../../server/grant/signing-key';
 
 describe('secret box (TOTP secrets at rest)', () => {

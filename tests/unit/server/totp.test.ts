@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTotp, newTotpSecret, totpCode, totpEnrollmentUri } from '../../../server/auth/totp';
+import { checkTotp, newTotpSecret, totpCode, totpEnrollmentUri } from '../../../server/crypto/totp';
 
 /** RFC 6238 Appendix B: SHA-1 rows, 8 digits, ASCII secret "12345678901234567890" as bytes. */
 const rfcSecret = new TextEncoder().encode('12345678901234567890');

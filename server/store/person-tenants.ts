@@ -1,5 +1,5 @@
 import type { DbContext, Tx } from '../db/database';
-import { listMembershipsOfUser, type MembershipRecord } from '../store/memberships';
+import { listMembershipsOfUser, type MembershipRecord } from './memberships';
 
 /**
  * A person's identity (email, password, authenticator) is global, so a change to it concerns
