@@ -365,7 +365,7 @@ export class SessionManager {
     return false;
   }
 
-  /** Refreshes the grant from the server while unlocked (on start, timer, after sync). */
+  /** Fetches a new grant while unlocked (the sync scheduler asks after a rights change, and hourly). */
   async refresh(): Promise<void> {
     const open = this.requireOpen();
     const pinned = await this.pins.get(open.account.server);

@@ -11,6 +11,8 @@ const offlineProbeMs = 2_000;
 /** How long the head long-poll waits on the server for news, in seconds (under the client's timeout). */
 const headWaitSeconds = 25;
 const headClientTimeoutMs = 40_000;
+/** A grant older than this is fetched afresh after a sync, so the offline window keeps moving while online. */
+const grantRefreshAfterMs = 60 * 60_000;
 
 export interface AutoSyncSettings {
   intervalMs?: number;
@@ -67,7 +69,8 @@ export class SyncScheduler {
     const open = session.requireOpen();
     const client = this.options.clientFor(open.account.server);
     this.running = syncOnce({ session: open, client, now, pageSize: this.options.pageSize, pageTargetMs: this.options.pageTargetMs, onProgress: this.options.onProgress })
-      .then((summary) => {
+      .then(async (summary) => {
+        await this.refreshGrantIfBehind();
         session.setOnline(true);
         this.retryAttempt = 0;
         this.lastErrorSeen = null;
@@ -86,6 +89,21 @@ export class SyncScheduler {
         this.running = null;
       });
     return this.running;
+  }
+
+  /**
+   * The grant is what local checks trust. When the pull shows the person's rights changed on
+   * the server (another policy version), or the grant is old, the session fetches a new one:
+   * otherwise the workstation would go on allowing, until the next unlock, what the server
+   * now refuses, and lock an online workstation when the old grant's window ends.
+   */
+  private async refreshGrantIfBehind(): Promise<void> {
+    const { session, now } = this.options;
+    const open = session.requireOpen();
+    const pulledPolicy = readSyncState(open.vault.db).policy_version;
+    const rightsChanged = pulledPolicy !== null && pulledPolicy !== String(open.grant.policyVersion);
+    const old = now().getTime() - Date.parse(open.grant.issuedAt) >= grantRefreshAfterMs;
+    if (rightsChanged || old) await session.refresh();
   }
 
   /** The cache just opened: sync at once, and listen for the server's news. */

@@ -109,6 +109,31 @@ describe.skipIf(skipUnless(secretServiceCapability()))('sync between workstation
     await ws.close();
   });
 
+  it('takes the new grant with the sync that brings a rights change, so local checks use the rights of now', async () => {
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const grants = ['shift_log', 'log_entry'].map((entity) => ({ action: 'read', access: 'area', entity }));
+    const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, {
+      token: adminToken,
+      body: { name: 'Area writer', grants: [...grants, { action: 'create', access: 'area', entity: 'log_entry' }] },
+    });
+    expect(role.status).toBe(201);
+    const flags = { shift_logs: true, handovers: false, audit: false, users: false, exports: false };
+    const user = await server.addMember(tenant.id, { customRoleId: role.body.id }, { areas: [tenant.areas.boilers], moduleFlags: flags });
+    const ws = await workstation(user);
+    await ws.call('sync.now');
+    expect((await ws.call<{ areas: string[] }>('session.access')).areas).toContain(tenant.areas.boilers);
+
+    const patched = await server.request('PATCH', `/v1/tenants/${tenant.id}/users/${user.id}`, { token: adminToken, body: { areas: [tenant.areas.tanks] } });
+    expect(patched.status).toBe(200);
+    await ws.call('sync.now');
+    // Without a fresh grant the workstation would queue the write and learn of the refusal at push.
+    const access = await ws.call<{ areas: string[] }>('session.access');
+    expect(access.areas).not.toContain(tenant.areas.boilers);
+    await expect(ws.call('logEntries.create', entry('after the area was taken away'))).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await ws.call('sync.state')).toMatchObject({ pending: 0 });
+    await ws.close();
+  });
+
   it('two admins sign off the same shift log offline: one applied, the other a visible conflict to retry or discard', async () => {
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.tanks, createdBy: tenant.admin.id, now: server.clock.now(), status: 'submitted' });
     const first = await workstation(await server.addMember(tenant.id, 'admin'));
