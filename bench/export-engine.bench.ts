@@ -10,7 +10,7 @@ import type { ExportColumn, ExportFormat } from '../main/core/export/types';
 import { goal, log, makeReport, round, type BenchReport, type Goal } from './lib';
 
 /**
- * The export engine (issue 6) on its own: N synthetic shift-log entries in a plain SQLite file,
+ * The export engine on its own: N synthetic shift-log entries in a plain SQLite file,
  * read with `stmt.iterate()` as the store's queries will be, written as CSV, JSON Lines and
  * XLSX. Rows/s of each format as a ratio to a bare iterate() over the same statement in the
  * same run, XLSX rows/s, and the peak RSS growth during each export. The bench against the

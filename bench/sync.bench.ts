@@ -23,7 +23,7 @@ import { startPostgresCluster, type PostgresCluster } from '../tests/support/pos
 import { goal, log, makeReport, percentile, round, type BenchReport } from './lib';
 
 /**
- * Sync (issue 5), end to end on real parts: a throwaway PostgreSQL cluster, the real server in a
+ * Sync, end to end on real parts: a throwaway PostgreSQL cluster, the real server in a
  * child process seeded with N demo entries, and a real workstation core on its own worker
  * thread (as in the app) with an encrypted cache and the OS keychain. This process is then the
  * client only, so its RSS is the client's, and its main thread stands for the thread that hosts

@@ -16,7 +16,7 @@ import { goal, log, makeReport, percentile, round, type BenchReport } from './li
 import { dataset, insertAll } from './store.bench';
 
 /**
- * Issue 7: what a filter change on the shift-log screen costs with N entries in the encrypted
+ * What a filter change on the shift-log screen costs with N entries in the encrypted
  * store. One change = the first page of 'shiftLogs.entries' (100 rows, the list's first page)
  * plus 'shiftLogs.stats' (the chart), asked together as the screen asks them; "results shown"
  * is when the list's rows arrive, "chart shown" when both have. Through the real

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './world';
 
 /**
- * Accessibility on every screen (issue 7): every control has an accessible name, and keyboard
+ * Accessibility on every screen: every control has an accessible name, and keyboard
  * focus is visible. Checked in the live DOM of the built app against the real server.
  */
 async function unnamedControls(page: Page): Promise<string[]> {

@@ -6,7 +6,7 @@ import { repoRoot } from './fixtures';
 import { expect, test } from './world';
 
 /**
- * The German locale shows no untranslated string on any screen (issue 7): every English
+ * The German locale shows no untranslated string on any screen: every English
  * catalogue string that has a different German text must not appear on a German screen.
  * The catalogues are the renderer's own (features/<name>/messages.ts and i18n/messages).
  */

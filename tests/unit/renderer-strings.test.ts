@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Every string a person reads goes through the i18n layer (issue 7): no words as JSX text and
+ * Every string a person reads goes through the i18n layer: no words as JSX text and
  * no literal labels (aria-label, title, placeholder, alt) in the renderer's components. Read
  * with TypeScript's own parser, so formatting cannot hide one.
  */
