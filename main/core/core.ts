@@ -14,7 +14,7 @@ import { shiftLogCalls } from './calls/shift-log-calls';
 import { syncCalls } from './calls/sync-calls';
 import { ExportService, type ChooseExportPath } from './exports/export-service';
 import { serverClientFactory } from './net/server-clients';
-import { openProfile } from './profile/open-profile';
+import { openProfile } from './session/open-profile';
 import { createKeychainSecretStore } from './secrets/keychain';
 import type { SecretOwner, SecretStore } from './secrets/secret-store';
 import { IdleLock } from './session/idle-lock';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SessionsPageSchema, UpdateUserRequestSchema, UserEnrolmentResponseSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
 import type { CallRequest } from '../../../shared/contract';
-import { onlineRequest } from '../net/online-request';
+import { onlineRequest } from '../session/online-request';
 import type { ServerClient, RequestOptions } from '../net/server-client';
 import type { SessionManager } from '../session/session-manager';
 

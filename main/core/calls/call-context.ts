@@ -3,7 +3,7 @@ import type { Entity } from '../../../shared/permissions';
 import type { AdminCalls } from '../admin/admin-calls';
 import type { ExportService } from '../exports/export-service';
 import type { ServerClientFor } from '../net/server-clients';
-import type { OpenProfile } from '../profile/open-profile';
+import type { OpenProfile } from '../session/open-profile';
 import type { IdleLock } from '../session/idle-lock';
 import type { SessionManager } from '../session/session-manager';
 import type { SqliteDatabase } from '../store/open';

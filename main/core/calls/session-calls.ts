@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { onlineRequest } from '../net/online-request';
+import { onlineRequest } from '../session/online-request';
 import type { CallContext, CallHandlers, ChannelsOf } from './call-context';
 
 /** The app, the session and sign-in: who is here, and opening and closing the cache. */

@@ -4,7 +4,7 @@ import type { Entity } from '../../../shared/permissions';
 import { exportFileExtensions, type ExportFormat, type ExportProgress, type ExportResult } from '../export/types';
 import type { OpenSession } from '../session/session-manager';
 import type { RowScope } from '../store/scope';
-import { queueMutation } from '../sync/outbox';
+import { queueMutation } from '../store/queue-mutation';
 import { exportRecords } from '../store/queries/export-rows';
 import { runExport, type ExportModule } from './exporters';
 

@@ -14,7 +14,7 @@ import { ServerPins } from '../auth/server-pins';
 import { ServerClient } from '../net/server-client';
 import { normalizeServer, secretPurposes, type SecretOwner, type SecretStore } from '../secrets/secret-store';
 import { profileIdOf, secretOwnerOf } from '../secrets/secret-owner';
-import { queueMutation } from '../sync/outbox';
+import { queueMutation } from '../store/queue-mutation';
 import { countPendingOutbox } from '../store/queries/outbox';
 import { readStoredSignIn, saveStoredSignIn } from '../store/queries/workstation-session';
 import { PreviousPasswordNeeded, VaultNotFound, WrongPassword } from '../vault/errors';

@@ -3,7 +3,7 @@ import { isMutationName, type MutationArgs } from '../../../shared/mutations';
 import type { SqliteDatabase } from '../store/open';
 import { changesInLogSince, getOpenConflict, listOpenConflicts, markConflictResolved, type ChangeSinceSignature, type OpenConflictRow } from '../store/queries/conflicts';
 import { createLogEntry, type Writer } from './local-writes';
-import { queueMutation } from './outbox';
+import { queueMutation } from '../store/queue-mutation';
 
 /**
  * The conflicts inbox (SYNC.md): refused and conflicting changes stay visible, with the local

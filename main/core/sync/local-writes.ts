@@ -6,7 +6,7 @@ import { uuidv7 } from '../../../shared/uuid7';
 import type { SqliteDatabase } from '../store/open';
 import { handoverTarget, logEntryTarget, shiftLogTarget } from '../store/queries/write-targets';
 import { upsertRows } from '../store/writes';
-import { queueMutation, type QueuedMutationRef } from './outbox';
+import { queueMutation, type QueuedMutationRef } from '../store/queue-mutation';
 
 /** The session facts a local write needs. */
 export interface Writer {

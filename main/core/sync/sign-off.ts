@@ -1,7 +1,7 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { SigningTicketResponseSchema } from '../../../shared/domain/signing';
 import type { SignoffMeaning } from '../../../shared/domain/plant';
-import { onlineRequest } from '../net/online-request';
+import { onlineRequest } from '../session/online-request';
 import type { ServerClient } from '../net/server-client';
 import type { ShiftLogDetail } from '../store/queries/shift-logs';
 import type { SessionManager } from '../session/session-manager';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStoreDatabase } from '../../../../main/core/store/open';
 import { appendAuditEvents, readSyncState, upsertRows, writeSyncState } from '../../../../main/core/store/writes';
-import { queueMutation } from '../../../../main/core/sync/outbox';
+import { queueMutation } from '../../../../main/core/store/queue-mutation';
 import { clearPulledData } from '../../../../main/core/store/clear-pulled';
 
 describe('clearing the pulled data (policy change, 409 reset)', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
-import { queueMutation } from '../../../../main/core/sync/outbox';
+import { queueMutation } from '../../../../main/core/store/queue-mutation';
 import { nextPushBatch, recordPushFailure, recordPushResults } from '../../../../main/core/sync/push-results';
 import type { PushResponse } from '../../../../shared/sync-protocol';
 

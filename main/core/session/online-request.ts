@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretPurposes } from '../secrets/secret-store';
-import type { SessionManager } from '../session/session-manager';
-import type { RequestOptions, ServerClient } from './server-client';
+import type { SessionManager } from './session-manager';
+import type { RequestOptions, ServerClient } from '../net/server-client';
 
 /**
  * One call to the server under the open session's token, for actions that are online-only

@@ -1,8 +1,8 @@
 import { uuidv7 } from '../../../shared/uuid7';
 import type { MutationArgs, MutationName } from '../../../shared/mutations';
-import type { SqliteDatabase } from '../store/open';
-import { insertOutboxMutation, nextOutboxSeq } from '../store/queries/outbox';
-import { appendLocalAudit } from '../store/writes';
+import type { SqliteDatabase } from './open';
+import { insertOutboxMutation, nextOutboxSeq } from './queries/outbox';
+import { appendLocalAudit } from './writes';
 
 export interface QueueRequest<N extends MutationName> {
   name: N;

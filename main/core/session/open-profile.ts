@@ -1,6 +1,6 @@
 import { checkProfileFiles } from './profile-check';
-import { acquireProfileLock, type ProfileUser } from './profile-lock';
-import { forgetProfileNotices, type ProfileNotices } from './profile-notices';
+import { acquireProfileLock, type ProfileUser } from '../profile/profile-lock';
+import { forgetProfileNotices, type ProfileNotices } from '../profile/profile-notices';
 
 export interface OpenProfile {
   /** What was set aside or trusted anew while this core has the profile. */

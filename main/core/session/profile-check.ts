@@ -1,6 +1,6 @@
 import { ServerPins } from '../auth/server-pins';
-import { AccountsFile, readDeviceId, readWipeLog } from '../session/profile-files';
-import { profileNotices, type ProfileNotices } from './profile-notices';
+import { AccountsFile, readDeviceId, readWipeLog } from './profile-files';
+import { profileNotices, type ProfileNotices } from '../profile/profile-notices';
 
 /**
  * Reads every small file of the profile through its schema once, before the session starts, so
