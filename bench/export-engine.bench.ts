@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { exportToFile } from '../main/core/export/export-to-file';
-import type { ExportColumn, ExportFormat } from '../main/core/export/types';
+import { exportToFile } from '../main/core/exports/engine/export-to-file';
+import type { ExportColumn, ExportFormat } from '../main/core/exports/engine/types';
 import { goal, log, makeReport, round, type BenchReport, type Goal } from './lib';
 
 /**

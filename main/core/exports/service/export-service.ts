@@ -1,11 +1,11 @@
-import { PlantdeskError } from '../../../shared/errors';
-import { exportAuditDetails } from '../../../shared/local-audit';
-import type { Entity } from '../../../shared/permissions';
-import { exportFileExtensions, type ExportFormat, type ExportProgress, type ExportResult } from '../export/types';
-import type { OpenSession } from '../session/session-manager';
-import type { RowScope } from '../store/scope';
-import { queueMutation } from '../sync/outbox';
-import { exportRecords } from '../store/queries/export-rows';
+import { PlantdeskError } from '../../../../shared/errors';
+import { exportAuditDetails } from '../../../../shared/local-audit';
+import type { Entity } from '../../../../shared/permissions';
+import { exportFileExtensions, type ExportFormat, type ExportProgress, type ExportResult } from '../engine/types';
+import type { OpenSession } from '../../session/session-manager';
+import type { RowScope } from '../../store/scope';
+import { queueMutation } from '../../sync/outbox';
+import { exportRecords } from '../../store/queries/export-rows';
 import { runExport, type ExportModule } from './exporters';
 
 /** Where the host asks a person to save a file (Electron: the save dialog; CLI: --out). */

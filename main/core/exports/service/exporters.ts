@@ -1,21 +1,21 @@
-import { signoffMethodInWords, type SignoffAuthMethod } from '../../../shared/domain/plant';
-import { PlantdeskError } from '../../../shared/errors';
-import type { Entity } from '../../../shared/permissions';
-import { can } from '../../../shared/rbac';
-import type { SignedGrant } from '../../../shared/grant';
-import { fallbackTimeZone, isoInSiteZone } from '../../../shared/site-time';
-import type { Ability } from '../../../shared/rbac';
-import { exportToFile } from '../export/export-to-file';
-import { pagedRowsSync } from '../export/row-sources';
-import type { ExportColumn, ExportFormat, ExportProgress, ExportResult, ExportSpec } from '../export/types';
-import type { SqliteDatabase } from '../store/open';
-import { listAreas } from '../store/queries/areas';
-import { listAuditEvents, type AuditFilter } from '../store/queries/audit';
-import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../store/queries/people';
-import { listLogEntries, type ShiftLogFilter } from '../store/queries/shift-logs';
-import type { LogEntryRow } from '../store/rows';
-import { amendedEntryIds, amendmentsOfEntries, logsForExport, signoffsOfLogs, type AmendmentForExport } from '../store/queries/export-rows';
-import type { RowScope } from '../store/scope';
+import { signoffMethodInWords, type SignoffAuthMethod } from '../../../../shared/domain/plant';
+import { PlantdeskError } from '../../../../shared/errors';
+import type { Entity } from '../../../../shared/permissions';
+import { can } from '../../../../shared/rbac';
+import type { SignedGrant } from '../../../../shared/grant';
+import { fallbackTimeZone, isoInSiteZone } from '../../../../shared/site-time';
+import type { Ability } from '../../../../shared/rbac';
+import { exportToFile } from '../engine/export-to-file';
+import { pagedRowsSync } from '../engine/row-sources';
+import type { ExportColumn, ExportFormat, ExportProgress, ExportResult, ExportSpec } from '../engine/types';
+import type { SqliteDatabase } from '../../store/open';
+import { listAreas } from '../../store/queries/areas';
+import { listAuditEvents, type AuditFilter } from '../../store/queries/audit';
+import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../../store/queries/people';
+import { listLogEntries, type ShiftLogFilter } from '../../store/queries/shift-logs';
+import type { LogEntryRow } from '../../store/rows';
+import { amendedEntryIds, amendmentsOfEntries, logsForExport, signoffsOfLogs, type AmendmentForExport } from '../../store/queries/export-rows';
+import type { RowScope } from '../../store/scope';
 
 /**
  * The exporters: one table per module, read page by page from the cache under the

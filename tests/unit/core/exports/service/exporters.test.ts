@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExport, shiftLogRows, type ExportContext } from '../../../../main/core/exports/exporters';
-import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
-import { orgScope } from '../../../../main/core/store/scope';
-import { upsertRows, type WritableRow } from '../../../../main/core/store/writes';
-import type { SignedGrant } from '../../../../shared/grant';
-import { defaultModuleFlags, effectiveRules } from '../../../../shared/rbac';
-import { readXlsx } from './fixtures';
+import { runExport, shiftLogRows, type ExportContext } from '../../../../../main/core/exports/service/exporters';
+import { openStoreDatabase, type SqliteDatabase } from '../../../../../main/core/store/open';
+import { orgScope } from '../../../../../main/core/store/scope';
+import { upsertRows, type WritableRow } from '../../../../../main/core/store/writes';
+import type { SignedGrant } from '../../../../../shared/grant';
+import { defaultModuleFlags, effectiveRules } from '../../../../../shared/rbac';
+import { readXlsx } from '../fixtures';
 
 /**
  * The shift-log exporter over a real store: every entry once, newest first, each followed by

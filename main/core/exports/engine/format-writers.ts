@@ -1,4 +1,4 @@
-import { UTF8_BOM } from '../../../shared/csv';
+import { UTF8_BOM } from '../../../../shared/csv';
 import { prepareColumns, type PreparedColumn, type RowEncoder } from './columns';
 import { createCsvEncoder } from './csv-encoder';
 import { createJsonLinesEncoder } from './jsonl-encoder';

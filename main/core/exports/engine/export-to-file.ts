@@ -1,4 +1,4 @@
-import { PlantdeskError } from '../../../shared/errors';
+import { PlantdeskError } from '../../../../shared/errors';
 import { AtomicFile, type ExportFileSystem } from './atomic-file';
 import { CellValueError } from './cell-values';
 import { createFormatWriter, type FormatWriter } from './format-writers';
