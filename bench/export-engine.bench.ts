@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exportToFile } from '../main/core/exports/engine/export-to-file';
-import type { ExportColumn, ExportFormat } from '../main/core/exports/engine/types';
+import type { ExportColumn } from '../main/core/exports/engine/types';
+import { exportFormats } from '../shared/exports';
 import { goal, log, makeReport, round, type BenchReport, type Goal } from './lib';
 
 /**
@@ -158,7 +159,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
 
     const metrics: BenchReport['metrics'] = {};
     const goals: Record<string, Goal> = {};
-    for (const format of ['csv', 'jsonl', 'xlsx'] as ExportFormat[]) {
+    for (const format of exportFormats) {
       const path = join(dir, `export.${format}`);
       type Round = Timing & { scanRate: number; scanCpu: number; bytes: number };
       const measured: Round[] = [];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Result } from './errors';
 import { CreateUserRequestSchema, EnrolmentLinkSchema, UpdateUserRequestSchema } from './domain/admin';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
-import { exportFormatNames, exportModuleNames } from './local-audit';
+import { ExportStartRequestSchema, exportFormats } from './exports';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
 import {
@@ -137,7 +137,7 @@ export const ConflictViewSchema = z.object({
 
 export const ExportResultSchema = z.object({
   path: z.string(),
-  format: z.enum(exportFormatNames),
+  format: z.enum(exportFormats),
   rows: z.number().int(),
   bytes: z.number().int(),
   sha256: z.string(),
@@ -351,16 +351,7 @@ export const calls = {
     summary: 'Signs the shift log with a stated meaning; asks for the password again, online or offline.',
   }),
   'exports.start': defineCall({
-    request: z
-      .object({
-        /** Chosen by the caller so it can cancel before the first progress event. */
-        exportId: z.string().uuid(),
-        module: z.enum(exportModuleNames),
-        format: z.enum(exportFormatNames),
-        filter: z.record(z.string(), z.unknown()).default({}),
-        bom: z.boolean().default(false),
-      })
-      .strict(),
+    request: ExportStartRequestSchema,
     response: ExportResultSchema.nullable(),
     permission: { action: 'export', entity: 'export' },
     passive: false,

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlantdeskError } from '../../../shared/errors';
 import { isExportTempFileName, type ExportFileSystem } from '../../../main/core/exports/engine/atomic-file';
 import { exportToFile, type ExportInternals } from '../../../main/core/exports/engine/export-to-file';
-import type { ExportFormat, ExportOptions, ExportSpec } from '../../../main/core/exports/engine/types';
+import type { ExportOptions, ExportSpec } from '../../../main/core/exports/engine/types';
+import type { ExportFormat } from '../../../shared/exports';
 import { entryColumns, leftoverTempFiles, manyEntries, sha256OfFile, type Entry } from '../../unit/core/exports/fixtures';
 
 /**

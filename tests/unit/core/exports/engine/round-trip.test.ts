@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportToFile } from '../../../../../main/core/exports/engine/export-to-file';
-import type { ExportFormat } from '../../../../../main/core/exports/engine/types';
+import type { ExportFormat } from '../../../../../shared/exports';
 import { TRUNCATION_MARKER } from '../../../../../main/core/exports/engine/xlsx-sheet-encoder';
 import {
   entryColumns,
