@@ -5,6 +5,8 @@ import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import { ExportStartRequestSchema, exportFormats } from './exports';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
+import { signoffMeanings } from './domain/plant';
+import { conflictReasons } from './sync-protocol';
 import {
   AccessViewSchema,
   AreaViewSchema,
@@ -116,7 +118,7 @@ export const ConflictViewSchema = z.object({
   mutationId: z.string(),
   name: z.string(),
   args: z.unknown(),
-  reason: z.enum(['conflict', 'forbidden', 'invalid']),
+  reason: z.enum(conflictReasons),
   serverRow: z.record(z.string(), z.unknown()).nullable(),
   message: z.string().nullable(),
   createdAt: z.string(),
@@ -344,7 +346,7 @@ export const calls = {
     summary: 'Acknowledges a handover as the outgoing or incoming shift.',
   }),
   'shiftLogs.signOff': defineCall({
-    request: z.object({ shiftLogId: z.string().min(1).max(100), meaning: z.enum(['reviewed', 'approved', 'handed_over', 'accepted']), password: Password }).strict(),
+    request: z.object({ shiftLogId: z.string().min(1).max(100), meaning: z.enum(signoffMeanings), password: Password }).strict(),
     response: z.object({ signoffId: z.string(), mutationId: z.string(), contentHash: z.string() }),
     permission: { action: 'sign', entity: 'shift_log' },
     passive: false,

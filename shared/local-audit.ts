@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoInstant, isStorableText, storableText, textLimits } from './domain/common';
 import { exportFormats, exportModules, type ExportFormat, type ExportModule } from './exports';
+import { conflictReasons } from './sync-protocol';
 
 /**
  * Local-only actions of a workstation (sign-in, unlock, lock, sign-out, export, wipe, a conflict
@@ -35,7 +36,7 @@ export const localAuditDetails = {
     })
     .strict(),
   wipe: z.object({ reason: MachineCode.optional() }).strict(),
-  conflict_discarded: z.object({ mutationId: Id, name: z.string().regex(/^[A-Za-z.]{1,64}$/), reason: z.enum(['conflict', 'forbidden', 'invalid']) }).strict(),
+  conflict_discarded: z.object({ mutationId: Id, name: z.string().regex(/^[A-Za-z.]{1,64}$/), reason: z.enum(conflictReasons) }).strict(),
 } as const;
 
 export type LocalAuditAction = keyof typeof localAuditDetails;
