@@ -7,11 +7,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exportToFile } from '../main/core/exports/engine/export-to-file';
 import type { ExportColumn } from '../main/core/exports/engine/types';
+import { entryCategories as categories, entrySeverities as severities } from '../shared/domain/plant';
 import { exportFormats } from '../shared/exports';
 import { goal, log, makeReport, round, type BenchReport, type Goal } from './lib';
 
 /**
- * The export engine (issue 6) on its own: N synthetic shift-log entries in a plain SQLite file,
+ * The export engine on its own: N synthetic shift-log entries in a plain SQLite file,
  * read with `stmt.iterate()` as the store's queries will be, written as CSV, JSON Lines and
  * XLSX. Rows/s of each format as a ratio to a bare iterate() over the same statement in the
  * same run, XLSX rows/s, and the peak RSS growth during each export. The bench against the
@@ -69,8 +70,6 @@ const words = (
   'bearing vibration noise alarm trip reset isolation permit lockout inspection sample lab result checked started stopped ' +
   'handed over operator shift crew supervisor contractor scaffold "hot work" gas test, confined space spill =drain sump'
 ).split(' ');
-const categories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'];
-const severities = ['info', 'low', 'medium', 'high', 'critical'];
 
 export function fillDatabase(path: string, size: number): Database.Database {
   const db = new Database(path);

@@ -18,7 +18,7 @@ import { goal, log, makeReport, round, type BenchReport } from './lib';
 import { dataset } from './store.bench';
 
 /**
- * Issue 6: shift-log exports over N entries in the encrypted store, through the real exporter
+ * Shift-log exports over N entries in the encrypted store, through the real exporter
  * (scope, amendments, sign-off columns) and engine. CSV and JSON Lines are compared with a bare
  * scan of the same paged query, read the fastest way (synchronously, page by page, as the
  * exporter reads it), made right before each export so that both see the same machine load;

@@ -15,7 +15,7 @@ import { createVault, unlockVault, wipeVault } from '../main/core/vault/vault';
 import { goal, log, makeReport, percentile, round, type BenchReport } from './lib';
 
 /**
- * The tenant store (issue 4): bulk insert into the encrypted store as a ratio to the same
+ * The tenant store: bulk insert into the encrypted store as a ratio to the same
  * module writing a plain file in this run, page and full-text query latency over the data, and
  * open + unlock + first query (scrypt included).
  */
