@@ -33,7 +33,7 @@ export const exportModuleSpecs = {
   sessions: { records: 'session', filter: SessionFilterSchema },
 } as const satisfies Record<ExportModule, ExportModuleSpec>;
 
-export type ExportFilterSchemaOf<M extends ExportModule> = (typeof exportModuleSpecs)[M]['filter'];
+type ExportFilterSchemaOf<M extends ExportModule> = (typeof exportModuleSpecs)[M]['filter'];
 export type ExportFilterOf<M extends ExportModule> = z.output<ExportFilterSchemaOf<M>>;
 
 /** A module and its filter as one value, so that a filter never travels with another module. */
