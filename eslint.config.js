@@ -37,6 +37,9 @@ const boundaryZones = [
   zone('./preload', ['./main', './renderer', './server', './tests'], 'preload may import shared/ and electron only.'),
   zone('./renderer', ['./main', './preload', './server', './tests'], 'renderer may import shared/ only (types of the contract).'),
   zone('./server', ['./main', './renderer', './preload', './tests'], 'server may import shared/ and its npm dependencies only.'),
+  // The export engine writes a table to a file and knows nothing of what is exported or by whom:
+  // the service (store, permission, audit) uses it, never the other way round.
+  zone('./main/core/exports/engine', ['./main/core'], 'The export engine may import only its own files and shared/: what to export belongs in main/core/exports/service.', ['./exports/engine']),
   ...rendererFeatureZones(),
 ];
 

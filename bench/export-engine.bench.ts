@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { exportToFile } from '../main/core/export/export-to-file';
-import type { ExportColumn, ExportFormat } from '../main/core/export/types';
+import { exportToFile } from '../main/core/exports/engine/export-to-file';
+import type { ExportColumn } from '../main/core/exports/engine/types';
+import { entryCategories as categories, entrySeverities as severities } from '../shared/domain/plant';
+import { exportFormats } from '../shared/exports';
 import { goal, log, makeReport, round, type BenchReport, type Goal } from './lib';
 
 /**
@@ -68,8 +70,6 @@ const words = (
   'bearing vibration noise alarm trip reset isolation permit lockout inspection sample lab result checked started stopped ' +
   'handed over operator shift crew supervisor contractor scaffold "hot work" gas test, confined space spill =drain sump'
 ).split(' ');
-const categories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'];
-const severities = ['info', 'low', 'medium', 'high', 'critical'];
 
 export function fillDatabase(path: string, size: number): Database.Database {
   const db = new Database(path);
@@ -158,7 +158,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
 
     const metrics: BenchReport['metrics'] = {};
     const goals: Record<string, Goal> = {};
-    for (const format of ['csv', 'jsonl', 'xlsx'] as ExportFormat[]) {
+    for (const format of exportFormats) {
       const path = join(dir, `export.${format}`);
       type Round = Timing & { scanRate: number; scanCpu: number; bytes: number };
       const measured: Round[] = [];

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { pagedRowsSync } from '../main/core/export/row-sources';
-import type { ExportFormat } from '../main/core/export/types';
-import { runExport, type ExportContext } from '../main/core/exports/exporters';
+import { pagedRowsSync } from '../main/core/exports/engine/row-sources';
+import { exportFormats } from '../shared/exports';
+import { runExport, type ExportContext } from '../main/core/exports/service/exporters';
 import { openStoreDatabase } from '../main/core/store/open';
 import { listLogEntries } from '../main/core/store/queries/shift-logs';
 import { orgScope } from '../main/core/store/scope';
@@ -119,7 +119,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     await scan();
 
     const results: Record<string, { rate: number; ratio: number; cpuRatio: number; rowsPerCpuSecond: number; rowsPerMainCpuSecond: number; rss: number }> = {};
-    for (const format of ['csv', 'jsonl', 'xlsx'] as ExportFormat[]) {
+    for (const format of exportFormats) {
       const bare = await scan();
       const scanRate = bare.value / (bare.ms / 1000);
       const measured = await measure((sample) =>

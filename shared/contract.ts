@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { Result } from './errors';
 import { CreateUserRequestSchema, EnrolmentLinkSchema, UpdateUserRequestSchema } from './domain/admin';
 import { LogEntryAmendFields, mutationSpecs } from './mutations';
-import { exportFormatNames, exportModuleNames } from './local-audit';
+import { ExportStartRequestSchema, exportFormats } from './exports';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
+import { signoffMeanings } from './domain/plant';
+import { conflictReasons } from './sync-protocol';
 import {
   AccessViewSchema,
   AreaViewSchema,
@@ -116,7 +118,7 @@ export const ConflictViewSchema = z.object({
   mutationId: z.string(),
   name: z.string(),
   args: z.unknown(),
-  reason: z.enum(['conflict', 'forbidden', 'invalid']),
+  reason: z.enum(conflictReasons),
   serverRow: z.record(z.string(), z.unknown()).nullable(),
   message: z.string().nullable(),
   createdAt: z.string(),
@@ -137,7 +139,7 @@ export const ConflictViewSchema = z.object({
 
 export const ExportResultSchema = z.object({
   path: z.string(),
-  format: z.enum(exportFormatNames),
+  format: z.enum(exportFormats),
   rows: z.number().int(),
   bytes: z.number().int(),
   sha256: z.string(),
@@ -344,23 +346,14 @@ export const calls = {
     summary: 'Acknowledges a handover as the outgoing or incoming shift.',
   }),
   'shiftLogs.signOff': defineCall({
-    request: z.object({ shiftLogId: z.string().min(1).max(100), meaning: z.enum(['reviewed', 'approved', 'handed_over', 'accepted']), password: Password }).strict(),
+    request: z.object({ shiftLogId: z.string().min(1).max(100), meaning: z.enum(signoffMeanings), password: Password }).strict(),
     response: z.object({ signoffId: z.string(), mutationId: z.string(), contentHash: z.string() }),
     permission: { action: 'sign', entity: 'shift_log' },
     passive: false,
     summary: 'Signs the shift log with a stated meaning; asks for the password again, online or offline.',
   }),
   'exports.start': defineCall({
-    request: z
-      .object({
-        /** Chosen by the caller so it can cancel before the first progress event. */
-        exportId: z.string().uuid(),
-        module: z.enum(exportModuleNames),
-        format: z.enum(exportFormatNames),
-        filter: z.record(z.string(), z.unknown()).default({}),
-        bom: z.boolean().default(false),
-      })
-      .strict(),
+    request: ExportStartRequestSchema,
     response: ExportResultSchema.nullable(),
     permission: { action: 'export', entity: 'export' },
     passive: false,

@@ -8,7 +8,7 @@
  * text is written with a single quote (') in front, which spreadsheets show as text. The rule
  * looks only at the first character and changes nothing else; numbers, dates and booleans are
  * written from typed values and are never neutralised. Readers get the text back with the
- * quote in front (documented in main/core/export/README.md).
+ * quote in front (documented in main/core/exports/README.md).
  */
 
 /** RFC 4180 record separator. */

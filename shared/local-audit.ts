@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoInstant, isStorableText, storableText, textLimits } from './domain/common';
+import { exportFormats, exportModules, type ExportFormat, type ExportModule } from './exports';
+import { conflictReasons } from './sync-protocol';
 
 /**
  * Local-only actions of a workstation (sign-in, unlock, lock, sign-out, export, wipe, a conflict
@@ -8,9 +10,6 @@ import { Id, IsoInstant, isStorableText, storableText, textLimits } from './doma
  * (textLimits.localAuditDetailsBytes): the trail can never be removed from, so nobody may put an
  * arbitrary document into it.
  */
-
-export const exportModuleNames = ['shift-logs', 'audit', 'users', 'sessions'] as const;
-export const exportFormatNames = ['csv', 'jsonl', 'xlsx'] as const;
 
 /** A machine code (a lock reason, an error code), never free text. */
 const MachineCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
@@ -27,8 +26,8 @@ export const localAuditDetails = {
   sign_out: z.object({}).strict(),
   export: z
     .object({
-      module: z.enum(exportModuleNames),
-      format: z.enum(exportFormatNames),
+      module: z.enum(exportModules),
+      format: z.enum(exportFormats),
       filter: z.record(z.string().max(64), z.unknown()),
       rows: Count,
       bytes: Count,
@@ -37,7 +36,7 @@ export const localAuditDetails = {
     })
     .strict(),
   wipe: z.object({ reason: MachineCode.optional() }).strict(),
-  conflict_discarded: z.object({ mutationId: Id, name: z.string().regex(/^[A-Za-z.]{1,64}$/), reason: z.enum(['conflict', 'forbidden', 'invalid']) }).strict(),
+  conflict_discarded: z.object({ mutationId: Id, name: z.string().regex(/^[A-Za-z.]{1,64}$/), reason: z.enum(conflictReasons) }).strict(),
 } as const;
 
 export type LocalAuditAction = keyof typeof localAuditDetails;
@@ -86,8 +85,8 @@ function storableDeep(value: unknown): unknown {
  * would not fit the cap replaced by a note that it was left out.
  */
 export function exportAuditDetails(input: {
-  module: (typeof exportModuleNames)[number];
-  format: (typeof exportFormatNames)[number];
+  module: ExportModule;
+  format: ExportFormat;
   filter: Record<string, unknown>;
   rows: number;
   bytes: number;

@@ -41,6 +41,8 @@ export type PushRequest = z.infer<typeof PushRequestSchema>;
 
 export const mutationStatuses = ['applied', 'rejected', 'conflict'] as const;
 export const rejectionReasons = ['forbidden', 'invalid'] as const;
+/** Why a change waits in the workstation's conflict list: a conflict, or a rejection's reason. */
+export const conflictReasons = ['conflict', ...rejectionReasons] as const;
 
 export const MutationResultSchema = z
   .object({

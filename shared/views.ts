@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { pageOf } from './domain/common';
-import { amendmentKinds, entryCategories as categories, entrySeverities as severities, entryStates, shiftLogStatuses, signoffAuthMethods, signoffMeanings } from './domain/plant';
-import { ModuleFlagsSchema, PermissionRuleSchema } from './rbac';
+import { amendmentKinds, areaKinds, entryCategories as categories, entrySeverities as severities, entryStates, shiftLogStatuses, signoffAuthMethods, signoffMeanings } from './domain/plant';
+import { orgRoles, userStatuses } from './domain/tenancy';
+import { globalRoles, ModuleFlagsSchema, PermissionRuleSchema } from './rbac';
 
 export { pageOf };
 
@@ -107,9 +108,9 @@ export const UserViewSchema = z.object({
   id: text,
   email: text,
   display_name: text,
-  status: z.enum(['active', 'deactivated', 'erased']),
-  global_role: z.enum(['none', 'support', 'superadmin']),
-  org_role: z.enum(['viewer', 'contributor', 'admin', 'custom']).nullable(),
+  status: z.enum(userStatuses),
+  global_role: z.enum(globalRoles),
+  org_role: z.enum(orgRoles).nullable(),
   role_id: maybe,
   areas: maybe,
   module_flags: maybe,
@@ -161,33 +162,57 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const isoInstant = z.string().datetime({ offset: true });
 const ids = z.array(z.string().min(1).max(100)).max(500);
 
+/**
+ * The filters of the lists and of the exports. The store's queries take the parsed values
+ * (main/core/store/queries), so what a filter means is written here, once.
+ */
 export const ShiftLogFilterSchema = z
   .object({
     areaIds: ids.optional(),
+    /** Shift dates (YYYY-MM-DD, the site's calendar), both ends inclusive. */
     shiftDateFrom: isoDate.optional(),
     shiftDateTo: isoDate.optional(),
     shiftNames: z.array(z.string().min(1).max(50)).max(20).optional(),
     statuses: z.array(z.enum(shiftLogStatuses)).optional(),
+    /** Entry criteria: an entry list keeps entries matching all; a shift log list keeps logs with such an entry. */
     severities: z.array(z.enum(severities)).optional(),
     categories: z.array(z.enum(categories)).optional(),
     authorIds: ids.optional(),
     late: z.boolean().optional(),
+    /** occurred_at >= occurredFrom and < occurredBefore (ISO-8601 UTC). */
     occurredFrom: isoInstant.optional(),
     occurredBefore: isoInstant.optional(),
+    /** Full-text over body, equipment tag, area name, category and amendment text. */
     text: z.string().max(500).optional(),
+    /**
+     * Content added after the log's first sign-off: an entry recorded, or an amendment made,
+     * after it. For entries: the entry is such content; for logs: the log has any.
+     */
     amendedAfterSignoff: z.boolean().optional(),
   })
   .strict();
 export type ShiftLogFilterInput = z.infer<typeof ShiftLogFilterSchema>;
 
 export const UserFilterSchema = z
-  .object({ statuses: z.array(z.enum(['active', 'deactivated', 'erased'])).optional(), text: z.string().max(200).optional(), userIds: ids.optional() })
+  .object({
+    statuses: z.array(z.enum(userStatuses)).optional(),
+    /** Part of the email or display name, any case. */
+    text: z.string().max(200).optional(),
+    userIds: ids.optional(),
+  })
   .strict();
 
-export const SessionFilterSchema = z.object({ userIds: ids.optional(), active: z.boolean().optional() }).strict();
+export const SessionFilterSchema = z
+  .object({
+    userIds: ids.optional(),
+    /** true: not revoked and not past either expiry; false: the others. */
+    active: z.boolean().optional(),
+  })
+  .strict();
 
 export const AuditFilterSchema = z
   .object({
+    /** server_time >= from and < to (ISO-8601 UTC). */
     from: isoInstant.optional(),
     to: isoInstant.optional(),
     actorIds: ids.optional(),
@@ -220,7 +245,7 @@ export const OutboxItemViewSchema = z.object({
 export const AreaViewSchema = z.object({
   id: text,
   parent_id: maybe,
-  kind: z.enum(['site', 'section', 'area', 'unit']),
+  kind: z.enum(areaKinds),
   name: text,
   time_zone: maybe,
 });
@@ -235,8 +260,8 @@ export const EntriesPerDaySchema = z.object({
 export const AccessViewSchema = z.object({
   userId: text,
   tenantId: text,
-  orgRole: z.enum(['viewer', 'contributor', 'admin', 'custom']).nullable(),
-  globalRole: z.enum(['none', 'support', 'superadmin']),
+  orgRole: z.enum(orgRoles).nullable(),
+  globalRole: z.enum(globalRoles),
   rules: z.array(PermissionRuleSchema),
   moduleFlags: ModuleFlagsSchema,
   areas: z.array(text),

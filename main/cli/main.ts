@@ -8,7 +8,7 @@ import { dispatchCall } from '../../shared/dispatch';
 import type { CallResponse, Channel, ContractEvent } from '../../shared/contract';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { Answers, ask, readStdin } from './prompt';
-import { AuditFilterSchema, ShiftLogFilterSchema } from '../../shared/views';
+import { exportFormats, exportModules, exportModuleSpecs, isExportFormat, isExportModule, type ExportModule } from '../../shared/exports';
 
 /** Exit codes of API.md. */
 export const exitCodes = { ok: 0, failure: 1, usage: 2, needsSignIn: 3, offlinePastGrant: 4, profileInUse: 5 } as const;
@@ -34,12 +34,17 @@ interface CommandContext {
   setExportTarget(path: string): void;
 }
 
-const exportModuleNames = ['shift-logs', 'audit', 'users', 'sessions'] as const;
 const listFlag = (args: ParsedArgs, name: string) => (typeof args.flags[name] === 'string' ? (args.flags[name] as string).split(',').map((v) => v.trim()).filter(Boolean) : undefined);
 const dayStart = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value);
 
-/** The filters of API.md, checked by the same schemas the app uses (a bad one is a usage error). */
-function exportFilter(module: (typeof exportModuleNames)[number], args: ParsedArgs): Record<string, unknown> {
+/** "a, b or c", for usage errors that name every choice. */
+const oneOf = (choices: readonly string[]) => `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+
+/**
+ * The filters of API.md, checked by the module's filter schema, the one the contract checks
+ * the request with: a bad filter is a usage error (exit 2) before anything is unlocked.
+ */
+function exportFilter(module: ExportModule, args: ParsedArgs): Record<string, unknown> {
   const from = typeof args.flags.from === 'string' ? args.flags.from : undefined;
   const to = typeof args.flags.to === 'string' ? args.flags.to : undefined;
   const candidate =
@@ -49,11 +54,9 @@ function exportFilter(module: (typeof exportModuleNames)[number], args: ParsedAr
         ? { from: from && dayStart(from), to: to && dayStart(to) }
         : {};
   const cleaned = Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));
-  const schema = module === 'shift-logs' ? ShiftLogFilterSchema : module === 'audit' ? AuditFilterSchema : null;
-  if (!schema) return cleaned;
-  const parsed = schema.safeParse(cleaned);
+  const parsed = exportModuleSpecs[module].filter.safeParse(cleaned);
   if (!parsed.success) throw new UsageError(`bad filter: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-  return parsed.data as Record<string, unknown>;
+  return parsed.data;
 }
 
 function requiredFlag(args: ParsedArgs, name: string): string {
@@ -205,18 +208,18 @@ const commands: Record<string, Command> = {
   },
   export: {
     summary: 'Export shift logs, the audit trail, users or sessions to a CSV, JSON Lines or XLSX file.',
-    usage: 'plantdesk export <shift-logs|audit|users|sessions> --format csv|jsonl|xlsx --out PATH [--from DATE] [--to DATE] [--area ID,...] [--severity S,...] [--status S,...] [--bom] [--password-stdin] [--json]',
+    usage: `plantdesk export <${exportModules.join('|')}> --format ${exportFormats.join('|')} --out PATH [--from DATE] [--to DATE] [--area ID,...] [--severity S,...] [--status S,...] [--bom] [--password-stdin] [--json]`,
     examples: [
       'plantdesk export shift-logs --format xlsx --out ./night-shift.xlsx --from 2026-11-01 --to 2026-11-30 --severity high,critical',
       "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk export audit --format csv --out /var/exports/audit.csv --password-stdin --json",
     ],
     async run({ args, io, call, password, onEvent, interactive, setExportTarget }) {
       const module = args.positionals[0];
-      if (!exportModuleNames.includes(module as never)) throw new UsageError('name what to export: shift-logs, audit, users or sessions');
+      if (!isExportModule(module)) throw new UsageError(`name what to export: ${oneOf(exportModules)}`);
       const format = requiredFlag(args, 'format');
-      if (!['csv', 'jsonl', 'xlsx'].includes(format)) throw new UsageError('--format must be csv, jsonl or xlsx');
+      if (!isExportFormat(format)) throw new UsageError(`--format must be ${oneOf(exportFormats)}`);
       const out = path.resolve(requiredFlag(args, 'out'));
-      const filter = exportFilter(module as (typeof exportModuleNames)[number], args);
+      const filter = exportFilter(module, args);
       await call('auth.unlock', { password: await password() });
       setExportTarget(out);
       const exportId = randomUUID();

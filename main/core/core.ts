@@ -12,7 +12,7 @@ import { peopleCalls } from './calls/people-calls';
 import { sessionCalls } from './calls/session-calls';
 import { shiftLogCalls } from './calls/shift-log-calls';
 import { syncCalls } from './calls/sync-calls';
-import { ExportService, type ChooseExportPath } from './exports/export-service';
+import { ExportService, type ChooseExportPath } from './exports/service/export-service';
 import { serverClientFactory } from './net/server-clients';
 import { openProfile } from './session/open-profile';
 import { createKeychainSecretStore } from './secrets/keychain';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ModuleFlagsSchema, RoleGrantSchema } from '../rbac';
+import { ModuleFlagsSchema, orgRolePresets, RoleGrantSchema } from '../rbac';
 import { EmailSchema, Id, IsoInstant, PageQuery, pageOf, singleLine, textLimits } from './common';
-import { MembershipRowSchema, orgRoles, RoleRowSchema, SessionRowSchema, UserRowSchema } from './tenancy';
+import { MembershipRowSchema, orgRoles, RoleRowSchema, SessionRowSchema, UserRowSchema, userStatuses } from './tenancy';
 
 /** Tenant admin API (API.md): users, roles, sessions. Bodies camelCase, rows snake_case. */
 
@@ -9,7 +9,7 @@ const Reason = singleLine(textLimits.adminReason);
 
 /** An org role as a request names it: a preset, or a custom role by id. */
 export const RoleChoiceSchema = z.union([
-  z.enum(['viewer', 'contributor', 'admin']),
+  z.enum(orgRolePresets),
   z.object({ customRoleId: Id }).strict(),
 ]);
 export type RoleChoice = z.infer<typeof RoleChoiceSchema>;
@@ -69,7 +69,7 @@ export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
 export const ReasonRequestSchema = z.object({ reason: Reason }).strict();
 export const OptionalReasonRequestSchema = z.object({ reason: Reason.optional() }).strict();
 
-export const UsersQuerySchema = PageQuery.extend({ status: z.enum(['active', 'deactivated', 'erased']).optional() }).strict();
+export const UsersQuerySchema = PageQuery.extend({ status: z.enum(userStatuses).optional() }).strict();
 export const UsersPageSchema = pageOf(UserWithMembershipSchema);
 
 export const SessionsQuerySchema = PageQuery.extend({

@@ -49,7 +49,8 @@ export function auditEventHash(event: UnhashedAuditEvent | AuditEvent): Promise<
   return canonicalSha256(unhashed);
 }
 
-export type ChainBreakReason = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+export const chainBreakReasons = ['seq_gap', 'prev_hash_mismatch', 'hash_mismatch'] as const;
+export type ChainBreakReason = (typeof chainBreakReasons)[number];
 
 export interface ChainBreak {
   seq: number;
@@ -69,7 +70,7 @@ export const ChainVerificationSchema = z
       .object({
         seq: z.number().int(),
         id: z.string(),
-        reason: z.enum(['seq_gap', 'prev_hash_mismatch', 'hash_mismatch']),
+        reason: z.enum(chainBreakReasons),
         expected: z.string(),
         actual: z.string(),
       })

@@ -5,8 +5,11 @@ import { Id, IsoInstant } from './common';
 
 export const areaKinds = ['site', 'section', 'area', 'unit'] as const;
 export const shiftLogStatuses = ['open', 'submitted', 'reviewed', 'signed'] as const;
+export type ShiftLogStatus = (typeof shiftLogStatuses)[number];
 export const entryCategories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'] as const;
+export type EntryCategory = (typeof entryCategories)[number];
 export const entrySeverities = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type EntrySeverity = (typeof entrySeverities)[number];
 export const entryStates = ['active', 'voided'] as const;
 export const amendmentKinds = ['correction', 'addendum', 'void'] as const;
 export const signoffMeanings = ['reviewed', 'approved', 'handed_over', 'accepted'] as const;

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportsScreen } from '../../renderer/src/features/exports/components/ExportsScreen';
 import { useExportRun } from '../../renderer/src/features/exports/hooks/export-run';
 import { useExportFormStore } from '../../renderer/src/features/exports/hooks/export-form';
-import type { PlantdeskApi } from '../../shared/contract';
-import { defaultModuleFlags, presetRules } from '../../shared/rbac';
+import { calls as contract, type PlantdeskApi } from '../../shared/contract';
+import { defaultModuleFlags, presetRules, type PermissionRule } from '../../shared/rbac';
 
 /**
  * The Exports screen against a window.plantdesk whose answers each test sets: a channel maps
@@ -115,6 +115,22 @@ describe('the Exports screen', () => {
     expect(within(group).getAllByRole('radio').map((radio) => (radio as HTMLInputElement).value)).toEqual(['shift-logs', 'audit', 'users', 'sessions']);
   });
 
+  it('does not offer records the role may export but not read, as the core would refuse them', async () => {
+    const rule = (action: PermissionRule['action'], entity: PermissionRule['entity']): PermissionRule => ({ action, access: 'org', entity });
+    const rules = [rule('export', 'export'), rule('export', 'log_entry'), rule('read', 'log_entry'), rule('export', 'audit_event')];
+    installApi(baseAnswers({ 'session.access': { ...access('admin'), orgRole: 'custom', rules } }));
+    renderScreen('#/exports?module=audit');
+    const group = await screen.findByRole('group', { name: 'Records' });
+    expect(within(group).getAllByRole('radio').map((radio) => (radio as HTMLInputElement).value)).toEqual(['shift-logs']);
+  });
+
+  it('offers nothing to a role without export on exports, the permission of the export call', async () => {
+    const rules = presetRules.admin.filter((rule) => !(rule.action === 'export' && rule.entity === 'export'));
+    installApi(baseAnswers({ 'session.access': { ...access('admin'), orgRole: 'custom', rules } }));
+    renderScreen();
+    expect((await screen.findByRole('alert')).textContent).toContain('Your role does not allow exports');
+  });
+
   it('shows an empty history when nothing was exported yet', async () => {
     installApi(baseAnswers());
     renderScreen();
@@ -147,6 +163,19 @@ describe('the Exports screen', () => {
     const start = calls.find((call) => call.channel === 'exports.start');
     expect(start?.request).toMatchObject({ module: 'shift-logs', format: 'csv', bom: true, filter: { severities: ['high', 'critical'] } });
     expect((start?.request as { exportId: string }).exportId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(contract['exports.start'].request.safeParse(start?.request).success).toBe(true);
+  });
+
+  it('starts a users export with the filter of its own module, a request the contract accepts', async () => {
+    installApi(baseAnswers({ 'exports.start': new Promise(() => {}) }));
+    renderScreen('#/exports?module=users&statuses=active,nonsense&q=ana&severities=high');
+    fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
+    await screen.findByTestId('export-progress');
+    const start = calls.find((call) => call.channel === 'exports.start');
+    // The list with an unknown status is dropped whole; severities belong to another module.
+    expect(start?.request).toMatchObject({ module: 'users', format: 'csv' });
+    expect((start?.request as { filter: unknown }).filter).toEqual({ text: 'ana' });
+    expect(contract['exports.start'].request.safeParse(start?.request).success).toBe(true);
   });
 
   it('edits the filter in the URL: ticking a severity adds it to the export', async () => {

@@ -34,6 +34,9 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/core/probe.ts', "import type { SqliteDatabase } from './store/open';\nexport const x = (db: SqliteDatabase) => db.exec('DELETE FROM outbox');\n", 'no-restricted-syntax'],
     ['main/cli/probe.ts', "export const x = (db: { pragma(s: string): unknown }) => db.pragma('journal_mode');\n", 'no-restricted-syntax'],
     ['main/core/sync/probe.ts', "import { statement } from '../store/queries/statements';\nexport const x = statement;\n", 'no-restricted-syntax'],
+    // The export engine never reaches into the service, the store or the session.
+    ['main/core/exports/engine/probe.ts', "import { runExport } from '../service/exporters';\nexport const x = runExport;\n", 'import-x/no-restricted-paths'],
+    ['main/core/exports/engine/probe.ts', "import { listAreas } from '../../store/queries/areas';\nexport const x = listAreas;\n", 'import-x/no-restricted-paths'],
     // Renderer features never import each other, at any depth; the layers below them never import a feature.
     ['renderer/src/features/audit/probe.ts', "import { shiftLogKeys } from '../shift-logs/api/queries';\nexport const x = shiftLogKeys;\n", 'import-x/no-restricted-paths'],
     ['renderer/src/features/sync/components/probe.ts', "import { PeopleScreen } from '../../users/components/PeopleScreen';\nexport const x = PeopleScreen;\n", 'import-x/no-restricted-paths'],
@@ -53,6 +56,8 @@ describe('runtime boundaries are enforced by lint', () => {
     ['main/core/probe.ts', "import { calls } from '../../shared/contract';\nexport const x = calls;\n"],
     ['main/core/store/queries/probe.ts', "import type { SqliteDatabase } from '../open';\nimport { statement } from './statements';\nexport const x = (db: SqliteDatabase) => [db.prepare('SELECT 1').get(), statement];\n"],
     ['main/core/sync/probe.ts', "import { countPendingOutbox } from '../store/queries/outbox';\nexport const x = countPendingOutbox;\n"],
+    ['main/core/exports/service/probe.ts', "import { exportToFile } from '../engine/export-to-file';\nexport const x = exportToFile;\n"],
+    ['main/core/exports/engine/probe.ts', "import { AtomicFile } from './atomic-file';\nimport { csvRecord } from '../../../../shared/csv';\nexport const x = [AtomicFile, csvRecord];\n"],
     ['renderer/src/features/audit/probe.ts', "import { auditKeys } from './api/queries';\nimport { useAreas } from '../../workstation/areas';\nexport const x = [auditKeys, useAreas];\n"],
     ['renderer/src/app/probe.ts', "import { AuditScreen } from '../features/audit/components/AuditScreen';\nexport const x = AuditScreen;\n"],
   ])('%s: a legal import passes lint', async (filePath, code) => {

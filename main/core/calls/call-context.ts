@@ -1,7 +1,7 @@
 import type { AppInfo, CallResponse, Channel, ParsedCallRequest } from '../../../shared/contract';
 import type { Entity } from '../../../shared/permissions';
 import type { AdminCalls } from '../admin/admin-calls';
-import type { ExportService } from '../exports/export-service';
+import type { ExportService } from '../exports/service/export-service';
 import type { ServerClientFor } from '../net/server-clients';
 import type { OpenProfile } from '../session/open-profile';
 import type { IdleLock } from '../session/idle-lock';

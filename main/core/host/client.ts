@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { PlantdeskError, toErrorBody } from '../../../shared/errors';
-import type { ChooseExportPath } from '../exports/export-service';
+import type { ChooseExportPath } from '../exports/service/export-service';
 import type { KeychainRunner } from '../secrets/keychain';
 import type { Core, ContractEventListener, CoreOptions } from '../core';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage, WorkerTestSeams } from './protocol';

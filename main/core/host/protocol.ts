@@ -1,7 +1,7 @@
 import type { Channel, ContractEvent } from '../../../shared/contract';
 import type { ErrorBody, Result } from '../../../shared/errors';
 import type { KeychainOp, KeychainOpResult } from '../secrets/keychain';
-import type { ChooseExportPath } from '../exports/export-service';
+import type { ChooseExportPath } from '../exports/service/export-service';
 
 export type SaveSuggestion = Parameters<ChooseExportPath>[0];
 import type { CoreOptions } from '../core';

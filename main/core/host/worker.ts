@@ -3,7 +3,7 @@ import { PlantdeskError, toErrorBody } from '../../../shared/errors';
 import type { Core } from '../core';
 import { createWorkstationCore, type WorkstationSeams } from '../workstation';
 import { refusingCore } from './refusing-core';
-import type { ChooseExportPath } from '../exports/export-service';
+import type { ChooseExportPath } from '../exports/service/export-service';
 import { createKeychainSecretStore, type KeychainOpResult, type KeychainRunner } from '../secrets/keychain';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol';
 

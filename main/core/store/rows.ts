@@ -1,182 +1,84 @@
+import type { AuditEvent } from '../../../shared/domain/audit';
+import type { AreaRow as Area, CommentRow as Comment, EntryAmendmentRow as EntryAmendment, EquipmentRow as Equipment, HandoverRow as Handover, LogEntryRow as LogEntry, ShiftLogRow as ShiftLog, SignoffRow as Signoff } from '../../../shared/domain/plant';
+import type { MembershipRow as Membership, RoleRow as Role, SessionRow as Session, TenantRow as Tenant, TenantSettingsRow as TenantSettings, UserRow as User } from '../../../shared/domain/tenancy';
+
 /**
- * Rows as the tenant store holds them: column names of DOMAIN.md, snake_case; times ISO-8601
- * UTC text; JSON columns as JSON text. The contract layer maps them to what the UI receives.
+ * Rows as the tenant store holds them, derived from the domain rows of shared/domain (the
+ * server's, which pull hands out column by column: server/sync/cache-rows.ts). The cache keeps
+ * a subset of the columns (one file holds one tenant, so no tenant_id), as SQLite holds them
+ * (times as ISO-8601 UTC text, booleans as 0/1, JSON as text), plus what sync needs per row.
  */
-export const categories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'] as const;
-export type Category = (typeof categories)[number];
 
-export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof severities)[number];
+/** A value as SQLite holds it: booleans as 0/1, objects and arrays as JSON text. */
+type SqliteValue<T> = T extends boolean ? 0 | 1 : T extends object ? string : T;
 
-export const shiftLogStatuses = ['open', 'submitted', 'reviewed', 'signed'] as const;
-export type ShiftLogStatus = (typeof shiftLogStatuses)[number];
+/** The columns of a domain row that the cache keeps, as SQLite holds them. */
+type Cached<Row, Column extends keyof Row> = { [K in Column]: SqliteValue<Row[K]> };
 
-interface SyncedRow {
+/** Columns the cache's table lets be NULL although the domain row always has a value. */
+type OrNull<T> = { [K in keyof T]: T[K] | null };
+
+interface SyncedColumns {
   version: number;
   /** Set while the row is an optimistic local change not yet confirmed by a pull. */
   pending_mutation_id: string | null;
 }
 
-export interface TenantRow extends SyncedRow {
-  id: string;
-  name: string;
-  region: string | null;
-  offline_grant_hours: number;
-  session_idle_minutes: number | null;
-  session_absolute_hours: number | null;
-  lockout_threshold: number | null;
-  retention_days: number | null;
-}
+// The tenant and its settings are one row here; the table lets the region and most settings be NULL.
+export type TenantRow = Cached<Tenant, 'id' | 'name'> &
+  OrNull<Cached<Tenant, 'region'>> &
+  Cached<TenantSettings, 'offline_grant_hours'> &
+  OrNull<Cached<TenantSettings, 'session_idle_minutes' | 'session_absolute_hours' | 'lockout_threshold' | 'retention_days'>> &
+  SyncedColumns;
 
-export interface UserRow extends SyncedRow {
-  id: string;
-  email: string;
-  display_name: string;
-  status: 'active' | 'deactivated' | 'erased';
-  global_role: 'none' | 'support' | 'superadmin';
-}
+export type UserRow = Cached<User, 'id' | 'email' | 'display_name' | 'status' | 'global_role'> & SyncedColumns;
 
-export interface RoleRow extends SyncedRow {
-  id: string;
-  name: string;
-  grants: string;
-}
+/** grants: JSON text of the role's rules. */
+export type RoleRow = Cached<Role, 'id' | 'name' | 'grants'> & SyncedColumns;
 
-export interface MembershipRow extends SyncedRow {
-  id: string;
-  user_id: string;
-  tenant_id: string;
-  org_role: 'viewer' | 'contributor' | 'admin' | 'custom';
-  role_id: string | null;
-  areas: string;
-  module_flags: string;
-}
+// Keyed `${tenant_id}:${user_id}`; custom_role_id is called role_id here. areas, module_flags: JSON text.
+export type MembershipRow = Cached<Membership, 'user_id' | 'tenant_id' | 'org_role' | 'areas' | 'module_flags'> & { id: string; role_id: Membership['custom_role_id'] } & SyncedColumns;
 
-export interface SessionRow extends SyncedRow {
-  id: string;
-  user_id: string;
-  tenant_id: string;
-  created_at: string;
-  last_seen_at: string | null;
-  idle_expires_at: string | null;
-  absolute_expires_at: string | null;
-  ip: string | null;
-  device_id: string | null;
-  device_name: string | null;
-  user_agent: string | null;
-  revoked_at: string | null;
-  revoked_by: string | null;
-}
+// The table lets these be NULL; pull sends no expiries (server/sync/cache-rows.ts).
+export type SessionRow = Cached<Session, 'id' | 'user_id' | 'tenant_id' | 'created_at' | 'ip' | 'user_agent' | 'revoked_at' | 'revoked_by'> &
+  OrNull<Cached<Session, 'last_seen_at' | 'idle_expires_at' | 'absolute_expires_at' | 'device_id' | 'device_name'>> &
+  SyncedColumns;
 
-export interface AreaRow extends SyncedRow {
-  id: string;
-  parent_id: string | null;
-  kind: 'site' | 'section' | 'area' | 'unit';
-  name: string;
-  time_zone: string | null;
-}
+export type AreaRow = Cached<Area, 'id' | 'parent_id' | 'kind' | 'name' | 'time_zone'> & SyncedColumns;
 
-export interface EquipmentRow extends SyncedRow {
-  id: string;
-  tag: string;
-  area_id: string;
-  name: string | null;
-}
+// The equipment's description is called name here, and may be missing.
+export type EquipmentRow = Cached<Equipment, 'id' | 'tag' | 'area_id'> & { name: Equipment['description'] | null } & SyncedColumns;
 
-export interface ShiftLogRow extends SyncedRow {
-  id: string;
-  area_id: string;
-  shift_date: string;
-  shift_name: string;
-  crew: string | null;
-  starts_at: string;
-  ends_at: string;
-  status: ShiftLogStatus;
-  created_by: string | null;
-  reopened_at: string | null;
-}
+// The table lets created_by be NULL.
+export type ShiftLogRow = Cached<ShiftLog, 'id' | 'area_id' | 'shift_date' | 'shift_name' | 'crew' | 'starts_at' | 'ends_at' | 'status' | 'reopened_at'> &
+  OrNull<Cached<ShiftLog, 'created_by'>> &
+  SyncedColumns;
 
-export interface LogEntryRow extends SyncedRow {
-  id: string;
-  shift_log_id: string;
-  area_id: string;
-  equipment_tag: string | null;
-  category: Category;
-  severity: Severity;
-  body: string;
-  occurred_at: string;
-  recorded_at: string;
-  author_id: string;
-  late: 0 | 1;
-  late_reason: string | null;
-  state: 'active' | 'voided';
-}
+export type LogEntryRow = Cached<
+  LogEntry,
+  'id' | 'shift_log_id' | 'area_id' | 'equipment_tag' | 'category' | 'severity' | 'body' | 'occurred_at' | 'recorded_at' | 'author_id' | 'late' | 'late_reason' | 'state'
+> &
+  SyncedColumns;
 
-export interface EntryAmendmentRow extends SyncedRow {
-  id: string;
-  entry_id: string;
-  kind: 'correction' | 'addendum' | 'void';
-  body: string | null;
-  fields_changed: string | null;
-  reason: string;
-  author_id: string;
-  at: string;
-}
+// fields is called fields_changed here (JSON text, NULL when none), created_at is called at.
+export type EntryAmendmentRow = Cached<EntryAmendment, 'id' | 'entry_id' | 'kind' | 'body' | 'reason' | 'author_id'> & {
+  fields_changed: SqliteValue<EntryAmendment['fields']> | null;
+  at: EntryAmendment['created_at'];
+} & SyncedColumns;
 
-export interface CommentRow extends SyncedRow {
-  id: string;
-  shift_log_id: string;
-  entry_id: string | null;
-  author_id: string;
-  body: string;
-  at: string;
-}
+// created_at is called at here.
+export type CommentRow = Cached<Comment, 'id' | 'shift_log_id' | 'entry_id' | 'author_id' | 'body'> & { at: Comment['created_at'] } & SyncedColumns;
 
-export interface SignoffRow extends SyncedRow {
-  id: string;
-  shift_log_id: string;
-  signer_id: string;
-  printed_name: string;
-  meaning: 'reviewed' | 'approved' | 'handed_over' | 'accepted';
-  /** The server's receipt time (the workstation's clock while the sign-off is pending). */
-  signed_at: string;
-  /** The workstation's clock reading at signing, as claimed; null on older signatures. */
-  claimed_signed_at: string | null;
-  auth_method: 'password_online' | 'password_offline';
-  content_hash: string;
-}
+/** signed_at: the server's receipt time (the workstation's clock while the sign-off is pending). */
+export type SignoffRow = Cached<Signoff, 'id' | 'shift_log_id' | 'signer_id' | 'printed_name' | 'meaning' | 'signed_at' | 'claimed_signed_at' | 'auth_method' | 'content_hash'> & SyncedColumns;
 
-export interface HandoverRow extends SyncedRow {
-  id: string;
-  from_shift_log_id: string;
-  to_shift_log_id: string | null;
-  open_items: string;
-  outgoing_ack_by: string | null;
-  outgoing_ack_at: string | null;
-  incoming_ack_by: string | null;
-  incoming_ack_at: string | null;
-}
+/** open_items: JSON text of what is carried over to the next shift. */
+export type HandoverRow = Cached<Handover, 'id' | 'from_shift_log_id' | 'to_shift_log_id' | 'open_items' | 'outgoing_ack_by' | 'outgoing_ack_at' | 'incoming_ack_by' | 'incoming_ack_at'> & SyncedColumns;
 
-export interface AuditEventRow {
-  tenant_id: string;
-  seq: number;
-  id: string | null;
-  server_time: string;
-  client_time: string | null;
-  actor_id: string | null;
-  session_id: string | null;
-  ip: string | null;
-  device_id: string | null;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  area_id: string | null;
-  before: string | null;
-  after: string | null;
-  reason: string | null;
-  prev_hash: string | null;
-  hash: string;
-}
+// The field diff is kept as two JSON texts, before and after, with the event's area beside it;
+// the table lets id and prev_hash be NULL. Append-only, so no version or pending mark.
+export type AuditEventRow = Cached<AuditEvent, 'tenant_id' | 'seq' | 'server_time' | 'client_time' | 'actor_id' | 'session_id' | 'ip' | 'device_id' | 'action' | 'entity' | 'entity_id' | 'reason' | 'hash'> &
+  OrNull<Cached<AuditEvent, 'id' | 'prev_hash'>> & { area_id: string | null; before: string | null; after: string | null };
 
 export interface LocalAuditRow {
   id: number;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -161,6 +161,41 @@ describe.skipIf(skipUnless(secretServiceCapability()))('RBAC through the core', 
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(result.rows).toBe(1);
     expect(lines.map((line) => line.area_id)).toEqual([tenant.areas.boilers]);
+    await ws.close();
+  });
+
+  it('refuses an export whose filter its module does not take: invalid_request with the issues, no file, nothing audited', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'plantdesk-rbac-bad-filter-'));
+    const ws = await workstationFor(await server.addMember(tenant.id, 'admin'), path.join(folder, 'never.csv'));
+    const pendingBefore = ((await ws.call('sync.state')) as unknown as { pending: number }).pending;
+    const badFilters = { 'shift-logs': { severities: ['apocalyptic'] }, audit: { from: 'last tuesday' }, users: { statuses: ['asleep'] }, sessions: { active: 'yes' } };
+    for (const [module, filter] of Object.entries(badFilters)) {
+      const refused = await ws.call('exports.start', { exportId: randomUUID(), module, format: 'csv', filter }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(PlantdeskError);
+      expect(refused).toMatchObject({ code: 'invalid_request', details: { issues: [expect.objectContaining({ path: expect.stringMatching(/^filter\./) })] } });
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    expect(await ws.call('sync.state')).toMatchObject({ pending: pendingBefore });
+    await ws.close();
+  });
+
+  it('refuses an export of records the role may export but not read', async () => {
+    const adminToken = (await server.signIn(tenant.admin)).token;
+    const grants = [
+      { action: 'read', access: 'org', entity: 'shift_log' },
+      { action: 'export', access: 'org', entity: 'log_entry' },
+      { action: 'export', access: 'org', entity: 'export' },
+    ];
+    const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, { token: adminToken, body: { name: `Blind exporter ${randomUUID().slice(0, 8)}`, grants } });
+    expect(role.status).toBe(201);
+    const user = await server.addMember(tenant.id, { customRoleId: role.body.id }, { moduleFlags: flags({ exports: true }) });
+    const folder = mkdtempSync(path.join(tmpdir(), 'plantdesk-rbac-unread-'));
+    const ws = await workstationFor(user, path.join(folder, 'entries.csv'));
+    await expect(ws.call('exports.start', { exportId: randomUUID(), module: 'shift-logs', format: 'csv' })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(readdirSync(folder)).toEqual([]);
     await ws.close();
   });
 

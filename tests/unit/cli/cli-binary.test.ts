@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +36,27 @@ describe('the plantdesk binary', () => {
     const result = await plantdesk('version', '--profile');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--profile needs a value');
+  });
+
+  it.each([
+    ['shift-logs', ['--from', '1.11.2026'], 'shiftDateFrom'],
+    ['shift-logs', ['--severity', 'apocalyptic'], 'severities.0'],
+    ['audit', ['--from', 'last tuesday'], 'from'],
+  ])('exits 2 on a %s filter its module does not take (%j), naming the field, before asking for a password', async (module, filter, field) => {
+    const out = path.join(profile, 'never.csv');
+    const result = await plantdesk('export', module, '--format', 'csv', '--out', out, ...filter, '--profile', profile);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`bad filter: ${field}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 naming every module and format when either is not one', async () => {
+    const module = await plantdesk('export', 'payroll', '--format', 'csv', '--out', 'x.csv', '--profile', profile);
+    expect(module.code).toBe(2);
+    expect(module.stderr).toContain('name what to export: shift-logs, audit, users or sessions');
+    const format = await plantdesk('export', 'users', '--format', 'pdf', '--out', 'x.pdf', '--profile', profile);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain('--format must be csv, jsonl or xlsx');
   });
 
   it('shows help with examples for a command, exit 0', async () => {

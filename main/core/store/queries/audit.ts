@@ -1,18 +1,13 @@
+import type { z } from 'zod';
+import type { AuditFilterSchema } from '../../../../shared/views';
 import type { SqliteDatabase } from '../open';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
 import type { AuditEventRow, LocalAuditRow } from '../rows';
 import { applyScope, areaColumnIn, type RowScope } from '../scope';
 import { all, inList } from './statements';
 
-export interface AuditFilter {
-  /** server_time >= from and < to (ISO-8601 UTC). */
-  from?: string;
-  to?: string;
-  actorIds?: readonly string[];
-  entities?: readonly string[];
-  entityId?: string;
-  actions?: readonly string[];
-}
+/** A parsed filter of the contract; what each member means is written on the schema. */
+export type AuditFilter = z.output<typeof AuditFilterSchema>;
 
 const auditColumns =
   'a.tenant_id, a.seq, a.id, a.server_time, a.client_time, a.actor_id, a.session_id, a.ip, a.device_id, a.action, ' +

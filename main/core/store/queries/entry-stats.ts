@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '../open';
-import type { Severity } from '../rows';
+import type { EntrySeverity } from '../../../../shared/domain/plant';
 import { logEntryConditions, type ShiftLogFilter, type ShiftLogScopes } from './shift-logs';
 import { all, get } from './statements';
 
@@ -7,7 +7,7 @@ export interface EntriesPerDay {
   /** First and last shift date counted (YYYY-MM-DD, the site's calendar); null when nothing matches. */
   from: string | null;
   to: string | null;
-  days: { day: string; severity: Severity; count: number }[];
+  days: { day: string; severity: EntrySeverity; count: number }[];
 }
 
 /** The chart beside the entry list covers at most this many shift dates, ending at the newest. */
@@ -41,7 +41,7 @@ export function entriesPerDay(db: SqliteDatabase, scopes: ShiftLogScopes, filter
   if (match !== null) where[where.indexOf('log_entry_fts MATCH ?')] = 'e.row_no IN (SELECT rowid FROM log_entry_fts WHERE log_entry_fts MATCH ?)';
   // The covering index answers a window by severity without reading the entries' rows.
   const source = 'shift_log d CROSS JOIN log_entry e INDEXED BY log_entry_by_shift_log_time ON e.shift_log_id = d.id';
-  const days = all<{ day: string; severity: Severity; count: number }>(
+  const days = all<{ day: string; severity: EntrySeverity; count: number }>(
     db,
     `SELECT d.shift_date AS day, e.severity AS severity, count(*) AS count FROM ${source} WHERE ${where.join(' AND ')} ` +
       'GROUP BY d.shift_date, e.severity ORDER BY d.shift_date, e.severity',

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { SessionFilterSchema, UserFilterSchema } from '../../../../shared/views';
 import type { SqliteDatabase } from '../open';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
 import type { MembershipRow, SessionRow, UserRow } from '../rows';
@@ -13,12 +15,8 @@ const personInAreas = (userIdColumn: string) => (count: number) =>
 const userScopeColumns: ScopeColumns = { own: 'u.id', inAreas: personInAreas('u.id') };
 const sessionScopeColumns: ScopeColumns = { own: 'se.user_id', inAreas: personInAreas('se.user_id') };
 
-export interface UserFilter {
-  statuses?: readonly UserRow['status'][];
-  /** Part of the email or display name, any case. */
-  text?: string;
-  userIds?: readonly string[];
-}
+/** A parsed filter of the contract; what each member means is written on the schema. */
+export type UserFilter = z.output<typeof UserFilterSchema>;
 
 export interface UserListItem extends UserRow {
   /** From the user's membership in this tenant; null when the cache has none. */
@@ -57,13 +55,8 @@ export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilte
   return toPage(rows, limit, (row) => encodeCursor(row.email, row.id));
 }
 
-export interface SessionFilter {
-  userIds?: readonly string[];
-  /** true: not revoked and not past either expiry at `now`; false: the others. */
-  active?: boolean;
-  /** The clock `active` is judged by (ISO-8601 UTC); defaults to the current time. */
-  now?: string;
-}
+/** A parsed filter of the contract, judged at `now` (ISO-8601 UTC; the current time when absent). */
+export type SessionFilter = z.output<typeof SessionFilterSchema> & { now?: string };
 
 /** Sessions, newest first (created_at, then id, descending). */
 export function listSessions(db: SqliteDatabase, scope: RowScope, filter: SessionFilter = {}, page?: PageRequest): Page<SessionRow> {

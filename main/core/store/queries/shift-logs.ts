@@ -1,6 +1,8 @@
 import type { SqliteDatabase } from '../open';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
-import type { Category, CommentRow, EntryAmendmentRow, LogEntryRow, Severity, ShiftLogRow, ShiftLogStatus, SignoffRow } from '../rows';
+import type { z } from 'zod';
+import type { ShiftLogFilterSchema } from '../../../../shared/views';
+import type { CommentRow, EntryAmendmentRow, LogEntryRow, ShiftLogRow, SignoffRow } from '../rows';
 import { applyScope, areaColumnIn, type RowScope, type ScopeColumns } from '../scope';
 import { ftsQuery } from './search';
 import { all, get, inList, inListSql } from './statements';
@@ -10,29 +12,8 @@ import { all, get, inList, inListSql } from './statements';
  * WHERE clause; rows outside them are never read into JS.
  */
 
-export interface ShiftLogFilter {
-  areaIds?: readonly string[];
-  /** Shift dates (YYYY-MM-DD, the site's calendar), both ends inclusive. */
-  shiftDateFrom?: string;
-  shiftDateTo?: string;
-  shiftNames?: readonly string[];
-  statuses?: readonly ShiftLogStatus[];
-  /** Entry criteria: an entry list keeps entries matching all; a shift log list keeps logs with such an entry. */
-  severities?: readonly Severity[];
-  categories?: readonly Category[];
-  authorIds?: readonly string[];
-  late?: boolean;
-  /** occurred_at >= occurredFrom and < occurredBefore (ISO-8601 UTC). */
-  occurredFrom?: string;
-  occurredBefore?: string;
-  /** Full-text over body, equipment tag, area name, category and amendment text. */
-  text?: string;
-  /**
-   * Content added after the log's first sign-off: an entry recorded, or an amendment made,
-   * after it. For entries: the entry is such content; for logs: the log has any.
-   */
-  amendedAfterSignoff?: boolean;
-}
+/** A parsed filter of the contract; what each member means is written on the schema. */
+export type ShiftLogFilter = z.output<typeof ShiftLogFilterSchema>;
 
 export interface ShiftLogScopes {
   shiftLog: RowScope;

@@ -1,9 +1,11 @@
 import { useId } from 'react';
 import { entrySeverities } from '../../../../../shared/domain/plant';
+import { userStatuses } from '../../../../../shared/domain/tenancy';
+import type { ExportModule } from '../../../../../shared/exports';
 import { formatDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import type { AreaView } from '../../../workstation/areas';
-import { compactFilter, type ExportFilter, type ExportModule } from '../hooks/export-filter';
+import { compactFilter, type ExportFilter } from '../hooks/export-filter';
 import { useExportsT } from '../messages';
 
 type Areas = readonly AreaView[];
@@ -14,7 +16,6 @@ const enumValues = new Set(['severities', 'categories', 'statuses']);
 const idLists = new Set(['authorIds', 'actorIds', 'userIds']);
 const dates = new Set(['shiftDateFrom', 'shiftDateTo']);
 const instants = new Set(['occurredFrom', 'occurredBefore', 'from', 'to']);
-const userStatuses = ['active', 'deactivated', 'erased'] as const;
 
 /** A label from the catalogue, or the raw key for a filter member this version does not name. */
 function translated(t: T, key: string): string {

@@ -6,7 +6,7 @@ import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import type { AreaView } from '../../../workstation/areas';
 import { exportHistoryQuery } from '../api/queries';
-import { isExportModule } from '../hooks/export-filter';
+import { isExportModule } from '../../../../../shared/exports';
 import { useExportsT } from '../messages';
 import { CopyButton } from './CopyButton';
 import { FilterLine } from './ExportFilterFields';

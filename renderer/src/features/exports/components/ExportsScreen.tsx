@@ -4,19 +4,18 @@ import { QueryState } from '../../../components/QueryState';
 import { navigate, useRoute } from '../../../lib/router';
 import { exportKeys } from '../api/queries';
 import { useExportableModules } from '../hooks/export-access';
-import { compactFilter, exportFilterFromQuery, exportQueryFor, isExportModule, type ExportFilter, type ExportModule } from '../hooks/export-filter';
+import { exportFormats, isExportModule, type ExportModule } from '../../../../../shared/exports';
+import { exportQueryFor, exportSelectionFromQuery, type ExportFilter } from '../hooks/export-filter';
 import { useExportRun } from '../hooks/export-run';
 import { useExportsT } from '../messages';
 import { ExportHistory } from './ExportHistory';
 import { ExportRunStatus } from './ExportRunStatus';
 import { FilterFields, FilterSummary } from './ExportFilterFields';
-import { useExportFormStore, type ExportFormat } from '../hooks/export-form';
+import { useExportFormStore } from '../hooks/export-form';
 import { useAreas } from '../../../workstation/areas';
 import { sessionStatusQuery } from '../../../workstation/session';
 import { useSiteTime } from '../../../workstation/site-time';
 import '../exports.css';
-
-const formats: ExportFormat[] = ['csv', 'jsonl', 'xlsx'];
 
 /**
  * Exports: which records, which of them (the filter comes in the URL,
@@ -38,14 +37,15 @@ export function ExportsScreen() {
 
   const asked = route.query.get('module');
   const module: ExportModule | undefined = isExportModule(asked) && exportable.modules.includes(asked) ? asked : exportable.modules[0];
-  const filter = module ? exportFilterFromQuery(module, route.query) : {};
-  const cameWithFilter = Object.keys(compactFilter(filter)).length > 0;
+  const selection = module ? exportSelectionFromQuery(module, route.query) : null;
+  const filter: ExportFilter = selection?.filter ?? {};
+  const cameWithFilter = Object.keys(filter).length > 0;
 
   const setModule = (next: ExportModule) => navigate('exports', null, exportQueryFor(next, {}), { replace: true });
   const setFilter = (next: ExportFilter) => module && navigate('exports', null, exportQueryFor(module, next), { replace: true });
   const start = () => {
-    if (!module) return;
-    void run.start({ module, format: form.format, filter: compactFilter(filter), bom: form.format === 'csv' && form.bom }, () => {
+    if (!selection) return;
+    void run.start({ ...selection, format: form.format, bom: form.format === 'csv' && form.bom }, () => {
       void queryClient.invalidateQueries({ queryKey: exportKeys.all });
     });
   };
@@ -103,7 +103,7 @@ export function ExportsScreen() {
               <fieldset className="exports-group">
                 <legend>{t('formatLegend')}</legend>
                 <div className="exports-options">
-                  {formats.map((format) => (
+                  {exportFormats.map((format) => (
                     <label key={format}>
                       <input type="radio" name="export-format" value={format} checked={form.format === format} onChange={() => form.setFormat(format)} />
                       {t(`format.${format}`)}

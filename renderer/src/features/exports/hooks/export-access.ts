@@ -1,20 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Entity } from '../../../../../shared/permissions';
-import { accessQuery, permissionsFrom } from '../../../workstation/access';
-import { exportModules, type ExportModule } from './export-filter';
-
-const moduleEntity: Record<ExportModule, Entity> = { 'shift-logs': 'log_entry', audit: 'audit_event', users: 'user', sessions: 'session' };
+import { exportableModules, type ExportModule } from '../../../../../shared/exports';
+import { accessQuery } from '../../../workstation/access';
 
 /**
- * The modules this person may export: the exports module on, and both read and export on the
- * module's records, from the verified grant (the core checks the same and refuses the rest).
+ * The modules this person may export, from the verified grant and the rule the core enforces
+ * (shared/exports.ts mayExport): the screen offers only these, and the core still refuses the rest.
  */
 export function useExportableModules(): { modules: ExportModule[]; isPending: boolean; error: unknown; refetch: () => void } {
   const access = useQuery(accessQuery());
-  const permissions = permissionsFrom(access.data);
-  const modules =
-    access.data && access.data.moduleFlags.exports
-      ? exportModules.filter((module) => permissions.can('export', moduleEntity[module]) && permissions.can('read', moduleEntity[module]))
-      : [];
+  const modules = access.data ? exportableModules(access.data) : [];
   return { modules, isPending: access.isPending, error: access.error, refetch: () => void access.refetch() };
 }

@@ -1,6 +1,5 @@
 import { create } from 'zustand';
-
-export type ExportFormat = 'csv' | 'jsonl' | 'xlsx';
+import type { ExportFormat } from '../../../../../shared/exports';
 
 /** The chosen format survives leaving the page; the filter lives in the URL. */
 interface ExportForm {

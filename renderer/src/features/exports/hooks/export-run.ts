@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import type { CallRequest, CallResponse, EventPayload } from '../../../../../shared/contract';
 import { invoke, subscribe } from '../../../lib/api';
 
-type StartRequest = Omit<CallRequest<'exports.start'>, 'exportId'>;
+/** The request without its id, one shape per module as the contract has it. */
+type StartRequest = CallRequest<'exports.start'> extends infer Request ? (Request extends unknown ? Omit<Request, 'exportId'> : never) : never;
 export type ExportResult = NonNullable<CallResponse<'exports.start'>>;
 
 /**

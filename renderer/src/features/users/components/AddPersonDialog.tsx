@@ -1,12 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
+import { orgRolePresets as roles } from '../../../../../shared/rbac';
 import { Dialog } from '../../../components/Dialog';
 import { useCommonT } from '../../../components/messages';
 import { useCreatePerson } from '../api/queries';
 import { useErrorText } from '../hooks/useErrorText';
 import { useUsersT } from '../messages';
 import { EnrolmentLinkNotice } from './EnrolmentLinkNotice';
-
-const roles = ['viewer', 'contributor', 'admin'] as const;
 
 /** Adds a person to the organisation; the answer is the enrolment link to hand them, shown once. */
 export function AddPersonDialog(props: { open: boolean; onClose(): void }) {

@@ -1,5 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
+import { userStatuses as statuses } from '../../../../../shared/domain/tenancy';
+import { moduleNames } from '../../../../../shared/rbac';
 import { QueryState } from '../../../components/QueryState';
 import { hrefFor, navigate, useRoute } from '../../../lib/router';
 import { useAreas } from '../../../workstation/areas';
@@ -8,10 +10,9 @@ import { usersListQuery, type UserFilter, type UserView } from '../api/queries';
 import { useUsersT } from '../messages';
 import { AddPersonDialog } from './AddPersonDialog';
 import { UserDetail } from './UserDetail';
-import { areaNames, moduleNames, statusGlyph, userAreas, userModules } from './user-fields';
+import { areaNames, statusGlyph, userAreas, userModules } from './user-fields';
 import '../users.css';
 
-const statuses = ['active', 'deactivated', 'erased'] as const;
 
 /** People and access (admin): the tenant's users, searchable, with a detail panel per person (#/people/<userId>). */
 export function PeopleScreen() {

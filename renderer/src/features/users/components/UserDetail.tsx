@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { ModuleFlags } from '../../../../../shared/rbac';
+import { moduleNames, orgRolePresets, type ModuleFlags } from '../../../../../shared/rbac';
 import { QueryState } from '../../../components/QueryState';
 import type { Permissions } from '../../../workstation/access';
 import { useAreas } from '../../../workstation/areas';
@@ -13,7 +13,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { EnrolmentLinkNotice } from './EnrolmentLinkNotice';
 import { EraseUserDialog } from './EraseUserDialog';
 import { UserSessions } from './UserSessions';
-import { moduleNames, presetRoles, statusGlyph, userAreas, userModules } from './user-fields';
+import { statusGlyph, userAreas, userModules } from './user-fields';
 
 /** The panel of one person: access (role, areas, modules), status, erasure and sessions. */
 export function UserDetail(props: { userId: string; permissions: Permissions; closeHref: string }) {
@@ -92,7 +92,7 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
   const disabled = readOnly || props.offline;
 
   const patch: UserPatch = {};
-  if (role !== (initialRole ?? '') && (presetRoles as readonly string[]).includes(role)) patch.role = role as (typeof presetRoles)[number];
+  if (role !== (initialRole ?? '') && (orgRolePresets as readonly string[]).includes(role)) patch.role = role as (typeof orgRolePresets)[number];
   if (!sameSet(areaIds, initialAreas)) patch.areas = [...areaIds];
   if (moduleNames.some((name) => modules[name] !== initialModules[name])) patch.moduleFlags = modules;
   const dirty = Object.keys(patch).length > 0;
@@ -117,7 +117,7 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
             {t('role_custom')}
           </option>
         )}
-        {presetRoles.map((value) => (
+        {orgRolePresets.map((value) => (
           <option key={value} value={value}>
             {t(`role_${value}`)}
           </option>

@@ -1,9 +1,7 @@
-import type { ModuleFlags } from '../../../../../shared/rbac';
+import { moduleNames, type ModuleFlags } from '../../../../../shared/rbac';
 import type { AreaView } from '../../../workstation/areas';
 import type { UserView } from '../api/queries';
 
-export const moduleNames = ['shift_logs', 'handovers', 'audit', 'users', 'exports'] as const satisfies readonly (keyof ModuleFlags)[];
-export const presetRoles = ['viewer', 'contributor', 'admin'] as const;
 
 const noModules: ModuleFlags = { shift_logs: false, handovers: false, audit: false, users: false, exports: false };
 

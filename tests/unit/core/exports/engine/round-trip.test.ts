@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportToFile } from '../../../../main/core/export/export-to-file';
-import type { ExportFormat } from '../../../../main/core/export/types';
-import { TRUNCATION_MARKER } from '../../../../main/core/export/xlsx-sheet-encoder';
+import { exportToFile } from '../../../../../main/core/exports/engine/export-to-file';
+import type { ExportFormat } from '../../../../../shared/exports';
+import { TRUNCATION_MARKER } from '../../../../../main/core/exports/engine/xlsx-sheet-encoder';
 import {
   entryColumns,
   entryHeaders,
@@ -21,7 +21,7 @@ import {
   veryLongText,
   type Entry,
   type ReadCell,
-} from './fixtures';
+} from '../fixtures';
 
 let dir: string;
 beforeAll(() => {

@@ -1,4 +1,4 @@
-import { PlantdeskError } from '../../../shared/errors';
+import { PlantdeskError } from '../../../../shared/errors';
 import { CellValueError } from './cell-values';
 import type { ExportColumn, ExportColumnType } from './types';
 

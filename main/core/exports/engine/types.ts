@@ -1,14 +1,10 @@
+import type { ExportFormat } from '../../../../shared/exports';
+
 /**
  * The export engine's public shapes. An export is a table (ordered, typed columns and a row
  * source) written to one file in one format; where the rows come from (store queries, RBAC
  * scope) is the caller's business.
  */
-
-export const exportFormats = ['csv', 'jsonl', 'xlsx'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
-
-/** File name extension per format, with its dot, for save dialogs and default names. */
-export const exportFileExtensions: Readonly<Record<ExportFormat, string>> = { csv: '.csv', jsonl: '.jsonl', xlsx: '.xlsx' };
 
 /**
  * What a column holds, which decides how each format writes it:

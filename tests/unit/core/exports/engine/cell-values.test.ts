@@ -15,7 +15,7 @@ import {
   numberText,
   parseIsoInstant,
   textValue,
-} from '../../../../main/core/export/cell-values';
+} from '../../../../../main/core/exports/engine/cell-values';
 
 // Date.UTC maps years 0..99 to 1900..1999, so year 0 is set explicitly.
 const yearZero = new Date(0);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZipWriter, type ByteSink } from '../../../../main/core/export/zip-writer';
+import { ZipWriter, type ByteSink } from '../../../../../main/core/exports/engine/zip-writer';
 
 /**
  * The ZIP container under the XLSX writer, checked by Python's zipfile (another independent

@@ -1,9 +1,10 @@
-import { PlantdeskError } from '../../../shared/errors';
+import { PlantdeskError } from '../../../../shared/errors';
 import { AtomicFile, type ExportFileSystem } from './atomic-file';
 import { CellValueError } from './cell-values';
 import { createFormatWriter, type FormatWriter } from './format-writers';
 import type { ByteSink } from './zip-writer';
-import { exportFormats, type ExportOptions, type ExportProgress, type ExportResult, type ExportSpec } from './types';
+import { isExportFormat } from '../../../../shared/exports';
+import type { ExportOptions, ExportProgress, ExportResult, ExportSpec } from './types';
 
 /** Seams for tests; production passes none. */
 export interface ExportInternals {
@@ -23,7 +24,7 @@ const ROWS_PER_CLOCK_CHECK = 512;
 
 function checkOptions(options: ExportOptions): void {
   const invalid = (message: string) => new PlantdeskError('invalid_request', `Export options: ${message}`);
-  if (!exportFormats.includes(options.format)) throw invalid(`unknown format "${String(options.format)}".`);
+  if (!isExportFormat(options.format)) throw invalid(`unknown format "${String(options.format)}".`);
   if (typeof options.path !== 'string' || options.path.length === 0) throw invalid('no target path.');
   const level = options.compressionLevel;
   if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) throw invalid('compressionLevel must be 0..9.');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, Utf8Chunks } from '../../../../main/core/export/utf8-chunks';
+import { CHUNK_BYTES, Utf8Chunks } from '../../../../../main/core/exports/engine/utf8-chunks';
 
 /**
  * The engine's output buffer: pieces of text in, the same bytes as Buffer.from(all the text)

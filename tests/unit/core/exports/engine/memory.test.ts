@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportToFile } from '../../../../main/core/export/export-to-file';
-import { entryColumns, manyEntries, type Entry } from './fixtures';
+import { exportToFile } from '../../../../../main/core/exports/engine/export-to-file';
+import { entryColumns, manyEntries, type Entry } from '../fixtures';
 
 /**
  * A sanity check of bounded memory, without timing: live memory (JS heap plus Buffers, after

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvTextField } from '../../../../shared/csv';
-import { formatIsoInstant } from '../../../../main/core/export/cell-values';
-import { prepareColumns } from '../../../../main/core/export/columns';
-import { createCsvEncoder } from '../../../../main/core/export/csv-encoder';
-import type { ExportColumn } from '../../../../main/core/export/types';
+import { csvTextField } from '../../../../../shared/csv';
+import { formatIsoInstant } from '../../../../../main/core/exports/engine/cell-values';
+import { prepareColumns } from '../../../../../main/core/exports/engine/columns';
+import { createCsvEncoder } from '../../../../../main/core/exports/engine/csv-encoder';
+import type { ExportColumn } from '../../../../../main/core/exports/engine/types';
 
 /**
  * The CSV encoder builds each record as one string: it must be exactly the fields, each made

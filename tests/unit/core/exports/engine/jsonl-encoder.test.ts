@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIsoInstant } from '../../../../main/core/export/cell-values';
-import { prepareColumns } from '../../../../main/core/export/columns';
-import { createJsonLinesEncoder } from '../../../../main/core/export/jsonl-encoder';
-import type { ExportColumn } from '../../../../main/core/export/types';
+import { formatIsoInstant } from '../../../../../main/core/exports/engine/cell-values';
+import { prepareColumns } from '../../../../../main/core/exports/engine/columns';
+import { createJsonLinesEncoder } from '../../../../../main/core/exports/engine/jsonl-encoder';
+import type { ExportColumn } from '../../../../../main/core/exports/engine/types';
 
 /**
  * The JSON Lines encoder writes text between quotes as it is when JSON needs no escape in it,

@@ -1,15 +1,15 @@
 import { parse } from 'csv-parse/sync';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExport, shiftLogRows, type ExportContext } from '../../../../main/core/exports/exporters';
-import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
-import { orgScope } from '../../../../main/core/store/scope';
-import { upsertRows, type WritableRow } from '../../../../main/core/store/writes';
-import type { SignedGrant } from '../../../../shared/grant';
-import { defaultModuleFlags, effectiveRules } from '../../../../shared/rbac';
-import { readXlsx } from './fixtures';
+import { runExport, shiftLogRows, type ExportContext } from '../../../../../main/core/exports/service/exporters';
+import { openStoreDatabase, type SqliteDatabase } from '../../../../../main/core/store/open';
+import { orgScope } from '../../../../../main/core/store/scope';
+import { upsertRows, type WritableRow } from '../../../../../main/core/store/writes';
+import type { SignedGrant } from '../../../../../shared/grant';
+import { defaultModuleFlags, effectiveRules, type ModuleFlags, type PermissionRule } from '../../../../../shared/rbac';
+import { readXlsx } from '../fixtures';
 
 /**
  * The shift-log exporter over a real store: every entry once, newest first, each followed by
@@ -212,5 +212,38 @@ describe('shift-log exporter', () => {
     expect(row(entryId(0))[column('Signatures (name; meaning; time at the site; method)')]).toEqual({ type: 'string', value: signaturesOfLog0 });
     expect(row('am-3')[column('Amendment')]).toEqual({ type: 'string', value: 'void' });
     expect(row('am-3')[column('Text')]).toBeUndefined();
+  });
+});
+
+describe('who may run an export', () => {
+  const withRules = (rules: PermissionRule[], moduleFlags: ModuleFlags = defaultModuleFlags('admin')): ExportContext => ({
+    ...context,
+    ability: { ...context.ability, rules },
+    grant: { moduleFlags } as SignedGrant,
+  });
+  const rule = (action: PermissionRule['action'], entity: PermissionRule['entity']): PermissionRule => ({ action, access: 'org', entity });
+
+  it('refuses records the person may export but not read (forbidden), and writes no file', async () => {
+    const path = join(dir, 'unread.csv');
+    const exporter = withRules([rule('export', 'export'), rule('export', 'log_entry')]);
+    await expect(runExport(exporter, { module: 'shift-logs', format: 'csv', path, filter: {} })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses everything while the exports module is off (forbidden)', async () => {
+    const path = join(dir, 'flag-off.csv');
+    const exporter = withRules(context.ability.rules.slice(), { ...defaultModuleFlags('admin'), exports: false });
+    await expect(runExport(exporter, { module: 'audit', format: 'csv', path, filter: {} })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('runs for a person holding export on exports, and export and read on the records', async () => {
+    const path = join(dir, 'allowed.jsonl');
+    const exporter = withRules([rule('export', 'export'), rule('export', 'log_entry'), rule('read', 'log_entry')]);
+    const result = await runExport(exporter, { module: 'shift-logs', format: 'jsonl', path, filter: { severities: ['high'] } });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { severity: string });
+    expect(result.rows).toBeGreaterThan(0);
+    expect(lines).toHaveLength(result.rows);
+    expect(new Set(lines.map((line) => line.severity))).toEqual(new Set(['high']));
   });
 });

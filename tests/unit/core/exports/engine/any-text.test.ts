@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { neutraliseFormula } from '../../../../shared/csv';
-import { exportToFile } from '../../../../main/core/export/export-to-file';
-import type { ExportColumn } from '../../../../main/core/export/types';
-import { readCsvStrict, readJsonLines, readXlsx } from './fixtures';
+import { neutraliseFormula } from '../../../../../shared/csv';
+import { exportToFile } from '../../../../../main/core/exports/engine/export-to-file';
+import type { ExportColumn } from '../../../../../main/core/exports/engine/types';
+import { readCsvStrict, readJsonLines, readXlsx } from '../fixtures';
 
 /**
  * Generated text of every kind (any Unicode code point, XML-forbidden controls, surrogate pairs,

@@ -1,25 +1,22 @@
-import { PlantdeskError } from '../../../shared/errors';
-import { exportAuditDetails } from '../../../shared/local-audit';
-import type { Entity } from '../../../shared/permissions';
-import { exportFileExtensions, type ExportFormat, type ExportProgress, type ExportResult } from '../export/types';
-import type { OpenSession } from '../session/session-manager';
-import type { RowScope } from '../store/scope';
-import { queueMutation } from '../store/queue-mutation';
-import { exportRecords } from '../store/queries/export-rows';
-import { runExport, type ExportModule } from './exporters';
+import { PlantdeskError } from '../../../../shared/errors';
+import { exportFileExtensions, type ExportFormat, type ExportModule, type ExportStartRequest } from '../../../../shared/exports';
+import { exportAuditDetails, type LocalAuditDetails } from '../../../../shared/local-audit';
+import type { Entity } from '../../../../shared/permissions';
+import type { ExportProgress, ExportResult } from '../engine/types';
+import type { OpenSession } from '../../session/session-manager';
+import type { RowScope } from '../../store/scope';
+import { queueMutation } from '../../store/queue-mutation';
+import { exportRecords } from '../../store/queries/export-rows';
+import { runExport } from './exporters';
 
 /** Where the host asks a person to save a file (Electron: the save dialog; CLI: --out). */
 export type ChooseExportPath = (suggestion: { module: ExportModule; format: ExportFormat; defaultName: string }) => Promise<string | null>;
 
-export interface StartExport {
-  exportId: string;
-  module: ExportModule;
-  format: ExportFormat;
-  filter: Record<string, unknown>;
-  bom: boolean;
-  /** Given by the CLI; the app's renderer never names a path, the host's dialog does. */
-  path?: string;
-}
+/**
+ * An `exports.start` request as the contract parsed it (its filter is the module's own). `path`
+ * is given by the CLI; the app's renderer never names a path, the host's dialog does.
+ */
+export type StartExport = ExportStartRequest & { path?: string };
 
 /**
  * Runs exports for one core: the path comes from the host, progress goes out as events, a
@@ -54,11 +51,8 @@ export class ExportService {
     try {
       const context = { db: open.vault.db, ability: open.ability, grant: open.grant, readScope: this.deps.readScope };
       const result = await runExport(context, {
-        module: request.module,
-        format: request.format,
+        ...request,
         path,
-        filter: request.filter,
-        bom: request.bom,
         signal: controller.signal,
         onProgress: (progress) => this.deps.onProgress(request.exportId, progress),
       });
@@ -94,7 +88,7 @@ export class ExportService {
   history(): { module: string; at: string; filter: Record<string, unknown>; path: string; format: ExportFormat; rows: number; bytes: number; sha256: string }[] {
     return exportRecords(this.deps.session().vault.db).map((details) => {
       const args = (JSON.parse(details) as { args: { at: string; details: Record<string, unknown> } }).args;
-      const d = args.details as { module: string; filter: Record<string, unknown>; path: string; format: ExportFormat; rows: number; bytes: number; sha256: string };
+      const d = args.details as LocalAuditDetails<'export'>;
       return { module: d.module, at: args.at, filter: d.filter, path: d.path, format: d.format, rows: d.rows, bytes: d.bytes, sha256: d.sha256 };
     });
   }

@@ -1,4 +1,4 @@
-import { neutraliseFormula } from '../../../shared/csv';
+import { neutraliseFormula } from '../../../../shared/csv';
 import {
   booleanValue,
   calendarDateText,

@@ -2,8 +2,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as XLSX from 'xlsx';
-import { isExportTempFileName } from '../../../../main/core/export/atomic-file';
-import type { ExportColumn } from '../../../../main/core/export/types';
+import { isExportTempFileName } from '../../../../main/core/exports/engine/atomic-file';
+import type { ExportColumn } from '../../../../main/core/exports/engine/types';
 
 /** Texts that break naive writers: separators, quotes, line ends, scripts, controls, formulas. */
 export const trickyTexts: readonly string[] = [

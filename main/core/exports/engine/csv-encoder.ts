@@ -1,4 +1,4 @@
-import { CSV_LINE_END, csvRecord, csvTextField } from '../../../shared/csv';
+import { CSV_LINE_END, csvRecord, csvTextField } from '../../../../shared/csv';
 import { booleanValue, calendarDateText, instantText, integerText, numberText, textValue } from './cell-values';
 import { KIND, atColumn, createRowReader, rowAsString, type PreparedColumn, type RowEncoder, type TextOut } from './columns';
 

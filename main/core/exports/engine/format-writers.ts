@@ -1,8 +1,9 @@
-import { UTF8_BOM } from '../../../shared/csv';
+import { UTF8_BOM } from '../../../../shared/csv';
 import { prepareColumns, type PreparedColumn, type RowEncoder } from './columns';
 import { createCsvEncoder } from './csv-encoder';
 import { createJsonLinesEncoder } from './jsonl-encoder';
-import type { ExportFormat, ExportSpec } from './types';
+import type { ExportFormat } from '../../../../shared/exports';
+import type { ExportSpec } from './types';
 import { createWorkbookTextState, createXlsxSheetEncoder, type WorkbookTextState } from './xlsx-sheet-encoder';
 import {
   MAX_SHEET_ROWS,

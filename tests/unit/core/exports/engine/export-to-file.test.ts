@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlantdeskError } from '../../../../shared/errors';
-import { exportToFile } from '../../../../main/core/export/export-to-file';
-import { pagedRows } from '../../../../main/core/export/row-sources';
-import type { ExportColumn, ExportProgress } from '../../../../main/core/export/types';
-import { entryColumns, leftoverTempFiles, manyEntries, readJsonLines, type Entry } from './fixtures';
+import { PlantdeskError } from '../../../../../shared/errors';
+import { exportToFile } from '../../../../../main/core/exports/engine/export-to-file';
+import { pagedRows } from '../../../../../main/core/exports/engine/row-sources';
+import type { ExportColumn, ExportProgress } from '../../../../../main/core/exports/engine/types';
+import { entryColumns, leftoverTempFiles, manyEntries, readJsonLines, type Entry } from '../fixtures';
 
 let dir: string;
 beforeAll(() => {

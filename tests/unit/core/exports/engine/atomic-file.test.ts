@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtomicFile } from '../../../../main/core/export/atomic-file';
+import { AtomicFile } from '../../../../../main/core/exports/engine/atomic-file';
 
 /**
  * The temp file queues several writes: a chunk's `written` callback says its buffer may be

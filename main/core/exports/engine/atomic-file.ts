@@ -2,7 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { PlantdeskError } from '../../../shared/errors';
+import { PlantdeskError } from '../../../../shared/errors';
 import type { ByteSink } from './zip-writer';
 
 /**

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlantdeskError } from '../../../shared/errors';
-import { isExportTempFileName, type ExportFileSystem } from '../../../main/core/export/atomic-file';
-import { exportToFile, type ExportInternals } from '../../../main/core/export/export-to-file';
-import type { ExportFormat, ExportOptions, ExportSpec } from '../../../main/core/export/types';
-import { entryColumns, leftoverTempFiles, manyEntries, sha256OfFile, type Entry } from '../../unit/core/export/fixtures';
+import { isExportTempFileName, type ExportFileSystem } from '../../../main/core/exports/engine/atomic-file';
+import { exportToFile, type ExportInternals } from '../../../main/core/exports/engine/export-to-file';
+import type { ExportOptions, ExportSpec } from '../../../main/core/exports/engine/types';
+import type { ExportFormat } from '../../../shared/exports';
+import { entryColumns, leftoverTempFiles, manyEntries, sha256OfFile, type Entry } from '../../unit/core/exports/fixtures';
 
 /**
  * Every way an export can fail leaves the same state behind: no temporary file, the earlier

@@ -1,41 +1,36 @@
-import { signoffMethodInWords, type SignoffAuthMethod } from '../../../shared/domain/plant';
-import { PlantdeskError } from '../../../shared/errors';
-import type { Entity } from '../../../shared/permissions';
-import { can } from '../../../shared/rbac';
-import type { SignedGrant } from '../../../shared/grant';
-import { fallbackTimeZone, isoInSiteZone } from '../../../shared/site-time';
-import type { Ability } from '../../../shared/rbac';
-import { exportToFile } from '../export/export-to-file';
-import { pagedRowsSync } from '../export/row-sources';
-import type { ExportColumn, ExportFormat, ExportProgress, ExportResult, ExportSpec } from '../export/types';
-import type { SqliteDatabase } from '../store/open';
-import { listAreas } from '../store/queries/areas';
-import { listAuditEvents, type AuditFilter } from '../store/queries/audit';
-import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../store/queries/people';
-import { listLogEntries, type ShiftLogFilter } from '../store/queries/shift-logs';
-import type { LogEntryRow } from '../store/rows';
-import { amendedEntryIds, amendmentsOfEntries, logsForExport, signoffsOfLogs, type AmendmentForExport } from '../store/queries/export-rows';
-import type { RowScope } from '../store/scope';
+import { signoffMethodInWords, type SignoffAuthMethod } from '../../../../shared/domain/plant';
+import { PlantdeskError } from '../../../../shared/errors';
+import { mayExport, type ExportFormat, type ExportModule, type ExportSelection } from '../../../../shared/exports';
+import type { Entity } from '../../../../shared/permissions';
+import type { SignedGrant } from '../../../../shared/grant';
+import { fallbackTimeZone, isoInSiteZone } from '../../../../shared/site-time';
+import type { Ability } from '../../../../shared/rbac';
+import { exportToFile } from '../engine/export-to-file';
+import { pagedRowsSync } from '../engine/row-sources';
+import type { ExportColumn, ExportProgress, ExportResult, ExportSpec } from '../engine/types';
+import type { SqliteDatabase } from '../../store/open';
+import { listAreas } from '../../store/queries/areas';
+import { listAuditEvents } from '../../store/queries/audit';
+import { listSessions, listUsers } from '../../store/queries/people';
+import { listLogEntries, type ShiftLogFilter } from '../../store/queries/shift-logs';
+import type { LogEntryRow } from '../../store/rows';
+import { amendedEntryIds, amendmentsOfEntries, logsForExport, signoffsOfLogs, type AmendmentForExport } from '../../store/queries/export-rows';
+import type { RowScope } from '../../store/scope';
 
 /**
  * The exporters: one table per module, read page by page from the cache under the
  * reader's scope (the rows of an export are exactly the rows the person may read), written by
- * the export engine. The permission is `export` on the module's entity plus the exports module.
+ * the export engine. What an export needs is shared/exports.ts's mayExport.
  */
-export const exportModules = ['shift-logs', 'audit', 'users', 'sessions'] as const;
-export type ExportModule = (typeof exportModules)[number];
 
-const moduleEntity: Record<ExportModule, Entity> = { 'shift-logs': 'log_entry', audit: 'audit_event', users: 'user', sessions: 'session' };
-
-export interface ExportRequest {
-  module: ExportModule;
+/** The module with its filter as the contract parsed it, and where and how to write it. */
+export type ExportRequest = ExportSelection & {
   format: ExportFormat;
   path: string;
-  filter: Record<string, unknown>;
   bom?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
-}
+};
 
 export interface ExportContext {
   db: SqliteDatabase;
@@ -45,8 +40,7 @@ export interface ExportContext {
 }
 
 export function checkExportAllowed(context: ExportContext, module: ExportModule): void {
-  const entity = moduleEntity[module];
-  if (!context.grant.moduleFlags.exports || !can(context.ability, 'export', entity)) throw new PlantdeskError('forbidden');
+  if (!mayExport({ ...context.ability, moduleFlags: context.grant.moduleFlags }, module)) throw new PlantdeskError('forbidden');
 }
 
 const pageSize = 500;
@@ -242,7 +236,7 @@ function simpleColumns(keys: string[], types: Record<string, ExportColumn['type'
 function specFor(context: ExportContext, request: ExportRequest): ExportSpec<Record<string, unknown>> {
   switch (request.module) {
     case 'shift-logs':
-      return { columns: shiftLogColumns, rows: shiftLogRows(context, request.filter as ShiftLogFilter), sheetName: 'Shift log entries' };
+      return { columns: shiftLogColumns, rows: shiftLogRows(context, request.filter), sheetName: 'Shift log entries' };
     case 'audit':
       return {
         columns: simpleColumns(['seq', 'server_time', 'client_time', 'actor_id', 'session_id', 'ip', 'device_id', 'action', 'entity', 'entity_id', 'before', 'after', 'reason', 'prev_hash', 'hash'], {
@@ -250,13 +244,13 @@ function specFor(context: ExportContext, request: ExportRequest): ExportSpec<Rec
           server_time: 'datetime',
           client_time: 'datetime',
         }),
-        rows: pagedRowsSync((after) => listAuditEvents(context.db, context.readScope('audit_event'), request.filter as AuditFilter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
+        rows: pagedRowsSync((after) => listAuditEvents(context.db, context.readScope('audit_event'), request.filter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
         sheetName: 'Audit events',
       };
     case 'users':
       return {
         columns: simpleColumns(['id', 'email', 'display_name', 'status', 'global_role', 'org_role', 'role_id', 'areas', 'module_flags']),
-        rows: pagedRowsSync((after) => listUsers(context.db, context.readScope('user'), request.filter as UserFilter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
+        rows: pagedRowsSync((after) => listUsers(context.db, context.readScope('user'), request.filter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
         sheetName: 'Users and memberships',
       };
     case 'sessions':
@@ -268,7 +262,7 @@ function specFor(context: ExportContext, request: ExportRequest): ExportSpec<Rec
           absolute_expires_at: 'datetime',
           revoked_at: 'datetime',
         }),
-        rows: pagedRowsSync((after) => listSessions(context.db, context.readScope('session'), request.filter as SessionFilter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
+        rows: pagedRowsSync((after) => listSessions(context.db, context.readScope('session'), request.filter, { after, limit: pageSize })) as Iterable<Record<string, unknown>>,
         sheetName: 'Sessions',
       };
   }
