@@ -2,10 +2,17 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
+// What the bundles are compiled for: the Node and Chromium inside the Electron that package.json
+// pins (Electron 45: Node 24.21.0, Chromium 155). electron-vite picks these from its own table,
+// which in 6.0.0 stops at Electron 44 and would fall back to 44's Node 24.18 and Chromium 152.
+// tests/unit/electron/build-targets.test.ts fails when the Electron major moves without them.
+export const electronTargets = { electron: 45, node: 'node24.21', chrome: 'chrome155' } as const;
+
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      target: electronTargets.node,
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'main/electron/main.ts'),
@@ -20,6 +27,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      target: electronTargets.node,
       // A sandboxed preload cannot require() anything but electron: bundle everything, as CommonJS.
       externalizeDeps: false,
       rolldownOptions: {
@@ -35,6 +43,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
+      target: electronTargets.chrome,
       // No inline modulepreload polyfill: the CSP allows no inline script.
       modulePreload: { polyfill: false },
       rolldownOptions: {

@@ -149,6 +149,8 @@ function playwrightSuite(name, config, report, unavailableReason) {
 }
 
 mkdirSync(resultsDir, { recursive: true });
+// Which Node the suites run on (package.json's engines asks for 24; scripts/use-node24.sh gets it).
+process.stdout.write(`node ${process.version} (${process.execPath})\n`);
 check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 check('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
 check('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);

@@ -10,7 +10,8 @@ import { z } from 'zod';
  *
  * so the key file alone, the keychain's device secret alone or the password alone opens
  * nothing, and a key file moved to another tenant's name or with edited parameters fails
- * authentication like a wrong password does. Node 20 has no Argon2id; scrypt is the KDF.
+ * authentication like a wrong password does. scrypt is the KDF: Node 20, on which this format was
+ * set, had no Argon2id (Node 24's crypto.argon2 would mean a new key-file format, not a swap).
  */
 
 export interface ScryptParams {

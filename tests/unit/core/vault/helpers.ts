@@ -39,6 +39,6 @@ export function filesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
     .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath ?? d.path, d.name).slice(dir.length + 1))
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
     .sort();
 }
