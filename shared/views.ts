@@ -240,6 +240,8 @@ export const OutboxItemViewSchema = z.object({
   client_time: text,
   attempts: z.number().int(),
   last_error: maybe,
+  /** The action of a workstation audit record (`audit.local`): sign_in, unlock, export... */
+  local_action: maybe,
 });
 
 export const AreaViewSchema = z.object({

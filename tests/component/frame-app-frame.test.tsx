@@ -127,7 +127,7 @@ describe('the app frame', () => {
     frameApi({ sync: { pending: 3 } });
     render(<App />);
     expect((await screen.findByTestId('signed-in-user')).textContent).toMatch(/Ana Admin.*Northfield Plant/);
-    await waitFor(() => expect(screen.getByTestId('pending-count').textContent).toMatch(/3 changes pending$/));
+    await waitFor(() => expect(screen.getByTestId('pending-count').textContent).toMatch(/3 changes waiting to send$/));
     expect(screen.getByTestId('last-sync').textContent).toMatch(/^Last sync: \d{1,2}:45/);
     expect(screen.queryByTestId('conflicts-badge')).toBeNull();
   });
@@ -138,6 +138,9 @@ describe('the app frame', () => {
     const badge = await screen.findByTestId('conflicts-badge');
     expect(badge.textContent).toMatch(/2 conflicts$/);
     expect(badge.getAttribute('href')).toBe('#/sync');
+    // A conflict is a change the server has not taken: never "all synced" beside it.
+    expect(screen.getByTestId('pending-count').textContent).toMatch(/Nothing waiting to send$/);
+    expect(screen.getByTestId('pending-count').textContent).not.toMatch(/All changes synced/);
   });
 
   it('points to the sync page when the last sync failed for another reason than the connection', async () => {
@@ -165,9 +168,11 @@ describe('the app frame', () => {
     const status = screen.getByTestId('sync-status');
     const bar = await within(status).findByRole('progressbar', { name: 'Sync progress' });
     expect([bar.getAttribute('value'), bar.getAttribute('max')]).toEqual(['1200', '4000']);
-    expect(within(status).getByTestId('sync-rows').textContent).toBe('1,200 of 4,000 rows');
+    expect(within(status).getByTestId('sync-rows').textContent).toBe('Downloading 1,200 of 4,000');
     api.emit('sync.progress', { phase: 'pull', done: 50, total: null });
-    expect(within(status).getByTestId('sync-rows').textContent).toBe('50 rows');
+    expect(within(status).getByTestId('sync-rows').textContent).toBe('Downloading: 50');
+    api.emit('sync.progress', { phase: 'push', done: 2, total: 5 });
+    expect(within(status).getByTestId('sync-rows').textContent).toBe('Sending 2 of 5 changes');
     state = syncState({ lastOkAt: '2026-11-23T07:45:00.000Z', pending: 0 });
     api.emit('sync.finished', { ok: true, summary: { pushed: 1, applied: 1, conflicts: 0, rejected: 0, pulled: 4000, cursor: 11 }, error: null });
     await waitFor(() => expect(within(status).queryByRole('progressbar')).toBeNull());

@@ -136,8 +136,9 @@ describe('the Sync page', () => {
     installApi(
       baseAnswers({
         'sync.outbox': [
-          { seq: 1, mutation_id: 'm1', name: 'logEntry.create', client_time: '2026-07-01T08:00:00Z', attempts: 0, last_error: null },
-          { seq: 2, mutation_id: 'm2', name: 'shiftLog.signOff', client_time: '2026-07-01T08:05:00Z', attempts: 3, last_error: 'server_unreachable' },
+          { seq: 1, mutation_id: 'm1', name: 'logEntry.create', client_time: '2026-07-01T08:00:00Z', attempts: 0, last_error: null, local_action: null },
+          { seq: 2, mutation_id: 'm2', name: 'shiftLog.signOff', client_time: '2026-07-01T08:05:00Z', attempts: 3, last_error: 'server_unreachable', local_action: null },
+          { seq: 3, mutation_id: 'm3', name: 'audit.local', client_time: '2026-07-01T08:06:00Z', attempts: 0, last_error: null, local_action: 'sign_in' },
         ],
       }),
     );
@@ -146,6 +147,8 @@ describe('the Sync page', () => {
     expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
       ['Add entry', 'Jul 1, 2026, 9:00 AM GMT+1', '0', '—'],
       ['Sign off shift log', 'Jul 1, 2026, 9:05 AM GMT+1', '3', 'Server not reachable'],
+      // A fresh sign-in queues the workstation's own record of it: named, so "1 change" is explained.
+      ['Record of this workstation for the audit trail: sign-in', 'Jul 1, 2026, 9:06 AM GMT+1', '0', '—'],
     ]);
   });
 

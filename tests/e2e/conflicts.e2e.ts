@@ -58,6 +58,10 @@ test('sign-offs made offline that the server overtook come back as conflicts: bo
 
   // The app syncs by itself; both sign-offs come back as conflicts.
   await expect(page.getByTestId('conflicts-count')).toHaveText('2 conflicts', { timeout: 60_000 });
+  // The header never calls this synced: two changes did not reach the server.
+  await expect(page.getByTestId('conflicts-badge')).toHaveText(/2 conflicts/);
+  await expect(page.getByTestId('pending-count')).toHaveText(/Nothing waiting to send/);
+  await expect(page.getByTestId('pending-count')).not.toHaveText(/All changes synced/);
   await expect(page.getByTestId('sync-connection')).toContainText('Online');
   const cards = page.getByTestId('conflict');
   await expect(cards).toHaveCount(2);

@@ -51,7 +51,7 @@ test('an admin revokes the session from another client: the app locks within one
     lateReason: 'Written up after the round',
   });
   await expect(page.getByTestId('connection')).toHaveText(/Offline/, { timeout: 30_000 });
-  await expect(page.getByTestId('pending-count')).toHaveText(/1 change pending/, { timeout: 30_000 });
+  await expect(page.getByTestId('pending-count')).toHaveText(/1 change waiting to send/, { timeout: 30_000 });
 
   // Meanwhile an admin, on their own client and connection, ends every session of the contributor.
   // Their client reaches another instance of the server on the same database (the server is

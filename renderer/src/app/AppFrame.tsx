@@ -56,6 +56,16 @@ function OfflineBanner({ grantNotAfter }: { grantNotAfter: string | null }) {
   );
 }
 
+/**
+ * The outbox in words. "All changes synced" only when it is wholly true: nothing waiting, no
+ * conflict open (a conflict is a change the server has not taken), and a sync has succeeded.
+ */
+function pendingInWords(t: ReturnType<typeof useAuthT>, state: { pending: number; conflicts: number; lastOkAt: string | null }): string {
+  if (state.pending > 0) return t('pending', { count: state.pending });
+  if (state.conflicts > 0 || state.lastOkAt === null) return t('nothingToSend');
+  return t('allSynced');
+}
+
 /** Last sync, pending changes, a progress bar while a sync runs, and open conflicts. */
 function SyncStatus() {
   const t = useAuthT();
@@ -76,7 +86,9 @@ function SyncStatus() {
           </span>
           <progress aria-label={t('syncProgress')} value={progress?.total ? progress.done : undefined} max={progress?.total ?? undefined} />
           {progress && (
-            <span data-testid="sync-rows">{progress.total !== null ? t('syncRows', { done: progress.done, total: progress.total }) : t('syncRowsOpen', { done: progress.done })}</span>
+            <span data-testid="sync-rows" data-phase={progress.phase}>
+              {progress.total !== null ? t(`syncRows.${progress.phase}`, { done: progress.done, total: progress.total }) : t(`syncRowsOpen.${progress.phase}`, { done: progress.done })}
+            </span>
           )}
         </div>
       ) : (
@@ -87,9 +99,9 @@ function SyncStatus() {
       {data && (
         <span className={`frame-pending ${data.pending > 0 ? 'has-pending' : ''}`} data-testid="pending-count" data-count={data.pending}>
           <span aria-hidden="true" className="frame-glyph">
-            {data.pending > 0 ? '◔' : '✓'}
+            {data.pending > 0 ? '◔' : data.conflicts === 0 && data.lastOkAt !== null ? '✓' : '·'}
           </span>
-          {data.pending > 0 ? t('pending', { count: data.pending }) : t('allSynced')}
+          {pendingInWords(t, data)}
         </span>
       )}
       {/* Offline is already said by the connection indicator; other failures need a look. */}

@@ -8,13 +8,17 @@ export interface OutboxItem {
   client_time: string;
   attempts: number;
   last_error: string | null;
+  /** For the workstation's own audit records: which (sign-in, unlock, export...). */
+  local_action: string | null;
 }
 
 /** Changes made here that the server has not answered yet, oldest first (the order they are sent). */
 export function listPendingOutbox(db: SqliteDatabase, limit: number): OutboxItem[] {
   return all<OutboxItem>(
     db,
-    `SELECT seq, id AS mutation_id, name, client_time, attempts, last_error FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?`,
+    `SELECT seq, id AS mutation_id, name, client_time, attempts, last_error,
+            CASE WHEN name = 'audit.local' THEN json_extract(args, '$.action') END AS local_action
+       FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?`,
     [limit],
   );
 }

@@ -164,7 +164,7 @@ export const useExportsT = defineMessages({
     'value.open': 'offen',
     'value.submitted': 'eingereicht',
     'value.reviewed': 'geprüft',
-    'value.signed': 'freigegeben',
+    'value.signed': 'unterschrieben',
     'value.active': 'aktiv',
     'value.deactivated': 'deaktiviert',
     'value.erased': 'gelöscht',

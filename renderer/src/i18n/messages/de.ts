@@ -3,7 +3,7 @@ import type { Messages } from './en';
 /** German: complete by type (a missing key fails typecheck) and by test (no English left). */
 export const de: Messages = {
   'app.name': 'Plantdesk',
-  'app.tagline': 'Schichtbücher, Personen und Prüfprotokolle Ihres Werks – online und offline.',
+  'app.tagline': 'Schichtbücher, Personen und Prüfpfade Ihres Werks – online und offline.',
   'app.footer': 'Plantdesk {version} · {platform}/{arch} · Engine: {coreHost}',
   'session.label': 'Sitzung',
   'session.checking': 'Wird geprüft …',

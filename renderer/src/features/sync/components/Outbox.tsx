@@ -34,7 +34,7 @@ export function Outbox() {
             <tbody>
               {outbox.data?.map((item) => (
                 <tr key={item.mutation_id} data-testid="outbox-row">
-                  <td>{mutationInWords(t, item.name)}</td>
+                  <td>{item.local_action ? t('workstationRecord', { action: lookup(t, `localAction.${item.local_action}`) ?? item.local_action }) : mutationInWords(t, item.name)}</td>
                   <td>{formatDateTime(item.client_time, locale, timeZone)}</td>
                   <td className="numeric">{formatNumber(item.attempts, locale)}</td>
                   <td className={item.last_error ? 'error' : undefined} data-error-code={item.last_error ?? undefined}>
