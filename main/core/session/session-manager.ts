@@ -23,6 +23,8 @@ import { vaultPaths } from '../vault/location';
 import { changeVaultPassword, createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
 import { UnlockThrottle } from './unlock-throttle';
 import { advanceClockMark, checkClockAgainstServer, resetClockMark } from './workstation-clock';
+import { withScheme } from '../../../shared/server-address';
+import { parseServerUrl } from '../net/server-url';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -124,7 +126,8 @@ export class SessionManager {
 
   /** Online sign-in: password, then TOTP; verifies and pins, then opens (or creates) the cache. */
   async signIn(request: SignInRequest): Promise<SessionStatus> {
-    const server = normalizeServer(request.server);
+    // Typed without a scheme: https (http for this machine); anything else is a typed refusal.
+    const server = normalizeServer(parseServerUrl(withScheme(request.server)).href);
     await this.requireKeychain(server);
     const client = this.options.serverClientFor(server);
     const deviceId = deviceIdOf(this.options.profileDir, this.options.now());

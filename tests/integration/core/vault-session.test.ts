@@ -61,6 +61,18 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     await ws.core.close();
   });
 
+  it('completes an address typed without a scheme (http only for this machine), and refuses a bad one with a typed error', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    const typed = server.url.replace(/^http:\/\//, '');
+    const status = await ws.call('auth.signIn', { server: typed, email: user.email, password: TEST_PASSWORD, totpCode: await server.freshCode(user) });
+    expect(status).toMatchObject({ state: 'unlocked', server: new URL(server.url).origin });
+    for (const bad of ['plant example', 'ftp://127.0.0.1:1', 'http://plant.example']) {
+      await expect(ws.call('auth.signIn', { server: bad, email: user.email, password: TEST_PASSWORD, totpCode: '123456' })).rejects.toMatchObject({ code: 'insecure_server_url' });
+    }
+    await ws.core.close();
+  });
+
   it('refuses a wrong password on unlock without touching the cache file', async () => {
     const ws = workstation();
     const user = await server.addMember(tenant.id, 'viewer');
