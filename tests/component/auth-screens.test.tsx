@@ -248,7 +248,7 @@ describe('the unlock screen', () => {
     installApi(base(locked({ lockReason: 'manual' })));
     render(<App />);
     expect((await screen.findByTestId('offline-until')).textContent).toBe('Shown after the next unlock');
-    expect(screen.getByText(/Locked by hand/)).toBeTruthy();
+    expect(screen.getByText(/You locked Plantdesk/)).toBeTruthy();
   });
 
   it('shows a wrong password in its own words and keeps the form', async () => {

@@ -58,7 +58,7 @@ test('locked by hand, the unlock screen names the account and the offline window
   await page.getByRole('button', { name: 'Lock' }).click();
 
   await expect(page.getByRole('heading', { name: 'Unlock' })).toBeVisible();
-  await expect(page.getByText('Locked by hand.')).toBeVisible();
+  await expect(page.getByText('You locked Plantdesk.')).toBeVisible();
   await expect(page.getByText('Northfield Plant')).toBeVisible();
   // The window the grant allows, in this workstation's zone with the zone named.
   await expect(page.getByTestId('offline-until')).toHaveText(/\d{1,2}:\d{2}.*(UTC|GMT|[A-Z]{2,5})/);

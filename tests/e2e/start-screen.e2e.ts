@@ -8,7 +8,8 @@ import { expect, repoRoot, screenshotDir, test } from './fixtures';
 test('the production build opens on the sign-in screen with app.info from the core', async ({ page, bridge }) => {
   await page.goto(bridge.url);
   await expect(page.getByRole('heading', { name: 'Plantdesk' })).toBeVisible();
-  await expect(page.getByTestId('app-info')).toHaveText(/Plantdesk 0\.1\.0-e2e · .+ · engine: inline/);
+  await expect(page.getByTestId('app-info')).toHaveText(/^Plantdesk 0\.1\.0-e2e · \w+\/\w+$/);
+  await expect(page.getByTestId('app-info')).toHaveAttribute('data-core-host', 'inline');
   await expect(page.getByTestId('session-state')).toHaveText('Not signed in');
   for (const label of ['Server address', 'Email', 'Password', 'Authenticator code']) await expect(page.getByLabel(label, { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();

@@ -4,7 +4,7 @@ import type { Messages } from './en';
 export const de: Messages = {
   'app.name': 'Plantdesk',
   'app.tagline': 'Schichtbücher, Personen und Prüfpfade Ihres Werks – online und offline.',
-  'app.footer': 'Plantdesk {version} · {platform}/{arch} · Engine: {coreHost}',
+  'app.footer': 'Plantdesk {version} · {platform}/{arch}',
   'session.label': 'Sitzung',
   'session.checking': 'Wird geprüft …',
   'session.unavailable': 'Nicht verfügbar',

@@ -5,7 +5,7 @@
 export const en = {
   'app.name': 'Plantdesk',
   'app.tagline': 'Shift logs, people and audit records for your plant, online or offline.',
-  'app.footer': 'Plantdesk {version} · {platform}/{arch} · engine: {coreHost}',
+  'app.footer': 'Plantdesk {version} · {platform}/{arch}',
   'session.label': 'Session',
   'session.checking': 'Checking…',
   'session.unavailable': 'Unavailable',

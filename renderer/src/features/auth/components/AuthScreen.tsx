@@ -35,8 +35,9 @@ export function AuthLayout(props: { children: React.ReactNode; sessionState?: st
             {t('session.label')}: <span data-testid="session-state">{props.sessionState}</span>
           </span>
         )}
-        <span data-testid="app-info">
-          {appInfo.data ? t('app.footer', { version: appInfo.data.version, platform: appInfo.data.platform, arch: appInfo.data.arch, coreHost: appInfo.data.coreHost }) : t('app.name')}
+        {/* Where the engine runs is for support and tests, not words on the screen. */}
+        <span data-testid="app-info" data-core-host={appInfo.data?.coreHost}>
+          {appInfo.data ? t('app.footer', { version: appInfo.data.version, platform: appInfo.data.platform, arch: appInfo.data.arch }) : t('app.name')}
         </span>
       </footer>
     </div>
