@@ -107,6 +107,8 @@ export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 export const SyncSummarySchema = z.object({
   pushed: z.number().int(),
   applied: z.number().int(),
+  /** Of the applied, the changes people made (the workstation's own audit records left out). */
+  appliedChanges: z.number().int().default(0),
   conflicts: z.number().int(),
   rejected: z.number().int(),
   pulled: z.number().int(),

@@ -86,6 +86,8 @@ test('the main flow: sign in with a TOTP code, work offline on a shift log (add,
   await world.startServerAgain();
   // No click: the app's own sync pushes the outbox; the pending marks clear on 'sync.finished'.
   await expect(page.getByTestId('pending-mark')).toHaveCount(0, { timeout: 45_000 });
+  // The sync ran in the background: a toast says what reached the server (entry, amendment, sign-off).
+  await expect(page.getByTestId('toast').filter({ hasText: /Sync done: \d+ changes reached the server\./ })).toBeVisible();
   await expect(page.getByTestId('shift-log-status')).toHaveText('Signed');
   // The signature as the server recorded it: the name on record, the time at the site with its
   // zone, the meaning, and that the password was checked on the workstation (it was offline).

@@ -26,6 +26,8 @@ export function nextPushBatch(db: SqliteDatabase, fallbackGrantId: string, limit
 
 export interface PushOutcome {
   applied: number;
+  /** Of those, the changes people made (not this workstation's own audit records). */
+  appliedChanges: number;
   rejected: number;
   conflicts: number;
   /**
@@ -41,7 +43,7 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
   const sentById = new Map(sent.map((mutation) => [mutation.id, mutation]));
   return db
     .transaction((): PushOutcome => {
-      const outcome: PushOutcome = { applied: 0, rejected: 0, conflicts: 0, gapExpectedSeq: response.gap?.expectedSeq ?? null };
+      const outcome: PushOutcome = { applied: 0, appliedChanges: 0, rejected: 0, conflicts: 0, gapExpectedSeq: response.gap?.expectedSeq ?? null };
       for (const result of response.results) {
         const mutation = sentById.get(result.id);
         if (!mutation || mutation.seq !== result.seq) {
@@ -50,6 +52,7 @@ export function recordPushResults(db: SqliteDatabase, sent: readonly QueuedMutat
         recordOutboxAnswer(db, { id: result.id, status: result.status, appliedSeq: result.appliedSeq, result });
         if (result.status === 'applied') {
           outcome.applied += 1;
+          if (mutation.name !== 'audit.local') outcome.appliedChanges += 1;
           continue;
         }
         insertConflict(db, {

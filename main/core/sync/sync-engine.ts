@@ -17,6 +17,8 @@ import { countPendingOutbox } from '../store/queries/outbox';
 export interface SyncSummary {
   pushed: number;
   applied: number;
+  /** Of those, the changes people made (not this workstation's own audit records). */
+  appliedChanges: number;
   conflicts: number;
   rejected: number;
   pulled: number;
@@ -78,6 +80,7 @@ async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
     const outcome = recordPushResults(db, batch, response, deps.now());
     summary.pushed += response.results.length;
     summary.applied += outcome.applied;
+    summary.appliedChanges += outcome.appliedChanges;
     summary.conflicts += outcome.conflicts;
     summary.rejected += outcome.rejected;
     deps.onProgress?.({ phase: 'push', done: summary.pushed, total });
@@ -149,7 +152,7 @@ async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
 
 /** One sync: push then pull. Server verdicts and network failures surface as typed errors. */
 export async function syncOnce(deps: SyncDeps): Promise<SyncSummary> {
-  const summary: SyncSummary = { pushed: 0, applied: 0, conflicts: 0, rejected: 0, pulled: 0, cursor: readSyncState(deps.session.vault.db).cursor };
+  const summary: SyncSummary = { pushed: 0, applied: 0, appliedChanges: 0, conflicts: 0, rejected: 0, pulled: 0, cursor: readSyncState(deps.session.vault.db).cursor };
   const token = await tokenOf(deps.session);
   await pushAll(deps, token, summary);
   await pullAll(deps, token, summary);

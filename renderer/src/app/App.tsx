@@ -6,6 +6,7 @@ import { useActivityReporter } from '../features/auth/hooks/use-activity-reporte
 import { useLocaleStore, useT } from '../i18n/i18n';
 import { useRoute } from '../lib/router';
 import { AppFrame } from './AppFrame';
+import { Toasts } from '../components/Toasts';
 import { AppProviders } from './providers';
 import { screenComponents } from './screens';
 import { sessionStatusQuery } from '../workstation/session';
@@ -40,6 +41,7 @@ function SessionGate() {
   const CurrentScreen = screenComponents[route.screen];
   return (
     <AppFrame status={status}>
+      <Toasts />
       <CurrentScreen />
     </AppFrame>
   );

@@ -2,8 +2,28 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { useEffect, useState, type ReactNode } from 'react';
 import { subscribe } from '../lib/api';
 import { useSyncActivity } from '../lib/sync-activity';
+import { useToasts } from '../lib/toasts';
+import type { EventPayload } from '../../../shared/contract';
 import { staleAfterSessionChange, staleAfterSync, workstationKeys } from '../workstation/keys';
 import { writeSessionStatus } from '../workstation/session';
+
+/**
+ * What a finished background sync says by itself: changes that reached the server, changes that
+ * came back as conflicts, or a failure other than being offline (the frame says offline).
+ */
+function toastAfterSync(finished: EventPayload<'sync.finished'>): void {
+  const { show } = useToasts.getState();
+  if (!finished.ok) {
+    if (finished.error && finished.error.code !== 'server_unreachable') show({ key: 'toast.syncFailed', params: { message: finished.error.message }, tone: 'warning', href: '#/sync' });
+    return;
+  }
+  const summary = finished.summary;
+  if (!summary) return;
+  // The workstation's own records (a sign-in, an unlock) are not news to the person.
+  if (summary.appliedChanges > 0) show({ key: 'toast.sent', params: { count: summary.appliedChanges }, tone: 'info', href: null });
+  const refused = summary.conflicts + summary.rejected;
+  if (refused > 0) show({ key: 'toast.conflicts', params: { count: refused }, tone: 'warning', href: '#/sync' });
+}
 
 /** Core events flow into the query cache: a new session status, fresh data after a sync. */
 function CoreEvents() {
@@ -21,6 +41,7 @@ function CoreEvents() {
       subscribe('sync.progress', (progress) => useSyncActivity.getState().onProgress(progress)),
       subscribe('sync.finished', (finished) => {
         useSyncActivity.getState().onFinished(finished);
+        toastAfterSync(finished);
         void queryClient.invalidateQueries({ predicate: staleAfterSync });
       }),
     ];

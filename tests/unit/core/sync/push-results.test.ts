@@ -40,7 +40,8 @@ describe('recording push answers', () => {
       results: [result(a.id, 1, 'applied'), result(b.id, 2, 'rejected', { reason: 'forbidden' }), result(c.id, 3, 'conflict', { serverRow: { id: 'x', version: 4 } })],
       gap: null,
     }, now);
-    expect(outcome).toEqual({ applied: 1, rejected: 1, conflicts: 1, gapExpectedSeq: null });
+    // All three are this workstation's own audit records: applied, but no change a person made.
+    expect(outcome).toEqual({ applied: 1, appliedChanges: 0, rejected: 1, conflicts: 1, gapExpectedSeq: null });
     expect(outbox()).toEqual([
       { seq: 1, status: 'applied', applied_seq: 101 },
       { seq: 2, status: 'rejected', applied_seq: null },
