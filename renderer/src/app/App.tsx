@@ -7,6 +7,7 @@ import { useLocaleStore, useT } from '../i18n/i18n';
 import { useRoute } from '../lib/router';
 import { AppFrame } from './AppFrame';
 import { Toasts } from '../components/Toasts';
+import { CommandPalette } from './CommandPalette';
 import { AppProviders } from './providers';
 import { screenComponents } from './screens';
 import { sessionStatusQuery } from '../workstation/session';
@@ -42,6 +43,7 @@ function SessionGate() {
   return (
     <AppFrame status={status}>
       <Toasts />
+      <CommandPalette />
       <CurrentScreen />
     </AppFrame>
   );

@@ -1,32 +1,22 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { SessionStatus } from '../../../shared/contract';
-import type { Action, Entity } from '../../../shared/permissions';
 import { AccountControls } from '../features/auth/components/AccountControls';
 import { useAuthT } from '../features/auth/messages';
 import { formatTime } from '../i18n/format';
 import { useLocaleStore } from '../i18n/i18n';
 import { invoke } from '../lib/api';
-import { hrefFor, useRoute, type Screen } from '../lib/router';
+import { hrefFor, useRoute } from '../lib/router';
 import { useSyncActivity } from '../lib/sync-activity';
 import { usePermissions } from '../workstation/access';
 import { useSiteTime } from '../workstation/site-time';
+import { visibleModules } from './modules';
 import './frame.css';
 
-/** Each module and the permission its screen needs; sync is always there (it is about this workstation). */
-const modules: { screen: Screen; needs: [Action, Entity] | null }[] = [
-  { screen: 'shift-logs', needs: ['read', 'shift_log'] },
-  { screen: 'people', needs: ['read', 'user'] },
-  { screen: 'audit', needs: ['read', 'audit_event'] },
-  { screen: 'exports', needs: ['export', 'export'] },
-  { screen: 'sync', needs: null },
-];
 
 /** The frame's own key: refreshed by the core's session and sync events (providers.tsx). */
 const frameSyncStateQuery = () => queryOptions({ queryKey: ['frame', 'sync-state'] as const, queryFn: () => invoke('sync.state', {}) });
 
-/** The workstation's zone: a sync happens on this machine, not at a site. */
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function ConnectionIndicator({ online }: { online: boolean }) {
   const t = useAuthT();
@@ -72,6 +62,7 @@ function SyncStatus() {
   const locale = useLocaleStore((state) => state.locale);
   const state = useQuery(frameSyncStateQuery());
   const progress = useSyncActivity((activity) => activity.progress);
+  const siteZone = useSiteTime().tenantZone;
   const running = progress !== null || state.data?.running === true;
   const data = state.data;
   return (
@@ -93,7 +84,8 @@ function SyncStatus() {
         </div>
       ) : (
         <span className="frame-last-sync" data-testid="last-sync">
-          {data?.lastOkAt ? t('lastSync', { time: formatTime(data.lastOkAt, locale, localZone()) }) : t('neverSynced')}
+          {/* One clock on every screen: the site's, as the data beside it. */}
+          {data?.lastOkAt ? t('lastSync', { time: formatTime(data.lastOkAt, locale, siteZone) }) : t('neverSynced')}
         </span>
       )}
       {data && (
@@ -130,7 +122,7 @@ export function AppFrame({ status, children }: { status: SessionStatus; children
   const t = useAuthT();
   const route = useRoute();
   const permissions = usePermissions();
-  const visible = modules.filter((module) => module.needs === null || permissions.can(module.needs[0], module.needs[1]));
+  const visible = visibleModules(permissions.can);
   return (
     <div className="app-frame">
       <a

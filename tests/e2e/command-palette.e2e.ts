@@ -1,0 +1,40 @@
+import { expect, test } from './world';
+
+test.describe.configure({ timeout: 120_000 });
+
+test('Ctrl+K opens the command palette: screens by name with their shortcuts, workstation actions, Enter runs, Escape closes', async ({ page, world }) => {
+  await world.signInCore('admin');
+  await world.open(page);
+  await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible();
+
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Go to or do' });
+  await expect(palette).toBeVisible();
+  await expect(palette.getByRole('option')).toContainText(['Shift logs', 'People', 'Audit trail', 'Exports', 'Sync', 'Sync now', 'Deutsch / English', 'Lock']);
+  await expect(palette.getByRole('option', { name: /Audit trail/ })).toContainText('Alt+3');
+  await world.screenshot(page, 'command-palette');
+
+  // Typing filters; Enter goes there and closes the palette.
+  await palette.getByRole('combobox').fill('audit');
+  await expect(palette.getByRole('option')).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/audit/);
+  await expect(palette).toBeHidden();
+
+  // The listed shortcut works without the palette.
+  await page.keyboard.press('Alt+5');
+  await expect(page).toHaveURL(/#\/sync/);
+
+  // Escape closes without doing anything.
+  await page.keyboard.press('Control+k');
+  await expect(palette).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(palette).toBeHidden();
+  await expect(page).toHaveURL(/#\/sync/);
+
+  // An action: lock the workstation from the palette.
+  await page.keyboard.press('Control+k');
+  await palette.getByRole('combobox').fill('lock');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('You locked Plantdesk.')).toBeVisible({ timeout: 15_000 });
+});
