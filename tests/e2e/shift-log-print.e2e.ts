@@ -1,10 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { siteTimeZones } from '../../shared/site-time';
+import { screenshotDir } from './fixtures';
 import { expect, test } from './world';
+
+/** The first page rendered as 8-bit grey (PGM), for what the eye sees: paper and ink. */
+function firstPageGrey(file: string): Uint8Array {
+  const out = path.join(path.dirname(file), 'page');
+  execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '30', '-gray', '-singlefile', file, out]);
+  const pgm = readFileSync(`${out}.pgm`);
+  // Header: "P5", width, height, maxval, each followed by one white-space byte.
+  let offset = 0;
+  for (let fields = 0; fields < 4; fields += 1) {
+    while (/\s/.test(String.fromCharCode(pgm[offset]))) offset += 1;
+    while (!/\s/.test(String.fromCharCode(pgm[offset]))) offset += 1;
+  }
+  return pgm.subarray(offset + 1);
+}
 
 /** The PDF's text as pdftotext reads it, with every run of white space (U+202F included) as one space. */
 function pdfText(file: string): string {
@@ -98,6 +113,13 @@ test('a signed shift log prints to a PDF that holds the header, the entries and 
 
     // None of the app: navigation, the toolbar, the sync status.
     for (const words of chrome) expect(text, words).not.toContain(words);
+
+    // Black on white though the window is in dark mode: nearly all paper, some ink, nothing dark-grey.
+    const grey = firstPageGrey(file);
+    const white = grey.filter((value) => value > 240).length / grey.length;
+    expect(white).toBeGreaterThan(0.8);
+    expect(Math.min(...grey)).toBeLessThan(80);
+    copyFileSync(file, path.join(screenshotDir, 'shift-log-print.pdf'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

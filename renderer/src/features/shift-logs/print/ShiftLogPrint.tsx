@@ -149,7 +149,8 @@ export function ShiftLogSheet({ detail, areas, nameOf }: ShiftLogPrintProps) {
           return (
             <div key={handover.id} className="print-block">
               <p>
-                <strong>{handover.from_shift_log_id === log.id ? logT('handover.gives') : logT('handover.takes')}</strong> · {t('handover.summary', { count: items.length })}
+                <strong>{handover.from_shift_log_id === log.id ? logT('handover.gives') : logT('handover.takes')}</strong>
+                {items.length > 0 && ` · ${t('handover.summary', { count: items.length })}`}
               </p>
               {items.length > 0 ? (
                 <ul>
