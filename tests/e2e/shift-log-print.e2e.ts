@@ -124,3 +124,46 @@ test('a signed shift log prints to a PDF that holds the header, the entries and 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test.describe('in German', () => {
+  test.use({ locale: 'de-DE' });
+
+  test('a signed shift log prints its signatures and page furniture in German', async ({ page, world }) => {
+    await world.signInCore('admin');
+    await world.open(page, '#/shift-logs?statuses=submitted');
+    await page.getByRole('listbox', { name: 'Logbucheinträge' }).locator('[data-entry-row]').first().click();
+    await expect(page).toHaveURL(/#\/shift-logs\/[0-9a-f-]{36}/);
+    const shiftLogId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+    // Signed through the core (the English test signs through the dialog), then synced so the server records it.
+    await world.call('shiftLogs.signOff', { shiftLogId, meaning: 'handed_over', password: world.user('admin').password });
+    await world.call('sync.now', {});
+    await expect(page.getByTestId('pending-mark')).toHaveCount(0, { timeout: 45_000 });
+    const detail = (await world.call('shiftLogs.get', { id: shiftLogId }))!;
+    expect(detail.signoffs.map((signoff) => [signoff.meaning, signoff.pending_mutation_id])).toEqual([['handed_over', null]]);
+    await expect(page.locator('.signoffs')).toContainText('Übergeben');
+
+    await page.evaluate(() => void (window.print = () => {}));
+    await page.getByRole('button', { name: 'Drucken / Als PDF speichern' }).click();
+    await expect(page.getByTestId('print-sheet')).toBeAttached();
+    await page.emulateMedia({ media: 'print' });
+    const dir = mkdtempSync(path.join(tmpdir(), 'plantdesk-e2e-print-'));
+    try {
+      const file = path.join(dir, 'schichtbuch.pdf');
+      await page.pdf({ path: file, format: 'A4' });
+      const text = pdfText(file);
+      expect(text).toContain(`Schichtbuch ${shiftLogId}`);
+      expect(text).toMatch(/Seite 1 von \d+/);
+      expect(text).toContain('Unterschriften');
+      const meanings: Record<string, string> = { reviewed: 'Geprüft', approved: 'Freigegeben', handed_over: 'Übergeben', accepted: 'Übernommen' };
+      for (const signoff of detail.signoffs) {
+        expect(text).toMatch(
+          new RegExp(`Name in Druckschrift: ${signoff.printed_name} Unterschrieben am: .+?\\d{1,2}:\\d{2} \\S+ .*?Bedeutung: ${meanings[signoff.meaning]} Verfahren: (Passwort erneut eingegeben und vom Server geprüft|Passwort auf dem Arbeitsplatz geprüft)`),
+        );
+      }
+      expect(text).not.toContain('Signatures');
+      expect(text).not.toContain('Printed name');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
