@@ -54,9 +54,9 @@ function detail() {
 
 const session = { state: 'unlocked', online: true, user: { id: ada, email: 'a@example.com', displayName: 'Ada Admin' }, tenantId: 'tenant-1', tenantName: 'Northfield Plant', server: 'http://127.0.0.1', grantNotAfter: null, lockReason: null, needsOnlineSignIn: false };
 
-function renderSheet() {
+function renderSheet(data = detail()) {
   installPlantdeskStub({ 'session.status': ok(session) });
-  const props = { detail: detail(), areas: indexAreas(areas), nameOf: (id: string) => people[id] ?? id.slice(0, 8) } as unknown as ShiftLogPrintProps;
+  const props = { detail: data, areas: indexAreas(areas), nameOf: (id: string) => people[id] ?? id.slice(0, 8) } as unknown as ShiftLogPrintProps;
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
     <QueryClientProvider client={client}>
@@ -107,6 +107,15 @@ describe('the printed shift log', () => {
       ['Printed name: Ben Operator', 'Signed at: Oct 25, 2026, 6:55 AM GMT', 'Meaning: Handed over', 'Method: password checked on the workstation', `Content hash (SHA-256): ${hash}`],
       ['Printed name: Ada Admin', 'Signed at: Oct 25, 2026, 7:30 AM GMT', 'Meaning: Approved', 'Method: password re-entered and verified by the server', `Content hash (SHA-256): ${hash}`],
     ]);
+  });
+
+  it('says when a signature has not reached the server yet, and prints the workstation clock when it was over a minute off', () => {
+    const data = detail();
+    data.signoffs[1] = { ...data.signoffs[1], claimed_signed_at: '2026-10-25T07:20:00.000Z', pending_mutation_id: 'm-1' } as (typeof data.signoffs)[number];
+    renderSheet(data);
+    const [, pending] = [...document.querySelectorAll<HTMLElement>('.print-signature')].map(fieldsOf);
+    expect(pending).toContain('Signed at: Oct 25, 2026, 7:30 AM GMT (not yet received by the server)');
+    expect(pending).toContain('Workstation clock: Oct 25, 2026, 7:20 AM GMT');
   });
 
   it('writes an entry time alone on the shift day and with its date after midnight, with the late reason and the amendment beside it', () => {

@@ -30,6 +30,9 @@ function changedFields(json: string | null): string {
   }
 }
 
+/** As on the screen: the workstation's claimed signing time is printed only when over a minute off the server's. */
+const clockDiffers = (claimed: string, received: string) => Math.abs(Date.parse(claimed) - Date.parse(received)) > 60_000;
+
 /** The site an area belongs to: its nearest ancestor of kind 'site'. */
 function siteOf(areas: AreaIndex, areaId: string): string | null {
   let current = areas.byId.get(areaId);
@@ -116,16 +119,8 @@ export function ShiftLogSheet({ detail, areas, nameOf }: ShiftLogPrintProps) {
           {t('title')}: {areas.nameOf(log.area_id)} · {log.shift_name} · {formatDate(`${log.shift_date}T12:00:00Z`, locale, 'UTC')}
         </h1>
         <dl className="print-facts">
-          {session.data?.tenantName && (
-            <>
-              <Field label={t('tenant')}>{session.data.tenantName}</Field>
-            </>
-          )}
-          {site && (
-            <>
-              <Field label={t('site')}>{site}</Field>
-            </>
-          )}
+          {session.data?.tenantName && <Field label={t('tenant')}>{session.data.tenantName}</Field>}
+          {site && <Field label={t('site')}>{site}</Field>}
           <Field label={t('area')}>{areas.nameOf(log.area_id)}</Field>
           <Field label={t('shift')}>{log.shift_name}</Field>
           <Field label={t('shiftDate')}>{formatDate(`${log.shift_date}T12:00:00Z`, locale, 'UTC')}</Field>
@@ -247,10 +242,8 @@ export function ShiftLogSheet({ detail, areas, nameOf }: ShiftLogPrintProps) {
               <time dateTime={signoff.signed_at}>{dateTime(signoff.signed_at)}</time>
               {signoff.pending_mutation_id !== null && ` (${t('signature.pending')})`}
             </Field>
-            {signoff.claimed_signed_at && Math.abs(Date.parse(signoff.claimed_signed_at) - Date.parse(signoff.signed_at)) > 60_000 && (
-              <>
-                <Field label={t('signature.claimedAt')}>{dateTime(signoff.claimed_signed_at)}</Field>
-              </>
+            {signoff.claimed_signed_at && clockDiffers(signoff.claimed_signed_at, signoff.signed_at) && (
+              <Field label={t('signature.claimedAt')}>{dateTime(signoff.claimed_signed_at)}</Field>
             )}
             <Field label={t('signature.meaning')}>{logT(`meaning.${signoff.meaning}`)}</Field>
             <Field label={t('signature.method')}>{logT(`signoff.method.${signoff.auth_method}`)}</Field>
