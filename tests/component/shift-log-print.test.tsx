@@ -21,7 +21,7 @@ const ada = '0193aaaa-0000-7000-8000-0000000000a1';
 const ben = '0194bbbb-0000-7000-8000-0000000000b2';
 const people: Record<string, string> = { [ada]: 'Ada Admin', [ben]: 'Ben Operator' };
 const hash = '08216f1eb85227a22297352fae21ea597b767de258a4b134aba5f3518d1d7701';
-const synced = { version: 1, pending_mutation_id: null };
+const synced = { version: 1, pending_mutation_id: null as string | null };
 
 function detail() {
   return {
@@ -111,7 +111,7 @@ describe('the printed shift log', () => {
 
   it('says when a signature has not reached the server yet, and prints the workstation clock when it was over a minute off', () => {
     const data = detail();
-    data.signoffs[1] = { ...data.signoffs[1], claimed_signed_at: '2026-10-25T07:20:00.000Z', pending_mutation_id: 'm-1' } as (typeof data.signoffs)[number];
+    data.signoffs[1] = { ...data.signoffs[1], claimed_signed_at: '2026-10-25T07:20:00.000Z', pending_mutation_id: 'm-1' };
     renderSheet(data);
     const [, pending] = [...document.querySelectorAll<HTMLElement>('.print-signature')].map(fieldsOf);
     expect(pending).toContain('Signed at: Oct 25, 2026, 7:30 AM GMT (not yet received by the server)');
