@@ -8,7 +8,8 @@ import { EntryMarks } from './marks';
 
 type Handover = NonNullable<CallResponse<'shiftLogs.get'>>['handovers'][number];
 
-function openItems(json: string): string[] {
+/** The open items a handover carries, as text (stored as JSON: strings or `{ text }`). */
+export function openItems(json: string): string[] {
   try {
     const items = JSON.parse(json) as unknown;
     return Array.isArray(items) ? items.map((item) => (typeof item === 'string' ? item : String((item as { text?: unknown }).text ?? ''))).filter(Boolean) : [];

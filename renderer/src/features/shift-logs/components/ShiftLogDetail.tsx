@@ -13,6 +13,9 @@ import { AddEntryDialog, AmendDialog, CommentForm, ReopenDialog, SignOffDialog }
 import { Handovers } from './Handovers';
 import { EntryMarks, SeverityBadge } from './marks';
 import { ErrorText } from '../../../components/QueryState';
+import { useShiftLogPrintT } from '../print/messages';
+import { ShiftLogPrint } from '../print/ShiftLogPrint';
+import { usePrintSheet } from '../print/usePrintSheet';
 
 type Dialogs = 'add' | 'signoff' | 'reopen' | null;
 
@@ -41,6 +44,8 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
   const [amending, setAmending] = useState<{ id: string; body: string; severity: 'info' | 'low' | 'medium' | 'high' | 'critical' } | null>(null);
   const [commentingOn, setCommentingOn] = useState<string | null>(null);
   const submitLog = useShiftLogWrite('shiftLogs.submit');
+  const printT = useShiftLogPrintT();
+  const printSheet = usePrintSheet();
   const detail = query.data;
   const backHref = hrefFor('shift-logs', null, route.query);
 
@@ -103,6 +108,9 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                         {t('action.reopen')}
                       </button>
                     )}
+                    <button type="button" onClick={printSheet.print}>
+                      {printT('action.print')}
+                    </button>
                   </div>
                   <ErrorText error={submitLog.error} />
                 </header>
@@ -241,6 +249,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                 {canSign && <SignOffDialog open={dialog === 'signoff'} onClose={() => setDialog(null)} shiftLogId={log.id} status={log.status} signerName={props.signerName} />}
                 {canReopen && <ReopenDialog open={dialog === 'reopen'} onClose={() => setDialog(null)} shiftLogId={log.id} />}
                 <AmendDialog entry={amending} onClose={() => setAmending(null)} />
+                {printSheet.printing && <ShiftLogPrint detail={detail} areas={props.areas} nameOf={props.nameOf} />}
               </>
             );
           })()}
