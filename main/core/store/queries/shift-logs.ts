@@ -253,7 +253,7 @@ export function listShiftLogs(
 }
 
 /** How many logs the list shows for this request, and how many the reader may see at all. */
-export function countShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter, waiting: SignatureWait | null = null): ListTotals {
+export function countShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, waiting: SignatureWait | null = null): ListTotals {
   const where: string[] = [];
   const params: unknown[] = [];
   shiftLogListConditions(scopes, filter, waiting, where, params);
@@ -394,7 +394,7 @@ function listLogEntriesByRank(db: SqliteDatabase, scopes: ShiftLogScopes, filter
 }
 
 /** How many entries the list shows for this filter, and how many the reader may see at all. */
-export function countLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter): ListTotals {
+export function countLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}): ListTotals {
   const { match, where, params } = logEntryConditions(db, scopes, filter);
   const from = match !== null ? 'log_entry_fts f CROSS JOIN log_entry e ON e.row_no = f.rowid' : 'log_entry e';
   const matching = get<{ n: number }>(db, `SELECT count(*) AS n FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params)?.n ?? 0;

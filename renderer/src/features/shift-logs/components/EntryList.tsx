@@ -37,10 +37,10 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
 
   const columns = useMemo<GridColumn<Entry>[]>(
     () => [
-      { id: 'occurredAt', header: t('entries.col.occurredAt'), sortable: true, className: 'entry-time', cell: (entry) => formatDateTime(entry.occurred_at, locale, areas.zoneOf(entry.area_id)) },
+      { id: 'occurredAt', header: t('entries.col.occurredAt'), sortable: true, descFirst: true, className: 'entry-time', cell: (entry) => formatDateTime(entry.occurred_at, locale, areas.zoneOf(entry.area_id)) },
       { id: 'area', header: t('entries.col.area'), sortable: false, className: 'entry-area', cell: (entry) => areas.nameOf(entry.area_id) },
       { id: 'shift', header: t('entries.col.shift'), sortable: false, className: 'entry-shift', cell: (entry) => (entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ?? ''}` : '') },
-      { id: 'severity', header: t('entries.col.severity'), sortable: true, className: 'entry-severity', cell: (entry) => <SeverityBadge severity={entry.severity} /> },
+      { id: 'severity', header: t('entries.col.severity'), sortable: true, descFirst: true, className: 'entry-severity', cell: (entry) => <SeverityBadge severity={entry.severity} /> },
       { id: 'category', header: t('entries.col.category'), sortable: false, className: 'entry-category', cell: (entry) => t(`category.${entry.category}`) },
       { id: 'tag', header: t('entries.col.tag'), sortable: false, className: 'entry-tag', cell: (entry) => entry.equipment_tag ?? '' },
       { id: 'author', header: t('entries.col.author'), sortable: false, className: 'entry-author', cell: (entry) => nameOf(entry.author_id) },

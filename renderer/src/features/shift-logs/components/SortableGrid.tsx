@@ -8,6 +8,8 @@ export interface GridColumn<T extends RowData> {
   id: string;
   header: string;
   sortable: boolean;
+  /** A first click sorts descending (times, counts: the newest or largest first). */
+  descFirst?: boolean;
   className: string;
   cell(row: T): ReactNode;
 }
@@ -62,6 +64,7 @@ export function SortableGrid<T extends RowData>(props: {
           // The value is never compared here (manual sorting); an accessor makes the column sortable.
           accessorFn: (row: T) => row,
           enableSorting: column.sortable,
+          sortDescFirst: column.descFirst ?? false,
           cell: (context) => column.cell(context.row.original),
         }),
       ),
