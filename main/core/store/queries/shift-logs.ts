@@ -358,8 +358,11 @@ export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filte
   const key = logEntrySortKeys[sort.by];
   if (page?.after) {
     const [afterKey, afterId] = decodeSortCursor(page.after);
-    where.push(`(${key}, e.id) ${sort.dir === 'desc' ? '<' : '>'} (?, ?)`);
-    params.push(afterKey, afterId);
+    // The plain bound on the key lets SQLite seek an expression index (severity rank) to the
+    // page start; the row value alone over an expression makes it scan from the first row.
+    const op = sort.dir === 'desc' ? '<' : '>';
+    where.push(`${key} ${op}= ?`, `(${key}, e.id) ${op} (?, ?)`);
+    params.push(afterKey, afterKey, afterId);
   }
   params.push(limit + 1);
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
