@@ -223,6 +223,8 @@ describe('the filters', () => {
     await waitFor(() => expect(window.location.hash).toContain('late=1'));
     await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.filter).toEqual({ severities: ['high'], areaIds: [siteId, areaId], late: true }));
     expect(calls['shiftLogs.stats'].at(-1)?.filter).toEqual({ severities: ['high'], areaIds: [siteId, areaId], late: true });
+    // A filter change keeps the view it was made in.
+    expect(window.location.hash).toContain('view=entries');
   });
 
   it('search waits for a pause in typing, then goes to the URL as q', async () => {
@@ -474,6 +476,18 @@ describe('the list of shift logs (to sign, all logs)', () => {
     renderScreen('#/shift-logs?view=all');
     fireEvent.click(await screen.findByRole('row', { name: /Boiler house/ }));
     expect(window.location.hash).toBe(`#/shift-logs/${logId}`);
+  });
+
+  it('gives the entry list column headers; clicking Severity asks the core for that sort and keeps it in the URL', async () => {
+    installApi({});
+    renderScreen();
+    const grid = await screen.findByRole('grid', { name: 'Log entries' });
+    expect(within(grid).getByRole('columnheader', { name: /Occurred/ }).getAttribute('aria-sort')).toBe('descending');
+    fireEvent.click(within(grid).getByRole('button', { name: /^Severity/ }));
+    await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.sort).toEqual({ by: 'severity', dir: 'desc' }));
+    expect(window.location.hash).toContain('entrySort=severity.desc');
+    expect(window.location.hash).toContain('view=entries');
+    await waitFor(() => expect(screen.getByRole('columnheader', { name: /^Severity/ }).getAttribute('aria-sort')).toBe('descending'));
   });
 
   it('states the entry totals from the core, and with search text offers best match or newest first', async () => {
