@@ -22,6 +22,9 @@ import {
   ShiftLogDetailSchema,
   ShiftLogFilterSchema,
   ShiftLogListItemSchema,
+  ShiftLogSortSchema,
+  ListTotalsSchema,
+  LogEntrySortSchema,
   SyncStateViewSchema,
   UserFilterSchema,
   UserViewSchema,
@@ -84,6 +87,20 @@ export const SessionStatusSchema = z.object({
   needsOnlineSignIn: z.boolean(),
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+const ShiftLogListRequestSchema = z
+  .object({
+    filter: ShiftLogFilterSchema.default({}),
+    /**
+     * Only logs waiting for my sign-off: submitted or reviewed, in an area where I may sign,
+     * and not signed by me since they were last reopened.
+     */
+    waitingForMySignature: z.boolean().optional(),
+    sort: ShiftLogSortSchema.optional(),
+    page: PageRequestSchema.optional(),
+  })
+  .strict();
+const LogEntryListRequestSchema = z.object({ filter: ShiftLogFilterSchema.default({}), sort: LogEntrySortSchema.optional(), page: PageRequestSchema.optional() }).strict();
 
 const Password = z.string().min(1).max(1024);
 const ServerAddress = z.string().min(1).max(2048);
@@ -440,18 +457,32 @@ export const calls = {
     summary: 'Drops the change for good; the discard is recorded in the audit trail.',
   }),
   'shiftLogs.list': defineCall({
-    request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    request: ShiftLogListRequestSchema,
     response: pageOf(ShiftLogListItemSchema),
     permission: { action: 'read', entity: 'shift_log' },
     passive: true,
-    summary: 'Shift logs the grant may read, filtered, newest first, keyset-paged.',
+    summary: 'Shift logs the grant may read, filtered (or only those waiting for my sign-off), sorted by a column (newest first by default), keyset-paged.',
+  }),
+  'shiftLogs.totals': defineCall({
+    request: ShiftLogListRequestSchema.omit({ page: true, sort: true }),
+    response: ListTotalsSchema,
+    permission: { action: 'read', entity: 'shift_log' },
+    passive: true,
+    summary: 'How many shift logs match the same request as the list, and how many the grant may read in all.',
   }),
   'shiftLogs.entries': defineCall({
-    request: z.object({ filter: ShiftLogFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    request: LogEntryListRequestSchema,
     response: pageOf(LogEntryViewSchema),
     permission: { action: 'read', entity: 'log_entry' },
     passive: true,
-    summary: 'Log entries across shift logs, filtered (full-text search included), keyset-paged.',
+    summary: 'Log entries across shift logs, filtered (full-text search included), sorted by a column or by best match, keyset-paged.',
+  }),
+  'shiftLogs.entryTotals': defineCall({
+    request: LogEntryListRequestSchema.omit({ page: true, sort: true }),
+    response: ListTotalsSchema,
+    permission: { action: 'read', entity: 'log_entry' },
+    passive: true,
+    summary: 'How many log entries match the same filter as the entry list, and how many the grant may read in all.',
   }),
   'shiftLogs.get': defineCall({
     request: z.object({ id: z.string().min(1).max(100) }).strict(),

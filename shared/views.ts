@@ -30,7 +30,30 @@ export const ShiftLogViewSchema = z.object({
   ...synced,
 });
 
-export const ShiftLogListItemSchema = ShiftLogViewSchema.extend({ entry_count: z.number().int(), amended_after_signoff: z.union([z.literal(0), z.literal(1)]) });
+export const ShiftLogListItemSchema = ShiftLogViewSchema.extend({
+  entry_count: z.number().int(),
+  /** Visible entries recorded late. */
+  late_count: z.number().int(),
+  amended_after_signoff: z.union([z.literal(0), z.literal(1)]),
+  /** Printed name on the latest sign-off the reader may see, if any. */
+  signer_name: maybe,
+});
+
+/** Columns a shift-log list can be sorted by; the core sorts (the list is keyset-paged). */
+export const shiftLogSortColumns = ['date', 'area', 'shift', 'crew', 'status', 'entries', 'signer'] as const;
+/**
+ * Columns an entry list can be sorted by. `relevance` is the full-text rank and only means
+ * something with search text; without it the list falls back to its default order.
+ */
+export const logEntrySortColumns = ['relevance', 'occurredAt', 'recordedAt', 'severity'] as const;
+export const sortDirections = ['asc', 'desc'] as const;
+export const ShiftLogSortSchema = z.object({ by: z.enum(shiftLogSortColumns), dir: z.enum(sortDirections) }).strict();
+export const LogEntrySortSchema = z.object({ by: z.enum(logEntrySortColumns), dir: z.enum(sortDirections) }).strict();
+export type ShiftLogSort = z.infer<typeof ShiftLogSortSchema>;
+export type LogEntrySort = z.infer<typeof LogEntrySortSchema>;
+
+/** "N of M": rows matching the request, and rows the reader may see at all. */
+export const ListTotalsSchema = z.object({ matching: z.number().int(), all: z.number().int() }).strict();
 
 export const LogEntryViewSchema = z.object({
   id: text,

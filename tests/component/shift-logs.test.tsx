@@ -73,6 +73,17 @@ function detail(overrides: Record<string, unknown> = {}) {
   };
 }
 
+function listedLog(overrides: Record<string, unknown> = {}) {
+  return {
+    ...detail().shiftLog,
+    entry_count: 40,
+    late_count: 2,
+    amended_after_signoff: 0,
+    signer_name: null,
+    ...overrides,
+  };
+}
+
 let calls: Calls;
 
 // happy-dom has no layout: give the list's scroll box a size so the virtualizer renders rows.
@@ -93,13 +104,16 @@ function installApi(answers: Record<string, Answer>) {
     'session.status': ok(session),
     'shiftLogs.stats': ok({ from: '2026-10-24', to: '2026-10-25', days: [{ day: '2026-10-24', severity: 'high', count: 3 }] }),
     'shiftLogs.entries': ok({ items: [entry()], next: null }),
+    'shiftLogs.entryTotals': ok({ matching: 1, all: 1 }),
+    'shiftLogs.list': ok({ items: [listedLog()], next: null }),
+    'shiftLogs.totals': ok({ matching: 1, all: 5 }),
     'shiftLogs.get': ok(detail()),
   };
   const all = { ...defaults, ...answers };
   calls = installPlantdeskStub(all);
 }
 
-function renderScreen(hash = '#/shift-logs') {
+function renderScreen(hash = '#/shift-logs?view=entries') {
   window.location.hash = hash;
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
@@ -155,7 +169,7 @@ describe('the shift-log list', () => {
   it('renders a row with site time and zone, area, shift, severity in words, author and the pending mark', async () => {
     installApi({ 'shiftLogs.entries': ok({ items: [entry({ pending_mutation_id: 'm-1', late: 1 })], next: null }) });
     renderScreen();
-    const row = await screen.findByRole('option', { name: /Pump seal leaking/ });
+    const row = await screen.findByRole('row', { name: /Pump seal leaking/ });
     // Names come once the grant is known to allow reading people.
     await waitFor(() => expect(row.textContent).toContain('Ada Admin'));
     const text = row.textContent ?? '';
@@ -178,7 +192,7 @@ describe('the shift-log list', () => {
       },
     });
     renderScreen();
-    expect(await screen.findByRole('option', { name: /Second page entry/ })).toBeTruthy();
+    expect(await screen.findByRole('row', { name: /Second page entry/ })).toBeTruthy();
     expect(calls['shiftLogs.entries'].map((request) => request.page)).toEqual([
       { limit: 100, after: null },
       { limit: 500, after: 'cursor-2' },
@@ -188,10 +202,10 @@ describe('the shift-log list', () => {
   it('moves the selection with the arrow keys and opens the shift log with Enter', async () => {
     installApi({ 'shiftLogs.entries': ok({ items: [entry({ id: 'x-1', shift_log_id: 'log-a' }), entry({ id: 'x-2', shift_log_id: 'log-b', body: 'Second' })], next: null }) });
     renderScreen();
-    const list = await screen.findByRole('listbox', { name: 'Log entries' });
-    await screen.findByRole('option', { name: /Second/ });
+    const list = await screen.findByRole('grid', { name: 'Log entries' });
+    await screen.findByRole('row', { name: /Second/ });
     fireEvent.keyDown(list, { key: 'ArrowDown' });
-    expect(screen.getByRole('option', { name: /Second/ }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('row', { name: /Second/ }).getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(list, { key: 'Enter' });
     expect(window.location.hash).toBe('#/shift-logs/log-b');
   });
@@ -209,6 +223,8 @@ describe('the filters', () => {
     await waitFor(() => expect(window.location.hash).toContain('late=1'));
     await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.filter).toEqual({ severities: ['high'], areaIds: [siteId, areaId], late: true }));
     expect(calls['shiftLogs.stats'].at(-1)?.filter).toEqual({ severities: ['high'], areaIds: [siteId, areaId], late: true });
+    // A filter change keeps the view it was made in.
+    expect(window.location.hash).toContain('view=entries');
   });
 
   it('search waits for a pause in typing, then goes to the URL as q', async () => {
@@ -414,3 +430,74 @@ describe('handovers on the detail', () => {
   });
 });
 
+
+describe('the list of shift logs (to sign, all logs)', () => {
+  it('opens on the logs waiting for my sign-off when I may sign, one row per log with area name, counts and flags', async () => {
+    installApi({});
+    renderScreen('#/shift-logs');
+    const grid = await screen.findByRole('grid', { name: 'Shift logs waiting for my sign-off' });
+    expect(screen.getByRole('button', { name: 'To sign' }).getAttribute('aria-pressed')).toBe('true');
+    expect(calls['shiftLogs.list'][0]).toMatchObject({ waitingForMySignature: true });
+    expect(calls['shiftLogs.totals'][0]).toMatchObject({ waitingForMySignature: true });
+    const headers = within(grid).getAllByRole('columnheader').map((header) => header.textContent?.replace(/[▲▼]/g, '').trim());
+    expect(headers).toEqual(['Area', 'Shift', 'Shift date', 'Crew', 'Status', 'Entries', 'Flags', 'Signed by']);
+    const row = within(grid).getByRole('row', { name: /Boiler house/ });
+    expect(row.textContent).toContain('Night');
+    expect(row.textContent).toContain('2026-10-24');
+    expect(row.textContent).toContain('Submitted');
+    expect(row.textContent).toContain('40');
+    expect(row.textContent).toContain('2 late entries');
+    expect(await screen.findByText('Showing 1 of 1 shift log waiting for your sign-off (5 in all)')).toBeTruthy();
+  });
+
+  it('starts on all logs for someone who may sign nothing', async () => {
+    installApi({ 'session.access': ok(access('viewer')) });
+    renderScreen('#/shift-logs');
+    await screen.findByRole('grid', { name: 'Shift logs' });
+    expect(screen.getByRole('button', { name: 'All logs' }).getAttribute('aria-pressed')).toBe('true');
+    expect(calls['shiftLogs.list'][0]).not.toHaveProperty('waitingForMySignature');
+  });
+
+  it('sorts by a clicked header in the core: the request carries the column, the header says how it is sorted, the URL keeps it', async () => {
+    installApi({});
+    renderScreen('#/shift-logs?view=all');
+    const grid = await screen.findByRole('grid', { name: 'Shift logs' });
+    expect(within(grid).getByRole('columnheader', { name: /Shift date/ }).getAttribute('aria-sort')).toBe('descending');
+    fireEvent.click(within(grid).getByRole('button', { name: /^Entries/ }));
+    await waitFor(() => expect(calls['shiftLogs.list'].at(-1)?.sort).toEqual({ by: 'entries', dir: expect.stringMatching(/^(asc|desc)$/) }));
+    const dir = (calls['shiftLogs.list'].at(-1)?.sort as { dir: string }).dir;
+    expect(window.location.hash).toContain(`logSort=entries.${dir}`);
+    await waitFor(() => expect(screen.getByRole('columnheader', { name: /^Entries/ }).getAttribute('aria-sort')).toBe(dir === 'asc' ? 'ascending' : 'descending'));
+    expect(screen.getByRole('columnheader', { name: /Shift date/ }).getAttribute('aria-sort')).toBe('none');
+  });
+
+  it('opens the log when its row is clicked', async () => {
+    installApi({});
+    renderScreen('#/shift-logs?view=all');
+    fireEvent.click(await screen.findByRole('row', { name: /Boiler house/ }));
+    expect(window.location.hash).toBe(`#/shift-logs/${logId}`);
+  });
+
+  it('gives the entry list column headers; clicking Severity asks the core for that sort and keeps it in the URL', async () => {
+    installApi({});
+    renderScreen();
+    const grid = await screen.findByRole('grid', { name: 'Log entries' });
+    expect(within(grid).getByRole('columnheader', { name: /Occurred/ }).getAttribute('aria-sort')).toBe('descending');
+    fireEvent.click(within(grid).getByRole('button', { name: /^Severity/ }));
+    await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.sort).toEqual({ by: 'severity', dir: 'desc' }));
+    expect(window.location.hash).toContain('entrySort=severity.desc');
+    expect(window.location.hash).toContain('view=entries');
+    await waitFor(() => expect(screen.getByRole('columnheader', { name: /^Severity/ }).getAttribute('aria-sort')).toBe('descending'));
+  });
+
+  it('states the entry totals from the core, and with search text offers best match or newest first', async () => {
+    installApi({ 'shiftLogs.entryTotals': ok({ matching: 4000, all: 12345 }), 'shiftLogs.entries': ok({ items: [entry()], next: 'more' }) });
+    renderScreen('#/shift-logs?view=entries&q=pump');
+    expect(await screen.findByText('Showing 1 of 4,000 matching entries (12,345 in all)')).toBeTruthy();
+    const order = screen.getByRole('radiogroup', { name: 'Order of search results' });
+    expect((within(order).getByRole('radio', { name: 'Newest first' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(within(order).getByRole('radio', { name: 'Best match' }));
+    await waitFor(() => expect(calls['shiftLogs.entries'].at(-1)?.sort).toEqual({ by: 'relevance', dir: 'asc' }));
+    expect((within(order).getByRole('radio', { name: 'Best match' }) as HTMLInputElement).checked).toBe(true);
+  });
+});

@@ -46,9 +46,9 @@ async function insertLondonNightShift(world: World) {
 test("entries of a London night shift across the October change show the site's local times and shift, in a New York browser", async ({ page, world }) => {
   const { siteId, shiftLogId } = await insertLondonNightShift(world);
   await world.signInCore('admin');
-  await world.open(page, `#/shift-logs?areaIds=${siteId}`);
+  await world.open(page, `#/shift-logs?view=entries&areaIds=${siteId}`);
 
-  const rows = page.getByRole('listbox', { name: 'Log entries' }).locator('[data-entry-row]');
+  const rows = page.getByRole('grid', { name: 'Log entries' }).locator('[data-entry-row]');
   await expect(rows).toHaveCount(2);
   // Newest first: 01:30 GMT (after the change), then 01:30 BST (before it). New York would say 9:30 PM.
   await expect(rows.nth(0).locator('.entry-time')).toHaveText('Oct 25, 2026, 1:30 AM GMT');

@@ -26,7 +26,7 @@ async function auditEventsOf(world: World, actorId: string): Promise<{ action: s
 test('the main flow: sign in with a TOTP code, work offline on a shift log (add, amend, sign off), and the server audits it after the app syncs by itself', async ({ page, world }) => {
   const admin = world.user('admin');
   // A submitted log, so an 'approved' signature takes it to signed.
-  await world.open(page, '#/shift-logs?statuses=submitted');
+  await world.open(page, '#/shift-logs?view=entries&statuses=submitted');
   await page.getByLabel('Server address').fill(world.url);
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Password').fill(admin.password);
@@ -37,7 +37,7 @@ test('the main flow: sign in with a TOTP code, work offline on a shift log (add,
   // starts by itself right after sign-in, no "Sync now" pressed.
   expect((await world.call('app.info', {})).coreHost).toBe('worker');
   await expect(page.getByTestId('last-sync')).toHaveText(/^Last sync: /, { timeout: 30_000 });
-  const rows = page.getByRole('listbox', { name: 'Log entries' }).locator('[data-entry-row]');
+  const rows = page.getByRole('grid', { name: 'Log entries' }).locator('[data-entry-row]');
   await rows.first().click();
   await expect(page).toHaveURL(/#\/shift-logs\/[0-9a-f-]{36}/);
   const shiftLogId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);

@@ -2,9 +2,9 @@ import { expect, test } from './world';
 
 test('an admin filters the shift-log list, opens a log, and a wrong sign-off password keeps the dialog open with the typed error', async ({ page, world }) => {
   await world.signInCore('admin');
-  await world.open(page, '#/shift-logs');
-  const list = page.getByRole('listbox', { name: 'Log entries' });
-  await expect(list.getByRole('option').first()).toBeVisible();
+  await world.open(page, '#/shift-logs?view=entries');
+  const list = page.getByRole('grid', { name: 'Log entries' });
+  await expect(list.locator('[data-entry-row]').first()).toBeVisible();
   await expect(page.getByRole('img', { name: /entries from/ })).toBeVisible();
   await world.screenshot(page, 'shift-logs-list');
 

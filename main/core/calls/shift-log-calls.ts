@@ -1,4 +1,5 @@
-import { getShiftLog, listLogEntries, listShiftLogs } from '../store/queries/shift-logs';
+import { can } from '../../../shared/rbac';
+import { countLogEntries, countShiftLogs, getShiftLog, listLogEntries, listShiftLogs, type SignatureWait } from '../store/queries/shift-logs';
 import { withShiftOfEntries } from '../store/queries/entry-shifts';
 import { handoversOfShiftLog } from '../store/queries/handovers';
 import { entriesPerDay } from '../store/queries/entry-stats';
@@ -14,6 +15,20 @@ import { signShiftLog } from './signing';
 export function shiftLogCalls(ctx: CallContext): CallHandlers<ChannelsOf<'shiftLogs' | 'logEntries' | 'comments' | 'handovers' | 'areas'>> {
   const { db, writer } = ctx;
   const listScopes = () => ({ shiftLog: ctx.readScope('shift_log'), logEntry: ctx.readScope('log_entry') });
+  const logListScopes = () => ({ ...listScopes(), signoff: ctx.readScope('signoff') });
+
+  /**
+   * Whose signature a "waiting for my sign-off" list waits for, and where they may sign: each
+   * area asked of the evaluator exactly as a sign-off asks it (sync/local-writes.ts).
+   */
+  function signatureWait(wanted: boolean | undefined): SignatureWait | null {
+    if (!wanted) return null;
+    const { ability } = ctx.session.requireOpen();
+    const signableAreaIds = listAreas(db())
+      .map((area) => area.id)
+      .filter((areaId) => can(ability, 'sign', 'shift_log', { tenantId: ability.tenantId, areaId, ownerId: null }));
+    return { userId: ability.userId, signableAreaIds };
+  }
 
   /** After a local write: sync soon, and answer what was queued. */
   function queued<R, T>(ref: R, answer: (ref: R) => T): T {
@@ -24,8 +39,11 @@ export function shiftLogCalls(ctx: CallContext): CallHandlers<ChannelsOf<'shiftL
 
   return {
     'areas.list': async () => listAreas(db()),
-    'shiftLogs.list': async ({ filter, page }) => listShiftLogs(db(), listScopes(), filter, page),
-    'shiftLogs.entries': async ({ filter, page }) => withShiftOfEntries(db(), listLogEntries(db(), listScopes(), filter, page)),
+    'shiftLogs.list': async ({ filter, page, sort, waitingForMySignature }) =>
+      listShiftLogs(db(), logListScopes(), filter, page, { sort, waiting: signatureWait(waitingForMySignature) }),
+    'shiftLogs.totals': async ({ filter, waitingForMySignature }) => countShiftLogs(db(), logListScopes(), filter, signatureWait(waitingForMySignature)),
+    'shiftLogs.entries': async ({ filter, page, sort }) => withShiftOfEntries(db(), listLogEntries(db(), listScopes(), filter, page, sort)),
+    'shiftLogs.entryTotals': async ({ filter }) => countLogEntries(db(), listScopes(), filter),
     'shiftLogs.stats': async ({ filter }) => entriesPerDay(db(), listScopes(), filter),
     'shiftLogs.get': async ({ id }) => {
       const detail = getShiftLog(db(), { ...listScopes(), comment: ctx.readScope('comment'), signoff: ctx.readScope('signoff') }, id);

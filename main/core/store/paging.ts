@@ -45,6 +45,22 @@ export function decodeCursor(cursor: string, kind: 'text' | 'number'): [string |
   throw new PlantdeskError('invalid_request', 'That page cursor is not one this list produced. Reload the list.');
 }
 
+/**
+ * The [key, id] of a cursor over a chosen sort column, whose key may be text or a number (a
+ * rank, a count); a list sorted one way never gets a cursor of another sort past its WHERE,
+ * because a mismatch only moves the page start, never widens what the reader may see.
+ */
+export function decodeSortCursor(cursor: string): [string | number, string | number] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const keyLike = (v: unknown) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+    if (Array.isArray(value) && value.length === 2 && keyLike(value[0]) && keyLike(value[1])) return [value[0] as string | number, value[1] as string | number];
+  } catch {
+    // falls through to the error below
+  }
+  throw new PlantdeskError('invalid_request', 'That page cursor is not one this list produced. Reload the list.');
+}
+
 /** Runs `fetch(limit + 1)` and turns the extra row into the next cursor. */
 export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
   if (rows.length <= limit) return { items: rows, next: null };

@@ -108,6 +108,16 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the admin app calls of t
     await admin.close();
   });
 
+  it('shiftLogs.list waitingForMySignature lists the submitted logs an admin may sign, with its totals beside all logs', async () => {
+    const submitted = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now(), status: 'submitted' });
+    const admin = await workstation(tenant.admin);
+    const waiting = await admin.call<{ items: { id: string; area_id: string; status: string }[] }>('shiftLogs.list', { waitingForMySignature: true });
+    expect(waiting.items.map((log) => log.id)).toEqual([submitted.id]);
+    const all = await admin.call<{ items: unknown[] }>('shiftLogs.list', {});
+    expect(await admin.call('shiftLogs.totals', { waitingForMySignature: true })).toEqual({ matching: 1, all: all.items.length });
+    await admin.close();
+  });
+
   it('sync.outbox lists changes the server has not answered, oldest first, and sync.state says why the last sync failed', async () => {
     const admin = await workstation(tenant.admin);
     const first = await admin.call<{ mutationId: string }>('logEntries.create', entry(boilersLog, 'low', 'first'));

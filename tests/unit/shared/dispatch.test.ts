@@ -50,6 +50,25 @@ describe('dispatchCall', () => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['shiftLogs.list', { sort: { by: 'id', dir: 'asc' } }],
+    ['shiftLogs.list', { sort: { by: 'date', dir: 'sideways' } }],
+    ['shiftLogs.entries', { sort: { by: 'body', dir: 'desc' } }],
+    ['shiftLogs.entries', { sort: { by: 'area', dir: 'asc' } }],
+  ])('refuses %s sorted by a column it does not offer (%j) as invalid_request', async (channel, payload) => {
+    const handler = vi.fn();
+    const result = await dispatchCall(channel, payload, handler);
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_request' }) });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('passes a sort the list offers to the handler, parsed', async () => {
+    const handler = vi.fn().mockResolvedValue({ items: [], next: null });
+    const result = await dispatchCall('shiftLogs.entries', { sort: { by: 'severity', dir: 'desc' } }, handler);
+    expect(result.ok).toBe(true);
+    expect(handler).toHaveBeenCalledWith('shiftLogs.entries', { filter: {}, sort: { by: 'severity', dir: 'desc' } });
+  });
+
   it('does not echo the rejected values back in the error details', async () => {
     const result = await dispatchCall('app.info', { password: 'correct horse battery staple' }, vi.fn());
     expect(JSON.stringify(result)).not.toContain('correct horse');

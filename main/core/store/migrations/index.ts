@@ -7,6 +7,7 @@ import { sql as entryByShiftLogTime } from './0006_entry_by_shift_log_time';
 import { sql as ftsAutomergeDefault } from './0007_fts_automerge_default';
 import { sql as signoffClaimedTime } from './0008_signoff_claimed_time';
 import { sql as clockHighWater } from './0009_clock_high_water';
+import { sql as entrySortIndexes } from './0010_entry_sort_indexes';
 
 export interface Migration {
   /** 1, 2, 3...: PRAGMA user_version after it has run. */
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: '0007_fts_automerge_default', sql: ftsAutomergeDefault },
   { version: 8, name: '0008_signoff_claimed_time', sql: signoffClaimedTime },
   { version: 9, name: '0009_clock_high_water', sql: clockHighWater },
+  { version: 10, name: '0010_entry_sort_indexes', sql: entrySortIndexes },
 ];

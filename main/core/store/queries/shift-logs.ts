@@ -1,9 +1,9 @@
 import type { SqliteDatabase } from '../open';
-import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
+import { decodeCursor, decodeSortCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
 import type { z } from 'zod';
-import type { ShiftLogFilterSchema } from '../../../../shared/views';
+import type { LogEntrySort, ShiftLogFilterSchema, ShiftLogSort } from '../../../../shared/views';
 import type { CommentRow, EntryAmendmentRow, LogEntryRow, ShiftLogRow, SignoffRow } from '../rows';
-import { applyScope, areaColumnIn, type RowScope, type ScopeColumns } from '../scope';
+import { applyScope, areaColumnIn, orgScope, type RowScope, type ScopeColumns } from '../scope';
 import { ftsQuery } from './search';
 import { all, get, inList, inListSql } from './statements';
 
@@ -18,6 +18,14 @@ export type ShiftLogFilter = z.output<typeof ShiftLogFilterSchema>;
 export interface ShiftLogScopes {
   shiftLog: RowScope;
   logEntry: RowScope;
+  /** Whose signatures a list may name (the signer column); every one when absent. */
+  signoff?: RowScope;
+}
+
+/** "N of M" of a list. */
+export interface ListTotals {
+  matching: number;
+  all: number;
 }
 
 export interface ShiftLogDetailScopes extends ShiftLogScopes {
@@ -28,7 +36,9 @@ export interface ShiftLogDetailScopes extends ShiftLogScopes {
 export interface ShiftLogListItem extends ShiftLogRow {
   /** Entries of the log the reader may see. */
   entry_count: number;
+  late_count: number;
   amended_after_signoff: 0 | 1;
+  signer_name: string | null;
 }
 
 export interface EntryWithAmendments extends LogEntryRow {
@@ -140,22 +150,32 @@ function entryConditions(e: string, filter: ShiftLogFilter, where: string[], par
   }
 }
 
+/** Who asks for the logs waiting for their sign-off, and the areas where they may sign. */
+export interface SignatureWait {
+  userId: string;
+  /** Areas where the evaluator lets the person sign (`can(sign, shift_log, { areaId })`). */
+  signableAreaIds: readonly string[];
+}
+
 /**
- * Shift logs, newest shift first (starts_at, then id, descending), with the filters and the
- * reader's scopes; entry criteria select logs having at least one entry the reader may see
- * that matches them all.
+ * The sort key per sortable column, over a listed row (alias l, with its computed columns);
+ * never null, so the keyset's row-value comparisons hold.
  */
-export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<ShiftLogListItem> {
-  const limit = pageSize(page);
-  const where: string[] = [];
-  const params: unknown[] = [];
+const shiftLogSortKeys: Record<ShiftLogSort['by'], string> = {
+  date: 'l.starts_at',
+  area: 'coalesce((SELECT a.name FROM area a WHERE a.id = l.area_id), l.area_id)',
+  shift: 'l.shift_name',
+  crew: "coalesce(l.crew, '')",
+  // The workflow's order, not the alphabet's.
+  status: "(CASE l.status WHEN 'open' THEN 0 WHEN 'submitted' THEN 1 WHEN 'reviewed' THEN 2 ELSE 3 END)",
+  entries: 'l.entry_count',
+  signer: "coalesce(l.signer_name, '')",
+};
 
-  // Visible entry count in the select list: its parameters come first.
-  const countWhere: string[] = ['c.shift_log_id = s.id'];
-  const countParams: unknown[] = [];
-  applyScope(scopes.logEntry, logEntryScopeColumns('c'), countWhere, countParams);
-  params.push(...countParams);
+const defaultShiftLogSort: ShiftLogSort = { by: 'date', dir: 'desc' };
 
+/** The WHERE of a shift-log list (alias s): scopes, filters, and the waiting-for-me condition. */
+function shiftLogListConditions(scopes: ShiftLogScopes, filter: ShiftLogFilter, waiting: SignatureWait | null, where: string[], params: unknown[]): void {
   applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), where, params);
   if (hasAny(filter.areaIds)) inList('s.area_id', filter.areaIds, where, params);
   shiftLogConditions('s', filter, where, params);
@@ -171,21 +191,78 @@ export function listShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter
     where.push(`EXISTS (SELECT 1 FROM log_entry e WHERE ${inner.join(' AND ')})`);
   }
   if (filter.amendedAfterSignoff !== undefined) where.push(`${filter.amendedAfterSignoff ? '' : 'NOT '}${logAmendedAfterSignoff('s')}`);
-  if (page?.after) {
-    const [startsAt, id] = decodeCursor(page.after, 'text');
-    where.push('(s.starts_at, s.id) < (?, ?)');
-    params.push(startsAt, id);
+  if (waiting) {
+    where.push("s.status IN ('submitted', 'reviewed')");
+    inList('s.area_id', waiting.signableAreaIds, where, params);
+    if (waiting.signableAreaIds.length === 0) where.push('0');
+    // A signature from before the log was last reopened does not cover what came after.
+    where.push("NOT EXISTS (SELECT 1 FROM signoff m WHERE m.shift_log_id = s.id AND m.signer_id = ? AND m.signed_at > coalesce(s.reopened_at, ''))");
+    params.push(waiting.userId);
   }
-  params.push(limit + 1);
+}
 
-  const sql =
+/**
+ * Shift logs with the filters and the reader's scopes, sorted by a column (then id, the same
+ * direction), newest shift first by default; entry criteria select logs having at least one
+ * entry the reader may see that matches them all. With `waiting`, only the logs waiting for
+ * that person's signature.
+ */
+export function listShiftLogs(
+  db: SqliteDatabase,
+  scopes: ShiftLogScopes,
+  filter: ShiftLogFilter = {},
+  page?: PageRequest,
+  options: { sort?: ShiftLogSort; waiting?: SignatureWait | null } = {},
+): Page<ShiftLogListItem> {
+  const limit = pageSize(page);
+  const sort = options.sort ?? defaultShiftLogSort;
+  const params: unknown[] = [];
+
+  // Computed columns in the select list: their parameters come first.
+  const countWhere: string[] = ['c.shift_log_id = s.id'];
+  applyScope(scopes.logEntry, logEntryScopeColumns('c'), countWhere, params);
+  const lateWhere: string[] = ['c.shift_log_id = s.id', 'c.late = 1'];
+  applyScope(scopes.logEntry, logEntryScopeColumns('c'), lateWhere, params);
+  const signerWhere: string[] = ['g.shift_log_id = s.id'];
+  applyScope(scopes.signoff ?? orgScope, { own: 'g.signer_id', inAreas: areaColumnIn('s.area_id') }, signerWhere, params);
+
+  const where: string[] = [];
+  shiftLogListConditions(scopes, filter, options.waiting ?? null, where, params);
+
+  const inner =
     `SELECT ${shiftLogColumns('s')}, ` +
     `(SELECT count(*) FROM log_entry c WHERE ${countWhere.join(' AND ')}) AS entry_count, ` +
-    `${logAmendedAfterSignoff('s')} AS amended_after_signoff ` +
-    `FROM shift_log s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
-    `ORDER BY s.starts_at DESC, s.id DESC LIMIT ?`;
-  const rows = all<ShiftLogListItem>(db, sql, params);
-  return toPage(rows, limit, (row) => encodeCursor(row.starts_at, row.id));
+    `(SELECT count(*) FROM log_entry c WHERE ${lateWhere.join(' AND ')}) AS late_count, ` +
+    `${logAmendedAfterSignoff('s')} AS amended_after_signoff, ` +
+    `(SELECT g.printed_name FROM signoff g WHERE ${signerWhere.join(' AND ')} ORDER BY g.signed_at DESC, g.id DESC LIMIT 1) AS signer_name ` +
+    `FROM shift_log s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  // The key needs the computed columns (entry count, signer), so it is taken over the inner rows.
+  const keyed = `SELECT l.*, ${shiftLogSortKeys[sort.by]} AS sort_key FROM (${inner}) l`;
+  const outerWhere: string[] = [];
+  if (page?.after) {
+    const [afterKey, afterId] = decodeSortCursor(page.after);
+    outerWhere.push(`(k.sort_key, k.id) ${sort.dir === 'desc' ? '<' : '>'} (?, ?)`);
+    params.push(afterKey, afterId);
+  }
+  params.push(limit + 1);
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
+  const sql = `SELECT * FROM (${keyed}) k ${outerWhere.length ? `WHERE ${outerWhere.join(' AND ')}` : ''} ORDER BY k.sort_key ${dir}, k.id ${dir} LIMIT ?`;
+  const rows = all<ShiftLogListItem & { sort_key: string | number }>(db, sql, params);
+  const paged = toPage(rows, limit, (row) => encodeCursor(row.sort_key, row.id));
+  return { items: paged.items.map(({ sort_key: _key, ...item }) => item), next: paged.next };
+}
+
+/** How many logs the list shows for this request, and how many the reader may see at all. */
+export function countShiftLogs(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, waiting: SignatureWait | null = null): ListTotals {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  shiftLogListConditions(scopes, filter, waiting, where, params);
+  const matching = get<{ n: number }>(db, `SELECT count(*) AS n FROM shift_log s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params)?.n ?? 0;
+  const allWhere: string[] = [];
+  const allParams: unknown[] = [];
+  applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), allWhere, allParams);
+  const everything = get<{ n: number }>(db, `SELECT count(*) AS n FROM shift_log s ${allWhere.length ? `WHERE ${allWhere.join(' AND ')}` : ''}`, allParams)?.n ?? 0;
+  return { matching, all: everything };
 }
 
 /**
@@ -252,7 +329,85 @@ function withAreaNames(db: SqliteDatabase, match: string, areaIds: readonly stri
   return `(${match}) AND area_name : (${names.join(' OR ')})`;
 }
 
-export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
+/**
+ * Sort keys of an entry (alias e) per column. Severity sorts by its rank, through the same
+ * expression as its index (migration 0010), or the planner could not use it.
+ */
+export const severityRank = "(CASE e.severity WHEN 'info' THEN 0 WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'critical' THEN 4 END)";
+const logEntrySortKeys: Record<Exclude<LogEntrySort['by'], 'relevance'>, string> = {
+  occurredAt: 'e.occurred_at',
+  recordedAt: 'e.recorded_at',
+  severity: severityRank,
+};
+
+/**
+ * Entries sorted by a column, or with search text by best match (FTS5 rank, best first). The
+ * default order (no sort, or newest occurred first without text) keeps the planned paths of
+ * listLogEntriesNewestFirst.
+ */
+export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest, sort?: LogEntrySort): Page<LogEntryRow> {
+  const hasText = filter.text !== undefined && ftsQuery(filter.text) !== null;
+  if (sort === undefined) return listLogEntriesNewestFirst(db, scopes, filter, page);
+  if (sort.by === 'relevance') return hasText ? listLogEntriesByRank(db, scopes, filter, page) : listLogEntriesNewestFirst(db, scopes, filter, page);
+  if (!hasText && sort.by === 'occurredAt' && sort.dir === 'desc') return listLogEntriesNewestFirst(db, scopes, filter, page);
+
+  const limit = pageSize(page);
+  const { match, where, params } = logEntryConditions(db, scopes, filter);
+  // The matches are a set the sorted walk tests each entry against.
+  if (match !== null) where[where.indexOf('log_entry_fts MATCH ?')] = 'e.row_no IN (SELECT rowid FROM log_entry_fts WHERE log_entry_fts MATCH ?)';
+  const key = logEntrySortKeys[sort.by];
+  if (page?.after) {
+    const [afterKey, afterId] = decodeSortCursor(page.after);
+    // The plain bound on the key lets SQLite seek an expression index (severity rank) to the
+    // page start; the row value alone over an expression makes it scan from the first row.
+    const op = sort.dir === 'desc' ? '<' : '>';
+    where.push(`${key} ${op}= ?`, `(${key}, e.id) ${op} (?, ?)`);
+    params.push(afterKey, afterKey, afterId);
+  }
+  params.push(limit + 1);
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
+  const rows = all<LogEntryRow & { sort_key: string | number }>(
+    db,
+    `SELECT ${logEntryColumns('e')}, ${key} AS sort_key FROM log_entry e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, e.id ${dir} LIMIT ?`,
+    params,
+  );
+  const paged = toPage(rows, limit, (row) => encodeCursor(row.sort_key, row.id));
+  return { items: paged.items.map(({ sort_key: _key, ...entry }) => entry), next: paged.next };
+}
+
+/** Best match first: every match is ranked (that is what a rank needs), then paged by (rank, row). */
+function listLogEntriesByRank(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter, page?: PageRequest): Page<LogEntryRow> {
+  const limit = pageSize(page);
+  const { where, params } = logEntryConditions(db, scopes, filter);
+  const afterParams: unknown[] = [];
+  let after = '';
+  if (page?.after) {
+    const [rank, rowNo] = decodeSortCursor(page.after);
+    after = 'WHERE (r.score, r.row_no) > (?, ?)';
+    afterParams.push(rank, rowNo);
+  }
+  const rows = all<LogEntryRow & { row_no: number; score: number }>(
+    db,
+    `SELECT * FROM (SELECT ${logEntryColumns('e')}, e.row_no, f.rank AS score FROM log_entry_fts f CROSS JOIN log_entry e ON e.row_no = f.rowid ` +
+      `WHERE ${where.join(' AND ')}) r ${after} ORDER BY r.score, r.row_no LIMIT ?`,
+    [...params, ...afterParams, limit + 1],
+  );
+  const paged = toPage(rows, limit, (row) => encodeCursor(row.score, row.row_no));
+  return { items: paged.items.map(({ row_no: _rowNo, score: _score, ...entry }) => entry), next: paged.next };
+}
+
+/** How many entries the list shows for this filter, and how many the reader may see at all. */
+export function countLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}): ListTotals {
+  const { match, where, params } = logEntryConditions(db, scopes, filter);
+  const from = match !== null ? 'log_entry_fts f CROSS JOIN log_entry e ON e.row_no = f.rowid' : 'log_entry e';
+  const matching = get<{ n: number }>(db, `SELECT count(*) AS n FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params)?.n ?? 0;
+  const scoped = logEntryConditions(db, scopes, {});
+  const everything = get<{ n: number }>(db, `SELECT count(*) AS n FROM log_entry e ${scoped.where.length ? `WHERE ${scoped.where.join(' AND ')}` : ''}`, scoped.params)?.n ?? 0;
+  return { matching, all: everything };
+}
+
+/** The default order: newest occurred first, or with text newest recorded first (see above). */
+function listLogEntriesNewestFirst(db: SqliteDatabase, scopes: ShiftLogScopes, filter: ShiftLogFilter = {}, page?: PageRequest): Page<LogEntryRow> {
   const limit = pageSize(page);
   const { match, where, params } = logEntryConditions(db, scopes, filter);
   // A shift-date range of a few thousand logs: pick the logs by date and sort their entries'

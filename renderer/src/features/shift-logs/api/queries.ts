@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { ShiftLogFilterInput } from '../../../../../shared/views';
+import type { LogEntrySort, ShiftLogFilterInput, ShiftLogSort } from '../../../../../shared/views';
 import { invoke } from '../../../lib/api';
 
 /**
@@ -13,15 +13,19 @@ export const entryPageSize = 500;
 /** One key factory for the feature: every write invalidates `shiftLogKeys.all`. */
 export const shiftLogKeys = {
   all: ['shift-logs'] as const,
-  entries: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'entries', filter] as const,
+  entries: (filter: ShiftLogFilterInput, sort?: LogEntrySort) => [...shiftLogKeys.all, 'entries', filter, sort ?? null] as const,
+  entryTotals: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'entry-totals', filter] as const,
+  logs: (filter: ShiftLogFilterInput, waiting: boolean, sort?: ShiftLogSort) => [...shiftLogKeys.all, 'logs', filter, waiting, sort ?? null] as const,
+  logTotals: (filter: ShiftLogFilterInput, waiting: boolean) => [...shiftLogKeys.all, 'log-totals', filter, waiting] as const,
   stats: (filter: ShiftLogFilterInput) => [...shiftLogKeys.all, 'stats', filter] as const,
   detail: (id: string) => [...shiftLogKeys.all, 'detail', id] as const,
 };
 
-export const entriesQuery = (filter: ShiftLogFilterInput) =>
+export const entriesQuery = (filter: ShiftLogFilterInput, sort?: LogEntrySort) =>
   infiniteQueryOptions({
-    queryKey: shiftLogKeys.entries(filter),
-    queryFn: ({ pageParam }) => invoke('shiftLogs.entries', { filter, page: { limit: pageParam === null ? firstEntryPageSize : entryPageSize, after: pageParam } }),
+    queryKey: shiftLogKeys.entries(filter, sort),
+    queryFn: ({ pageParam }) =>
+      invoke('shiftLogs.entries', { filter, ...(sort ? { sort } : {}), page: { limit: pageParam === null ? firstEntryPageSize : entryPageSize, after: pageParam } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next ?? undefined,
   });
@@ -32,3 +36,25 @@ export const statsQuery = (filter: ShiftLogFilterInput) =>
 export const shiftLogQuery = (id: string) =>
   queryOptions({ queryKey: shiftLogKeys.detail(id), queryFn: () => invoke('shiftLogs.get', { id }) });
 
+
+/** "N of M" of the entry list: counted by the core, not from the pages loaded. */
+export const entryTotalsQuery = (filter: ShiftLogFilterInput) =>
+  queryOptions({ queryKey: shiftLogKeys.entryTotals(filter), queryFn: () => invoke('shiftLogs.entryTotals', { filter }) });
+
+/** Shift logs, or only those waiting for my sign-off; sorted by the core. */
+export const logsQuery = (filter: ShiftLogFilterInput, waiting: boolean, sort?: ShiftLogSort) =>
+  infiniteQueryOptions({
+    queryKey: shiftLogKeys.logs(filter, waiting, sort),
+    queryFn: ({ pageParam }) =>
+      invoke('shiftLogs.list', {
+        filter,
+        ...(waiting ? { waitingForMySignature: true } : {}),
+        ...(sort ? { sort } : {}),
+        page: { limit: pageParam === null ? firstEntryPageSize : entryPageSize, after: pageParam },
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+
+export const logTotalsQuery = (filter: ShiftLogFilterInput, waiting: boolean) =>
+  queryOptions({ queryKey: shiftLogKeys.logTotals(filter, waiting), queryFn: () => invoke('shiftLogs.totals', { filter, ...(waiting ? { waitingForMySignature: true } : {}) }) });

@@ -1,122 +1,114 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ShiftLogFilterInput } from '../../../../../shared/views';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import type { LogEntrySort, ShiftLogFilterInput } from '../../../../../shared/views';
+import type { CallResponse } from '../../../../../shared/contract';
 import { QueryState } from '../../../components/QueryState';
 import { formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
-import { entriesQuery } from '../api/queries';
+import { entriesQuery, entryTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
 import { useShiftLogT } from '../messages';
 import { EntryMarks, SeverityBadge } from './marks';
+import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
+
+type Entry = CallResponse<'shiftLogs.entries'>['items'][number];
 
 const rowHeight = 52;
 
+/** Columns the core can sort entries by, keyed by the grid's column id. */
+const sortableColumns = { occurredAt: 'occurredAt', severity: 'severity' } as const;
+
 /**
- * Entries of the current filter, newest first, keyset-paged and virtualized: only the rows in
- * view (plus a few) exist in the DOM, so 100,000+ entries scroll like 100. Arrow keys move
- * the selection, Enter opens the entry's shift log.
+ * Entries of the current filter, keyset-paged and virtualized (100,000+ entries scroll like
+ * 100), sorted by the core: by a column header, or with search text by best match or newest
+ * first. The order in force is always stated.
  */
-export function EntryList(props: { filter: ShiftLogFilterInput; areas: AreaIndex; nameOf(id: string): string }) {
+export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySort | undefined; onSort(next: LogEntrySort | null): void; areas: AreaIndex; nameOf(id: string): string }) {
   const t = useShiftLogT();
   const locale = useLocaleStore((state) => state.locale);
-  const query = useInfiniteQuery(entriesQuery(props.filter));
+  const hasText = (props.filter.text ?? '').trim() !== '';
+  // Best match means nothing without text: the list then falls back to its column sort.
+  const sort = props.sort?.by === 'relevance' && !hasText ? undefined : props.sort;
+  const query = useInfiniteQuery(entriesQuery(props.filter, sort));
+  const totals = useQuery(entryTotalsQuery(props.filter));
   const entries = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
-  const [selected, setSelected] = useState(0);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const count = entries.length + (query.hasNextPage ? 1 : 0);
+  const { areas, nameOf, filter } = props;
 
-  // initialRect: a first frame (and a DOM without layout) renders a screenful, not nothing.
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 8, initialRect: { width: 1000, height: 600 } });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.length > 0 ? items[items.length - 1].index : -1;
+  const columns = useMemo<GridColumn<Entry>[]>(
+    () => [
+      { id: 'occurredAt', header: t('entries.col.occurredAt'), sortable: true, descFirst: true, className: 'entry-time', cell: (entry) => formatDateTime(entry.occurred_at, locale, areas.zoneOf(entry.area_id)) },
+      { id: 'area', header: t('entries.col.area'), sortable: false, className: 'entry-area', cell: (entry) => areas.nameOf(entry.area_id) },
+      { id: 'shift', header: t('entries.col.shift'), sortable: false, className: 'entry-shift', cell: (entry) => (entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ?? ''}` : '') },
+      { id: 'severity', header: t('entries.col.severity'), sortable: true, descFirst: true, className: 'entry-severity', cell: (entry) => <SeverityBadge severity={entry.severity} /> },
+      { id: 'category', header: t('entries.col.category'), sortable: false, className: 'entry-category', cell: (entry) => t(`category.${entry.category}`) },
+      { id: 'tag', header: t('entries.col.tag'), sortable: false, className: 'entry-tag', cell: (entry) => entry.equipment_tag ?? '' },
+      { id: 'author', header: t('entries.col.author'), sortable: false, className: 'entry-author', cell: (entry) => nameOf(entry.author_id) },
+      {
+        id: 'marks',
+        header: t('entries.col.marks'),
+        sortable: false,
+        className: 'entry-marks',
+        cell: (entry) => <EntryMarks late={entry.late === 1} afterSignoff={filter.amendedAfterSignoff === true} pending={entry.pending_mutation_id !== null} voided={entry.state === 'voided'} />,
+      },
+      { id: 'body', header: t('entries.col.body'), sortable: false, className: 'entry-body', cell: (entry) => (entry.body.length > 200 ? `${entry.body.slice(0, 200)}…` : entry.body) },
+    ],
+    // t changes identity every render; the locale is what changes its strings.
+    [locale, areas, nameOf, filter.amendedAfterSignoff],
+  );
 
-  // Near the end of what is loaded: fetch the next page.
-  useEffect(() => {
-    if (lastIndex >= entries.length - 1 - 20 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
-  }, [lastIndex, entries.length, query]);
-
-  useEffect(() => setSelected(0), [props.filter]);
-
-  const open = (index: number) => {
-    const entry = entries[index];
-    if (entry) navigate('shift-logs', entry.shift_log_id);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1);
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows, Home: -Infinity, End: Infinity };
-    if (event.key in moves) {
-      event.preventDefault();
-      const next = Math.max(0, Math.min(entries.length - 1, selected + moves[event.key]));
-      setSelected(next);
-      virtualizer.scrollToIndex(next, { align: 'auto' });
-    } else if (event.key === 'Enter') {
-      event.preventDefault();
-      open(selected);
-    }
-  };
+  // The header shows the column sort; the default (no text) is newest occurred first.
+  const headerSort: GridSort | null = sort && sort.by !== 'relevance' ? sort : hasText ? null : { by: 'occurredAt', dir: 'desc' };
+  const onSort = useCallback((next: GridSort) => props.onSort({ by: sortableColumns[next.by as keyof typeof sortableColumns], dir: next.dir }), [props]);
+  const open = useCallback((entry: Entry) => navigate('shift-logs', entry.shift_log_id), []);
+  const fetchMore = useCallback(() => void query.fetchNextPage(), [query]);
 
   const loaded = entries.length;
+  const columnName = (by: string) => columns.find((column) => column.id === by)?.header ?? by;
   return (
-    <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={t('list.empty')} onRetry={() => void query.refetch()}>
-      <p className="entry-count" aria-live="polite">
-        {query.hasNextPage ? t('list.countMore', { count: loaded }) : t('list.count', { count: loaded })}
-      </p>
-      <div
-        ref={scrollRef}
-        className="entry-scroll"
-        role="listbox"
-        tabIndex={0}
-        aria-label={t('list.label')}
-        aria-activedescendant={loaded > 0 ? `entry-row-${selected}` : undefined}
-        onKeyDown={onKeyDown}
-        data-testid="entry-list"
-      >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const entry = entries[item.index];
-            const style = { position: 'absolute' as const, top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` };
-            if (!entry) {
-              return (
-                <div key="loader" className="entry-row entry-loading" style={style} role="option" aria-selected={false}>
-                  {t('list.loadingMore')}
-                </div>
-              );
-            }
-            const zone = props.areas.zoneOf(entry.area_id);
-            return (
-              <div
-                key={entry.id}
-                id={`entry-row-${item.index}`}
-                className="entry-row"
-                data-entry-row=""
-                role="option"
-                aria-selected={item.index === selected}
-                style={style}
-                onClick={() => {
-                  setSelected(item.index);
-                  open(item.index);
-                }}
-              >
-                <span className="entry-time">{formatDateTime(entry.occurred_at, locale, zone)}</span>
-                <span className="entry-area">{props.areas.nameOf(entry.area_id)}</span>
-                <span className="entry-shift">{entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ?? ''}` : ''}</span>
-                <SeverityBadge severity={entry.severity} />
-                <span className="entry-category">{t(`category.${entry.category}`)}</span>
-                <span className="entry-tag">{entry.equipment_tag ?? ''}</span>
-                <span className="entry-author">{props.nameOf(entry.author_id)}</span>
-                <span className="entry-marks">
-                  <EntryMarks late={entry.late === 1} afterSignoff={props.filter.amendedAfterSignoff === true} pending={entry.pending_mutation_id !== null} voided={entry.state === 'voided'} />
-                </span>
-                <span className="entry-body">{entry.body.length > 200 ? `${entry.body.slice(0, 200)}…` : entry.body}</span>
-              </div>
-            );
-          })}
+    <>
+      {hasText && (
+        <div className="search-order" role="radiogroup" aria-label={t('order.label')}>
+          <label>
+            <input type="radio" name="search-order" checked={sort?.by === 'relevance'} onChange={() => props.onSort({ by: 'relevance', dir: 'asc' })} />
+            {t('order.relevance')}
+          </label>
+          <label>
+            <input type="radio" name="search-order" checked={sort === undefined} onChange={() => props.onSort(null)} />
+            {t('order.newest')}
+          </label>
+          {sort && sort.by !== 'relevance' && <span className="order-note">{t('order.byColumn', { column: columnName(sort.by), direction: t(`order.${sort.dir}`) })}</span>}
         </div>
-      </div>
-      <p className="hint">{t('list.keyboardHint')}</p>
-    </QueryState>
+      )}
+      <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={t('list.empty')} onRetry={() => void query.refetch()}>
+        <p className="entry-count" aria-live="polite" data-testid="entry-totals">
+          {totals.data
+            ? t('list.totals', { shown: loaded, count: totals.data.matching, all: totals.data.all })
+            : query.hasNextPage
+              ? t('list.countMore', { count: loaded })
+              : t('list.count', { count: loaded })}
+        </p>
+        <SortableGrid
+          label={t('list.label')}
+          rows={entries}
+          rowKey={(entry) => entry.id}
+          columns={columns}
+          sort={headerSort}
+          onSort={onSort}
+          hasMore={query.hasNextPage}
+          isFetchingMore={query.isFetchingNextPage}
+          fetchMore={fetchMore}
+          onOpen={open}
+          rowHeight={rowHeight}
+          rowClassName="entry-row"
+          rowIdPrefix="entry-row-"
+          rowDataAttribute="data-entry-row"
+          loadingMoreText={t('list.loadingMore')}
+          resetKey={[props.filter, sort]}
+          testId="entry-list"
+        />
+        <p className="hint">{t('list.keyboardHint')}</p>
+      </QueryState>
+    </>
   );
 }

@@ -7,10 +7,12 @@ import { sessionStatusQuery } from '../../../workstation/session';
 import { entriesQuery } from '../api/queries';
 import { useAreaIndex } from '../hooks/useAreaIndex';
 import { useShiftLogFilter } from '../hooks/useShiftLogFilter';
+import { shiftLogViews, useShiftLogView } from '../hooks/useShiftLogView';
 import { useShiftLogT } from '../messages';
 import { EntryList } from './EntryList';
 import { FilterBar } from './FilterBar';
 import { ShiftLogDetail } from './ShiftLogDetail';
+import { ShiftLogTable } from './ShiftLogTable';
 import { StatsChart } from './StatsChart';
 import '../shift-logs.css';
 
@@ -31,8 +33,9 @@ export function ShiftLogsScreen() {
 function ShiftLogList(props: { areas: ReturnType<typeof useAreaIndex>; people: { id: string; name: string }[]; nameOf(id: string): string }) {
   const t = useShiftLogT();
   const [filter, setFilter] = useShiftLogFilter();
+  const { view, setView, logSort, setLogSort, entrySort, setEntrySort } = useShiftLogView();
   // Shift names seen in what is loaded: suggestions for the shift filter.
-  const entries = useInfiniteQuery(entriesQuery(filter));
+  const entries = useInfiniteQuery(entriesQuery(filter, entrySort));
   const shiftNames = useMemo(
     () => [...new Set((entries.data?.pages[0]?.items ?? []).map((entry) => entry.shift_name).filter((name): name is string => !!name))].sort(),
     [entries.data],
@@ -46,9 +49,21 @@ function ShiftLogList(props: { areas: ReturnType<typeof useAreaIndex>; people: {
           {t('export')}
         </a>
       </header>
+      <div className="view-switch" role="group" aria-label={t('view.label')}>
+        {shiftLogViews.map((option) => (
+          <button key={option} type="button" aria-pressed={view === option} onClick={() => setView(option)}>
+            {t(`view.${option}`)}
+          </button>
+        ))}
+      </div>
       <FilterBar filter={filter} onChange={setFilter} areas={props.areas} people={props.people} shiftNames={shiftNames} />
-      <StatsChart filter={filter} />
-      <EntryList filter={filter} areas={props.areas} nameOf={props.nameOf} />
+      {view === 'entries' && (
+        <>
+          <StatsChart filter={filter} />
+          <EntryList filter={filter} sort={entrySort} onSort={setEntrySort} areas={props.areas} nameOf={props.nameOf} />
+        </>
+      )}
+      {(view === 'toSign' || view === 'all') && <ShiftLogTable filter={filter} waiting={view === 'toSign'} sort={logSort} onSort={setLogSort} areas={props.areas} />}
     </section>
   );
 }
