@@ -73,7 +73,7 @@ export function CommandPalette() {
             {visible.map((module, index) => (
               <Command.Item key={module.screen} value={t(`module.${module.screen}`)} onSelect={() => run(() => navigate(module.screen))}>
                 <span>{t(`module.${module.screen}`)}</span>
-                <kbd>Alt+{index + 1}</kbd>
+                <kbd>{`Alt+${index + 1}`}</kbd>
               </Command.Item>
             ))}
           </Command.Group>
