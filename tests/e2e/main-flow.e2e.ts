@@ -81,6 +81,9 @@ test('the main flow: sign in with a TOTP code, work offline on a shift log (add,
   await expect(sign).toBeHidden();
   await expect(page.locator('.signoffs')).toContainText('Approved');
   await expect(page.getByTestId('pending-mark').first()).toBeVisible();
+  // One truth: signed here, not yet at the server; no second Sign off meanwhile.
+  await expect(page.getByTestId('shift-log-status')).toHaveText('Signed by you, waiting to sync');
+  await expect(page.getByRole('button', { name: 'Sign off' })).toHaveCount(0);
   await world.screenshot(page, 'shift-logs-detail-pending');
 
   await world.startServerAgain();

@@ -62,7 +62,9 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
             const subject = { areaId: log.area_id, ownerId: log.created_by };
             const canAdd = permissions.can('create', 'log_entry', { areaId: log.area_id, ownerId: permissions.access?.userId });
             const canSubmit = log.status === 'open' && permissions.can('update', 'shift_log', subject);
-            const canSign = log.status !== 'signed' && permissions.can('sign', 'shift_log', subject);
+            // Signed here and not yet at the server: say so, and offer no second signature meanwhile.
+            const myPendingSignature = detail.signoffs.some((signoff) => signoff.signer_id === permissions.access?.userId && signoff.pending_mutation_id !== null);
+            const canSign = log.status !== 'signed' && !myPendingSignature && permissions.can('sign', 'shift_log', subject);
             const canReopen = log.status === 'signed' && permissions.can('sign', 'shift_log', subject);
             const canComment = permissions.can('create', 'comment', { areaId: log.area_id, ownerId: permissions.access?.userId });
             const logComments = detail.comments.filter((comment) => comment.entry_id === null);
@@ -74,7 +76,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                   </h1>
                   <dl className="facts detail-facts">
                     <dt>{t('detail.status')}</dt>
-                    <dd data-testid="shift-log-status">{t(`status.${log.status}`)}</dd>
+                    <dd data-testid="shift-log-status">{myPendingSignature ? t('status.signedWaiting') : t(`status.${log.status}`)}</dd>
                     <dt>{t('detail.crew')}</dt>
                     <dd>{log.crew ?? t('detail.none')}</dd>
                     <dt>{t('detail.window')}</dt>
