@@ -118,6 +118,8 @@ export const KnownAccountSchema = z.object({
   grantNotAfter: z.string().datetime({ offset: true }).nullable().optional(),
   /** Changes not yet sent when the cache was last closed (not secret: a wipe names how many it discards). */
   pendingChanges: z.number().int().min(0).optional(),
+  /** The tenant's site zone when the cache was last closed, so the locked screen keeps the site's clock. */
+  timeZone: z.string().min(1).max(64).optional(),
 });
 export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 

@@ -228,9 +228,8 @@ describe('the unlock screen', () => {
     expect(screen.getByText(/Locked after a period without activity/)).toBeTruthy();
     expect(screen.getByText('Northfield Plant')).toBeTruthy();
     expect(screen.getByText('Ana Admin')).toBeTruthy();
-    // Formatted in this workstation's zone, with the zone named.
-    const zone = new Intl.DateTimeFormat('en', { timeZoneName: 'short' }).formatToParts(new Date('2026-11-26T08:00:00.000Z')).find((part) => part.type === 'timeZoneName')!.value;
-    expect(screen.getByTestId('offline-until').textContent).toMatch(new RegExp(`Nov 26, 2026.*${zone.replace('+', '\\+')}$`));
+    // Never the workstation's zone: before the account has seen its site's zone, UTC, named.
+    expect(screen.getByTestId('offline-until').textContent).toMatch(/Nov 26, 2026, 8:00 AM UTC$/);
     expect(screen.queryByLabelText('Authenticator code')).toBeNull();
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse battery' } });
     fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
@@ -242,6 +241,12 @@ describe('the unlock screen', () => {
     installApi(base(locked({ lockReason: 'manual' }), [{ ...account, grantNotAfter: '2026-11-27T08:00:00.000Z' }]));
     render(<App />);
     await waitFor(() => expect(screen.getByTestId('offline-until').textContent).toMatch(/Nov 27, 2026/));
+  });
+
+  it('shows the offline window on the site clock the account last saw, whatever the workstation zone', async () => {
+    installApi(base(locked({ lockReason: 'manual' }), [{ ...account, grantNotAfter: '2026-11-27T08:00:00.000Z', timeZone: 'America/Chicago' }]));
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('offline-until').textContent).toBe('Nov 27, 2026, 2:00 AM CST'));
   });
 
   it('says when the offline window is not known yet', async () => {

@@ -25,6 +25,8 @@ import { UnlockThrottle } from './unlock-throttle';
 import { advanceClockMark, checkClockAgainstServer, resetClockMark } from './workstation-clock';
 import { withScheme } from '../../../shared/server-address';
 import { parseServerUrl } from '../net/server-url';
+import { siteTimeZones } from '../../../shared/site-time';
+import { listAreas } from '../store/queries/areas';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -558,8 +560,11 @@ export class SessionManager {
     if (this.open && !this.open.vault.locked) {
       // What a wipe of the closed cache would discard, readable without opening it again.
       const pendingChanges = countPendingOutbox(this.open.vault.db);
+      // The site's clock for the locked screen, which cannot read the area tree.
+      const areas = listAreas(this.open.vault.db);
+      const timeZone = areas.length > 0 ? siteTimeZones(areas).tenantZone : undefined;
       const known = this.accounts.list().find((account) => sameAccount(account, this.open!.account));
-      if (known) this.accounts.remember({ ...known, pendingChanges });
+      if (known) this.accounts.remember({ ...known, pendingChanges, ...(timeZone ? { timeZone } : {}) });
     }
     this.open?.vault.lock();
     this.open = null;

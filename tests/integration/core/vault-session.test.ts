@@ -10,7 +10,8 @@ import { dispatchCall } from '../../../shared/dispatch';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { makeSigningKey } from '../../support/grant-fixtures';
-import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
+import { appendChange } from '../../../server/sync/change-log';
+import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
 import { secretOwnerOf } from '../../../main/core/secrets/secret-owner';
 
 // The workstation vault against the real server (PGlite), a real Secret Service keychain and
@@ -70,6 +71,27 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     for (const bad of ['plant example', 'ftp://127.0.0.1:1', 'http://plant.example']) {
       await expect(ws.call('auth.signIn', { server: bad, email: user.email, password: TEST_PASSWORD, totpCode: '123456' })).rejects.toMatchObject({ code: 'insecure_server_url' });
     }
+    await ws.core.close();
+  });
+
+  it('remembers the site zone when the cache closes, so the locked screen keeps the site clock', async () => {
+    const ws = workstation();
+    const user = await server.addMember(tenant.id, 'viewer');
+    await signIn(ws, user);
+    // The fixture writes its areas behind the change feed: publish them as the server would.
+    await server.db.ownerTransaction(async (tx) => {
+      const rows = await tx.query<{ id: string; parent_id: string | null; kind: string; name: string; time_zone: string | null }>(
+        'SELECT id, parent_id, kind, name, time_zone FROM areas WHERE tenant_id = $1',
+        [tenant.id],
+      );
+      for (const row of rows) await appendChange(tx, tenant.id, { entity: 'area', entityId: row.id, op: 'upsert', row, scope: { area_id: row.id } });
+    });
+    await ws.call('sync.now');
+    await ws.call('auth.lock');
+    const [known] = await ws.call<{ tenantId: string; timeZone?: string }[]>('session.accounts');
+    const areas = await ownerRows(server.db, "SELECT time_zone FROM areas WHERE tenant_id = $1 AND kind = 'site' AND time_zone IS NOT NULL ORDER BY name", [tenant.id]);
+    expect(areas.length).toBeGreaterThan(0);
+    expect(known.timeZone).toBe(areas[0].time_zone);
     await ws.core.close();
   });
 

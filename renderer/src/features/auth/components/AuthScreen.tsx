@@ -11,6 +11,7 @@ import { ProfileNotices } from './ProfileNotices';
 import { EnrolForm } from './EnrolForm';
 import { SignInForm, type SignInPrefill } from './SignInForm';
 import { UnlockForm, type UnlockAccount } from './UnlockForm';
+import { fallbackTimeZone } from '../../../../../shared/site-time';
 import '../auth.css';
 function refOfStatus(status: SessionStatus): AccountRef | null {
   return status.user && status.server && status.tenantId ? { server: status.server, userId: status.user.id, tenantId: status.tenantId } : null;
@@ -95,6 +96,7 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
           account={account}
           lockReason={lockReason}
           grantNotAfter={knownAccount?.grantNotAfter ?? recalledGrantNotAfter(account)}
+          timeZone={knownAccount?.timeZone ?? fallbackTimeZone}
           onSignInOnline={signInOnline}
         />
       ) : (

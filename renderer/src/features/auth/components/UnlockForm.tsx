@@ -14,7 +14,6 @@ export interface UnlockAccount extends AccountRef {
 /** Unlock errors that only an online sign-in can get past. */
 export const needsOnlineCodes = new Set(['session_revoked', 'session_expired', 'unauthenticated', 'grant_expired', 'vault_not_found', 'device_secret_missing', 'grant_invalid']);
 /** The workstation's own zone: the offline window is about this workstation, not a site. */
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 /**
  * Offline unlock: the password opens the local copy, no server needed. Says whose copy it is,
  * why it is locked, and until when offline work is allowed.
@@ -23,6 +22,8 @@ export function UnlockForm(props: {
   account: UnlockAccount;
   lockReason: SessionStatus['lockReason'];
   grantNotAfter: string | null;
+  /** The site's zone as this workstation last saw it; UTC before it ever has (never the workstation's). */
+  timeZone: string;
   onSignInOnline: (error: unknown) => void;
 }) {
   const t = useAuthT();
@@ -65,7 +66,7 @@ export function UnlockForm(props: {
         <dt>{t('server')}</dt>
         <dd className="auth-server">{props.account.server}</dd>
         <dt>{t('offlineUntil')}</dt>
-        <dd data-testid="offline-until">{props.grantNotAfter ? formatDateTime(props.grantNotAfter, locale, localZone()) : t('offlineUntilUnknown')}</dd>
+        <dd data-testid="offline-until">{props.grantNotAfter ? formatDateTime(props.grantNotAfter, locale, props.timeZone) : t('offlineUntilUnknown')}</dd>
       </dl>
       <label htmlFor={`${id}-password`}>{t('passwordLabel')}</label>
       <input id={`${id}-password`} name="password" type="password" autoComplete="current-password" required autoFocus value={password} onChange={(event) => setPassword(event.target.value)} />
