@@ -23,11 +23,30 @@ export function offsetMinutes(instant: number, timeZone: string): number {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
+/**
+ * A cached `offsetMinutes` for writing many times of one zone (exports): every UTC offset is a
+ * multiple of 15 minutes and zones change offset on a quarter hour, so one lookup per quarter
+ * hour of time is exact.
+ */
+export function offsetCache(timeZone: string): (instant: number) => number {
+  const byQuarter = new Map<number, number>();
+  return (instant) => {
+    const quarter = Math.floor(instant / 900_000);
+    let offset = byQuarter.get(quarter);
+    if (offset === undefined) {
+      offset = offsetMinutes(quarter * 900_000, timeZone);
+      if (byQuarter.size > 10_000) byQuarter.clear();
+      byQuarter.set(quarter, offset);
+    }
+    return offset;
+  };
+}
+
 /** `2026-03-04T14:03:00+01:00`: ISO 8601 with the site's offset at that instant (seconds kept). */
-export function isoInSiteZone(iso: string, timeZone: string): string {
+export function isoInSiteZone(iso: string, timeZone: string, offsetAt: (instant: number) => number = (instant) => offsetMinutes(instant, timeZone)): string {
   const instant = Date.parse(iso);
   if (Number.isNaN(instant)) return iso;
-  const offset = offsetMinutes(instant, timeZone);
+  const offset = offsetAt(instant);
   const wall = new Date(Math.floor(instant / 1000) * 1000 + offset * 60_000).toISOString().slice(0, 19);
   const sign = offset < 0 ? '-' : '+';
   const magnitude = Math.abs(offset);

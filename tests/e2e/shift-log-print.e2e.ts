@@ -40,8 +40,8 @@ async function signOff(page: Page, meaning: 'Reviewed' | 'Approved', password: s
 test('a signed shift log prints to a PDF that holds the header, the entries and every signature with name, zoned time, meaning and method, and none of the app', async ({ page, world }) => {
   const admin = world.user('admin');
   await world.signInCore('admin');
-  await world.open(page, '#/shift-logs?statuses=submitted');
-  const rows = page.getByRole('listbox', { name: 'Log entries' }).locator('[data-entry-row]');
+  await world.open(page, '#/shift-logs?view=entries&statuses=submitted');
+  const rows = page.getByRole('grid', { name: 'Log entries' }).locator('[data-entry-row]');
   await rows.first().click();
   await expect(page).toHaveURL(/#\/shift-logs\/[0-9a-f-]{36}/);
   const shiftLogId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
@@ -130,8 +130,8 @@ test.describe('in German', () => {
 
   test('a signed shift log prints its signatures and page furniture in German', async ({ page, world }) => {
     await world.signInCore('admin');
-    await world.open(page, '#/shift-logs?statuses=submitted');
-    await page.getByRole('listbox', { name: 'Logbucheinträge' }).locator('[data-entry-row]').first().click();
+    await world.open(page, '#/shift-logs?view=entries&statuses=submitted');
+    await page.getByRole('grid', { name: 'Logbucheinträge' }).locator('[data-entry-row]').first().click();
     await expect(page).toHaveURL(/#\/shift-logs\/[0-9a-f-]{36}/);
     const shiftLogId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
     // Signed through the core (the English test signs through the dialog), then synced so the server records it.

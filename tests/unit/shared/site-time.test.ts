@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fallbackTimeZone, isoInSiteZone, siteTimeZones, type ZonedArea } from '../../../shared/site-time';
+import { fallbackTimeZone, isoInSiteZone, offsetCache, offsetMinutes, siteTimeZones, type ZonedArea } from '../../../shared/site-time';
 
 // Which zone a time is shown in (DOMAIN.md): the site's, the tenant's first site's for the rest,
 // and UTC while no site zone is known; never the workstation's own zone.
@@ -48,5 +48,15 @@ describe('the site-time rule', () => {
   it('writes an instant as the wall clock of the zone with its offset, across a DST change', () => {
     expect(isoInSiteZone('2026-10-25T00:30:00.000Z', 'Europe/London')).toBe('2026-10-25T01:30:00+01:00');
     expect(isoInSiteZone('2026-10-25T01:30:00.000Z', 'Europe/London')).toBe('2026-10-25T01:30:00+00:00');
+  });
+});
+
+describe('the offset cache used for writing many times of one zone', () => {
+  it.each(['America/Chicago', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'])('gives the exact offset at every minute around the changes of %s', (zone) => {
+    const cached = offsetCache(zone);
+    // Two years in steps of 7 minutes and 13 seconds: every change of offset is crossed.
+    for (let instant = Date.UTC(2025, 0, 1); instant < Date.UTC(2027, 0, 1); instant += 433_000) {
+      if (cached(instant) !== offsetMinutes(instant, zone)) throw new Error(`${zone} at ${new Date(instant).toISOString()}`);
+    }
   });
 });

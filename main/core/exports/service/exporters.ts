@@ -3,7 +3,7 @@ import { PlantdeskError } from '../../../../shared/errors';
 import { mayExport, type ExportFormat, type ExportModule, type ExportSelection } from '../../../../shared/exports';
 import type { Entity } from '../../../../shared/permissions';
 import type { SignedGrant } from '../../../../shared/grant';
-import { fallbackTimeZone, isoInSiteZone } from '../../../../shared/site-time';
+import { fallbackTimeZone, isoInSiteZone, offsetCache } from '../../../../shared/site-time';
 import type { Ability } from '../../../../shared/rbac';
 import { exportToFile } from '../engine/export-to-file';
 import { pagedRowsSync } from '../engine/row-sources';
@@ -15,6 +15,7 @@ import { listSessions, listUsers } from '../../store/queries/people';
 import { listLogEntries, type ShiftLogFilter } from '../../store/queries/shift-logs';
 import type { LogEntryRow } from '../../store/rows';
 import { amendedEntryIds, amendmentsOfEntries, logsForExport, signoffsOfLogs, type AmendmentForExport } from '../../store/queries/export-rows';
+import { displayNamesById } from '../../store/queries/names';
 import type { RowScope } from '../../store/scope';
 
 /**
@@ -61,13 +62,17 @@ export const shiftLogColumns: ExportColumn<ShiftLogExportRow>[] = [
   { key: 'crew', header: 'Crew', type: 'string' },
   { key: 'shift_status', header: 'Log status', type: 'string' },
   { key: 'area_id', header: 'Area id', type: 'string', width: 38 },
+  { key: 'area', header: 'Area', type: 'string', width: 24 },
   { key: 'equipment_tag', header: 'Equipment', type: 'string' },
   { key: 'category', header: 'Category', type: 'string' },
   { key: 'severity', header: 'Severity', type: 'string' },
   { key: 'body', header: 'Text', type: 'string', width: 60 },
   { key: 'occurred_at', header: 'Occurred at (UTC)', type: 'datetime' },
+  { key: 'occurred_at_site', header: 'Occurred at (site time, ISO 8601)', type: 'string', width: 26 },
   { key: 'recorded_at', header: 'Recorded at (UTC)', type: 'datetime' },
+  { key: 'recorded_at_site', header: 'Recorded at (site time, ISO 8601)', type: 'string', width: 26 },
   { key: 'author_id', header: 'Author id', type: 'string', width: 38 },
+  { key: 'author', header: 'Author', type: 'string', width: 24 },
   { key: 'late', header: 'Late', type: 'boolean' },
   { key: 'late_reason', header: 'Late reason', type: 'string', width: 30 },
   { key: 'state', header: 'State', type: 'string' },
@@ -104,6 +109,13 @@ function signatureInWords(signoff: SignoffColumns, timeZone: string): string {
 
 type Amendment = AmendmentForExport;
 
+/** What names a row instead of its ids: its area, its author, and times on its site's clock. */
+interface RowNames {
+  areaName: string | null;
+  authorName(userId: string): string | null;
+  siteTime(iso: string): string;
+}
+
 /**
  * One row of the export, every member present and always in the same order: one object shape
  * for a million rows keeps the encoders' reads fast.
@@ -114,6 +126,7 @@ function shiftLogRow(
   amends: string | null,
   e: LogEntryRow,
   log: LogColumns,
+  names: RowNames,
   body: string | null,
   recordedAt: string,
   authorId: string,
@@ -133,13 +146,17 @@ function shiftLogRow(
     crew: log.crew,
     shift_status: log.shift_status,
     area_id: e.area_id,
+    area: names.areaName,
     equipment_tag: e.equipment_tag,
     category: e.category,
     severity: e.severity,
     body,
     occurred_at: e.occurred_at,
+    occurred_at_site: names.siteTime(e.occurred_at),
     recorded_at: recordedAt,
+    recorded_at_site: names.siteTime(recordedAt),
     author_id: authorId,
+    author: names.authorName(authorId),
     late,
     late_reason: lateReason,
     state,
@@ -170,7 +187,26 @@ export function* shiftLogRows(
   // already written would be.
   const amendedIds = amendedEntryIds(context.db, amendedIdsLimit);
   const amended = amendedIds.length > amendedIdsLimit ? null : new Set(amendedIds);
-  const siteZone = new Map(listAreas(context.db).map((area) => [area.id, area.time_zone]));
+  const areas = listAreas(context.db);
+  const siteZone = new Map(areas.map((area) => [area.id, area.time_zone]));
+  const areaNames = new Map(areas.map((area) => [area.id, area.name]));
+  // Names only of people the reader may see; others keep their id alone.
+  const authorNames = displayNamesById(context.db, context.readScope('user'));
+  const authorName = (userId: string) => authorNames.get(userId) ?? null;
+  const offsetsByZone = new Map<string, (instant: number) => number>();
+  const namesOfArea = new Map<string, RowNames>();
+  const namesFor = (areaId: string): RowNames => {
+    let names = namesOfArea.get(areaId);
+    if (!names) {
+      const zone = siteZone.get(areaId) ?? fallbackTimeZone;
+      let offsetAt = offsetsByZone.get(zone);
+      if (!offsetAt) offsetsByZone.set(zone, (offsetAt = offsetCache(zone)));
+      const cachedOffset = offsetAt;
+      names = { areaName: areaNames.get(areaId) ?? null, authorName, siteTime: (iso) => isoInSiteZone(iso, zone, cachedOffset) };
+      namesOfArea.set(areaId, names);
+    }
+    return names;
+  };
 
   let after: string | null = null;
   do {
@@ -222,9 +258,10 @@ export function* shiftLogRows(
     }
     for (const e of items) {
       const log = logs.get(e.shift_log_id) ?? unknownLog;
-      yield shiftLogRow('entry', e.id, null, e, log, e.body, e.recorded_at, e.author_id, e.late, e.late_reason, e.state, null, null);
+      const names = namesFor(e.area_id);
+      yield shiftLogRow('entry', e.id, null, e, log, names, e.body, e.recorded_at, e.author_id, e.late, e.late_reason, e.state, null, null);
       const own = amendments.size > 0 ? amendments.get(e.id) : undefined;
-      if (own) for (const a of own) yield shiftLogRow('amendment', a.id, e.id, e, log, a.body, a.at, a.author_id, null, null, null, a.kind, a.reason);
+      if (own) for (const a of own) yield shiftLogRow('amendment', a.id, e.id, e, log, names, a.body, a.at, a.author_id, null, null, null, a.kind, a.reason);
     }
   } while (after !== null);
 }

@@ -9,6 +9,7 @@ import { orgScope } from '../../../../../main/core/store/scope';
 import { upsertRows, type WritableRow } from '../../../../../main/core/store/writes';
 import type { SignedGrant } from '../../../../../shared/grant';
 import { defaultModuleFlags, effectiveRules, type ModuleFlags, type PermissionRule } from '../../../../../shared/rbac';
+import { isoInSiteZone } from '../../../../../shared/site-time';
 import { readXlsx } from '../fixtures';
 
 /**
@@ -87,6 +88,8 @@ beforeAll(() => {
     upsertRows(db, 'entry_amendment', amendments);
     upsertRows(db, 'signoff', signoffs);
     upsertRows(db, 'area', areas);
+    // One author the reader may see by name; the others keep their id alone.
+    upsertRows(db, 'user', [{ id: 'u-0', email: 'ann@plant.example', display_name: 'Ann Operator', status: 'active', global_role: 'none', version: 1 }]);
   })();
   const ability = { userId: 'u-1', tenantId: 't', areas: [], rules: effectiveRules({ orgRole: 'admin', moduleFlags: defaultModuleFlags('admin'), globalRole: 'none' }) };
   context = { db, ability, grant: { moduleFlags: defaultModuleFlags('admin') } as SignedGrant, readScope: () => orgScope };
@@ -125,13 +128,17 @@ describe('shift-log exporter', () => {
       crew: null,
       shift_status: 'open',
       area_id: 'area-0',
+      area: 'Area 0',
       equipment_tag: null,
       category: 'operations',
       severity: 'info',
       body: 'corrected text',
       occurred_at: occurredAt(10),
+      occurred_at_site: '2024-03-01T00:10:00-06:00',
       recorded_at: '2024-03-05T00:00:00.000Z',
+      recorded_at_site: '2024-03-04T18:00:00-06:00',
       author_id: 'u-2',
+      author: null,
       late: null,
       late_reason: null,
       state: null,
@@ -153,13 +160,17 @@ describe('shift-log exporter', () => {
       crew: 'A',
       shift_status: 'signed',
       area_id: 'area-0',
+      area: 'Area 0',
       equipment_tag: null,
       category: 'operations',
       severity: 'high',
       body: 'entry 0',
       occurred_at: occurredAt(0),
+      occurred_at_site: isoInSiteZone(occurredAt(0), 'America/Chicago'),
       recorded_at: occurredAt(1),
+      recorded_at_site: isoInSiteZone(occurredAt(1), 'America/Chicago'),
       author_id: 'u-0',
+      author: 'Ann Operator',
       late: true,
       late_reason: 'radio down',
       state: 'active',
