@@ -27,6 +27,7 @@ import {
   LogEntrySortSchema,
   SyncStateViewSchema,
   UserFilterSchema,
+  UserSortSchema,
   UserViewSchema,
 } from './views';
 
@@ -494,11 +495,11 @@ export const calls = {
     summary: 'One shift log with its entries (amendments beside originals), comments and sign-offs.',
   }),
   'users.list': defineCall({
-    request: z.object({ filter: UserFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
+    request: z.object({ filter: UserFilterSchema.default({}), sort: UserSortSchema.optional(), page: PageRequestSchema.optional() }).strict(),
     response: pageOf(UserViewSchema),
     permission: { action: 'read', entity: 'user' },
     passive: true,
-    summary: 'Users of the tenant with their role, areas and module flags.',
+    summary: 'Users of the tenant with their role, areas and module flags; sorted by name, email, role or status (email when absent), keyset-paged.',
   }),
   'sessions.list': defineCall({
     request: z.object({ filter: SessionFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),

@@ -225,6 +225,13 @@ export const UserFilterSchema = z
   })
   .strict();
 
+/**
+ * The column the people list is sorted by, and which way; the id breaks ties, so keyset paging
+ * stays exact. Kept to users on purpose: the shift-log lists get their own.
+ */
+export const userSortColumns = ['name', 'email', 'role', 'status'] as const;
+export const UserSortSchema = z.object({ column: z.enum(userSortColumns), dir: z.enum(['asc', 'desc']) }).strict();
+
 export const SessionFilterSchema = z
   .object({
     userIds: ids.optional(),

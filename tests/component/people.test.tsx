@@ -354,3 +354,195 @@ function englishLeftIn(text: string, features: string[]): string[] {
 function wholeWords(english: string): RegExp {
   return new RegExp(`(^|[^\\p{L}])${english.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u');
 }
+
+const enrolment = { link: 'https://plantdesk.example/enrol#token-abc', expiresAt: '2026-10-26T12:00:00.000Z' };
+
+describe('sorting by a column header', () => {
+  it('marks the sorted header with aria-sort, asks the core for that order, and flips the direction on a second click', async () => {
+    installApi();
+    renderScreen();
+    await screen.findByRole('link', { name: 'Casey Contributor' });
+    const header = (name: string) => screen.getByRole('columnheader', { name: new RegExp(`^${name}`) });
+    expect(header('Email').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('Name').getAttribute('aria-sort')).toBe('none');
+    expect(calls['users.list'][0].sort).toEqual({ column: 'email', dir: 'asc' });
+
+    fireEvent.click(within(header('Name')).getByRole('button'));
+    expect(window.location.hash).toBe('#/people?sort=name.asc');
+    await waitFor(() => expect(calls['users.list'].at(-1)?.sort).toEqual({ column: 'name', dir: 'asc' }));
+    expect(header('Name').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('Email').getAttribute('aria-sort')).toBe('none');
+
+    fireEvent.click(within(header('Name')).getByRole('button'));
+    await waitFor(() => expect(calls['users.list'].at(-1)?.sort).toEqual({ column: 'name', dir: 'desc' }));
+    expect(header('Name').getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('shows the rows in the order the core answers, and keeps the sort beside the filter in the URL', async () => {
+    installApi({
+      'users.list': (request: Record<string, unknown>) => {
+        const rows = [admin, user()];
+        return ok({ items: (request.sort as { dir: string }).dir === 'desc' ? rows.reverse() : rows, next: null });
+      },
+    });
+    renderScreen('#/people?status=active&sort=role.desc');
+    await screen.findByRole('link', { name: 'Casey Contributor' });
+    const names = () => screen.getAllByRole('row').slice(1).map((row) => within(row).getAllByRole('cell')[0].textContent);
+    expect(names()).toEqual(['Casey Contributor', 'Ada Admin']);
+    expect(calls['users.list'][0]).toMatchObject({ filter: { statuses: ['active'] }, sort: { column: 'role', dir: 'desc' } });
+    fireEvent.click(within(screen.getByRole('columnheader', { name: /^Role/ })).getByRole('button'));
+    await waitFor(() => expect(names()).toEqual(['Ada Admin', 'Casey Contributor']));
+  });
+
+  it('falls back to email ascending for a sort in the URL it does not know', async () => {
+    installApi();
+    renderScreen('#/people?sort=password.asc');
+    await screen.findByRole('link', { name: 'Casey Contributor' });
+    expect(calls['users.list'][0].sort).toEqual({ column: 'email', dir: 'asc' });
+  });
+});
+
+describe('adding a person', () => {
+  it('shows the one-time enrolment link with a copy button and its expiry in the site zone, never a password', async () => {
+    installApi({ 'users.create': ok({ userId: 'user-9', enrolment }) });
+    let copied: string | null = null;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void (copied = text) } });
+    renderScreen();
+    fireEvent.click(await screen.findByRole('button', { name: 'Add person…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a person' });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'Nia New' } });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Email' }), { target: { value: 'nia@northfield.example' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add and make link' }));
+    const link = (await within(dialog).findByRole('textbox', { name: 'Enrolment link' })) as HTMLInputElement;
+    expect(link.value).toBe(enrolment.link);
+    expect(calls['users.create']).toEqual([{ email: 'nia@northfield.example', displayName: 'Nia New', role: 'viewer' }]);
+    // 12:00 UTC on 26 October 2026 is 12:00 in London (GMT again since the 25th).
+    expect(within(dialog).getByText(/Give this link to Nia New\. It works once, until Oct 26, 2026, 12:00 PM GMT\./)).toBeTruthy();
+    expect(dialog.textContent?.toLowerCase()).not.toContain('password:');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Copy link' }));
+    expect(await within(dialog).findByText('Link copied.')).toBeTruthy();
+    expect(copied).toBe(enrolment.link);
+    Reflect.deleteProperty(navigator, 'clipboard');
+  });
+
+  it('says how to copy by hand when the clipboard refuses', async () => {
+    installApi({ 'users.create': ok({ userId: 'user-9', enrolment }) });
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: () => Promise.reject(new Error('denied')) } });
+    renderScreen();
+    fireEvent.click(await screen.findByRole('button', { name: 'Add person…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a person' });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'Nia New' } });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Email' }), { target: { value: 'nia@northfield.example' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add and make link' }));
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Copy link' }));
+    expect(await within(dialog).findByText(/Select the link and copy it by hand/)).toBeTruthy();
+    Reflect.deleteProperty(navigator, 'clipboard');
+  });
+
+  it('refreshes the list after the person is added', async () => {
+    installApi({ 'users.create': ok({ userId: 'user-9', enrolment }) });
+    renderScreen();
+    fireEvent.click(await screen.findByRole('button', { name: 'Add person…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a person' });
+    const before = calls['users.list'].length;
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'Nia New' } });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Email' }), { target: { value: 'nia@northfield.example' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add and make link' }));
+    await within(dialog).findByRole('textbox', { name: 'Enrolment link' });
+    await waitFor(() => expect(calls['users.list'].length).toBeGreaterThan(before));
+  });
+});
+
+describe('sign-in reset and unlock', () => {
+  it('resets only with a reason and the email typed back, then shows the new link and says so beside the buttons', async () => {
+    installApi({ 'users.resetSignIn': ok({ enrolment }) });
+    renderScreen('#/people/user-2');
+    const panel = await detailPanel();
+    fireEvent.click(within(panel).getByRole('button', { name: 'Reset sign-in…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Reset the sign-in of Casey Contributor?' });
+    const button = within(dialog).getByRole('button', { name: 'Reset sign-in…' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByRole('textbox', { name: /To confirm, type their email/ }), { target: { value: 'CASEY@northfield.example' } });
+    expect(button.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByRole('textbox', { name: /Reason \(required/ }), { target: { value: 'Lost phone' } });
+    expect(button.disabled).toBe(false);
+    fireEvent.click(button);
+    await waitFor(() => expect(calls['users.resetSignIn']).toEqual([{ userId: 'user-2', reason: 'Lost phone' }]));
+    const section = within(panel).getByRole('region', { name: 'Status' });
+    expect(await within(section).findByText(/Sign-in of Casey Contributor reset on the server/)).toBeTruthy();
+    expect((within(section).getByRole('textbox', { name: 'Enrolment link' }) as HTMLInputElement).value).toBe(enrolment.link);
+  });
+
+  it('unlocks with an optional reason and confirms next to the button, inside the panel', async () => {
+    installApi({ 'users.unlock': ok({ ok: true }) });
+    renderScreen('#/people/user-2');
+    const panel = await detailPanel();
+    fireEvent.click(within(panel).getByRole('button', { name: 'Unlock account' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Unlock the account of Casey Contributor?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Unlock account' }));
+    await waitFor(() => expect(calls['users.unlock']).toEqual([{ userId: 'user-2' }]));
+    const section = within(panel).getByRole('region', { name: 'Status' });
+    const status = await within(section).findByText('Casey Contributor can sign in again.');
+    expect(status.closest('[role="status"]')).toBeTruthy();
+    // Beside the action: the message follows the row of buttons directly.
+    expect(status.closest('[role="status"]')?.previousElementSibling?.classList.contains('people-actions')).toBe(true);
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Unlock account' }));
+    const again = await screen.findByRole('dialog', { name: 'Unlock the account of Casey Contributor?' });
+    fireEvent.change(within(again).getByRole('textbox', { name: /Reason \(optional/ }), { target: { value: 'Called the help desk' } });
+    fireEvent.click(within(again).getByRole('button', { name: 'Unlock account' }));
+    await waitFor(() => expect(calls['users.unlock'].at(-1)).toEqual({ userId: 'user-2', reason: 'Called the help desk' }));
+  });
+
+  it('disables reset and unlock offline, described by the offline explanation', async () => {
+    installApi({ 'session.status': ok(status(false)) });
+    renderScreen('#/people/user-2');
+    const panel = await detailPanel();
+    const banner = await within(panel).findByText(/Offline: changing people and ending sessions needs a connection/);
+    const noteId = banner.closest('[id]')!.id;
+    for (const name of ['Reset sign-in…', 'Unlock account']) {
+      const button = within(panel).getByRole('button', { name }) as HTMLButtonElement;
+      expect(button.disabled).toBe(true);
+      expect(button.getAttribute('aria-describedby')).toBe(noteId);
+    }
+  });
+
+  it('refreshes the list and the detail after a save, and says Saved beside the Save button', async () => {
+    installApi();
+    renderScreen('#/people/user-2');
+    const panel = await detailPanel();
+    const listCalls = () => calls['users.list'].filter((request) => !(request.filter as { userIds?: string[] }).userIds).length;
+    const detailCalls = () => calls['users.list'].filter((request) => (request.filter as { userIds?: string[] }).userIds).length;
+    const [lists, details] = [listCalls(), detailCalls()];
+    fireEvent.change(within(panel).getByRole('combobox', { name: 'Role in this organisation' }), { target: { value: 'admin' } });
+    const save = within(panel).getByRole('button', { name: 'Save changes' });
+    fireEvent.click(save);
+    const saved = await within(panel).findByText(/Saved on the server/);
+    expect(saved.closest('[role="status"]')?.parentElement).toBe(save.parentElement);
+    await waitFor(() => expect(listCalls()).toBeGreaterThan(lists));
+    await waitFor(() => expect(detailCalls()).toBeGreaterThan(details));
+  });
+});
+
+describe('last sign-in', () => {
+  it('shows the newest session start from the server, in the site zone', async () => {
+    installApi();
+    renderScreen('#/people/user-2');
+    const panel = await detailPanel();
+    // 21:00 UTC on 24 October 2026 is 22:00 in London (summer time until the 25th).
+    const shown = await within(panel).findByText(/10:00 PM GMT\+1/, { selector: 'time' });
+    expect(shown.getAttribute('dateTime')).toBe('2026-10-24T21:00:00.000Z');
+  });
+
+  it('says when no sign-in is known yet, and why it needs a connection offline', async () => {
+    installApi({ 'sessions.list': ok({ items: [], next: null }) });
+    renderScreen('#/people/user-2');
+    const panel = await detailPanel();
+    expect(await within(panel).findByText('No sign-in yet')).toBeTruthy();
+    cleanup();
+    installApi({ 'session.status': ok(status(false)) });
+    renderScreen('#/people/user-2');
+    const offlinePanel = await detailPanel();
+    expect(await within(offlinePanel).findByText(/Shown when online: sign-ins are read from the server/)).toBeTruthy();
+  });
+});

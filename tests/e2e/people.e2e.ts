@@ -157,3 +157,105 @@ test('an admin erases a person after typing their email and a reason; the server
   const emailRow = event.getByRole('table').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'email' }) });
   await expect(emailRow.getByRole('cell')).toHaveText(['🔒 hidden (personal data)', '🔒 hidden (personal data)']);
 });
+
+/** The names in the people list, top to bottom. */
+async function listedNames(page: Page): Promise<string[]> {
+  return page.locator('table.people-table tbody tr td.cell-name').allTextContents();
+}
+
+test('an admin sorts the people list by a column header, and the order and aria-sort follow', async ({ page, world }) => {
+  await world.open(page, '#/people');
+  await expect(page.getByRole('link', { name: 'Casey Contributor' })).toBeVisible();
+  const name = page.getByRole('columnheader', { name: /^Name/ });
+  const email = page.getByRole('columnheader', { name: /^Email/ });
+  await expect(email).toHaveAttribute('aria-sort', 'ascending');
+  const byEmail = await listedNames(page);
+  expect(byEmail.length).toBeGreaterThan(3);
+  // The core compares names without case (SQLite lower(), then code units); so does this.
+  const descending = [...byEmail].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? 1 : a.toLowerCase() > b.toLowerCase() ? -1 : 0));
+  expect(descending).not.toEqual(byEmail);
+
+  await name.getByRole('button').click();
+  await expect(name).toHaveAttribute('aria-sort', 'ascending');
+  await expect(email).toHaveAttribute('aria-sort', 'none');
+  await name.getByRole('button').click();
+  await expect(name).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(() => listedNames(page)).toEqual(descending);
+  // The order is in the URL: a reload keeps it.
+  await page.reload();
+  await expect(page.getByRole('columnheader', { name: /^Name/ })).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(() => listedNames(page)).toEqual(descending);
+  await world.screenshot(page, 'people-sorted');
+});
+
+test('an admin adds a person and is shown the one-time enrolment link to copy, never a password; the list shows them after the sync', async ({ page, world, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await world.open(page, '#/people');
+  await page.getByRole('button', { name: 'Add person…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a person' });
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('Nia Newhire');
+  await dialog.getByRole('textbox', { name: 'Email' }).fill('nia@northfield.example');
+  await dialog.getByRole('combobox', { name: 'Role' }).selectOption('contributor');
+  await dialog.getByRole('button', { name: 'Add and make link' }).click();
+
+  const link = dialog.getByRole('textbox', { name: 'Enrolment link' });
+  await expect(link).toHaveValue(/^https?:\/\/.+/);
+  await expect(dialog.getByText(/Give this link to Nia Newhire\. It works once, until /)).toBeVisible();
+  await expect(dialog).not.toContainText(/password:/i);
+  await dialog.getByRole('button', { name: 'Copy link' }).click();
+  const copied = dialog.getByText('Link copied.');
+  await expect(copied).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await link.inputValue());
+  await world.screenshot(page, 'people-add-link');
+
+  const stored = await world.db.transaction({ tenantId: world.credentials.tenantId }, (tx) =>
+    tx.query<{ display_name: string; password_hash: string | null }>('SELECT display_name, password_hash FROM users WHERE email = $1', ['nia@northfield.example']),
+  );
+  expect(stored).toEqual([{ display_name: 'Nia Newhire', password_hash: null }]);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByRole('link', { name: 'Nia Newhire' })).toBeVisible({ timeout: 15_000 });
+});
+
+test('an admin unlocks an account the server locked after failed sign-ins; the confirmation is beside the button', async ({ page, world }) => {
+  const userId = await contributorId(world);
+  const { email, password } = world.user('contributor');
+  // One sign-in attempt; when the server throttles, the manual clock waits it out (nothing counted).
+  const login = async (pass: string): Promise<number> => {
+    for (;;) {
+      const response = await fetch(`${world.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: pass, deviceId: 'device-e2e-lock', deviceName: 'Lock test' }),
+      });
+      if (response.status !== 429) return response.status;
+      const wait = Number(/"retryAfter"\s*:\s*(\d+)/.exec(await response.text())?.[1] ?? response.headers.get('retry-after') ?? 120);
+      world.clock.advance((wait + 1) * 1000);
+    }
+  };
+  const lockedAt = async () =>
+    (await world.db.transaction({ tenantId: world.credentials.tenantId }, (tx) => tx.query<{ locked_at: Date | null }>('SELECT locked_at FROM users WHERE id = $1', [userId])))[0].locked_at;
+  // Lock it the way it happens: wrong passwords until the tenant's threshold.
+  for (let attempt = 0; attempt < 100 && (await lockedAt()) === null; attempt++) await login('not the password');
+  expect(await lockedAt()).not.toBeNull();
+  expect(await login(password)).not.toBe(200);
+  await world.call('sync.now', {});
+
+  const panel = await openPerson(page, world, userId);
+  const unlock = panel.getByRole('button', { name: 'Unlock account' });
+  await unlock.click();
+  const dialog = page.getByRole('dialog', { name: 'Unlock the account of Casey Contributor?' });
+  await dialog.getByRole('textbox', { name: /Reason \(optional/ }).fill('Called from the control room');
+  await dialog.getByRole('button', { name: 'Unlock account' }).click();
+  await expect(dialog).toBeHidden();
+
+  const confirmation = panel.getByRole('status').filter({ hasText: 'Casey Contributor can sign in again.' });
+  await expect(confirmation).toBeVisible();
+  await expect(confirmation).toBeInViewport();
+  // Beside the action: directly under the row of buttons, a few lines from the Unlock button.
+  const [buttonBox, messageBox] = [await unlock.boundingBox(), await confirmation.boundingBox()];
+  expect(messageBox!.y - (buttonBox!.y + buttonBox!.height)).toBeLessThan(80);
+  await world.screenshot(page, 'people-unlocked');
+
+  expect(await lockedAt()).toBeNull();
+  expect(await login(password)).toBe(200);
+});

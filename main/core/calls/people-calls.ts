@@ -9,7 +9,7 @@ import type { CallContext, CallHandlers, ChannelsOf } from './call-context';
 export function peopleCalls(ctx: CallContext): CallHandlers<ChannelsOf<'users' | 'sessions'>> {
   const { admin } = ctx;
   return {
-    'users.list': async ({ filter, page }) => listUsers(ctx.db(), ctx.readScope('user'), filter, page),
+    'users.list': async ({ filter, sort, page }) => listUsers(ctx.db(), ctx.readScope('user'), filter, page, sort),
     'users.update': async ({ userId, patch }) => {
       await admin.updateUser(userId, patch);
       return { ok: true as const };

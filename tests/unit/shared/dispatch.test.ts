@@ -104,3 +104,25 @@ describe('dispatchCall', () => {
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_response' }) });
   });
 });
+
+describe('users.list sort', () => {
+  it.each([
+    ['a column the list does not sort by', { column: 'password_hash', dir: 'asc' }],
+    ['a direction that is neither asc nor desc', { column: 'name', dir: 'sideways' }],
+    ['SQL in place of a column', { column: 'email; DROP TABLE user', dir: 'asc' }],
+    ['an extra member', { column: 'name', dir: 'asc', nulls: 'last' }],
+  ])('refuses %s as invalid_request, without calling the handler', async (_label, sort) => {
+    const handler = vi.fn();
+    const result = await dispatchCall('users.list', { sort }, handler);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('invalid_request');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('passes a known column and direction through to the handler', async () => {
+    const handler = vi.fn().mockResolvedValue({ items: [], next: null });
+    const result = await dispatchCall('users.list', { sort: { column: 'status', dir: 'desc' } }, handler);
+    expect(result.ok).toBe(true);
+    expect(handler).toHaveBeenCalledWith('users.list', expect.objectContaining({ sort: { column: 'status', dir: 'desc' } }));
+  });
+});

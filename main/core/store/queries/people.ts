@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { SessionFilterSchema, UserFilterSchema } from '../../../../shared/views';
+import type { SessionFilterSchema, UserFilterSchema, UserSortSchema } from '../../../../shared/views';
+import { PlantdeskError } from '../../../../shared/errors';
 import type { SqliteDatabase } from '../open';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../paging';
 import type { MembershipRow, SessionRow, UserRow } from '../rows';
@@ -26,9 +27,34 @@ export interface UserListItem extends UserRow {
   module_flags: string | null;
 }
 
-/** Users by email (then id), ascending. */
-export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilter = {}, page?: PageRequest): Page<UserListItem> {
+/** A parsed sort of the contract: a column and a direction. */
+export type UserSort = z.output<typeof UserSortSchema>;
+
+/**
+ * The SQL each sort column orders by. Every key is text and never NULL (a person without a
+ * membership has no role: '' sorts them first), so the row-value comparison of the cursor is
+ * exact; names and emails compare without case, as people read them.
+ */
+const userSortKeys: Record<UserSort['column'], string> = {
+  name: 'lower(u.display_name)',
+  email: 'lower(u.email)',
+  role: "COALESCE(m.org_role, '')",
+  status: 'u.status',
+};
+
+const defaultUserSort: UserSort = { column: 'email', dir: 'asc' };
+
+/**
+ * The cursor's key names its sort, so a cursor from one order is refused in another instead of
+ * silently skipping or repeating people.
+ */
+const sortTag = (sort: UserSort) => `${sort.column}.${sort.dir}:`;
+
+/** Users by the sort (email ascending when absent), the id breaking ties in the same direction. */
+export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilter = {}, page?: PageRequest, sort: UserSort = defaultUserSort): Page<UserListItem> {
   const limit = pageSize(page);
+  const key = userSortKeys[sort.column];
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
   const where: string[] = [];
   const params: unknown[] = [];
   applyScope(scope, userScopeColumns, where, params);
@@ -39,20 +65,23 @@ export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilte
     params.push(filter.text.trim(), filter.text.trim());
   }
   if (page?.after) {
-    const [email, id] = decodeCursor(page.after, 'text');
-    where.push('(u.email, u.id) > (?, ?)');
-    params.push(email, id);
+    const [tagged, id] = decodeCursor(page.after, 'text');
+    const tag = sortTag(sort);
+    if (!tagged.startsWith(tag)) throw new PlantdeskError('invalid_request', 'That page cursor belongs to another sort order. Reload the list.');
+    where.push(`(${key}, u.id) ${dir === 'DESC' ? '<' : '>'} (?, ?)`);
+    params.push(tagged.slice(tag.length), id);
   }
   params.push(limit + 1);
-  const rows = all<UserListItem>(
+  const rows = all<UserListItem & { sort_key: string }>(
     db,
     `SELECT u.id, u.email, u.display_name, u.status, u.global_role, u.version, u.pending_mutation_id, ` +
-      `m.org_role, m.role_id, m.areas, m.module_flags ` +
+      `m.org_role, m.role_id, m.areas, m.module_flags, ${key} AS sort_key ` +
       `FROM user u LEFT JOIN membership m ON m.user_id = u.id ` +
-      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.email, u.id LIMIT ?`,
+      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, u.id ${dir} LIMIT ?`,
     params,
   );
-  return toPage(rows, limit, (row) => encodeCursor(row.email, row.id));
+  const paged = toPage(rows, limit, (row) => encodeCursor(sortTag(sort) + row.sort_key, row.id));
+  return { items: paged.items.map(({ sort_key: _key, ...user }) => user), next: paged.next };
 }
 
 /** A parsed filter of the contract, judged at `now` (ISO-8601 UTC; the current time when absent). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteDatabase } from '../../../../main/core/store/open';
 import { listAuditEvents, listLocalAudit, type AuditFilter } from '../../../../main/core/store/queries/audit';
-import { listSessions, listUsers, type SessionFilter, type UserFilter } from '../../../../main/core/store/queries/people';
+import { listSessions, listUsers, type SessionFilter, type UserFilter, type UserSort } from '../../../../main/core/store/queries/people';
 import { noRows, orgScope, type RowScope } from '../../../../main/core/store/scope';
 import { appendLocalAudit } from '../../../../main/core/store/writes';
 import { seedPlant, tempStore } from './fixture';
@@ -47,6 +47,40 @@ describe('users', () => {
   it('carries the membership of the tenant', () => {
     const [bob] = listUsers(db, orgScope, { userIds: ['u-bob'] }).items;
     expect(bob).toMatchObject({ email: 'bob@northfield.example', org_role: 'contributor', areas: '["a-boiler","a-tank"]' });
+  });
+});
+
+describe('users sorted by a column', () => {
+  // Dave has no membership here: no role sorts first ascending. Alice and Bob share a role, so
+  // the id decides between them, in the sort's direction.
+  const cases: [string, UserSort, string[]][] = [
+    ['name ascending', { column: 'name', dir: 'asc' }, ['u-alice', 'u-bob', 'u-carol', 'u-dave']],
+    ['name descending', { column: 'name', dir: 'desc' }, ['u-dave', 'u-carol', 'u-bob', 'u-alice']],
+    ['email descending', { column: 'email', dir: 'desc' }, ['u-dave', 'u-carol', 'u-bob', 'u-alice']],
+    ['role ascending, id breaks the tie', { column: 'role', dir: 'asc' }, ['u-dave', 'u-carol', 'u-alice', 'u-bob']],
+    ['role descending, id breaks the tie', { column: 'role', dir: 'desc' }, ['u-bob', 'u-alice', 'u-carol', 'u-dave']],
+    ['status ascending', { column: 'status', dir: 'asc' }, ['u-alice', 'u-bob', 'u-carol', 'u-dave']],
+    ['status descending', { column: 'status', dir: 'desc' }, ['u-dave', 'u-carol', 'u-bob', 'u-alice']],
+  ];
+  it.each(cases)('%s, the same one row a page as all at once', (_name, sort, expected) => {
+    expect(listUsers(db, orgScope, {}, { limit: 50 }, sort).items.map((u) => u.id)).toEqual(expected);
+    for (const limit of [1, 2, 3]) {
+      expect(pages((after) => listUsers(db, orgScope, {}, { limit, after }, sort)).map((u) => u.id)).toEqual(expected);
+    }
+  });
+
+  it('sorts within the filter and the scope', () => {
+    expect(listUsers(db, areas('a-boiler', 'a-lab'), { statuses: ['active'] }, {}, { column: 'name', dir: 'desc' }).items.map((u) => u.id)).toEqual(['u-carol', 'u-bob', 'u-alice']);
+  });
+
+  it('refuses a cursor made under another sort', () => {
+    const first = listUsers(db, orgScope, {}, { limit: 1 }, { column: 'name', dir: 'asc' });
+    expect(() => listUsers(db, orgScope, {}, { limit: 1, after: first.next }, { column: 'name', dir: 'desc' })).toThrow(/another sort order/);
+    expect(() => listUsers(db, orgScope, {}, { limit: 1, after: first.next })).toThrow(/another sort order/);
+  });
+
+  it('does not leak its sort key into the rows', () => {
+    expect(Object.keys(listUsers(db, orgScope, {}, { limit: 1 }, { column: 'role', dir: 'asc' }).items[0])).not.toContain('sort_key');
   });
 });
 

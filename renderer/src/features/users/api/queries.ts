@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { CallRequest, CallResponse } from '../../../../../shared/contract';
 import { invoke } from '../../../lib/api';
 
@@ -6,24 +6,29 @@ export type UserView = CallResponse<'users.list'>['items'][number];
 export type SessionView = CallResponse<'sessions.list'>['items'][number];
 export type UserFilter = NonNullable<CallRequest<'users.list'>['filter']>;
 export type UserPatch = CallRequest<'users.update'>['patch'];
+export type UserSort = NonNullable<CallRequest<'users.list'>['sort']>;
 
 /** One key factory for the People feature; every mutation invalidates by the `users` prefix. */
 export const usersKeys = {
   all: ['users'] as const,
   lists: () => [...usersKeys.all, 'list'] as const,
-  list: (filter: UserFilter) => [...usersKeys.lists(), filter] as const,
+  list: (filter: UserFilter, sort: UserSort) => [...usersKeys.lists(), filter, sort] as const,
   one: (userId: string) => [...usersKeys.all, 'one', userId] as const,
   sessions: (userId: string) => [...usersKeys.all, 'sessions', userId] as const,
 };
 
 const pageSize = 100;
 
-export const usersListQuery = (filter: UserFilter) =>
+/** The core sorts and pages in SQL; a cursor is only good for the order that made it. */
+export const usersListQuery = (filter: UserFilter, sort: UserSort) =>
   infiniteQueryOptions({
-    queryKey: usersKeys.list(filter),
-    queryFn: ({ pageParam }) => invoke('users.list', { filter, page: { limit: pageSize, after: pageParam } }),
+    queryKey: usersKeys.list(filter, sort),
+    queryFn: ({ pageParam }) => invoke('users.list', { filter, sort, page: { limit: pageSize, after: pageParam } }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next,
+    // Another sort or filter keeps the table (and the header just clicked, with its focus) on
+    // screen until the new order arrives, instead of flashing a loading state.
+    placeholderData: keepPreviousData,
   });
 
 export const userQuery = (userId: string) =>
@@ -43,10 +48,12 @@ export const userSessionsQuery = (userId: string) =>
  * next pull, so one is started right away (best effort: the automatic sync also picks it up).
  */
 function refreshAfterServerChange(queryClient: QueryClient) {
-  void queryClient.invalidateQueries({ queryKey: usersKeys.all });
+  // The `users` prefix covers every list (any filter and sort), each person's detail and sessions.
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: usersKeys.all });
+  refresh();
   void invoke('sync.now', {})
     .catch(() => undefined)
-    .finally(() => void queryClient.invalidateQueries({ queryKey: usersKeys.all }));
+    .finally(refresh);
 }
 
 export function useUpdateUser() {

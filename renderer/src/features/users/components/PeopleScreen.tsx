@@ -6,13 +6,22 @@ import { QueryState } from '../../../components/QueryState';
 import { hrefFor, navigate, useRoute } from '../../../lib/router';
 import { useAreas } from '../../../workstation/areas';
 import { usePermissions } from '../../../workstation/access';
-import { usersListQuery, type UserFilter, type UserView } from '../api/queries';
+import { userSortColumns } from '../../../../../shared/views';
+import { usersListQuery, type UserFilter, type UserSort, type UserView } from '../api/queries';
 import { useUsersT } from '../messages';
 import { AddPersonDialog } from './AddPersonDialog';
 import { UserDetail } from './UserDetail';
 import { areaNames, statusGlyph, userAreas, userModules } from './user-fields';
 import '../users.css';
 
+const defaultSort: UserSort = { column: 'email', dir: 'asc' };
+
+/** `?sort=name.desc` in the URL, so a sorted list survives a reload and a link; anything else is the default. */
+export function parseUserSort(value: string | null): UserSort {
+  const [column, dir] = (value ?? '').split('.');
+  if ((userSortColumns as readonly string[]).includes(column) && (dir === 'asc' || dir === 'desc')) return { column: column as UserSort['column'], dir };
+  return defaultSort;
+}
 
 /** People and access (admin): the tenant's users, searchable, with a detail panel per person (#/people/<userId>). */
 export function PeopleScreen() {
@@ -26,7 +35,8 @@ export function PeopleScreen() {
     ...(deferredText.trim() ? { text: deferredText.trim() } : {}),
     ...(status && (statuses as readonly string[]).includes(status) ? { statuses: [status as (typeof statuses)[number]] } : {}),
   };
-  const users = useInfiniteQuery(usersListQuery(filter));
+  const sort = parseUserSort(route.query.get('sort'));
+  const users = useInfiniteQuery(usersListQuery(filter, sort));
   const [adding, setAdding] = useState(false);
   const canManage = permissions.can('manage', 'user');
   const areas = useAreas();
@@ -38,6 +48,14 @@ export function PeopleScreen() {
     else query.delete(key);
     navigate('people', route.id, query, { replace: true });
   };
+  // The current column flips its direction; another column starts ascending.
+  const sortBy = (column: UserSort['column']) => {
+    const dir = sort.column === column && sort.dir === 'asc' ? 'desc' : 'asc';
+    setQuery('sort', `${column}.${dir}`);
+  };
+  const header = (column: UserSort['column'], label: string) => (
+    <SortHeader column={column} label={label} sort={sort} onSort={sortBy} />
+  );
   const keepQuery = (userId: string | null) => hrefFor('people', userId, route.query);
 
   return (
@@ -68,16 +86,16 @@ export function PeopleScreen() {
             <table className="people-grid people-table">
               <thead>
                 <tr>
-                  <th scope="col">{t('colName')}</th>
-                  <th scope="col">{t('colEmail')}</th>
-                  <th scope="col">{t('colRole')}</th>
+                  {header('name', t('colName'))}
+                  {header('email', t('colEmail'))}
+                  {header('role', t('colRole'))}
                   <th scope="col" className="col-optional">
                     {t('colAreas')}
                   </th>
                   <th scope="col" className="col-optional">
                     {t('colModules')}
                   </th>
-                  <th scope="col">{t('colStatus')}</th>
+                  {header('status', t('colStatus'))}
                 </tr>
               </thead>
               <tbody>
@@ -101,6 +119,23 @@ export function PeopleScreen() {
         <UserDetail key={route.id} userId={route.id} permissions={permissions} closeHref={keepQuery(null)} />
       )}
     </section>
+  );
+}
+
+/** A column header that sorts: aria-sort on the header, a button inside it (the ARIA sortable-table pattern). */
+function SortHeader(props: { column: UserSort['column']; label: string; sort: UserSort; onSort: (column: UserSort['column']) => void }) {
+  const t = useUsersT();
+  const current = props.sort.column === props.column;
+  const ariaSort = current ? (props.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none';
+  return (
+    <th scope="col" aria-sort={ariaSort}>
+      <button type="button" className="people-sort" title={t('sortBy', { column: props.label })} onClick={() => props.onSort(props.column)}>
+        {props.label}
+        <span aria-hidden="true" className="people-sort-mark">
+          {current ? (props.sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'}
+        </span>
+      </button>
+    </th>
   );
 }
 

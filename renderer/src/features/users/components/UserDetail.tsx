@@ -5,11 +5,13 @@ import { QueryState } from '../../../components/QueryState';
 import type { Permissions } from '../../../workstation/access';
 import { useAreas } from '../../../workstation/areas';
 import { sessionStatusQuery } from '../../../workstation/session';
-import { userQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
+import { useSiteTime } from '../../../workstation/site-time';
+import { userQuery, userSessionsQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
 import { useErrorText } from '../hooks/useErrorText';
 import { useUsersT } from '../messages';
 import { AreaTreeEditor } from './AreaTreeEditor';
 import { ConfirmDialog } from './ConfirmDialog';
+import { ReasonDialog } from './ReasonDialog';
 import { EnrolmentLinkNotice } from './EnrolmentLinkNotice';
 import { EraseUserDialog } from './EraseUserDialog';
 import { UserSessions } from './UserSessions';
@@ -44,6 +46,10 @@ export function UserDetail(props: { userId: string; permissions: Permissions; cl
                 <span className={`user-status user-status-${data.status}`}>
                   <span aria-hidden="true">{statusGlyph[data.status]}</span> {t(`status_${data.status}`)}
                 </span>
+              </dd>
+              <dt>{t('lastSignIn')}</dt>
+              <dd>
+                <LastSignIn userId={data.id} offline={offline} />
               </dd>
             </dl>
             {offline && (canManage || canRevoke) && (
@@ -153,14 +159,18 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
             <button type="submit" className="primary" disabled={disabled || !dirty || update.isPending} aria-describedby={props.offline ? props.offlineNoteId : undefined}>
               {update.isPending ? t('saving') : t('save')}
             </button>
-            {!dirty && !update.isSuccess && <span className="hint">{t('noChanges')}</span>}
+            {/* Where the eye is after pressing Save: beside the button, announced politely. */}
+            <span role="status" className="people-saved">
+              {update.isSuccess ? (
+                <>
+                  <span aria-hidden="true">✓ </span>
+                  {t('saved')}
+                </>
+              ) : !dirty ? (
+                <span className="hint">{t('noChanges')}</span>
+              ) : null}
+            </span>
           </div>
-          {update.isSuccess && (
-            <p className="notice" role="status">
-              <span aria-hidden="true">✓ </span>
-              {t('saved')}
-            </p>
-          )}
           {update.error ? (
             <p className="error" role="alert" data-error-code={(update.error as { code?: string }).code}>
               <span aria-hidden="true">⚠ </span>
@@ -173,78 +183,151 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
   );
 }
 
-/** Deactivate / reactivate (confirmed) and erase (typed confirmation). */
+/**
+ * When the person last signed in: sign-ins are not in the sync feed, so the cached user rows
+ * do not know it; the server's sessions list (online only) does: the newest session's start.
+ */
+function LastSignIn(props: { userId: string; offline: boolean }) {
+  const t = useUsersT();
+  const time = useSiteTime();
+  const sessions = useQuery({ ...userSessionsQuery(props.userId), enabled: !props.offline });
+  if (props.offline) return <span className="hint">{t('lastSignInOffline')}</span>;
+  if (sessions.isPending) return <span className="hint">{t('lastSignInLoading')}</span>;
+  if (!sessions.data) return <span className="hint">{t('lastSignInOffline')}</span>;
+  const newest = sessions.data.reduce<string | null>((latest, session) => (latest === null || session.created_at > latest ? session.created_at : latest), null);
+  return newest ? <time dateTime={newest}>{time.format(newest)}</time> : <span>{t('lastSignInNever')}</span>;
+}
+
+type Done = { kind: 'status'; status: 'active' | 'deactivated' } | { kind: 'unlocked' } | { kind: 'reset' };
+
+/**
+ * Deactivate / reactivate (confirmed), reset sign-in (reason and the email typed back), unlock
+ * (optional reason) and erase (typed confirmation). What a finished action did is said beside
+ * these buttons, where focus returns when its dialog closes.
+ */
 function StatusActions(props: { user: UserView; offline: boolean; offlineNoteId: string }) {
   const t = useUsersT();
   const update = useUpdateUser();
   const reset = useResetSignIn();
   const unlock = useUnlockUser();
-  const [confirming, setConfirming] = useState(false);
-  const [resetting, setResetting] = useState(false);
-  const [erasing, setErasing] = useState(false);
+  const [open, setOpen] = useState<'status' | 'reset' | 'unlock' | 'erase' | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
   const active = props.user.status === 'active';
-  const closeReset = () => {
-    reset.reset();
-    setResetting(false);
-  };
+  const name = props.user.display_name;
   const blocked = props.offline ? props.offlineNoteId : undefined;
+  const start = (which: 'status' | 'reset' | 'unlock' | 'erase') => {
+    setDone(null);
+    // A link already shown stays until a new reset replaces it: it is shown only once.
+    if (which === 'reset') reset.reset();
+    setOpen(which);
+  };
   const close = () => {
     update.reset();
-    setConfirming(false);
+    unlock.reset();
+    if (!reset.data) reset.reset();
+    setOpen(null);
   };
+  const doneText =
+    done?.kind === 'status' ? t(`statusSaved_${done.status}`, { name }) : done?.kind === 'unlocked' ? t('unlocked', { name }) : done?.kind === 'reset' ? t('resetDone', { name }) : null;
   return (
     <section className="people-section" aria-labelledby="user-status-title">
       <h3 id="user-status-title">{t('statusSection')}</h3>
       <div className="people-actions">
-        <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => setConfirming(true)}>
+        <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => start('status')}>
           {active ? t('deactivate') : t('reactivate')}
         </button>
         {active && (
-          <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => setResetting(true)}>
+          <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => start('reset')}>
             {t('resetSignIn')}
           </button>
         )}
         {active && (
-          <button type="button" disabled={props.offline || unlock.isPending} aria-describedby={blocked} onClick={() => unlock.mutate({ userId: props.user.id })}>
+          <button type="button" disabled={props.offline} aria-describedby={blocked} onClick={() => start('unlock')}>
             {t('unlockAccount')}
           </button>
         )}
-        <button type="button" className="danger" disabled={props.offline} aria-describedby={blocked} onClick={() => setErasing(true)}>
+        <button type="button" className="danger" disabled={props.offline} aria-describedby={blocked} onClick={() => start('erase')}>
           {t('erase')}
         </button>
       </div>
-      {unlock.isSuccess && (
-        <p role="status" className="people-saved">
-          {t('unlocked', { name: props.user.display_name })}
-        </p>
-      )}
-      {reset.data ? (
-        <EnrolmentLinkNotice name={props.user.display_name} link={reset.data.enrolment.link} expiresAt={reset.data.enrolment.expiresAt} />
-      ) : (
-        <ConfirmDialog
-          open={resetting}
-          title={t('resetTitle', { name: props.user.display_name })}
-          text={t('resetText')}
-          confirmLabel={t('resetSignIn')}
-          danger
-          pending={reset.isPending}
-          error={reset.error ?? unlock.error}
-          onConfirm={() => reset.mutate({ userId: props.user.id }, { onSuccess: () => setResetting(false) })}
-          onClose={closeReset}
-        />
-      )}
+      <p role="status" className="people-saved">
+        {doneText && (
+          <>
+            <span aria-hidden="true">✓ </span>
+            {doneText}
+          </>
+        )}
+      </p>
+      {reset.data && <EnrolmentLinkNotice name={name} link={reset.data.enrolment.link} expiresAt={reset.data.enrolment.expiresAt} />}
+      <ReasonDialog
+        open={open === 'reset'}
+        title={t('resetTitle', { name })}
+        text={t('resetText')}
+        confirmLabel={t('resetSignIn')}
+        reasonLabel={t('resetReasonLabel')}
+        reasonRequired
+        typed={{ expected: props.user.email, label: t('resetTypeLabel', { email: props.user.email }), gate: t('resetGate') }}
+        danger
+        pending={reset.isPending}
+        error={reset.error}
+        onConfirm={(reason) =>
+          reset.mutate(
+            { userId: props.user.id, reason },
+            {
+              onSuccess: () => {
+                setOpen(null);
+                setDone({ kind: 'reset' });
+              },
+            },
+          )
+        }
+        onClose={close}
+      />
+      <ReasonDialog
+        open={open === 'unlock'}
+        title={t('unlockTitle', { name })}
+        text={t('unlockText', { name })}
+        confirmLabel={t('unlockAccount')}
+        reasonLabel={t('unlockReasonLabel')}
+        reasonRequired={false}
+        pending={unlock.isPending}
+        error={unlock.error}
+        onConfirm={(reason) =>
+          unlock.mutate(
+            { userId: props.user.id, ...(reason ? { reason } : {}) },
+            {
+              onSuccess: () => {
+                close();
+                setDone({ kind: 'unlocked' });
+              },
+            },
+          )
+        }
+        onClose={close}
+      />
       <ConfirmDialog
-        open={confirming}
-        title={active ? t('deactivateTitle', { name: props.user.display_name }) : t('reactivateTitle', { name: props.user.display_name })}
+        open={open === 'status'}
+        title={active ? t('deactivateTitle', { name }) : t('reactivateTitle', { name })}
         text={active ? t('deactivateText') : t('reactivateText')}
         confirmLabel={active ? t('deactivate') : t('reactivate')}
         danger={active}
         pending={update.isPending}
         error={update.error}
-        onConfirm={() => update.mutate({ userId: props.user.id, patch: { status: active ? 'deactivated' : 'active' } }, { onSuccess: () => setConfirming(false) })}
+        onConfirm={() => {
+          const status = active ? 'deactivated' : 'active';
+          update.mutate(
+            { userId: props.user.id, patch: { status } },
+            {
+              onSuccess: () => {
+                close();
+                setDone({ kind: 'status', status });
+              },
+            },
+          );
+        }}
         onClose={close}
       />
-      <EraseUserDialog user={props.user} open={erasing} onClose={() => setErasing(false)} />
+      <EraseUserDialog user={props.user} open={open === 'erase'} onClose={close} />
     </section>
   );
 }
