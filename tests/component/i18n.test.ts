@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime } from '../../renderer/src/i18n/format';
+import { formatDateTime, formatTime } from '../../renderer/src/i18n/format';
 import { featureCatalogs, locales, pickLocale, translate } from '../../renderer/src/i18n/i18n';
 // Registers the catalogues checked below.
 import '../../renderer/src/features/auth/messages';
@@ -47,5 +47,14 @@ describe('the i18n layer', () => {
     expect(Object.keys(auth.en).filter((key) => !same.has(key) && auth.de[key] === auth.en[key])).toEqual([]);
     const slots = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const [key, english] of Object.entries(auth.en)) expect(slots(auth.de[key]), key).toEqual(slots(english));
+  });
+});
+
+describe('zone names in German', () => {
+  it("names a US site's zone as its clocks do (CST), where German has no short name of its own, and keeps German's own (MEZ)", () => {
+    expect(formatTime('2026-11-27T08:00:00Z', 'de', 'America/Chicago')).toBe('02:00 CST');
+    expect(formatDateTime('2026-11-27T08:00:00Z', 'de', 'Europe/Berlin')).toMatch(/MEZ$/);
+    expect(formatTime('2026-11-27T08:00:00Z', 'de', 'Asia/Kolkata')).toBe('13:30 GMT+5:30');
+    expect(formatTime('2026-11-27T08:00:00Z', 'en', 'America/Chicago')).toBe('2:00 AM CST');
   });
 });

@@ -141,7 +141,7 @@ describe('the printed shift log', () => {
     const [handedOver] = [...document.querySelectorAll<HTMLElement>('.print-signature')].map(fieldsOf);
     expect(handedOver).toEqual([
       'Name in Druckschrift: Ben Operator',
-      'Unterschrieben am: 25. Okt. 2026, 06:55 GMT+0',
+      'Unterschrieben am: 25. Okt. 2026, 06:55 GMT',
       'Bedeutung: Übergeben',
       'Verfahren: Passwort auf dem Arbeitsplatz geprüft',
       `Prüfsumme des Inhalts (SHA-256): ${hash}`,

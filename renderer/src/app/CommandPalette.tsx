@@ -1,5 +1,5 @@
 import { Command } from 'cmdk';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Dialog } from '../components/Dialog';
 import { useAuthT } from '../features/auth/messages';
 import { useLock } from '../features/auth/api/queries';
@@ -28,6 +28,12 @@ export function CommandPalette() {
   const locale = useLocaleStore((state) => state.locale);
   const setLocale = useLocaleStore((state) => state.setLocale);
   const visible = visibleModules(permissions.can);
+  const input = useRef<HTMLInputElement>(null);
+
+  // The dialog focuses its first control when it opens; typing must go to the search at once.
+  useEffect(() => {
+    if (open) input.current?.focus();
+  }, [open]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -56,7 +62,7 @@ export function CommandPalette() {
   return (
     <Dialog open={open} title={t('palette.title')} onClose={() => setOpen(false)}>
       <Command label={t('palette.title')} className="palette" loop>
-        <Command.Input autoFocus placeholder={t('palette.placeholder')} aria-label={t('palette.placeholder')} />
+        <Command.Input ref={input} placeholder={t('palette.placeholder')} aria-label={t('palette.placeholder')} />
         <Command.List>
           <Command.Empty>{t('palette.empty')}</Command.Empty>
           {screenActions.length > 0 && (

@@ -6,15 +6,26 @@ import type { Locale } from './i18n';
  */
 export function formatDateTime(iso: string, locale: Locale, timeZone: string): string {
   // dateStyle/timeStyle cannot be combined with timeZoneName, hence the explicit fields.
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
+  return withZoneName(
+    new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }),
+    iso,
     timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  );
+}
+
+/**
+ * Formats with the zone named as people at the site name it: where the language has no short
+ * name of its own for the zone (German says "GMT-6" for Chicago), the site's usual
+ * abbreviation ("CST") is used, as on the site's own clocks and documents.
+ */
+function withZoneName(format: Intl.DateTimeFormat, iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  // format() is what people see (its spaces differ from formatToParts' in some engines).
+  const text = format.format(date);
+  const zoneName = format.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value;
+  if (!zoneName || !/^(GMT|UTC)[+\-−]/.test(zoneName)) return text;
+  const usual = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(date).find((part) => part.type === 'timeZoneName')?.value;
+  return usual && /^[A-Z]{2,5}$/.test(usual) ? text.replace(zoneName, usual) : text;
 }
 
 export function formatDate(iso: string, locale: Locale, timeZone: string): string {
@@ -22,7 +33,7 @@ export function formatDate(iso: string, locale: Locale, timeZone: string): strin
 }
 
 export function formatTime(iso: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(new Date(iso));
+  return withZoneName(new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }), iso, timeZone);
 }
 
 export function formatNumber(value: number, locale: Locale): string {

@@ -12,7 +12,10 @@ export function LocaleSwitch() {
   const setLocale = useLocaleStore((state) => state.setLocale);
   return (
     <span className="locale-switch">
-      <label htmlFor={id}>{t('language')}</label>
+      {/* The select shows the language by name; the label is for screen readers (and keeps the header on one line). */}
+      <label htmlFor={id} className="visually-hidden">
+        {t('language')}
+      </label>
       <select id={id} value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
         {(Object.keys(localeNames) as Locale[]).map((value) => (
           <option key={value} value={value} lang={value}>
