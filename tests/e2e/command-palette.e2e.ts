@@ -12,7 +12,15 @@ test('Ctrl+K opens the command palette: screens by name with their shortcuts, wo
   await expect(palette).toBeVisible();
   await expect(palette.getByRole('option')).toContainText(['Shift logs', 'People', 'Audit trail', 'Exports', 'Sync', 'Sync now', 'Deutsch / English', 'Lock']);
   await expect(palette.getByRole('option', { name: /Audit trail/ })).toContainText('Alt+3');
+  // The shift-log screen on show offers its own common actions first.
+  await expect(palette.getByRole('group', { name: 'On this screen' }).getByRole('option')).toHaveText(['To sign', 'All logs', 'Entries', 'Export this view']);
   await world.screenshot(page, 'command-palette');
+  await page.keyboard.type('entries');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/view=entries/);
+  await expect(palette).toBeHidden();
+  await page.keyboard.press('Control+k');
+  await expect(palette).toBeVisible();
 
   // The search has the focus: typing filters at once; Enter goes there and closes the palette.
   await expect(palette.getByRole('combobox')).toBeFocused();

@@ -14,6 +14,7 @@ import { FilterBar } from './FilterBar';
 import { ShiftLogDetail } from './ShiftLogDetail';
 import { ShiftLogTable } from './ShiftLogTable';
 import { StatsChart } from './StatsChart';
+import { usePaletteActions } from '../../../lib/palette';
 import '../shift-logs.css';
 
 /** #/shift-logs: the filtered entry list with its chart; #/shift-logs/<id>: one shift log. */
@@ -41,6 +42,17 @@ function ShiftLogList(props: { areas: ReturnType<typeof useAreaIndex>; people: {
     [entries.data],
   );
   const exportQuery = filterToQuery(filter, new URLSearchParams({ module: 'shift-logs' }));
+  const exportHref = hrefFor('exports', null, exportQuery);
+  // This screen's common actions, offered in the command palette (Ctrl+K) while it is open.
+  usePaletteActions(
+    useMemo(
+      () => [
+        ...shiftLogViews.map((option) => ({ id: `shift-logs.view.${option}`, label: t(`view.${option}`), run: () => setView(option) })),
+        { id: 'shift-logs.export', label: t('export'), run: () => window.location.assign(exportHref) },
+      ],
+      [t, setView, exportHref],
+    ),
+  );
   return (
     <section className="shift-logs" aria-labelledby="screen-title">
       <header className="screen-header">
