@@ -499,14 +499,14 @@ export const calls = {
     response: pageOf(UserViewSchema),
     permission: { action: 'read', entity: 'user' },
     passive: true,
-    summary: 'Users of the tenant with their role, areas and module flags; sorted by name, email, role or status (email when absent), keyset-paged.',
+    summary: 'Users of the tenant with their role, areas and module flags; sorted by name, email, role, status or last sign-in (email when absent), keyset-paged; last sign-in from the cached sessions the reader may read.',
   }),
   'sessions.list': defineCall({
     request: z.object({ filter: SessionFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),
     response: pageOf(SessionViewSchema),
     permission: { action: 'read', entity: 'session' },
     passive: true,
-    summary: 'Sessions of the tenant (device, IP, last seen), newest first, read from the server (online only: sign-ins are not in the sync feed).',
+    summary: 'Sessions of the tenant (device, IP, last seen), newest first, read from the server (online only: its last-seen and expiry times are live; the cache holds sign-ins for last sign-in and device names).',
   }),
   'audit.list': defineCall({
     request: z.object({ filter: AuditFilterSchema.default({}), page: PageRequestSchema.optional() }).strict(),

@@ -137,6 +137,8 @@ export const UserViewSchema = z.object({
   role_id: maybe,
   areas: maybe,
   module_flags: maybe,
+  /** Newest session start the reader may see (read session); null when none. */
+  last_sign_in_at: maybe.default(null),
   ...synced,
 });
 
@@ -229,7 +231,7 @@ export const UserFilterSchema = z
  * The column the people list is sorted by, and which way; the id breaks ties, so keyset paging
  * stays exact. Kept to users on purpose: the shift-log lists get their own.
  */
-export const userSortColumns = ['name', 'email', 'role', 'status'] as const;
+export const userSortColumns = ['name', 'email', 'role', 'status', 'lastSignIn'] as const;
 export const UserSortSchema = z.object({ column: z.enum(userSortColumns), dir: z.enum(['asc', 'desc']) }).strict();
 
 export const SessionFilterSchema = z

@@ -4,6 +4,7 @@ import { forEachTenantOfPerson } from '../store/person-tenants';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import { apiError } from '../errors';
 import { revokeOtherSessionsOfUser } from '../store/sessions';
+import { publishSessions } from '../sync/session-feed';
 import { getUser, updateUser } from '../store/users';
 import type { AuthContext } from './authenticate';
 import { hashPassword, passwordPolicyProblem, verifyPassword } from './passwords';
@@ -48,8 +49,10 @@ export async function changeOwnPassword(deps: SignInDeps, auth: AuthContext, act
     // The right current password gets its own attempt back; earlier failures stay counted.
     await refundAttempt(tx, gate.reservation);
     await updateUser(tx, user.id, { password_hash: passwordHash }, now);
-    await revokeOtherSessionsOfUser(tx, user.id, auth.session.id, user.id, 'password_changed', now);
+    const ended = await revokeOtherSessionsOfUser(tx, user.id, auth.session.id, user.id, 'password_changed', now);
     await forEachTenantOfPerson(tx, user.id, binding, async (membership) => {
+      // The change log is per tenant: each tenant's feed carries its own ended sessions.
+      await publishSessions(tx, ended.filter((session) => session.tenant_id === membership.tenant_id));
       await appendAudit(tx, membership.tenant_id, actor, { action: 'user.password_changed', entity: 'user', entityId: user.id, diff: { password: { before: '[secret]', after: '[secret]' } } }, now);
     });
   });

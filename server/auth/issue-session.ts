@@ -7,6 +7,7 @@ import type { GrantSigner } from '../grant/signing-key';
 import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
 import { insertSession } from '../store/sessions';
 import { toUserRow, type UserRecord } from '../store/users';
+import { publishSessions } from '../sync/session-feed';
 import { loadPrincipal } from './principal';
 import { newOpaqueToken, tokenHash } from './tokens';
 
@@ -37,6 +38,7 @@ export async function issueSession(
     deviceName: input.deviceName,
     userAgent: input.userAgent,
   });
+  await publishSessions(tx, [session]);
   await appendAudit(
     tx,
     tenantId,

@@ -15,6 +15,7 @@ import { issueGrant } from '../grant/issue-grant';
 import { publicRoute, sessionRoute, type AppDeps } from '../http/route';
 import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
 import { getSession, revokeSession, toSessionRow } from '../store/sessions';
+import { publishSessions } from '../sync/session-feed';
 import { toUserRow } from '../store/users';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -68,7 +69,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async ({ auth, actor, now }) => {
       const tenantId = auth.session.tenant_id;
       await deps.db.transaction({ tenantId }, async (tx) => {
-        await revokeSession(tx, auth.session.id, auth.principal.user.id, 'logout', now);
+        const ended = await revokeSession(tx, auth.session.id, auth.principal.user.id, 'logout', now);
+        if (ended) await publishSessions(tx, [ended]);
         await appendAudit(tx, tenantId, actor, {
           action: 'session.logout',
           entity: 'session',

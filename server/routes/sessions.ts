@@ -10,6 +10,7 @@ import { tenantRoute, type AppDeps } from '../http/route';
 import { getMembership } from '../store/memberships';
 import { encodeCursor, iso } from '../store/rows';
 import { getSession, revokeSession, revokeUserSessions, toSessionRow, type SessionRecord } from '../store/sessions';
+import { publishSessions } from '../sync/session-feed';
 import { getTenant } from '../store/tenants';
 
 const TenantParams = z.object({ tenantId: z.guid() }).strict();
@@ -63,6 +64,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
         if (!session || session.tenant_id !== tenantId) throw apiError('not_found');
         requireRowRight(ability, 'revoke', 'session', memberSubject(tenantId, session.user_id, await getMembership(tx, tenantId, session.user_id)));
         const revoked = await revokeSession(tx, session.id, actor.userId, 'revoked_by_admin', now);
+        if (revoked) await publishSessions(tx, [revoked]);
         // Every accepted write is audited, even one that finds the session already ended (empty diff).
         const current = revoked ?? session;
         await appendAudit(tx, tenantId, actor, {
@@ -87,7 +89,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
         const membership = await getMembership(tx, tenantId, query.userId);
         if (!membership) throw apiError('not_found');
         requireRowRight(ability, 'revoke', 'session', memberSubject(tenantId, query.userId, membership));
-        const revoked = await revokeUserSessions(tx, tenantId, query.userId, actor.userId, 'revoked_by_admin', now);
+        const ended = await revokeUserSessions(tx, tenantId, query.userId, actor.userId, 'revoked_by_admin', now);
+        await publishSessions(tx, ended);
+        const revoked = ended.length;
         await appendAudit(tx, tenantId, actor, {
           action: 'session.revoked_all',
           entity: 'user',

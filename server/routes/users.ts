@@ -38,6 +38,7 @@ import { countOtherActiveAdmins, getMembership, toMembershipRow, updateMembershi
 import { getRole } from '../store/roles';
 import { encodeCursor, iso } from '../store/rows';
 import { revokeUserSessions } from '../store/sessions';
+import { publishSessions } from '../sync/session-feed';
 import { getTenant } from '../store/tenants';
 import { getUser, toUserRow, updateUser, type UserRecord } from '../store/users';
 
@@ -265,7 +266,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
         if (Object.keys(membershipChanges).length > 0) membership = await updateMembership(tx, tenantId, user.id, membershipChanges, now);
 
         // A deactivated account keeps no open session anywhere in this tenant.
-        if (userChanges.status === 'deactivated') await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'user_deactivated', now);
+        if (userChanges.status === 'deactivated') await publishSessions(tx, await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'user_deactivated', now));
 
         const diff = memberDiff(before, memberView(user, membership));
         const action = userChanges.status === 'deactivated' ? 'user.deactivated' : userChanges.status === 'active' ? 'user.reactivated' : 'user.updated';
@@ -320,7 +321,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
           now,
         );
         await pseudonymizeTraces(tx, tenantId, user);
-        await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'user_erased', now);
+        await publishSessions(tx, await revokeUserSessions(tx, tenantId, user.id, actor.userId, 'user_erased', now));
         await revokeOpenEnrolmentLinks(tx, user.id, 'user_erased', now);
         const diff = memberDiff(before, memberView(user, member.membership));
         await recordMemberChange(tx, tenantId, actor, { action: 'user.erased', user, membership: member.membership, diff, reason: body.reason }, now);
@@ -361,7 +362,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps, enrolmen
           totp_secret: { before: hadFactors.totp ? '[secret]' : null, after: null },
         };
         await forEachTenantOfPerson(tx, user.id, { tenantId }, async (membership) => {
-          await revokeUserSessions(tx, membership.tenant_id, user.id, actor.userId, 'sign_in_reset', now);
+          await publishSessions(tx, await revokeUserSessions(tx, membership.tenant_id, user.id, actor.userId, 'sign_in_reset', now));
           await recordMemberChange(tx, membership.tenant_id, actor, { action: 'user.reset', user, membership, diff, reason }, now);
         });
         return { answer: { ...present({ user, membership: member.membership }), enrolment: link }, tenantName: (await getTenant(tx, tenantId))?.name ?? '' };

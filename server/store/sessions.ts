@@ -56,24 +56,22 @@ export async function revokeSession(tx: Tx, id: string, by: string | null, reaso
   return rows[0] ?? null;
 }
 
-/** Ends every open session of a user in the bound tenant; returns how many. */
-export async function revokeUserSessions(tx: Tx, tenantId: string, userId: string, by: string | null, reason: string, now: Date): Promise<number> {
-  const rows = await tx.query<{ id: string }>(
+/** Ends every open session of a user in the bound tenant; returns the sessions it ended. */
+export async function revokeUserSessions(tx: Tx, tenantId: string, userId: string, by: string | null, reason: string, now: Date): Promise<SessionRecord[]> {
+  return tx.query<SessionQueryRow>(
     `UPDATE sessions SET revoked_at = $3, revoked_by = $4, revoke_reason = $5
-     WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
+     WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING *`,
     [tenantId, userId, now, by, reason],
   );
-  return rows.length;
 }
 
-/** Ends every open session of the user in any tenant but `keepSessionId` (bind userId); returns how many. */
-export async function revokeOtherSessionsOfUser(tx: Tx, userId: string, keepSessionId: string, by: string | null, reason: string, now: Date): Promise<number> {
-  const rows = await tx.query<{ id: string }>(
+/** Ends every open session of the user in any tenant but `keepSessionId` (bind userId); returns the sessions it ended. */
+export async function revokeOtherSessionsOfUser(tx: Tx, userId: string, keepSessionId: string, by: string | null, reason: string, now: Date): Promise<SessionRecord[]> {
+  return tx.query<SessionQueryRow>(
     `UPDATE sessions SET revoked_at = $3, revoked_by = $4, revoke_reason = $5
-     WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
+     WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING *`,
     [userId, keepSessionId, now, by, reason],
   );
-  return rows.length;
 }
 
 export interface SessionExpiry {

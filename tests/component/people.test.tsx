@@ -34,6 +34,7 @@ function user(overrides: Record<string, unknown> = {}) {
     module_flags: JSON.stringify({ ...flags(false), shift_logs: true, handovers: true }),
     version: 3,
     pending_mutation_id: null,
+    last_sign_in_at: '2026-10-24T21:00:00.000Z',
     ...overrides,
   };
 }
@@ -169,7 +170,7 @@ describe('the people list', () => {
     renderScreen();
     const row = (await screen.findByRole('link', { name: 'Casey Contributor' })).closest('tr')!;
     const cells = within(row).getAllByRole('cell').map((cell) => cell.textContent);
-    expect(cells).toEqual(['Casey Contributor', 'casey@northfield.example', 'Contributor', 'Utilities', 'Shift logs, Handovers', '● Active']);
+    expect(cells).toEqual(['Casey Contributor', 'casey@northfield.example', 'Contributor', 'Utilities', 'Shift logs, Handovers', '● Active', 'Oct 24, 2026, 10:00 PM GMT+1']);
     expect(screen.getByText('2 people shown')).toBeTruthy();
   });
 
@@ -525,24 +526,24 @@ describe('sign-in reset and unlock', () => {
 });
 
 describe('last sign-in', () => {
-  it('shows the newest session start from the server, in the site zone', async () => {
-    installApi();
+  it('shows the newest cached sign-in in the list and the detail, in the site zone, offline as online', async () => {
+    installApi({ 'session.status': ok(status(false)) });
     renderScreen('#/people/user-2');
     const panel = await detailPanel();
     // 21:00 UTC on 24 October 2026 is 22:00 in London (summer time until the 25th).
     const shown = await within(panel).findByText(/10:00 PM GMT\+1/, { selector: 'time' });
     expect(shown.getAttribute('dateTime')).toBe('2026-10-24T21:00:00.000Z');
+    const row = screen.getByRole('link', { name: 'Casey Contributor' }).closest('tr')!;
+    expect(within(row).getByText(/10:00 PM GMT\+1/, { selector: 'time' })).toBeTruthy();
   });
 
-  it('says when no sign-in is known yet, and why it needs a connection offline', async () => {
-    installApi({ 'sessions.list': ok({ items: [], next: null }) });
+  it('says when no sign-in is known, and sorts by it from its header', async () => {
+    installApi({ 'users.list': ok({ items: [user({ last_sign_in_at: null })], next: null }) });
     renderScreen('#/people/user-2');
     const panel = await detailPanel();
     expect(await within(panel).findByText('No sign-in yet')).toBeTruthy();
-    cleanup();
-    installApi({ 'session.status': ok(status(false)) });
-    renderScreen('#/people/user-2');
-    const offlinePanel = await detailPanel();
-    expect(await within(offlinePanel).findByText(/Shown when online: sign-ins are read from the server/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: /Last sign-in/ }));
+    await waitFor(() => expect(window.location.hash).toContain('sort=lastSignIn.asc'));
+    await waitFor(() => expect(calls['users.list']?.at(-1)).toMatchObject({ sort: { column: 'lastSignIn', dir: 'asc' } }));
   });
 });

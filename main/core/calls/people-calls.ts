@@ -3,13 +3,13 @@ import type { CallContext, CallHandlers, ChannelsOf } from './call-context';
 
 /**
  * People and their sessions. The list of people is read from the cache; every change, and the
- * sessions list (sign-ins are not in the sync feed), is online-only: offline they answer
+ * sessions list (its last-seen and expiry times are live), is online-only: offline they answer
  * `needs_connection`.
  */
 export function peopleCalls(ctx: CallContext): CallHandlers<ChannelsOf<'users' | 'sessions'>> {
   const { admin } = ctx;
   return {
-    'users.list': async ({ filter, sort, page }) => listUsers(ctx.db(), ctx.readScope('user'), filter, page, sort),
+    'users.list': async ({ filter, sort, page }) => listUsers(ctx.db(), ctx.readScope('user'), filter, page, sort, ctx.readScope('session')),
     'users.update': async ({ userId, patch }) => {
       await admin.updateUser(userId, patch);
       return { ok: true as const };

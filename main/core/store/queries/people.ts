@@ -25,6 +25,8 @@ export interface UserListItem extends UserRow {
   role_id: string | null;
   areas: string | null;
   module_flags: string | null;
+  /** When their newest session in this cache began; null when the reader may see none of theirs. */
+  last_sign_in_at: string | null;
 }
 
 /** A parsed sort of the contract: a column and a direction. */
@@ -40,6 +42,8 @@ const userSortKeys: Record<UserSort['column'], string> = {
   email: 'lower(u.email)',
   role: "COALESCE(m.org_role, '')",
   status: 'u.status',
+  // Never signed in sorts first ascending: the people an admin looks for.
+  lastSignIn: "COALESCE(ls.at, '')",
 };
 
 const defaultUserSort: UserSort = { column: 'email', dir: 'asc' };
@@ -51,12 +55,24 @@ const defaultUserSort: UserSort = { column: 'email', dir: 'asc' };
 const sortTag = (sort: UserSort) => `${sort.column}.${sort.dir}:`;
 
 /** Users by the sort (email ascending when absent), the id breaking ties in the same direction. */
-export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilter = {}, page?: PageRequest, sort: UserSort = defaultUserSort): Page<UserListItem> {
+export function listUsers(
+  db: SqliteDatabase,
+  scope: RowScope,
+  filter: UserFilter = {},
+  page?: PageRequest,
+  sort: UserSort = defaultUserSort,
+  sessionScope: RowScope = { kind: 'none' },
+): Page<UserListItem> {
   const limit = pageSize(page);
   const key = userSortKeys[sort.column];
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-  const where: string[] = [];
+  // Last sign-in from the sessions the reader may read (the pull feed carries them): its
+  // parameters come first, as the join precedes the WHERE in the statement.
+  const sessionWhere: string[] = [];
   const params: unknown[] = [];
+  applyScope(sessionScope, sessionScopeColumns, sessionWhere, params);
+  const lastSignIn = `LEFT JOIN (SELECT se.user_id, max(se.created_at) AS at FROM session se ${sessionWhere.length ? `WHERE ${sessionWhere.join(' AND ')}` : ''} GROUP BY se.user_id) ls ON ls.user_id = u.id`;
+  const where: string[] = [];
   applyScope(scope, userScopeColumns, where, params);
   if (filter.statuses?.length) inList('u.status', filter.statuses, where, params);
   if (filter.userIds?.length) inList('u.id', filter.userIds, where, params);
@@ -75,8 +91,8 @@ export function listUsers(db: SqliteDatabase, scope: RowScope, filter: UserFilte
   const rows = all<UserListItem & { sort_key: string }>(
     db,
     `SELECT u.id, u.email, u.display_name, u.status, u.global_role, u.version, u.pending_mutation_id, ` +
-      `m.org_role, m.role_id, m.areas, m.module_flags, ${key} AS sort_key ` +
-      `FROM user u LEFT JOIN membership m ON m.user_id = u.id ` +
+      `m.org_role, m.role_id, m.areas, m.module_flags, ls.at AS last_sign_in_at, ${key} AS sort_key ` +
+      `FROM user u LEFT JOIN membership m ON m.user_id = u.id ${lastSignIn} ` +
       `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, u.id ${dir} LIMIT ?`,
     params,
   );

@@ -50,6 +50,22 @@ describe('users', () => {
   });
 });
 
+describe("users' last sign-in", () => {
+  const lastSignIns = (sessionScope?: RowScope) =>
+    Object.fromEntries(listUsers(db, orgScope, {}, { limit: 50 }, undefined, sessionScope).items.map((u) => [u.id, u.last_sign_in_at]));
+
+  it('is the start of their newest cached session', () => {
+    expect(lastSignIns(orgScope)).toEqual({ 'u-alice': '2024-03-02T05:00:00.000Z', 'u-bob': '2024-03-01T06:00:00.000Z', 'u-carol': '2024-03-01T07:00:00.000Z', 'u-dave': null });
+  });
+
+  it("shows only sign-ins the reader may read: their own, the people of their areas, or none", () => {
+    expect(lastSignIns(own('u-alice'))).toEqual({ 'u-alice': '2024-03-02T05:00:00.000Z', 'u-bob': null, 'u-carol': null, 'u-dave': null });
+    expect(lastSignIns(areas('a-lab'))).toEqual({ 'u-alice': null, 'u-bob': null, 'u-carol': '2024-03-01T07:00:00.000Z', 'u-dave': null });
+    expect(lastSignIns(noRows)).toEqual({ 'u-alice': null, 'u-bob': null, 'u-carol': null, 'u-dave': null });
+    expect(lastSignIns()).toEqual({ 'u-alice': null, 'u-bob': null, 'u-carol': null, 'u-dave': null });
+  });
+});
+
 describe('users sorted by a column', () => {
   // Dave has no membership here: no role sorts first ascending. Alice and Bob share a role, so
   // the id decides between them, in the sort's direction.
@@ -61,11 +77,14 @@ describe('users sorted by a column', () => {
     ['role descending, id breaks the tie', { column: 'role', dir: 'desc' }, ['u-bob', 'u-alice', 'u-carol', 'u-dave']],
     ['status ascending', { column: 'status', dir: 'asc' }, ['u-alice', 'u-bob', 'u-carol', 'u-dave']],
     ['status descending', { column: 'status', dir: 'desc' }, ['u-dave', 'u-carol', 'u-bob', 'u-alice']],
+    // Never signed in first ascending: the people an admin goes looking for.
+    ['last sign-in ascending', { column: 'lastSignIn', dir: 'asc' }, ['u-dave', 'u-bob', 'u-carol', 'u-alice']],
+    ['last sign-in descending', { column: 'lastSignIn', dir: 'desc' }, ['u-alice', 'u-carol', 'u-bob', 'u-dave']],
   ];
   it.each(cases)('%s, the same one row a page as all at once', (_name, sort, expected) => {
-    expect(listUsers(db, orgScope, {}, { limit: 50 }, sort).items.map((u) => u.id)).toEqual(expected);
+    expect(listUsers(db, orgScope, {}, { limit: 50 }, sort, orgScope).items.map((u) => u.id)).toEqual(expected);
     for (const limit of [1, 2, 3]) {
-      expect(pages((after) => listUsers(db, orgScope, {}, { limit, after }, sort)).map((u) => u.id)).toEqual(expected);
+      expect(pages((after) => listUsers(db, orgScope, {}, { limit, after }, sort, orgScope)).map((u) => u.id)).toEqual(expected);
     }
   });
 

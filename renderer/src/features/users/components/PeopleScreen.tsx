@@ -12,6 +12,7 @@ import { useUsersT } from '../messages';
 import { AddPersonDialog } from './AddPersonDialog';
 import { UserDetail } from './UserDetail';
 import { areaNames, statusGlyph, userAreas, userModules } from './user-fields';
+import { LastSignIn } from './LastSignIn';
 import '../users.css';
 
 const defaultSort: UserSort = { column: 'email', dir: 'asc' };
@@ -96,6 +97,7 @@ export function PeopleScreen() {
                     {t('colModules')}
                   </th>
                   {header('status', t('colStatus'))}
+                  {header('lastSignIn', t('lastSignIn'))}
                 </tr>
               </thead>
               <tbody>
@@ -162,6 +164,9 @@ function UserRow(props: { user: UserView; selected: boolean; href: string; areaN
         <span className={`user-status user-status-${user.status}`}>
           <span aria-hidden="true">{statusGlyph[user.status]}</span> {t(`status_${user.status}`)}
         </span>
+      </td>
+      <td className="cell-time">
+        <LastSignIn at={user.last_sign_in_at} />
       </td>
     </tr>
   );

@@ -5,8 +5,7 @@ import { QueryState } from '../../../components/QueryState';
 import type { Permissions } from '../../../workstation/access';
 import { useAreas } from '../../../workstation/areas';
 import { sessionStatusQuery } from '../../../workstation/session';
-import { useSiteTime } from '../../../workstation/site-time';
-import { userQuery, userSessionsQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
+import { userQuery, useResetSignIn, useUnlockUser, useUpdateUser, type UserPatch, type UserView } from '../api/queries';
 import { useErrorText } from '../hooks/useErrorText';
 import { useUsersT } from '../messages';
 import { AreaTreeEditor } from './AreaTreeEditor';
@@ -15,6 +14,7 @@ import { ReasonDialog } from './ReasonDialog';
 import { EnrolmentLinkNotice } from './EnrolmentLinkNotice';
 import { EraseUserDialog } from './EraseUserDialog';
 import { UserSessions } from './UserSessions';
+import { LastSignIn } from './LastSignIn';
 import { statusGlyph, userAreas, userModules } from './user-fields';
 
 /** The panel of one person: access (role, areas, modules), status, erasure and sessions. */
@@ -49,7 +49,7 @@ export function UserDetail(props: { userId: string; permissions: Permissions; cl
               </dd>
               <dt>{t('lastSignIn')}</dt>
               <dd>
-                <LastSignIn userId={data.id} offline={offline} />
+                <LastSignIn at={data.last_sign_in_at} />
               </dd>
             </dl>
             {offline && (canManage || canRevoke) && (
@@ -181,21 +181,6 @@ function AccessForm(props: { user: UserView; canManage: boolean; offline: boolea
       )}
     </form>
   );
-}
-
-/**
- * When the person last signed in: sign-ins are not in the sync feed, so the cached user rows
- * do not know it; the server's sessions list (online only) does: the newest session's start.
- */
-function LastSignIn(props: { userId: string; offline: boolean }) {
-  const t = useUsersT();
-  const time = useSiteTime();
-  const sessions = useQuery({ ...userSessionsQuery(props.userId), enabled: !props.offline });
-  if (props.offline) return <span className="hint">{t('lastSignInOffline')}</span>;
-  if (sessions.isPending) return <span className="hint">{t('lastSignInLoading')}</span>;
-  if (!sessions.data) return <span className="hint">{t('lastSignInOffline')}</span>;
-  const newest = sessions.data.reduce<string | null>((latest, session) => (latest === null || session.created_at > latest ? session.created_at : latest), null);
-  return newest ? <time dateTime={newest}>{time.format(newest)}</time> : <span>{t('lastSignInNever')}</span>;
 }
 
 type Done = { kind: 'status'; status: 'active' | 'deactivated' } | { kind: 'unlocked' } | { kind: 'reset' };
