@@ -6,7 +6,7 @@ import { ExportStartRequestSchema, exportFormats } from './exports';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
 import { signoffMeanings } from './domain/plant';
-import { conflictReasons } from './sync-protocol';
+import { conflictKinds, conflictReasons } from './sync-protocol';
 import {
   AccessViewSchema,
   AreaViewSchema,
@@ -157,6 +157,12 @@ export const ConflictViewSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** The log the change concerns, named (area, shift date, shift), for the card's title and link. */
+  log: z.object({ id: z.string(), areaName: z.string().nullable(), shiftDate: z.string(), shiftName: z.string() }).nullable().default(null),
+  /** For a conflict: what the server found, and who changed the row there last and when. */
+  serverChange: z.object({ kind: z.enum(conflictKinds), changedBy: z.string().nullable(), changedAt: z.string().nullable() }).nullable().default(null),
+  /** Display names of the people the card mentions, where the reader may see them. */
+  people: z.record(z.string(), z.string()).default({}),
 });
 
 export const ExportResultSchema = z.object({

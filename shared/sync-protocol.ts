@@ -44,6 +44,13 @@ export const rejectionReasons = ['forbidden', 'invalid'] as const;
 /** Why a change waits in the workstation's conflict list: a conflict, or a rejection's reason. */
 export const conflictReasons = ['conflict', ...rejectionReasons] as const;
 
+/**
+ * What a conflict found, so a workstation can say it in the person's language: the row changed
+ * since it was read, the step was already taken (a log already signed, a handover side already
+ * acknowledged), or the content of a log changed after it was signed.
+ */
+export const conflictKinds = ['changed_on_server', 'already_done', 'signed_content_changed'] as const;
+
 export const MutationResultSchema = z
   .object({
     id: Id,
@@ -56,6 +63,12 @@ export const MutationResultSchema = z
     appliedSeq: z.number().int().nonnegative().nullable().default(null),
     /** For conflict: the server's current row. */
     serverRow: z.record(z.string(), z.unknown()).nullable().default(null),
+    /** For conflict: what it found, and the last change to the row on the server (who, when). */
+    conflict: z
+      .object({ kind: z.enum(conflictKinds), changedBy: z.string().max(64).nullable(), changedAt: z.string().max(40).nullable() })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 export type MutationResult = z.infer<typeof MutationResultSchema>;

@@ -44,3 +44,12 @@ export async function verifyTenantChain(db: Database, tenantId: string, pageSize
     after = Number(rows[rows.length - 1].seq);
   }
 }
+
+/** Who last changed a row, and when: the newest audit event about it in the bound tenant. */
+export async function lastChangeOf(tx: Tx, tenantId: string, entityId: string): Promise<{ actorId: string | null; at: string } | null> {
+  const rows = await tx.query<{ actor_id: string | null; server_time: Date }>(
+    'SELECT actor_id, server_time FROM audit_events WHERE tenant_id = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT 1',
+    [tenantId, entityId],
+  );
+  return rows[0] ? { actorId: rows[0].actor_id, at: new Date(rows[0].server_time).toISOString() } : null;
+}

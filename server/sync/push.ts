@@ -1,4 +1,5 @@
 import { isMutationName, mutationSpecs, type MutationArgs, type MutationName } from '../../shared/mutations';
+import { lastChangeOf } from '../audit/audit-query';
 import type { MutationResult, PushRequest, PushResponse, QueuedMutation } from '../../shared/sync-protocol';
 import { can, type Ability } from '../../shared/rbac';
 import type { AuditActor } from '../audit/audit-log';
@@ -61,6 +62,7 @@ const result = (mutation: QueuedMutation, fields: Partial<MutationResult> & Pick
   message: null,
   appliedSeq: null,
   serverRow: null,
+  conflict: null,
   ...fields,
 });
 
@@ -302,7 +304,12 @@ async function decide({ context, caller, mutation, ledger, scope }: Decision): P
     ledger.rollback(mark);
     // Locks taken inside a savepoint went with it.
     context.held.clear();
-    if (error instanceof MutationConflict) return result(mutation, { status: 'conflict', message: error.message, serverRow: error.serverRow });
+    if (error instanceof MutationConflict) {
+      // Read after the rollback: the last change the person's version missed, for their card.
+      const last = error.rowId ? await lastChangeOf(context.tx, context.tenantId, error.rowId) : null;
+      const conflict = { kind: error.kind, changedBy: last?.actorId ?? null, changedAt: last?.at ?? null };
+      return result(mutation, { status: 'conflict', message: error.message, serverRow: error.serverRow, conflict });
+    }
     if (error instanceof MutationRejected) return rejected(mutation, error.reason, error.message);
     return rejected(mutation, 'invalid', 'the change does not fit the stored data');
   }

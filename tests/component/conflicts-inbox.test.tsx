@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyncScreen } from '../../renderer/src/features/sync/components/SyncScreen';
 import type { PlantdeskApi } from '../../shared/contract';
@@ -45,6 +45,9 @@ const signOffConflict = {
     signedAt: '2026-07-01T18:30:00Z',
     changes: [{ kind: 'entry', id: 'e9', entryId: 'e9', at: '2026-07-01T18:35:00Z', authorId: 'u2', body: 'Tank T-3 level alarm at 19:35' }],
   },
+  log: { id: 'log-1', areaName: 'Tank farm', shiftDate: '2026-07-01', shiftName: 'Day' },
+  serverChange: { kind: 'already_done', changedBy: 'u2', changedAt: '2026-07-01T18:40:00Z' },
+  people: { u2: 'Sam Shift' },
 };
 const forbiddenEntry = {
   id: 8,
@@ -55,6 +58,10 @@ const forbiddenEntry = {
   serverRow: null,
   message: 'you no longer cover this area',
   createdAt: '2026-07-01T18:46:00Z',
+  signOffReview: null,
+  log: { id: 'log-2', areaName: 'Tank farm', shiftDate: '2026-07-02', shiftName: 'Night' },
+  serverChange: null,
+  people: {},
 };
 
 let conflicts: unknown[] = [];
@@ -65,6 +72,7 @@ function baseAnswers(overrides: Record<string, Answer> = {}): Record<string, Ans
     'sync.state': () => ({ pending: 0, conflicts: conflicts.length, cursor: 1, lastOkAt: null, running: false, lastError: null }),
     'sync.outbox': [],
     'conflicts.list': () => conflicts,
+    'session.access': { userId: 'u1', tenantId: 't1', areas: ['area-tanks'], rules: [], modules: {} },
     ...overrides,
   };
 }
@@ -100,11 +108,14 @@ describe('the conflicts inbox', () => {
     const cards = await screen.findAllByTestId('conflict');
     expect(screen.getByTestId('conflicts-count').textContent).toBe('2 conflicts');
     const [signOff, entry] = cards;
-    expect(within(signOff).getByRole('heading', { level: 3 }).textContent).toBe('Sign off shift log');
+    expect(within(signOff).getByRole('heading', { level: 3 }).textContent).toBe('Sign off shift log · Tank farm · Jul 1, 2026 · Day');
     expect(signOff.textContent).toContain('Conflict: changed on the server meanwhile');
-    expect(signOff.textContent).toContain('the shift log is already signed');
+    // What the server found, and who changed the log there and when, in words and the site's zone.
+    expect(within(signOff).getByTestId('conflict-what').textContent).toBe('This step was already taken on the server. Last changed on the server by Sam Shift, Jul 1, 2026, 7:40 PM GMT+1.');
+    // The server's English sentence is kept, folded, for support.
+    expect(within(signOff).getByText('the shift log is already signed').closest('details')).toBeTruthy();
     expect(fields(within(signOff).getByTestId('conflict-local'))).toEqual({
-      'Shift log': 'log-1',
+      'Shift log': 'Tank farm · Jul 1, 2026 · Day',
       Meaning: 'approved',
       'Printed name': 'Alex Admin',
       'Content hash': 'c0ffee0000000000…',
@@ -121,10 +132,40 @@ describe('the conflicts inbox', () => {
       'Last changed': 'Jul 1, 2026, 7:40 PM GMT+1',
     });
 
-    expect(within(entry).getByRole('heading', { level: 3 }).textContent).toBe('Add entry');
+    expect(within(entry).getByRole('heading', { level: 3 }).textContent).toBe('Add entry · Tank farm · Jul 2, 2026 · Night');
     expect(entry.textContent).toContain('Refused: not allowed any more');
+    expect(within(entry).getByTestId('conflict-what').textContent).toBe('Your role no longer allows this change.');
+    expect(within(entry).getByRole('link', { name: 'Open the shift log' }).getAttribute('href')).toBe('#/shift-logs/log-2');
     expect(fields(within(entry).getByTestId('conflict-local'))).toMatchObject({ Text: 'written offline', Severity: 'high', Area: 'Tank farm', Equipment: '—' });
     expect(within(entry).getByTestId('conflict-server').textContent).toContain('The server has no such record.');
+  });
+
+  it('names the people on a card: the author by name, "you" for the reader, and says when a name is not theirs to see', async () => {
+    conflicts = [
+      {
+        ...forbiddenEntry,
+        id: 9,
+        name: 'logEntry.amend',
+        reason: 'conflict',
+        args: { id: 'a1', entryId: 'e5', body: 'corrected reading' },
+        serverRow: { id: 'e5', author_id: 'u1', body: 'reading 4.2 bar', version: 3 },
+        serverChange: { kind: 'changed_on_server', changedBy: 'u1', changedAt: '2026-07-01T18:50:00Z' },
+      },
+      { ...forbiddenEntry, id: 10, reason: 'conflict', serverRow: { id: 'e1', author_id: 'u7', version: 2 }, serverChange: { kind: 'changed_on_server', changedBy: 'u7', changedAt: '2026-07-01T18:55:00Z' } },
+    ];
+    installApi(baseAnswers());
+    renderScreen();
+    const [mine, hidden] = await screen.findAllByTestId('conflict');
+    // "You" once the reader's access is read.
+    await waitFor(() => expect(within(mine).getByTestId('conflict-what').textContent).toContain('by you'));
+    expect(within(mine).getByTestId('conflict-what').textContent).toBe(
+      'Someone changed this record on the server after your workstation last saw it. Last changed on the server by you, Jul 1, 2026, 7:50 PM GMT+1.',
+    );
+    expect(fields(within(mine).getByTestId('conflict-server'))).toMatchObject({ Author: 'You' });
+    expect(within(hidden).getByTestId('conflict-what').textContent).toContain('Last changed on the server Jul 1, 2026, 7:55 PM GMT+1, by a person whose name you may not see.');
+    expect(fields(within(hidden).getByTestId('conflict-server'))).toMatchObject({ Author: 'A person whose name you may not see' });
+    // No raw person id is shown anywhere on the cards.
+    expect(document.body.textContent).not.toMatch(/\bu[17]\b/);
   });
 
   it('Retry queues the change again and the inbox refreshes', async () => {
@@ -158,7 +199,7 @@ describe('the conflicts inbox', () => {
     const [signOff] = await screen.findAllByTestId('conflict');
     expect(within(signOff).queryByRole('button', { name: 'Retry' })).toBeNull();
     const review = within(signOff).getByTestId('signoff-review');
-    expect(review.textContent).toContain('New entry: Tank T-3 level alarm at 19:35');
+    expect(review.textContent).toContain('New entry · Sam Shift: Tank T-3 level alarm at 19:35');
     expect(within(review).getByRole('link', { name: 'Review the shift log' }).getAttribute('href')).toBe('#/shift-logs/log-1');
     fireEvent.click(within(review).getByRole('button', { name: 'Sign again…' }));
     const dialog = screen.getByRole('dialog', { name: 'Sign the shift log as it is now' });

@@ -1,5 +1,5 @@
-import { appendChange } from '../../server/sync/change-log';
 import type { CallResponse } from '../../shared/contract';
+import { changeOnServer } from './server-changes';
 import { expect, test, type World } from './world';
 
 /** Waits until the sync after sign-in has brought the demo data down and nothing is pending. */
@@ -12,17 +12,6 @@ async function settled(world: World): Promise<void> {
     .toBe(true);
 }
 
-/** Another admin's change on the server, as its API would make it: the row, a new version, a change-log entry. */
-async function changeOnServer(world: World, shiftLogId: string, set: string): Promise<void> {
-  const tenantId = world.credentials.tenantId;
-  await world.db.transaction({ tenantId }, async (tx) => {
-    const [{ row }] = await tx.query<{ row: Record<string, unknown> }>(
-      `UPDATE shift_logs SET ${set}, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING to_jsonb(shift_logs) AS row`,
-      [tenantId, shiftLogId],
-    );
-    await appendChange(tx, tenantId, { entity: 'shift_log', entityId: shiftLogId, op: 'upsert', row, scope: { area_id: row.area_id, author_id: row.created_by } });
-  });
-}
 
 test.setTimeout(150_000);
 
@@ -52,7 +41,7 @@ test('sign-offs made offline that the server overtook come back as conflicts: bo
   await world.screenshot(page, 'sync');
 
   // Meanwhile on the server: someone approved the first log, and changed the crew of the second.
-  await changeOnServer(world, approved.id, "status = 'signed'");
+  const changer = await changeOnServer(world, approved.id, "status = 'signed'");
   await changeOnServer(world, reviewed.id, "crew = 'B (relief)'");
   await world.startServerAgain();
 
@@ -66,9 +55,14 @@ test('sign-offs made offline that the server overtook come back as conflicts: bo
   const cards = page.getByTestId('conflict');
   await expect(cards).toHaveCount(2);
   const first = cards.filter({ has: page.getByText(approved.id) }).first();
-  await expect(first.getByRole('heading', { level: 3 })).toHaveText('Sign off shift log');
+  // The card names the log (area, date, shift), what the server found, and who changed it there and when.
+  await expect(first.getByRole('heading', { level: 3 })).toHaveText(new RegExp(`^Sign off shift log · .+ · .+ · ${approved.shift_name}$`));
   await expect(first).toContainText('Conflict: changed on the server meanwhile');
-  await expect(first).toContainText('the shift log changed on the server (version 2, yours 1)');
+  await expect(first.getByTestId('conflict-what')).toContainText('Someone changed this record on the server after your workstation last saw it.');
+  await expect(first.getByTestId('conflict-last-change')).toHaveText(new RegExp(`^Last changed on the server by ${changer}, .+\\.$`));
+  await expect(first.getByText('the shift log changed on the server (version 2, yours 1)')).toBeHidden();
+  await first.getByText('The server’s own words (in English)').click();
+  await expect(first.getByText('the shift log changed on the server (version 2, yours 1)')).toBeVisible();
   const local = first.getByTestId('conflict-local');
   await expect(local).toContainText('Meaning');
   await expect(local).toContainText('approved');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { repoRoot } from './fixtures';
+import { changeOnServer } from './server-changes';
 import { expect, test } from './world';
 
 /**
@@ -11,6 +12,7 @@ import { expect, test } from './world';
  * The catalogues are the renderer's own (features/<name>/messages.ts and i18n/messages).
  */
 test.use({ locale: 'de-DE' });
+test.setTimeout(180_000);
 
 function messageModules(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -106,6 +108,21 @@ test('the German locale shows no untranslated string on any screen', async ({ pa
   await world.open(page, `#/shift-logs/${logs.items[0].id}`);
   await check('shift-log detail');
   await world.screenshot(page, 'german-shift-log');
+
+  // Conflict cards: two sign-offs made offline that someone else's change overtook on the server.
+  const submitted = await world.call('shiftLogs.list', { filter: { statuses: ['submitted'] }, page: { limit: 2 } });
+  const { password } = world.user('admin');
+  await world.stopServer();
+  await world.call('shiftLogs.signOff', { shiftLogId: submitted.items[0].id, meaning: 'approved', password });
+  await world.call('shiftLogs.signOff', { shiftLogId: submitted.items[1].id, meaning: 'reviewed', password });
+  await changeOnServer(world, submitted.items[0].id, "status = 'signed'");
+  await changeOnServer(world, submitted.items[1].id, "crew = 'B (Vertretung)'");
+  await world.startServerAgain();
+  await world.open(page, '#/sync');
+  await expect(page.getByTestId('conflict')).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByTestId('conflict-last-change').first()).toContainText('Zuletzt auf dem Server geändert von');
+  await check('#/sync with conflict cards');
+  await world.screenshot(page, 'german-conflicts');
   expect(found).toEqual({});
 
   // The detector itself: an English label put on the German screen is found.

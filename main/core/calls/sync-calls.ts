@@ -12,7 +12,7 @@ export function syncCalls(ctx: CallContext): CallHandlers<ChannelsOf<'sync' | 'c
     'sync.now': async () => ctx.sync.run(),
     'sync.state': async () => ({ ...syncCounts(db()), running: ctx.sync.isRunning, lastError: ctx.sync.lastError }),
     'sync.outbox': async ({ limit }) => listPendingOutbox(db(), limit),
-    'conflicts.list': async () => listConflicts(db()),
+    'conflicts.list': async () => listConflicts(db(), ctx.readScope('user')),
     'conflicts.retry': async ({ id, password }) => {
       const conflict = openConflict(db(), id);
       if (conflict.name === 'shiftLog.signOff') {

@@ -1,7 +1,10 @@
 import { PlantdeskError } from '../../../shared/errors';
 import { isMutationName, type MutationArgs } from '../../../shared/mutations';
 import type { SqliteDatabase } from '../store/open';
-import { changesInLogSince, getOpenConflict, listOpenConflicts, markConflictResolved, type ChangeSinceSignature, type OpenConflictRow } from '../store/queries/conflicts';
+import { changesInLogSince, conflictLog, getOpenConflict, listOpenConflicts, markConflictResolved, type ChangeSinceSignature, type ConflictLogLabel, type OpenConflictRow } from '../store/queries/conflicts';
+import { displayNamesById } from '../store/queries/names';
+import type { RowScope } from '../store/scope';
+import type { conflictKinds } from '../../../shared/sync-protocol';
 import { createLogEntry, type Writer } from './local-writes';
 import { queueMutation } from '../store/queue-mutation';
 
@@ -20,6 +23,12 @@ export interface ConflictView {
   message: string | null;
   createdAt: string;
   signOffReview: SignOffReview | null;
+  /** The log the change concerns, named, for the card's title and link. */
+  log: ConflictLogLabel | null;
+  /** What the server found, and who changed the row there last and when (from the server's trail). */
+  serverChange: { kind: (typeof conflictKinds)[number]; changedBy: string | null; changedAt: string | null } | null;
+  /** Display names of the people the card mentions (authors, signers, the server's last changer), where the reader may see them. */
+  people: Record<string, string>;
 }
 
 export interface SignOffReview {
@@ -40,30 +49,66 @@ function signOffReview(db: SqliteDatabase, args: unknown): SignOffReview | null 
   return { shiftLogId: signOff.shiftLogId, meaning: String(signOff.meaning), signedAt: signOff.signedAt, changes };
 }
 
-function toView(db: SqliteDatabase, row: OpenConflictRow): ConflictView {
-  const result = row.result ? (JSON.parse(row.result) as { message?: string | null }) : null;
+/** Ids of people a card shows: the person columns of the rows, and the server's last changer. */
+const personFields = ['author_id', 'created_by', 'signer_id', 'outgoing_ack_by', 'incoming_ack_by', 'revoked_by', 'user_id'];
+
+function mentionedPeople(view: Omit<ConflictView, 'people'>): Set<string> {
+  const ids = new Set<string>();
+  for (const record of [view.args, view.serverRow]) {
+    if (!record || typeof record !== 'object') continue;
+    for (const field of personFields) {
+      const value = (record as Record<string, unknown>)[field];
+      if (typeof value === 'string') ids.add(value);
+    }
+  }
+  if (view.serverChange?.changedBy) ids.add(view.serverChange.changedBy);
+  for (const change of view.signOffReview?.changes ?? []) ids.add(change.authorId);
+  return ids;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function toView(db: SqliteDatabase, row: OpenConflictRow, names: Map<string, string>): ConflictView {
+  const result = row.result ? (JSON.parse(row.result) as { message?: string | null; conflict?: ConflictView['serverChange'] }) : null;
   const args: unknown = JSON.parse(row.args);
-  return {
+  const serverRow = row.server_row ? (JSON.parse(row.server_row) as Record<string, unknown>) : null;
+  const fields = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+  const view: Omit<ConflictView, 'people'> = {
     id: row.id,
     mutationId: row.mutation_id,
     name: row.name,
     args,
     reason: row.reason,
-    serverRow: row.server_row ? (JSON.parse(row.server_row) as Record<string, unknown>) : null,
+    serverRow,
     message: result?.message ?? null,
     createdAt: row.created_at,
     signOffReview: row.name === 'shiftLog.signOff' ? signOffReview(db, args) : null,
+    log: conflictLog(db, {
+      shiftLogId: text(fields.shiftLogId) ?? text(serverRow?.shift_log_id) ?? (row.name.startsWith('shiftLog.') ? text(serverRow?.id) : undefined),
+      entryId: text(fields.entryId),
+      handoverId: text(fields.handoverId),
+    }),
+    serverChange: result?.conflict ?? null,
   };
+  const people: Record<string, string> = {};
+  for (const id of mentionedPeople(view)) {
+    const name = names.get(id);
+    if (name !== undefined) people[id] = name;
+  }
+  return { ...view, people };
 }
 
-export function listConflicts(db: SqliteDatabase): ConflictView[] {
-  return listOpenConflicts(db).map((row) => toView(db, row));
+/** Open conflicts, each naming its log and people as far as `peopleScope` (read user) lets the reader see them. */
+export function listConflicts(db: SqliteDatabase, peopleScope: RowScope = { kind: 'none' }): ConflictView[] {
+  const rows = listOpenConflicts(db);
+  const names = rows.length > 0 ? displayNamesById(db, peopleScope) : new Map<string, string>();
+  return rows.map((row) => toView(db, row, names));
 }
 
-export function openConflict(db: SqliteDatabase, id: number): ConflictView {
+export function openConflict(db: SqliteDatabase, id: number, peopleScope: RowScope = { kind: 'none' }): ConflictView {
   const row = getOpenConflict(db, id);
   if (!row) throw new PlantdeskError('not_found', 'That conflict is already resolved or does not exist.');
-  return toView(db, row);
+  return toView(db, row, displayNamesById(db, peopleScope));
 }
 
 /** Discards the change: recorded locally and reported to the server's audit trail. */

@@ -1,4 +1,5 @@
 import type { Action, Entity } from '../../../shared/permissions';
+import type { conflictKinds } from '../../../shared/sync-protocol';
 import { can, type Ability, type Subject } from '../../../shared/rbac';
 import type { AuditActor } from '../../audit/audit-log';
 import type { Tx } from '../../db/database';
@@ -47,6 +48,8 @@ export class HeldRows {
 
 export type ServerRow = Record<string, unknown>;
 
+type ConflictKind = (typeof conflictKinds)[number];
+
 /** The mutation is refused as it stands; a person has to look at it (Conflicts inbox). */
 export class MutationRejected extends Error {
   constructor(
@@ -61,9 +64,17 @@ export class MutationRejected extends Error {
 /** The row changed since the client saw it; `serverRow` is the server's current version, cache-shaped. */
 export class MutationConflict extends Error {
   readonly serverRow: ServerRow;
+  /** The row's id, whose last audited change the answer names. */
+  readonly rowId: string | null;
 
-  constructor(entity: string, row: ServerRow, message: string) {
+  constructor(
+    entity: string,
+    row: ServerRow,
+    readonly kind: ConflictKind,
+    message: string,
+  ) {
     super(message);
+    this.rowId = typeof row.id === 'string' ? row.id : null;
     this.name = 'MutationConflict';
     this.serverRow = toCacheChange(entity, row, { name: '', region: '' })?.row ?? row;
   }
@@ -80,7 +91,7 @@ export function requireRight(context: MutationContext, action: Action, entity: E
 /** Optimistic concurrency: a baseVersion that is not the row's current version is a conflict. */
 export function requireBaseVersion(context: MutationContext, entity: string, row: ServerRow): void {
   if (context.baseVersion !== null && context.baseVersion !== Number(row.version)) {
-    throw new MutationConflict(entity, row, `the ${entity.replace('_', ' ')} changed on the server (version ${String(row.version)}, yours ${context.baseVersion})`);
+    throw new MutationConflict(entity, row, 'changed_on_server', `the ${entity.replace('_', ' ')} changed on the server (version ${String(row.version)}, yours ${context.baseVersion})`);
   }
 }
 

@@ -16,7 +16,7 @@ export async function acknowledgeHandover(context: MutationContext, args: Mutati
   requireRight(context, 'update', 'handover', subjectOf('handover', handover));
   requireBaseVersion(context, 'handover', handover);
   const side = columns[args.side];
-  if (handover[side.by] !== null) throw new MutationConflict('handover', handover, `the ${args.side} side is already acknowledged`);
+  if (handover[side.by] !== null) throw new MutationConflict('handover', handover, 'already_done', `the ${args.side} side is already acknowledged`);
   const rows = await tx.query<{ row: ServerRow }>(
     `UPDATE handovers SET ${side.by} = $3, ${side.at} = $4, version = version + 1 WHERE tenant_id = $1 AND id = $2 RETURNING to_jsonb(handovers) AS row`,
     [tenantId, args.handoverId, context.userId, now],

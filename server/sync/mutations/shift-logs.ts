@@ -22,7 +22,7 @@ type Status = keyof typeof rank;
 function requireTransition(log: ServerRow, from: readonly Status[], to: Status, what: string): void {
   const status = log.status as Status;
   if (from.includes(status)) return;
-  if (rank[status] >= rank[to]) throw new MutationConflict('shift_log', log, `the shift log is already ${status}`);
+  if (rank[status] >= rank[to]) throw new MutationConflict('shift_log', log, 'already_done', `the shift log is already ${status}`);
   throw invalid(`${what} needs a shift log that is ${from.join(' or ')}; this one is ${status}`);
 }
 
@@ -78,7 +78,7 @@ export async function signOffShiftLog(context: MutationContext, args: MutationAr
   if (transition) requireTransition(log, transition.from, transition.to, `a sign-off meaning ${args.meaning}`);
   const contentHash = await serverContentHash(tx, tenantId, signableLog(log));
   if (contentHash !== args.contentHash) {
-    throw new MutationConflict('shift_log', log, 'the shift log is not what was signed: its content changed on the server. Review it and sign again.');
+    throw new MutationConflict('shift_log', log, 'signed_content_changed', 'the shift log is not what was signed: its content changed on the server. Review it and sign again.');
   }
   const [signer] = await tx.query<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [context.userId]);
   if (!signer) throw invalid('the signer has no user record');

@@ -214,15 +214,23 @@ for (const { name, backend, skip } of serverBackends()) {
       const result = await boilersWriter.apply('shiftLog.submit', { shiftLogId: log.id }, { baseVersion: 7 });
       expect(result.status).toBe('conflict');
       expect(result.serverRow).toMatchObject({ id: log.id, status: 'open', version: 1 });
+      // A row no audited change touched (written by the fixture) names no one.
+      expect(result.conflict).toEqual({ kind: 'changed_on_server', changedBy: null, changedAt: null });
       expect(await ownerRows(server.db, 'SELECT status FROM shift_logs WHERE id = $1', [log.id])).toEqual([{ status: 'open' }]);
     });
 
     it('lets one of two admins signing the same log at once win; the other gets a conflict', async () => {
       const log = await newLog('tanks', { status: 'reviewed' });
-      const second = new TestClient(server, (await server.signIn(await server.addMember(tenant.id, 'admin'))).token);
+      const secondAdmin = await server.addMember(tenant.id, 'admin');
+      const second = new TestClient(server, (await server.signIn(secondAdmin)).token);
       const results = await Promise.all([admin.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log), { baseVersion: 1 }), second.apply('shiftLog.signOff', await signOffArgs(server.db, tenant.id, log), { baseVersion: 1 })]);
       expect(results.map((r) => r.status).sort()).toEqual(['applied', 'conflict']);
-      expect(results.find((r) => r.status === 'conflict').serverRow).toMatchObject({ status: 'signed', version: 2 });
+      const lost = results.find((r) => r.status === 'conflict');
+      expect(lost.serverRow).toMatchObject({ status: 'signed', version: 2 });
+      // The loser's card can say who signed first and when: the winner's audited sign-off.
+      const winner = results[0].status === 'applied' ? tenant.admin.id : secondAdmin.id;
+      expect(lost.conflict).toMatchObject({ changedBy: winner, changedAt: expect.stringMatching(/Z$/) });
+      expect(['changed_on_server', 'already_done']).toContain(lost.conflict.kind);
       expect(await countRows(server.db, 'SELECT count(*) AS n FROM signoffs WHERE shift_log_id = $1', [log.id])).toBe(1);
       expect(await auditCount(log.id)).toBe(1);
     });
@@ -232,7 +240,9 @@ for (const { name, backend, skip } of serverBackends()) {
       const handoverId = await insertHandover(server.db, tenant.id, { from: log, createdBy: tenant.admin.id, now: now() });
       expect((await boilersWriter.apply('handover.acknowledge', { handoverId, side: 'incoming' })).status).toBe('applied');
       expect(await ownerRows(server.db, 'SELECT incoming_ack_by, version FROM handovers WHERE id = $1', [handoverId])).toEqual([{ incoming_ack_by: contributor.id, version: 2 }]);
-      expect((await admin.apply('handover.acknowledge', { handoverId, side: 'incoming' })).status).toBe('conflict');
+      const again = await admin.apply('handover.acknowledge', { handoverId, side: 'incoming' });
+      expect(again.status).toBe('conflict');
+      expect(again.conflict).toEqual({ kind: 'already_done', changedBy: contributor.id, changedAt: now().toISOString() });
     });
 
     it('takes a full batch of MAX_PUSH_MUTATIONS entries in one request, above the server-wide body limit', async () => {

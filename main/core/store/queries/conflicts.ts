@@ -62,3 +62,25 @@ export function changesInLogSince(db: SqliteDatabase, shiftLogId: string, since:
     [shiftLogId, since, shiftLogId, since, limit],
   );
 }
+
+/** The shift log a change is about, as a person names it: area, shift date and shift. */
+export interface ConflictLogLabel {
+  id: string;
+  areaName: string | null;
+  shiftDate: string;
+  shiftName: string;
+}
+
+/**
+ * The log a conflicting change concerns, found from whichever reference the change carries (the
+ * log itself, an entry of it, or a handover from it); null when the cache does not hold it.
+ */
+export function conflictLog(db: SqliteDatabase, refs: { shiftLogId?: string; entryId?: string; handoverId?: string }): ConflictLogLabel | null {
+  const row = get<ConflictLogLabel>(
+    db,
+    `SELECT l.id, a.name AS areaName, l.shift_date AS shiftDate, l.shift_name AS shiftName FROM shift_log l LEFT JOIN area a ON a.id = l.area_id
+     WHERE l.id = COALESCE(?, (SELECT shift_log_id FROM log_entry WHERE id = ?), (SELECT from_shift_log_id FROM handover WHERE id = ?))`,
+    [refs.shiftLogId ?? null, refs.entryId ?? null, refs.handoverId ?? null],
+  );
+  return row ?? null;
+}

@@ -12,7 +12,7 @@ const now = new Date('2026-11-23T08:00:00Z');
 const grantId = randomUUID();
 
 function result(id: string, seq: number, status: 'applied' | 'rejected' | 'conflict', extra: Partial<PushResponse['results'][number]> = {}) {
-  return { id, seq, status, reason: null, message: null, appliedSeq: status === 'applied' ? 100 + seq : null, serverRow: null, ...extra };
+  return { id, seq, status, reason: null, message: null, appliedSeq: status === 'applied' ? 100 + seq : null, serverRow: null, conflict: null, ...extra };
 }
 
 describe('recording push answers', () => {

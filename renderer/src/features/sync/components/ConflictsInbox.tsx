@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import type { CallResponse } from '../../../../../shared/contract';
 import { Dialog } from '../../../components/Dialog';
 import { ErrorText, QueryState } from '../../../components/QueryState';
-import { formatDateTime } from '../../../i18n/format';
+import { formatDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import { conflictsQuery, syncKeys } from '../api/queries';
@@ -11,7 +11,9 @@ import { mutationInWords } from '../hooks/words';
 import { useSyncT } from '../messages';
 import { useAreas } from '../../../workstation/areas';
 import { useSiteTime } from '../../../workstation/site-time';
-import { FieldList } from './FieldList';
+import { hrefFor } from '../../../lib/router';
+import { usePermissions } from '../../../workstation/access';
+import { FieldList, type PeopleNames } from './FieldList';
 import { SignOffReview } from './SignOffReview';
 
 type Conflict = CallResponse<'conflicts.list'>[number];
@@ -26,6 +28,28 @@ function intentFields(value: unknown): Record<string, unknown> {
   return fields;
 }
 
+type T = ReturnType<typeof useSyncT>;
+
+/**
+ * What happened, in the person's words: what the server found for a conflict, why it refused
+ * otherwise. The server's own sentence is English; it stays available, folded, for support.
+ */
+function whatHappened(t: T, conflict: Conflict): string {
+  if (conflict.reason !== 'conflict') return t(`refused.${conflict.reason}`);
+  return t(`kind.${conflict.serverChange?.kind ?? 'changed_on_server'}`);
+}
+
+/** Who changed the row on the server last and when, from the server's trail; null when it did not say. */
+function lastServerChange(t: T, conflict: Conflict, people: PeopleNames, time: (iso: string) => string): string | null {
+  const change = conflict.serverChange;
+  if (!change?.changedAt) return null;
+  const at = time(change.changedAt);
+  if (!change.changedBy) return t('changedAt', { time: at });
+  if (change.changedBy === people.me) return t('changedByYouAt', { time: at });
+  const name = people.names[change.changedBy];
+  return name ? t('changedByAt', { name, time: at }) : t('changedByHiddenAt', { time: at });
+}
+
 function ConflictCard(props: { conflict: Conflict }) {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
@@ -36,7 +60,12 @@ function ConflictCard(props: { conflict: Conflict }) {
   const titleId = useId();
   const retryHelpId = useId();
   const { conflict } = props;
+  const me = usePermissions().access?.userId ?? null;
   const change = mutationInWords(t, conflict.name);
+  const log = conflict.log;
+  const logLabel = log && t('logLabel', { area: log.areaName ?? '—', date: formatDate(`${log.shiftDate}T12:00:00Z`, locale, 'UTC'), shift: log.shiftName });
+  const people: PeopleNames = { names: conflict.people, me, logs: log && logLabel ? { [log.id]: logLabel } : {} };
+  const lastChange = lastServerChange(t, conflict, people, (iso) => formatDateTime(iso, locale, timeZone));
   const settle = () => queryClient.invalidateQueries({ queryKey: syncKeys.all });
   const retry = useMutation({ mutationFn: () => invoke('conflicts.retry', { id: conflict.id }), onSettled: settle });
   const discard = useMutation({
@@ -49,24 +78,46 @@ function ConflictCard(props: { conflict: Conflict }) {
   return (
     <li className={`sync-conflict sync-conflict-${conflict.reason}`} aria-labelledby={titleId} data-testid="conflict">
       <header className="sync-conflict-header">
-        <h3 id={titleId}>{change}</h3>
+        <h3 id={titleId}>
+          {change}
+          {logLabel && <span className="sync-conflict-log"> · {logLabel}</span>}
+        </h3>
         <span className="sync-reason" data-reason={conflict.reason}>
           <span aria-hidden="true">{reasonGlyph[conflict.reason]}</span> {t(`reason.${conflict.reason}`)}
         </span>
         <span className="sync-muted">{t('madeAt', { time: formatDateTime(conflict.createdAt, locale, timeZone) })}</span>
       </header>
-      {conflict.message && <p className="sync-conflict-message">{conflict.message}</p>}
+      <p className="sync-conflict-message" data-testid="conflict-what">
+        {whatHappened(t, conflict)}
+        {lastChange && (
+          <>
+            {' '}
+            <span data-testid="conflict-last-change">{lastChange}</span>
+          </>
+        )}
+      </p>
+      {log && !conflict.signOffReview && (
+        <p>
+          <a href={hrefFor('shift-logs', log.id)}>{t('openLog')}</a>
+        </p>
+      )}
+      {conflict.message && (
+        <details className="sync-server-words">
+          <summary>{t('serverWords')}</summary>
+          <p lang="en">{conflict.message}</p>
+        </details>
+      )}
       <div className="sync-sides">
         <section aria-label={t('localTitle')} className="sync-side" data-testid="conflict-local">
           <h4>{t('localTitle')}</h4>
-          <FieldList record={intentFields(conflict.args)} areas={areas} timeZone={timeZone} />
+          <FieldList record={intentFields(conflict.args)} areas={areas} timeZone={timeZone} people={people} />
         </section>
         <section aria-label={t('serverTitle')} className="sync-side" data-testid="conflict-server">
           <h4>{t('serverTitle')}</h4>
-          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} timeZone={timeZone} /> : <p className="sync-muted">{t('noServerRow')}</p>}
+          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} timeZone={timeZone} people={people} /> : <p className="sync-muted">{t('noServerRow')}</p>}
         </section>
       </div>
-      {conflict.signOffReview && <SignOffReview conflictId={conflict.id} review={conflict.signOffReview} />}
+      {conflict.signOffReview && <SignOffReview conflictId={conflict.id} review={conflict.signOffReview} people={people} />}
       <div className="sync-conflict-actions">
         {!conflict.signOffReview && (
           <button type="button" onClick={() => retry.mutate()} disabled={busy} aria-describedby={retryHelpId}>

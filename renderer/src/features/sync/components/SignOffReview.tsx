@@ -10,6 +10,7 @@ import { hrefFor } from '../../../lib/router';
 import { syncKeys } from '../api/queries';
 import { useSyncT } from '../messages';
 import { useSiteTime } from '../../../workstation/site-time';
+import { personName, type PeopleNames } from './FieldList';
 
 type Review = NonNullable<CallResponse<'conflicts.list'>[number]['signOffReview']>;
 
@@ -18,7 +19,7 @@ type Review = NonNullable<CallResponse<'conflicts.list'>[number]['signOffReview'
  * was added or amended after the person signed, links to the log, and signs again only with
  * the password entered now (never by re-sending the old signature).
  */
-export function SignOffReview(props: { conflictId: number; review: Review }) {
+export function SignOffReview(props: { conflictId: number; review: Review; people: PeopleNames }) {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
   const timeZone = useSiteTime().tenantZone;
@@ -48,7 +49,7 @@ export function SignOffReview(props: { conflictId: number; review: Review }) {
         <ul>
           {review.changes.map((change) => (
             <li key={change.id}>
-              <time dateTime={change.at}>{formatDateTime(change.at, locale, timeZone)}</time> · {t(`signOffReview.kind.${change.kind}`)}
+              <time dateTime={change.at}>{formatDateTime(change.at, locale, timeZone)}</time> · {t(`signOffReview.kind.${change.kind}`)} · {personName(t, props.people, change.authorId)}
               {change.body !== null && <>: {change.body.length > 160 ? `${change.body.slice(0, 160)}…` : change.body}</>}
             </li>
           ))}
