@@ -141,7 +141,7 @@ export const useExportsT = defineMessages({
     'filter.occurredFrom': 'Ereignis ab',
     'filter.occurredBefore': 'Ereignis vor',
     'filter.text': 'Text enthält',
-    'filter.amendedAfterSignoff': 'Nach Freigabe geändert',
+    'filter.amendedAfterSignoff': 'Nach Unterschrift geändert',
     'filter.from': 'Von',
     'filter.to': 'Bis',
     'filter.actions': 'Aktionen',

@@ -215,7 +215,7 @@ export const useUsersT = defineMessages({
     erase: 'Personendaten löschen',
     eraseTitle: '{name} löschen',
     eraseText:
-      'Name und E-Mail dieser Person werden auf dem Server endgültig durch ein Pseudonym ersetzt. Ihre Einträge, Abzeichnungen und der Prüfpfad bleiben; der Prüfpfad behält das Pseudonym, nie die Personendaten.',
+      'Name und E-Mail dieser Person werden auf dem Server endgültig durch ein Pseudonym ersetzt. Ihre Einträge, Unterschriften und der Prüfpfad bleiben; der Prüfpfad behält das Pseudonym, nie die Personendaten.',
     eraseTypeLabel: 'Zur Bestätigung die E-Mail ({email}) oder ERASE eingeben',
     eraseReasonLabel: 'Grund der Löschung (Pflicht, bleibt im Prüfpfad)',
     eraseConfirm: 'Endgültig löschen',
