@@ -188,6 +188,32 @@ test('an admin sorts the people list by a column header, and the order and aria-
   await world.screenshot(page, 'people-sorted');
 });
 
+test("People shows each person's last sign-in, from the sign-ins the sync brought down, and sorts by it; offline too", async ({ page, world }) => {
+  // The contributor signs in on another workstation: the admin's next sync brings that sign-in.
+  await signInElsewhere(world, 'contributor', 'Control room PC');
+  await world.call('sync.now', {});
+  await world.open(page, '#/people');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Casey Contributor' }) });
+  const lastSignIn = page.getByRole('columnheader', { name: /^Last sign-in/ });
+  await expect(row.locator('td.cell-time time')).toHaveText(/\d{4}.*\d:\d{2}/);
+  // Never signed in sorts first ascending: the people an admin goes looking for.
+  await lastSignIn.getByRole('button').click();
+  await expect(lastSignIn).toHaveAttribute('aria-sort', 'ascending');
+  const ascending = await page.locator('table.people-table tbody tr td.cell-time').allTextContents();
+  await lastSignIn.getByRole('button').click();
+  await expect(lastSignIn).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(() => page.locator('table.people-table tbody tr td.cell-time').allTextContents()).not.toEqual(ascending);
+  const descending = await page.locator('table.people-table tbody tr td.cell-time').allTextContents();
+  expect(descending.at(-1)).toBe(ascending[0]);
+  // Offline, it is still there: it comes from this workstation's copy.
+  await world.stopServer();
+  await page.reload();
+  await expect(row.locator('td.cell-time time')).toBeVisible({ timeout: 20_000 });
+  const panel = await openPerson(page, world, await contributorId(world));
+  await expect(panel.getByText(/^Last sign-in$/).locator('xpath=following-sibling::dd[1]').locator('time')).toBeVisible();
+  await world.screenshot(page, 'people-last-sign-in');
+});
+
 test('an admin adds a person and is shown the one-time enrolment link to copy, never a password; the list shows them after the sync', async ({ page, world, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await world.open(page, '#/people');
