@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installPlantdeskStub } from './support/plantdesk-stub';
 import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
@@ -248,12 +248,51 @@ describe('the filters', () => {
     expect(link.getAttribute('href')).toBe('#/exports?module=shift-logs&severities=critical&shiftDateFrom=2026-10-01&q=valve');
   });
 
-  it('draws the per-day chart with a text alternative', async () => {
+  it('draws the per-day chart with a text alternative in localized dates', async () => {
     installApi({});
     renderScreen();
-    const chart = await screen.findByRole('img', { name: /3 entries from 2026-10-24 to 2026-10-25/ });
+    const chart = await screen.findByRole('group', { name: /3 entries from Oct 24, 2026 to Oct 25, 2026/ });
     expect(chart.getAttribute('aria-label')).toContain('High 3');
-    expect(screen.getByRole('table').textContent).toContain('2026-10-24');
+    expect(screen.getByRole('table').textContent).toContain('Oct 24, 2026');
+  });
+
+  it("gives every shift date of the core's range a bar with its date and count, under a date axis and a count axis", async () => {
+    installApi({ 'shiftLogs.stats': ok({ from: '2026-03-01', to: '2026-03-12', days: [{ day: '2026-03-12', severity: 'high', count: 34 }, { day: '2026-03-02', severity: 'info', count: 3 }] }) });
+    renderScreen('#/shift-logs?view=entries&shiftDateFrom=2026-03-01&shiftDateTo=2026-03-12');
+    const bars = within(await screen.findByTestId('chart-bars')).getAllByRole('img');
+    expect(bars).toHaveLength(12);
+    expect(bars[0].getAttribute('aria-label')).toBe('Mar 1, 2026: 0 entries');
+    expect(bars[11].getAttribute('aria-label')).toBe('Mar 12, 2026: 34 entries');
+    const dates = document.querySelector('.chart-dates')?.textContent ?? '';
+    expect(dates).toContain('Mar 1');
+    expect(dates).not.toMatch(/2026-03/);
+    // A round top and its half: 34 -> 50.
+    expect(document.querySelector('.chart-counts')?.textContent).toBe('50250');
+  });
+
+  it("shows a bar's value on hover and on keyboard focus, one tab stop with arrow keys between the bars", async () => {
+    installApi({ 'shiftLogs.stats': ok({ from: '2026-03-10', to: '2026-03-12', days: [{ day: '2026-03-11', severity: 'high', count: 34 }, { day: '2026-03-12', severity: 'low', count: 2 }] }) });
+    renderScreen();
+    const bars = within(await screen.findByTestId('chart-bars')).getAllByRole('img');
+    expect(bars.map((bar) => bar.tabIndex)).toEqual([-1, -1, 0]);
+    fireEvent.mouseEnter(bars[1]);
+    expect(screen.getByTestId('chart-tip').textContent).toContain('Mar 11, 2026: 34 entries');
+    fireEvent.mouseLeave(screen.getByTestId('chart-bars'));
+    expect(screen.queryByTestId('chart-tip')).toBeNull();
+    act(() => bars[2].focus());
+    expect(screen.getByTestId('chart-tip').textContent).toContain('Mar 12, 2026: 2 entries');
+    fireEvent.keyDown(bars[2], { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(bars[1]);
+    expect(bars.map((bar) => bar.tabIndex)).toEqual([-1, 0, -1]);
+    expect(screen.getByTestId('chart-tip').textContent).toContain('Mar 11, 2026: 34 entries');
+  });
+
+  it('groups a range of a year into weeks, each bar named by its first day', async () => {
+    installApi({ 'shiftLogs.stats': ok({ from: '2025-03-01', to: '2026-02-28', days: [{ day: '2025-03-04', severity: 'high', count: 2 }, { day: '2025-03-06', severity: 'low', count: 5 }] }) });
+    renderScreen();
+    const bars = within(await screen.findByTestId('chart-bars')).getAllByRole('img');
+    expect(bars.length).toBeLessThanOrEqual(62);
+    expect(bars[1].getAttribute('aria-label')).toBe('Week of Mar 3, 2025: 7 entries');
   });
 });
 
