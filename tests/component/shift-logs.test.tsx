@@ -391,6 +391,27 @@ describe('the shift-log detail', () => {
     expect(screen.queryByRole('button', { name: 'Sign off' })).toBeNull();
   });
 
+  it("starts a new entry in a past shift at the shift's end, in the site's time", async () => {
+    installApi({});
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add entry' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add entry' });
+    // Ends 07:00 UTC on 25 October: 07:00 in London, back on GMT that morning.
+    expect((within(dialog).getByLabelText('Occurred at') as HTMLInputElement).value).toBe('2026-10-25T07:00');
+    expect(dialog.textContent).toContain('Site time (Europe/London)');
+  });
+
+  it("starts a new entry in a future shift at the shift's start, in the site's summer time, and sends that instant", async () => {
+    installApi({ 'shiftLogs.get': ok(detail({ starts_at: '2099-07-01T05:00:00.000Z', ends_at: '2099-07-01T17:00:00.000Z', shift_date: '2099-07-01' })), 'logEntries.create': ok({ entryId: 'e-9', mutationId: 'm-9', seq: 9 }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add entry' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add entry' });
+    expect((within(dialog).getByLabelText('Occurred at') as HTMLInputElement).value).toBe('2099-07-01T06:00');
+    fireEvent.change(within(dialog).getByLabelText('Entry text'), { target: { value: 'Planned isolation of P-101' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add entry' }));
+    await waitFor(() => expect(calls['logEntries.create']?.[0]).toMatchObject({ occurredAt: '2099-07-01T05:00:00.000Z' }));
+  });
+
   it('asks for a late reason on a late entry and shows the zod error when it is missing', async () => {
     installApi({});
     renderScreen(`#/shift-logs/${logId}`);

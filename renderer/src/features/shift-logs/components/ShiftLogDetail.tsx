@@ -247,7 +247,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                   {canComment && <CommentForm shiftLogId={log.id} />}
                 </section>
 
-                {canAdd && <AddEntryDialog open={dialog === 'add'} onClose={() => setDialog(null)} shiftLog={log} timeZone={zone} />}
+                {canAdd && <AddEntryDialog open={dialog === 'add'} onClose={() => setDialog(null)} shiftLog={log} />}
                 {canSign && <SignOffDialog open={dialog === 'signoff'} onClose={() => setDialog(null)} shiftLogId={log.id} status={log.status} signerName={props.signerName} />}
                 {canReopen && <ReopenDialog open={dialog === 'reopen'} onClose={() => setDialog(null)} shiftLogId={log.id} />}
                 <AmendDialog entry={amending} onClose={() => setAmending(null)} />

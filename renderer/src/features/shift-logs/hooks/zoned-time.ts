@@ -22,3 +22,16 @@ export function isoToZonedLocal(iso: string, timeZone: string): string {
   const shifted = new Date(instant + offsetMinutes(instant, timeZone) * 60_000);
   return shifted.toISOString().slice(0, 16);
 }
+
+/**
+ * The time a new entry starts with, as site wall time: now while the shift runs, else the end of
+ * a past shift or the start of a future one, so an entry added afterwards lands inside its shift.
+ */
+export function defaultOccurredAt(now: Date, shift: { starts_at: string; ends_at: string }, timeZone: string): string {
+  const start = Date.parse(shift.starts_at);
+  const instant = Math.min(Math.max(now.getTime(), start), Date.parse(shift.ends_at));
+  const local = isoToZonedLocal(new Date(instant).toISOString(), timeZone);
+  // The input holds whole minutes: a start with seconds rounds up, not out of the shift.
+  const back = zonedLocalToIso(local, timeZone);
+  return back !== null && Date.parse(back) < start ? isoToZonedLocal(new Date(instant + 60_000).toISOString(), timeZone) : local;
+}
