@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installPlantdeskStub } from './support/plantdesk-stub';
 import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
 import { presetRules } from '../../shared/rbac';
+import { useLocaleStore } from '../../renderer/src/i18n/i18n';
 
 // The screen talks to the core only through window.plantdesk; each test answers per channel.
 type Answer = unknown | ((request: Record<string, unknown>) => unknown);
@@ -130,6 +131,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   Reflect.deleteProperty(window, 'plantdesk');
+  useLocaleStore.getState().setLocale('en');
 });
 
 describe('the shift-log list', () => {
@@ -335,6 +337,56 @@ describe('the shift-log detail', () => {
     expect(items[1]).toContain('workstation clock:');
   });
 
+  it("shows a time on the shift's date alone and any other time with its date, in English and German", async () => {
+    const log = detail();
+    log.entries = [
+      { ...log.entries[0], id: 'e-evening', body: 'Evening round', occurred_at: '2026-10-24T20:00:00.000Z', amendments: [] },
+      { ...log.entries[0], id: 'e-night', body: 'Night round' },
+    ];
+    const comment = { id: 'c-1', shift_log_id: logId, entry_id: null, author_id: 'user-1', body: 'Quiet night', at: '2026-10-24T19:00:00.000Z', version: 1, pending_mutation_id: null };
+    installApi({ 'shiftLogs.get': ok({ ...log, comments: [comment] }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const evening = (await screen.findByText('Evening round')).closest('li') as HTMLElement;
+    const night = screen.getByText('Night round').closest('li') as HTMLElement;
+    // 24 October is the shift date: 21:00 BST that evening needs no date, 01:30 the next morning does.
+    expect(evening.querySelector('.entry-time')?.textContent).toBe('9:00 PM GMT+1');
+    expect(night.querySelector('.entry-time')?.textContent).toBe('Oct 25, 2026, 1:30 AM GMT+1');
+    expect(within(night).getByRole('list', { name: 'Amendments' }).querySelector('time')?.textContent).toBe('Oct 25, 2026, 2:00 AM GMT');
+    const comments = screen.getByRole('heading', { name: 'Comments' }).parentElement as HTMLElement;
+    expect(comments.querySelector('time')?.textContent).toBe('8:00 PM GMT+1');
+    act(() => useLocaleStore.getState().setLocale('de'));
+    expect(night.querySelector('.entry-time')?.textContent).toBe('25. Okt. 2026, 01:30 GMT+1');
+    expect(evening.querySelector('.entry-time')?.textContent).toBe('21:00 GMT+1');
+  });
+
+  it('puts the actions in the header row of every entry card, Comment outermost, outside the text that varies in length', async () => {
+    const log = detail();
+    log.entries = [{ ...log.entries[0], amendments: [] }, { ...log.entries[0], id: 'e-2', body: 'A much longer entry. '.repeat(30) }];
+    installApi({ 'shiftLogs.get': ok(log) });
+    renderScreen(`#/shift-logs/${logId}`);
+    await screen.findAllByRole('button', { name: 'Amend' });
+    for (const card of document.querySelectorAll('.detail-entry')) {
+      const head = card.firstElementChild as HTMLElement;
+      expect(head.className).toBe('entry-head');
+      const actions = within(head).getAllByRole('button').map((button) => button.textContent);
+      expect(actions).toEqual(['Amend', 'Comment']);
+      expect(head.lastElementChild?.contains(within(head).getByRole('button', { name: 'Amend' }))).toBe(true);
+      expect(head.textContent).not.toContain('longer entry');
+    }
+  });
+
+  it('names the sections with their counts at the top, and a jump moves the focus to the section', async () => {
+    const comment = (id: string) => ({ id, shift_log_id: logId, entry_id: null, author_id: 'user-1', body: `Note ${id}`, at: '2026-10-24T19:00:00.000Z', version: 1, pending_mutation_id: null });
+    installApi({ 'shiftLogs.get': ok({ ...detail(), comments: [comment('c-1'), comment('c-2'), comment('c-3')] }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const jumps = await screen.findByRole('navigation', { name: 'Sections of this shift log' });
+    expect(within(jumps).getAllByRole('button').map((button) => button.textContent)).toEqual(['Entries (1)', 'Sign-offs (0)', 'Comments (3)']);
+    fireEvent.click(within(jumps).getByRole('button', { name: 'Comments (3)' }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Comments' }));
+    fireEvent.click(within(jumps).getByRole('button', { name: 'Sign-offs (0)' }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Sign-offs' }));
+  });
+
   it('says when the log does not exist or is outside access', async () => {
     installApi({ 'shiftLogs.get': ok(null) });
     renderScreen('#/shift-logs/nope');
@@ -503,7 +555,8 @@ describe('the list of shift logs (to sign, all logs)', () => {
     expect(headers).toEqual(['Area', 'Shift', 'Shift date', 'Crew', 'Status', 'Entries', 'Flags', 'Signed by']);
     const row = within(grid).getByRole('row', { name: /Boiler house/ });
     expect(row.textContent).toContain('Night');
-    expect(row.textContent).toContain('2026-10-24');
+    expect(row.textContent).toContain('Oct 24, 2026');
+    expect(row.textContent).not.toContain('2026-10-24');
     expect(row.textContent).toContain('Submitted');
     expect(row.textContent).toContain('40');
     expect(row.textContent).toContain('2 late entries');

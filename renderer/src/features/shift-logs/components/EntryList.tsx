@@ -3,7 +3,7 @@ import { useCallback, useMemo } from 'react';
 import type { LogEntrySort, ShiftLogFilterInput } from '../../../../../shared/views';
 import type { CallResponse } from '../../../../../shared/contract';
 import { QueryState } from '../../../components/QueryState';
-import { formatDateTime } from '../../../i18n/format';
+import { formatCalendarDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { entriesQuery, entryTotalsQuery } from '../api/queries';
@@ -39,7 +39,7 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
     () => [
       { id: 'occurredAt', header: t('entries.col.occurredAt'), sortable: true, descFirst: true, className: 'entry-time', cell: (entry) => formatDateTime(entry.occurred_at, locale, areas.zoneOf(entry.area_id)) },
       { id: 'area', header: t('entries.col.area'), sortable: false, className: 'entry-area', cell: (entry) => areas.nameOf(entry.area_id) },
-      { id: 'shift', header: t('entries.col.shift'), sortable: false, className: 'entry-shift', cell: (entry) => (entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ?? ''}` : '') },
+      { id: 'shift', header: t('entries.col.shift'), sortable: false, className: 'entry-shift', cell: (entry) => (entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ? formatCalendarDate(entry.shift_date, locale) : ''}` : '') },
       { id: 'severity', header: t('entries.col.severity'), sortable: true, descFirst: true, className: 'entry-severity', cell: (entry) => <SeverityBadge severity={entry.severity} /> },
       { id: 'category', header: t('entries.col.category'), sortable: false, className: 'entry-category', cell: (entry) => t(`category.${entry.category}`) },
       { id: 'tag', header: t('entries.col.tag'), sortable: false, className: 'entry-tag', cell: (entry) => entry.equipment_tag ?? '' },

@@ -3,6 +3,7 @@ import { useCallback, useMemo } from 'react';
 import type { CallResponse } from '../../../../../shared/contract';
 import type { ShiftLogFilterInput, ShiftLogSort } from '../../../../../shared/views';
 import { QueryState } from '../../../components/QueryState';
+import { formatCalendarDate } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { logsQuery, logTotalsQuery } from '../api/queries';
@@ -32,7 +33,7 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
     () => [
       { id: 'area', header: t('logs.col.area'), sortable: true, className: 'log-area', cell: (log) => areas.nameOf(log.area_id) },
       { id: 'shift', header: t('logs.col.shift'), sortable: true, className: 'log-shift', cell: (log) => log.shift_name },
-      { id: 'date', header: t('logs.col.date'), sortable: true, descFirst: true, className: 'log-date', cell: (log) => log.shift_date },
+      { id: 'date', header: t('logs.col.date'), sortable: true, descFirst: true, className: 'log-date', cell: (log) => formatCalendarDate(log.shift_date, locale) },
       { id: 'crew', header: t('logs.col.crew'), sortable: true, className: 'log-crew', cell: (log) => log.crew ?? '' },
       { id: 'status', header: t('logs.col.status'), sortable: true, className: 'log-status', cell: (log) => t(`status.${log.status}`) },
       { id: 'entries', header: t('logs.col.entries'), sortable: true, descFirst: true, className: 'log-entries', cell: (log) => log.entry_count.toLocaleString(locale) },

@@ -1,4 +1,6 @@
 import { offsetMinutes } from '../../../../../shared/site-time';
+import { calendarDateIn, formatDateTime, formatTime } from '../../../i18n/format';
+import type { Locale } from '../../../i18n/i18n';
 
 /**
  * Converts between a wall-clock time in a site's zone (as a datetime-local input holds it) and
@@ -34,4 +36,12 @@ export function defaultOccurredAt(now: Date, shift: { starts_at: string; ends_at
   // The input holds whole minutes: a start with seconds rounds up, not out of the shift.
   const back = zonedLocalToIso(local, timeZone);
   return back !== null && Date.parse(back) < start ? isoToZonedLocal(new Date(instant + 60_000).toISOString(), timeZone) : local;
+}
+
+/**
+ * A time on a shift log's page: the time alone on the shift's own date, date and time on any
+ * other (after midnight in a night shift, a sign-off days later), both in the site's zone.
+ */
+export function formatShiftTime(iso: string, shiftDate: string, locale: Locale, timeZone: string): string {
+  return calendarDateIn(iso, timeZone) === shiftDate ? formatTime(iso, locale, timeZone) : formatDateTime(iso, locale, timeZone);
 }
