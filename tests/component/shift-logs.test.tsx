@@ -5,6 +5,7 @@ import { installPlantdeskStub } from './support/plantdesk-stub';
 import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
 import { presetRules } from '../../shared/rbac';
 import { useLocaleStore } from '../../renderer/src/i18n/i18n';
+import { useSyncActivity } from '../../renderer/src/lib/sync-activity';
 
 // The screen talks to the core only through window.plantdesk; each test answers per channel.
 type Answer = unknown | ((request: Record<string, unknown>) => unknown);
@@ -87,6 +88,10 @@ function listedLog(overrides: Record<string, unknown> = {}) {
 
 let calls: Calls;
 
+function syncState(overrides: Record<string, unknown> = {}) {
+  return { pending: 0, conflicts: 0, cursor: 42, lastOkAt: '2026-10-25T08:00:00.000Z', running: false, lastError: null, ...overrides };
+}
+
 // happy-dom has no layout: give the list's scroll box a size so the virtualizer renders rows.
 const sized = ['offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth'] as const;
 const originals = sized.map((key) => [key, Object.getOwnPropertyDescriptor(HTMLElement.prototype, key)] as const);
@@ -109,6 +114,7 @@ function installApi(answers: Record<string, Answer>) {
     'shiftLogs.list': ok({ items: [listedLog()], next: null }),
     'shiftLogs.totals': ok({ matching: 1, all: 5 }),
     'shiftLogs.get': ok(detail()),
+    'sync.state': ok(syncState()),
   };
   const all = { ...defaults, ...answers };
   calls = installPlantdeskStub(all);
@@ -132,6 +138,7 @@ afterEach(() => {
   cleanup();
   Reflect.deleteProperty(window, 'plantdesk');
   useLocaleStore.getState().setLocale('en');
+  useSyncActivity.setState({ progress: null });
 });
 
 describe('the shift-log list', () => {
@@ -145,6 +152,25 @@ describe('the shift-log list', () => {
     installApi({ 'shiftLogs.entries': ok({ items: [], next: null }) });
     renderScreen();
     expect(await screen.findByText('No entries match this filter.')).toBeTruthy();
+  });
+
+  it('during the first sync, an empty entry list says how far the download is instead of that nothing matches', async () => {
+    installApi({ 'shiftLogs.entries': ok({ items: [], next: null }), 'sync.state': ok(syncState({ lastOkAt: null, cursor: 0, running: true })) });
+    renderScreen();
+    await waitFor(() => expect(screen.getAllByText('Downloading from the server…').length).toBeGreaterThan(0));
+    act(() => useSyncActivity.getState().onProgress({ phase: 'pull', done: 1200, total: 40000 }));
+    expect(screen.getAllByText('Downloading 1,200 of 40,000 changes from the server…').length).toBeGreaterThan(0);
+    expect(screen.queryByText('No entries match this filter.')).toBeNull();
+  });
+
+  it('before any sync has finished, an empty log list says nothing is downloaded yet, in German too', async () => {
+    installApi({ 'shiftLogs.list': ok({ items: [], next: null }), 'sync.state': ok(syncState({ lastOkAt: null, cursor: 0 })) });
+    renderScreen('#/shift-logs?view=all');
+    expect(await screen.findByText(/Nothing downloaded yet: the first sync with the server has not finished/)).toBeTruthy();
+    expect(screen.queryByText('No shift logs match this filter.')).toBeNull();
+    act(() => useLocaleStore.getState().setLocale('de'));
+    act(() => useSyncActivity.getState().onProgress({ phase: 'pull', done: 300, total: null }));
+    expect(screen.getByText('Daten werden vom Server geladen… (bisher 300 Änderungen)')).toBeTruthy();
   });
 
   it("shows the core's error message with a retry", async () => {

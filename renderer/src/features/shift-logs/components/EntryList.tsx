@@ -8,6 +8,7 @@ import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { entriesQuery, entryTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
+import { useEmptyText } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { EntryMarks, SeverityBadge } from './marks';
 import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
@@ -34,6 +35,7 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
   const totals = useQuery(entryTotalsQuery(props.filter));
   const entries = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { areas, nameOf, filter } = props;
+  const emptyText = useEmptyText(t('list.empty'));
 
   const columns = useMemo<GridColumn<Entry>[]>(
     () => [
@@ -80,7 +82,7 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
           {sort && sort.by !== 'relevance' && <span className="order-note">{t('order.byColumn', { column: columnName(sort.by), direction: t(`order.${sort.dir}`) })}</span>}
         </div>
       )}
-      <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={t('list.empty')} onRetry={() => void query.refetch()}>
+      <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={emptyText} onRetry={() => void query.refetch()}>
         <p className="entry-count" aria-live="polite" data-testid="entry-totals">
           {totals.data
             ? t('list.totals', { shown: loaded, count: totals.data.matching, all: totals.data.all })

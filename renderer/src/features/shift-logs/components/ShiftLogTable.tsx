@@ -8,6 +8,7 @@ import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { logsQuery, logTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
+import { useEmptyText } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
 
@@ -28,6 +29,7 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
   const totals = useQuery(logTotalsQuery(props.filter, props.waiting));
   const logs = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { areas } = props;
+  const emptyText = useEmptyText(props.waiting ? t('logs.emptyToSign') : t('logs.empty'));
 
   const columns = useMemo<GridColumn<ShiftLogItem>[]>(
     () => [
@@ -69,7 +71,7 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
   const fetchMore = useCallback(() => void query.fetchNextPage(), [query]);
   const loaded = logs.length;
   return (
-    <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={props.waiting ? t('logs.emptyToSign') : t('logs.empty')} onRetry={() => void query.refetch()}>
+    <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={emptyText} onRetry={() => void query.refetch()}>
       <p className="entry-count" aria-live="polite" data-testid="log-totals">
         {totals.data ? t(props.waiting ? 'logs.totalsToSign' : 'logs.totals', { shown: loaded, count: totals.data.matching, all: totals.data.all }) : ''}
       </p>

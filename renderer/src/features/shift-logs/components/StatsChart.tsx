@@ -6,6 +6,7 @@ import { QueryState } from '../../../components/QueryState';
 import { formatCalendarDate, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { statsQuery } from '../api/queries';
+import { useEmptyText } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { severityGlyphs } from './marks';
 
@@ -102,6 +103,7 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
   const [hovered, setHovered] = useState<number | null>(null);
   const bars = useRef<(HTMLDivElement | null)[]>([]);
   const stats = query.data;
+  const emptyText = useEmptyText(t('chart.none'));
   const { unit, buckets } = stats?.from && stats.to ? bucketsOf(stats.from, stats.to, stats.days) : { unit: 'day' as Unit, buckets: [] };
   const total = buckets.reduce((sum, bucket) => sum + bucket.total, 0);
   const top = niceCeiling(Math.max(0, ...buckets.map((bucket) => bucket.total)));
@@ -141,7 +143,7 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
   return (
     <section className="stats-chart" aria-labelledby="stats-title">
       <h2 id="stats-title">{t('chart.title')}</h2>
-      <QueryState isPending={query.isPending} error={query.error} isEmpty={total === 0} emptyText={t('chart.none')}>
+      <QueryState isPending={query.isPending} error={query.error} isEmpty={total === 0} emptyText={emptyText}>
         <div className="chart-frame" data-unit={unit}>
           <div className="chart-counts" aria-hidden="true">
             {[top, top / 2, 0].map((value) => (
