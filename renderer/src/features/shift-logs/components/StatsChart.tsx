@@ -146,7 +146,7 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
       <QueryState isPending={query.isPending} error={query.error} isEmpty={total === 0} emptyText={emptyText}>
         <div className="chart-frame" data-unit={unit}>
           <div className="chart-counts" aria-hidden="true">
-            {[top, top / 2, 0].map((value) => (
+            {[top, top / 2, 0].filter(Number.isInteger).map((value) => (
               <span key={value} style={{ bottom: `${(value / top) * 100}%` }}>
                 {formatNumber(value, locale)}
               </span>
