@@ -86,8 +86,8 @@ function tickIndexes(count: number): number[] {
   return ticks;
 }
 
-/** Over its bar, shifted by as much of its width as the bar is far along, so it never leaves the chart. */
-const tipPlace = (fraction: number) => ({ left: `${fraction * 100}%`, transform: `translateX(-${fraction * 100}%)` });
+/** Over its bar, shifted by as much of its own width as the bar is far along: a tip or a date never leaves the chart. */
+const edgeSafe = (fraction: number) => ({ left: `${fraction * 100}%`, transform: `translateX(-${fraction * 100}%)` });
 
 /**
  * Entries per shift date by severity for the current filter, over the filter's dates (or all the
@@ -107,6 +107,8 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
   const { unit, buckets } = stats?.from && stats.to ? bucketsOf(stats.from, stats.to, stats.days) : { unit: 'day' as Unit, buckets: [] };
   const total = buckets.reduce((sum, bucket) => sum + bucket.total, 0);
   const top = niceCeiling(Math.max(0, ...buckets.map((bucket) => bucket.total)));
+  // Counts are whole: a half-way tick only where it is one.
+  const ticks = [top, top / 2, 0].filter(Number.isInteger);
   const bySeverity = entrySeverities.map((severity) => ({ severity, count: (stats?.days ?? []).filter((row) => row.severity === severity).reduce((sum, row) => sum + row.count, 0) }));
   const spansYears = stats?.from && stats.to ? stats.from.slice(0, 4) !== stats.to.slice(0, 4) : false;
   const summary =
@@ -146,15 +148,18 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
       <QueryState isPending={query.isPending} error={query.error} isEmpty={total === 0} emptyText={emptyText}>
         <div className="chart-frame" data-unit={unit}>
           <div className="chart-counts" aria-hidden="true">
-            {[top, top / 2, 0].filter(Number.isInteger).map((value) => (
+            {ticks.map((value) => (
               <span key={value} style={{ bottom: `${(value / top) * 100}%` }}>
                 {formatNumber(value, locale)}
               </span>
             ))}
           </div>
           <div className="chart-plot">
-            <div className="chart-gridline" style={{ bottom: '50%' }} aria-hidden="true" />
-            <div className="chart-gridline" style={{ bottom: '100%' }} aria-hidden="true" />
+            {ticks
+              .filter((value) => value > 0)
+              .map((value) => (
+                <div key={value} className="chart-gridline" style={{ bottom: `${(value / top) * 100}%` }} aria-hidden="true" />
+              ))}
             <div className="chart-bars" role="group" aria-label={summary} aria-describedby="stats-keys" onKeyDown={move} onMouseLeave={() => setHovered(null)} data-testid="chart-bars">
               {buckets.map((bucket, index) => (
                 <div
@@ -178,7 +183,7 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
               ))}
             </div>
             {shownBucket && shown !== null && (
-              <div className="chart-tip" role="status" data-testid="chart-tip" style={tipPlace((shown + 0.5) / buckets.length)}>
+              <div className="chart-tip" role="status" data-testid="chart-tip" style={edgeSafe((shown + 0.5) / buckets.length)}>
                 <strong>{barLabel(shownBucket)}</strong>
                 {entrySeverities
                   .filter((severity) => (shownBucket.counts[severity] ?? 0) > 0)
@@ -192,7 +197,7 @@ export function StatsChart({ filter }: { filter: ShiftLogFilterInput }) {
           </div>
           <div className="chart-dates" aria-hidden="true">
             {tickIndexes(buckets.length).map((index) => (
-              <span key={index} style={{ left: `${((index + 0.5) / buckets.length) * 100}%` }}>
+              <span key={index} style={edgeSafe((index + 0.5) / buckets.length)}>
                 {tickLabel(buckets[index])}
               </span>
             ))}
