@@ -1,9 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installPlantdeskStub } from './support/plantdesk-stub';
 import { ShiftLogsScreen } from '../../renderer/src/features/shift-logs/components/ShiftLogsScreen';
 import { presetRules } from '../../shared/rbac';
+import { useLocaleStore } from '../../renderer/src/i18n/i18n';
+import { useSyncActivity } from '../../renderer/src/lib/sync-activity';
 
 // The screen talks to the core only through window.plantdesk; each test answers per channel.
 type Answer = unknown | ((request: Record<string, unknown>) => unknown);
@@ -86,6 +88,10 @@ function listedLog(overrides: Record<string, unknown> = {}) {
 
 let calls: Calls;
 
+function syncState(overrides: Record<string, unknown> = {}) {
+  return { pending: 0, conflicts: 0, cursor: 42, lastOkAt: '2026-10-25T08:00:00.000Z', running: false, lastError: null, ...overrides };
+}
+
 // happy-dom has no layout: give the list's scroll box a size so the virtualizer renders rows.
 const sized = ['offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth'] as const;
 const originals = sized.map((key) => [key, Object.getOwnPropertyDescriptor(HTMLElement.prototype, key)] as const);
@@ -108,6 +114,7 @@ function installApi(answers: Record<string, Answer>) {
     'shiftLogs.list': ok({ items: [listedLog()], next: null }),
     'shiftLogs.totals': ok({ matching: 1, all: 5 }),
     'shiftLogs.get': ok(detail()),
+    'sync.state': ok(syncState()),
   };
   const all = { ...defaults, ...answers };
   calls = installPlantdeskStub(all);
@@ -130,6 +137,8 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   Reflect.deleteProperty(window, 'plantdesk');
+  useLocaleStore.getState().setLocale('en');
+  useSyncActivity.setState({ progress: null });
 });
 
 describe('the shift-log list', () => {
@@ -143,6 +152,25 @@ describe('the shift-log list', () => {
     installApi({ 'shiftLogs.entries': ok({ items: [], next: null }) });
     renderScreen();
     expect(await screen.findByText('No entries match this filter.')).toBeTruthy();
+  });
+
+  it('during the first sync, an empty entry list says how far the download is instead of that nothing matches', async () => {
+    installApi({ 'shiftLogs.entries': ok({ items: [], next: null }), 'sync.state': ok(syncState({ lastOkAt: null, cursor: 0, running: true })) });
+    renderScreen();
+    await waitFor(() => expect(screen.getAllByText('Downloading from the server…').length).toBeGreaterThan(0));
+    act(() => useSyncActivity.getState().onProgress({ phase: 'pull', done: 1200, total: 40000 }));
+    expect(screen.getAllByText('Downloading 1,200 of 40,000 changes from the server…').length).toBeGreaterThan(0);
+    expect(screen.queryByText('No entries match this filter.')).toBeNull();
+  });
+
+  it('before any sync has finished, an empty log list says nothing is downloaded yet, in German too', async () => {
+    installApi({ 'shiftLogs.list': ok({ items: [], next: null }), 'sync.state': ok(syncState({ lastOkAt: null, cursor: 0 })) });
+    renderScreen('#/shift-logs?view=all');
+    expect(await screen.findByText(/Nothing downloaded yet: the first sync with the server has not finished/)).toBeTruthy();
+    expect(screen.queryByText('No shift logs match this filter.')).toBeNull();
+    act(() => useLocaleStore.getState().setLocale('de'));
+    act(() => useSyncActivity.getState().onProgress({ phase: 'pull', done: 300, total: null }));
+    expect(screen.getByText('Daten werden vom Server geladen… (bisher 300 Änderungen)')).toBeTruthy();
   });
 
   it("shows the core's error message with a retry", async () => {
@@ -248,12 +276,51 @@ describe('the filters', () => {
     expect(link.getAttribute('href')).toBe('#/exports?module=shift-logs&severities=critical&shiftDateFrom=2026-10-01&q=valve');
   });
 
-  it('draws the per-day chart with a text alternative', async () => {
+  it('draws the per-day chart with a text alternative in localized dates', async () => {
     installApi({});
     renderScreen();
-    const chart = await screen.findByRole('img', { name: /3 entries from 2026-10-24 to 2026-10-25/ });
+    const chart = await screen.findByRole('group', { name: /3 entries from Oct 24, 2026 to Oct 25, 2026/ });
     expect(chart.getAttribute('aria-label')).toContain('High 3');
-    expect(screen.getByRole('table').textContent).toContain('2026-10-24');
+    expect(screen.getByRole('table').textContent).toContain('Oct 24, 2026');
+  });
+
+  it("gives every shift date of the core's range a bar with its date and count, under a date axis and a count axis", async () => {
+    installApi({ 'shiftLogs.stats': ok({ from: '2026-03-01', to: '2026-03-12', days: [{ day: '2026-03-12', severity: 'high', count: 34 }, { day: '2026-03-02', severity: 'info', count: 3 }] }) });
+    renderScreen('#/shift-logs?view=entries&shiftDateFrom=2026-03-01&shiftDateTo=2026-03-12');
+    const bars = within(await screen.findByTestId('chart-bars')).getAllByRole('img');
+    expect(bars).toHaveLength(12);
+    expect(bars[0].getAttribute('aria-label')).toBe('Mar 1, 2026: 0 entries');
+    expect(bars[11].getAttribute('aria-label')).toBe('Mar 12, 2026: 34 entries');
+    const dates = document.querySelector('.chart-dates')?.textContent ?? '';
+    expect(dates).toContain('Mar 1');
+    expect(dates).not.toMatch(/2026-03/);
+    // A round top and its half: 34 -> 50.
+    expect(document.querySelector('.chart-counts')?.textContent).toBe('50250');
+  });
+
+  it("shows a bar's value on hover and on keyboard focus, one tab stop with arrow keys between the bars", async () => {
+    installApi({ 'shiftLogs.stats': ok({ from: '2026-03-10', to: '2026-03-12', days: [{ day: '2026-03-11', severity: 'high', count: 34 }, { day: '2026-03-12', severity: 'low', count: 2 }] }) });
+    renderScreen();
+    const bars = within(await screen.findByTestId('chart-bars')).getAllByRole('img');
+    expect(bars.map((bar) => bar.tabIndex)).toEqual([-1, -1, 0]);
+    fireEvent.mouseEnter(bars[1]);
+    expect(screen.getByTestId('chart-tip').textContent).toContain('Mar 11, 2026: 34 entries');
+    fireEvent.mouseLeave(screen.getByTestId('chart-bars'));
+    expect(screen.queryByTestId('chart-tip')).toBeNull();
+    act(() => bars[2].focus());
+    expect(screen.getByTestId('chart-tip').textContent).toContain('Mar 12, 2026: 2 entries');
+    fireEvent.keyDown(bars[2], { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(bars[1]);
+    expect(bars.map((bar) => bar.tabIndex)).toEqual([-1, 0, -1]);
+    expect(screen.getByTestId('chart-tip').textContent).toContain('Mar 11, 2026: 34 entries');
+  });
+
+  it('groups a range of a year into weeks, each bar named by its first day', async () => {
+    installApi({ 'shiftLogs.stats': ok({ from: '2025-03-01', to: '2026-02-28', days: [{ day: '2025-03-04', severity: 'high', count: 2 }, { day: '2025-03-06', severity: 'low', count: 5 }] }) });
+    renderScreen();
+    const bars = within(await screen.findByTestId('chart-bars')).getAllByRole('img');
+    expect(bars.length).toBeLessThanOrEqual(62);
+    expect(bars[1].getAttribute('aria-label')).toBe('Week of Mar 3, 2025: 7 entries');
   });
 });
 
@@ -294,6 +361,56 @@ describe('the shift-log detail', () => {
     expect(items[1]).toContain('Approved · Ada Admin');
     expect(items[1]).toContain('password checked on the workstation');
     expect(items[1]).toContain('workstation clock:');
+  });
+
+  it("shows a time on the shift's date alone and any other time with its date, in English and German", async () => {
+    const log = detail();
+    log.entries = [
+      { ...log.entries[0], id: 'e-evening', body: 'Evening round', occurred_at: '2026-10-24T20:00:00.000Z', amendments: [] },
+      { ...log.entries[0], id: 'e-night', body: 'Night round' },
+    ];
+    const comment = { id: 'c-1', shift_log_id: logId, entry_id: null, author_id: 'user-1', body: 'Quiet night', at: '2026-10-24T19:00:00.000Z', version: 1, pending_mutation_id: null };
+    installApi({ 'shiftLogs.get': ok({ ...log, comments: [comment] }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const evening = (await screen.findByText('Evening round')).closest('li') as HTMLElement;
+    const night = screen.getByText('Night round').closest('li') as HTMLElement;
+    // 24 October is the shift date: 21:00 BST that evening needs no date, 01:30 the next morning does.
+    expect(evening.querySelector('.entry-time')?.textContent).toBe('9:00 PM GMT+1');
+    expect(night.querySelector('.entry-time')?.textContent).toBe('Oct 25, 2026, 1:30 AM GMT+1');
+    expect(within(night).getByRole('list', { name: 'Amendments' }).querySelector('time')?.textContent).toBe('Oct 25, 2026, 2:00 AM GMT');
+    const comments = screen.getByRole('heading', { name: 'Comments' }).parentElement as HTMLElement;
+    expect(comments.querySelector('time')?.textContent).toBe('8:00 PM GMT+1');
+    act(() => useLocaleStore.getState().setLocale('de'));
+    expect(night.querySelector('.entry-time')?.textContent).toBe('25. Okt. 2026, 01:30 GMT+1');
+    expect(evening.querySelector('.entry-time')?.textContent).toBe('21:00 GMT+1');
+  });
+
+  it('puts the actions in the header row of every entry card, Comment outermost, outside the text that varies in length', async () => {
+    const log = detail();
+    log.entries = [{ ...log.entries[0], amendments: [] }, { ...log.entries[0], id: 'e-2', body: 'A much longer entry. '.repeat(30) }];
+    installApi({ 'shiftLogs.get': ok(log) });
+    renderScreen(`#/shift-logs/${logId}`);
+    await screen.findAllByRole('button', { name: 'Amend' });
+    for (const card of document.querySelectorAll('.detail-entry')) {
+      const head = card.firstElementChild as HTMLElement;
+      expect(head.className).toBe('entry-head');
+      const actions = within(head).getAllByRole('button').map((button) => button.textContent);
+      expect(actions).toEqual(['Amend', 'Comment']);
+      expect(head.lastElementChild?.contains(within(head).getByRole('button', { name: 'Amend' }))).toBe(true);
+      expect(head.textContent).not.toContain('longer entry');
+    }
+  });
+
+  it('names the sections with their counts at the top, and a jump moves the focus to the section', async () => {
+    const comment = (id: string) => ({ id, shift_log_id: logId, entry_id: null, author_id: 'user-1', body: `Note ${id}`, at: '2026-10-24T19:00:00.000Z', version: 1, pending_mutation_id: null });
+    installApi({ 'shiftLogs.get': ok({ ...detail(), comments: [comment('c-1'), comment('c-2'), comment('c-3')] }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    const jumps = await screen.findByRole('navigation', { name: 'Sections of this shift log' });
+    expect(within(jumps).getAllByRole('button').map((button) => button.textContent)).toEqual(['Entries (1)', 'Sign-offs (0)', 'Comments (3)']);
+    fireEvent.click(within(jumps).getByRole('button', { name: 'Comments (3)' }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Comments' }));
+    fireEvent.click(within(jumps).getByRole('button', { name: 'Sign-offs (0)' }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Sign-offs' }));
   });
 
   it('says when the log does not exist or is outside access', async () => {
@@ -350,6 +467,27 @@ describe('the shift-log detail', () => {
     renderScreen(`#/shift-logs/${logId}`);
     expect(await screen.findByRole('button', { name: 'Reopen' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Sign off' })).toBeNull();
+  });
+
+  it("starts a new entry in a past shift at the shift's end, in the site's time", async () => {
+    installApi({});
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add entry' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add entry' });
+    // Ends 07:00 UTC on 25 October: 07:00 in London, back on GMT that morning.
+    expect((within(dialog).getByLabelText('Occurred at') as HTMLInputElement).value).toBe('2026-10-25T07:00');
+    expect(dialog.textContent).toContain('Site time (Europe/London)');
+  });
+
+  it("starts a new entry in a future shift at the shift's start, in the site's summer time, and sends that instant", async () => {
+    installApi({ 'shiftLogs.get': ok(detail({ starts_at: '2099-07-01T05:00:00.000Z', ends_at: '2099-07-01T17:00:00.000Z', shift_date: '2099-07-01' })), 'logEntries.create': ok({ entryId: 'e-9', mutationId: 'm-9', seq: 9 }) });
+    renderScreen(`#/shift-logs/${logId}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add entry' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add entry' });
+    expect((within(dialog).getByLabelText('Occurred at') as HTMLInputElement).value).toBe('2099-07-01T06:00');
+    fireEvent.change(within(dialog).getByLabelText('Entry text'), { target: { value: 'Planned isolation of P-101' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add entry' }));
+    await waitFor(() => expect(calls['logEntries.create']?.[0]).toMatchObject({ occurredAt: '2099-07-01T05:00:00.000Z' }));
   });
 
   it('asks for a late reason on a late entry and shows the zod error when it is missing', async () => {
@@ -443,7 +581,8 @@ describe('the list of shift logs (to sign, all logs)', () => {
     expect(headers).toEqual(['Area', 'Shift', 'Shift date', 'Crew', 'Status', 'Entries', 'Flags', 'Signed by']);
     const row = within(grid).getByRole('row', { name: /Boiler house/ });
     expect(row.textContent).toContain('Night');
-    expect(row.textContent).toContain('2026-10-24');
+    expect(row.textContent).toContain('Oct 24, 2026');
+    expect(row.textContent).not.toContain('2026-10-24');
     expect(row.textContent).toContain('Submitted');
     expect(row.textContent).toContain('40');
     expect(row.textContent).toContain('2 late entries');

@@ -5,7 +5,7 @@ test('an admin filters the shift-log list, opens a log, and a wrong sign-off pas
   await world.open(page, '#/shift-logs?view=entries');
   const list = page.getByRole('grid', { name: 'Log entries' });
   await expect(list.locator('[data-entry-row]').first()).toBeVisible();
-  await expect(page.getByRole('img', { name: /entries from/ })).toBeVisible();
+  await expect(page.getByRole('group', { name: /entries from/ })).toBeVisible();
   await world.screenshot(page, 'shift-logs-list');
 
   await page.getByRole('checkbox', { name: /Critical/ }).check();

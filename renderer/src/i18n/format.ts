@@ -50,3 +50,19 @@ export function formatBytes(bytes: number, locale: Locale): string {
   }
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
 }
+
+/**
+ * A calendar date (`YYYY-MM-DD`, e.g. a shift date: already the site's calendar, so no zone
+ * applies): `medium` "Mar 12, 2026" / "12.03.2026", `short` without the year, `month` "Mar 2026".
+ */
+export function formatCalendarDate(day: string, locale: Locale, style: 'medium' | 'short' | 'month' = 'medium'): string {
+  const options: Intl.DateTimeFormatOptions =
+    style === 'medium' ? { dateStyle: 'medium' } : style === 'short' ? { day: 'numeric', month: 'short' } : { month: 'short', year: 'numeric' };
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+}
+
+/** The site-local calendar date (`YYYY-MM-DD`) of an instant. */
+export function calendarDateIn(iso: string, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(new Date(iso));
+}

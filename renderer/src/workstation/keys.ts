@@ -21,6 +21,8 @@ export const workstationKeys = {
   access: () => [tenant, 'access'] as const,
   areas: () => [tenant, 'areas'] as const,
   people: () => [tenant, 'people'] as const,
+  /** The open cache's sync state: refreshed after every sync like the data it describes. */
+  syncState: () => [tenant, 'sync-state'] as const,
 };
 
 const isLocal = (key: QueryKey) => key[0] === local;

@@ -69,4 +69,17 @@ describe('the entry list over a shift-date range', () => {
     const expected = everyPage({ text: word }).filter((id) => dateOf(byId.get(id)!) >= stats.from! && dateOf(byId.get(id)!) <= '2021-01-04').length;
     expect(counted).toBe(expected);
   });
+
+  it("charts the filter's own dates, and without them every shift date in the cache", () => {
+    const dates = logs.map((log) => log.shift_date).sort();
+    const [oldest, newest] = [dates[0], dates.at(-1)!];
+    expect(oldest).not.toBe(newest);
+    const whole = entriesPerDay(db, scopes, {});
+    expect([whole.from, whole.to]).toEqual([oldest, newest]);
+    expect(whole.days.reduce((sum, day) => sum + day.count, 0)).toBe(entries.length);
+    const fromOnly = entriesPerDay(db, scopes, { shiftDateFrom: '2021-01-03' });
+    expect([fromOnly.from, fromOnly.to]).toEqual(['2021-01-03', newest]);
+    const both = entriesPerDay(db, scopes, { shiftDateFrom: '2020-12-01', shiftDateTo: '2021-01-02' });
+    expect([both.from, both.to]).toEqual(['2020-12-01', '2021-01-02']);
+  });
 });

@@ -3,11 +3,12 @@ import { useCallback, useMemo } from 'react';
 import type { LogEntrySort, ShiftLogFilterInput } from '../../../../../shared/views';
 import type { CallResponse } from '../../../../../shared/contract';
 import { QueryState } from '../../../components/QueryState';
-import { formatDateTime } from '../../../i18n/format';
+import { formatCalendarDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { entriesQuery, entryTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
+import { useEmptyText } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { EntryMarks, SeverityBadge } from './marks';
 import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
@@ -34,12 +35,13 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
   const totals = useQuery(entryTotalsQuery(props.filter));
   const entries = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { areas, nameOf, filter } = props;
+  const emptyText = useEmptyText(t('list.empty'));
 
   const columns = useMemo<GridColumn<Entry>[]>(
     () => [
       { id: 'occurredAt', header: t('entries.col.occurredAt'), sortable: true, descFirst: true, className: 'entry-time', cell: (entry) => formatDateTime(entry.occurred_at, locale, areas.zoneOf(entry.area_id)) },
       { id: 'area', header: t('entries.col.area'), sortable: false, className: 'entry-area', cell: (entry) => areas.nameOf(entry.area_id) },
-      { id: 'shift', header: t('entries.col.shift'), sortable: false, className: 'entry-shift', cell: (entry) => (entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ?? ''}` : '') },
+      { id: 'shift', header: t('entries.col.shift'), sortable: false, className: 'entry-shift', cell: (entry) => (entry.shift_name ? `${entry.shift_name} · ${entry.shift_date ? formatCalendarDate(entry.shift_date, locale) : ''}` : '') },
       { id: 'severity', header: t('entries.col.severity'), sortable: true, descFirst: true, className: 'entry-severity', cell: (entry) => <SeverityBadge severity={entry.severity} /> },
       { id: 'category', header: t('entries.col.category'), sortable: false, className: 'entry-category', cell: (entry) => t(`category.${entry.category}`) },
       { id: 'tag', header: t('entries.col.tag'), sortable: false, className: 'entry-tag', cell: (entry) => entry.equipment_tag ?? '' },
@@ -80,7 +82,7 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
           {sort && sort.by !== 'relevance' && <span className="order-note">{t('order.byColumn', { column: columnName(sort.by), direction: t(`order.${sort.dir}`) })}</span>}
         </div>
       )}
-      <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={t('list.empty')} onRetry={() => void query.refetch()}>
+      <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={emptyText} onRetry={() => void query.refetch()}>
         <p className="entry-count" aria-live="polite" data-testid="entry-totals">
           {totals.data
             ? t('list.totals', { shown: loaded, count: totals.data.matching, all: totals.data.all })

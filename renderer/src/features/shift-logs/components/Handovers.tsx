@@ -1,7 +1,5 @@
 import type { CallResponse } from '../../../../../shared/contract';
 import { ErrorText } from '../../../components/QueryState';
-import { formatDateTime } from '../../../i18n/format';
-import { useLocaleStore } from '../../../i18n/i18n';
 import { useShiftLogWrite } from '../api/mutations';
 import { useShiftLogT } from '../messages';
 import { EntryMarks } from './marks';
@@ -19,14 +17,13 @@ export function openItems(json: string): string[] {
 }
 
 /** Handovers the log gives or takes: open items carried over, each side's acknowledgement. */
-export function Handovers(props: { shiftLogId: string; handovers: Handover[]; canAcknowledge: boolean; zone: string; nameOf(id: string): string }) {
+export function Handovers(props: { shiftLogId: string; handovers: Handover[]; canAcknowledge: boolean; formatTime(iso: string): string; nameOf(id: string): string }) {
   const t = useShiftLogT();
-  const locale = useLocaleStore((state) => state.locale);
   const acknowledge = useShiftLogWrite('handovers.acknowledge');
   if (props.handovers.length === 0) return null;
   return (
     <section aria-labelledby="handovers-title">
-      <h2 id="handovers-title">{t('handover.title')}</h2>
+      <h2 id="handovers-title" tabIndex={-1}>{t('handover.title')}</h2>
       <ul className="handovers">
         {props.handovers.map((handover) => {
           const items = openItems(handover.open_items);
@@ -54,7 +51,7 @@ export function Handovers(props: { shiftLogId: string; handovers: Handover[]; ca
                   {t(`handover.${side}`)}:{' '}
                   {by && at ? (
                     <>
-                      <span aria-hidden="true">✔</span> {props.nameOf(by)}, {formatDateTime(at, locale, props.zone)}
+                      <span aria-hidden="true">✔</span> {props.nameOf(by)}, {props.formatTime(at)}
                     </>
                   ) : (
                     <>

@@ -1,13 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { QueryState } from '../../../components/QueryState';
-import { formatDate, formatDateTime, formatTime } from '../../../i18n/format';
+import { formatDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { usePermissions } from '../../../workstation/access';
 import { hrefFor, useRoute } from '../../../lib/router';
 import { useShiftLogWrite } from '../api/mutations';
 import { shiftLogQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
+import { formatShiftTime } from '../hooks/zoned-time';
 import { useShiftLogT } from '../messages';
 import { AddEntryDialog, AmendDialog, CommentForm, ReopenDialog, SignOffDialog } from './forms';
 import { Handovers } from './Handovers';
@@ -31,6 +32,23 @@ function parseFields(json: string | null): Record<string, unknown> {
 /** The workstation's claimed signing time is shown only where it tells something: over a minute off the server's. */
 function clockDiffers(signoff: { signed_at: string; claimed_signed_at: string | null }): boolean {
   return signoff.claimed_signed_at !== null && Math.abs(Date.parse(signoff.claimed_signed_at) - Date.parse(signoff.signed_at)) > 60_000;
+}
+
+/** Moves to a section of the page: its heading takes the focus, so the keyboard continues from there. */
+function jumpTo(headingId: string): void {
+  const heading = document.getElementById(headingId);
+  if (!heading) return;
+  heading.scrollIntoView({ block: 'start' });
+  heading.focus({ preventScroll: true });
+}
+
+/** A section's heading that the page's jump links can move the focus to. */
+function SectionHeading(props: { id: string; children: ReactNode }) {
+  return (
+    <h2 id={props.id} tabIndex={-1}>
+      {props.children}
+    </h2>
+  );
 }
 
 /** One shift log: header, entries in time order with amendments beside them, comments, sign-offs, and the permitted actions. */
@@ -68,6 +86,9 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
             const canReopen = log.status === 'signed' && permissions.can('sign', 'shift_log', subject);
             const canComment = permissions.can('create', 'comment', { areaId: log.area_id, ownerId: permissions.access?.userId });
             const logComments = detail.comments.filter((comment) => comment.entry_id === null);
+            const handovers = detail.handovers ?? [];
+            // Times on the shift's own date read as times; any other day says its date.
+            const when = (iso: string) => formatShiftTime(iso, log.shift_date, locale, zone);
             return (
               <>
                 <header className="detail-header">
@@ -115,10 +136,27 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                     </button>
                   </div>
                   <ErrorText error={submitLog.error} />
+                  {/* A reviewer goes to the signatures and comments without scrolling past every entry. */}
+                  <nav className="detail-jump" aria-label={t('jump.label')}>
+                    <button type="button" className="link-button" onClick={() => jumpTo('entries-title')}>
+                      {t('jump.entries', { count: detail.entries.length })}
+                    </button>
+                    <button type="button" className="link-button" onClick={() => jumpTo('signoffs-title')}>
+                      {t('jump.signoffs', { count: detail.signoffs.length })}
+                    </button>
+                    {handovers.length > 0 && (
+                      <button type="button" className="link-button" onClick={() => jumpTo('handovers-title')}>
+                        {t('jump.handovers', { count: handovers.length })}
+                      </button>
+                    )}
+                    <button type="button" className="link-button" onClick={() => jumpTo('comments-title')}>
+                      {t('jump.comments', { count: logComments.length })}
+                    </button>
+                  </nav>
                 </header>
 
                 <section aria-labelledby="entries-title">
-                  <h2 id="entries-title">{t('detail.entries', { count: detail.entries.length })}</h2>
+                  <SectionHeading id="entries-title">{t('detail.entries', { count: detail.entries.length })}</SectionHeading>
                   {detail.entries.length === 0 && <p className="state state-empty">{t('detail.noEntries')}</p>}
                   <ol className="detail-entries">
                     {detail.entries.map((entry) => {
@@ -126,32 +164,39 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                       const comments = detail.comments.filter((comment) => comment.entry_id === entry.id);
                       return (
                         <li key={entry.id} className="detail-entry" data-entry-id={entry.id}>
-                          <div className="entry-original">
+                          {/* The actions head the card at its right edge, Comment outermost (every entry has it when any has), so each button is in the same place on every card. */}
+                          <div className="entry-head">
                             <p className="entry-meta">
                               <time dateTime={entry.occurred_at} className="entry-time">
-                                {formatTime(entry.occurred_at, locale, zone)}
+                                {when(entry.occurred_at)}
                               </time>
                               <SeverityBadge severity={entry.severity} />
                               <span>{t(`category.${entry.category}`)}</span>
                               {entry.equipment_tag && <span className="entry-tag">{entry.equipment_tag}</span>}
                               <span className="entry-author">{props.nameOf(entry.author_id)}</span>
                               <EntryMarks late={entry.late === 1} afterSignoff={entry.after_signoff === 1} pending={entry.pending_mutation_id !== null} voided={entry.state === 'voided'} />
-                              {canAmend && (
-                                <button type="button" className="small" onClick={() => setAmending({ id: entry.id, body: entry.body, severity: entry.severity })}>
-                                  {t('action.amend')}
-                                </button>
-                              )}
-                              {canComment && (
-                                <button
-                                  type="button"
-                                  className="small"
-                                  aria-expanded={commentingOn === entry.id}
-                                  onClick={() => setCommentingOn(commentingOn === entry.id ? null : entry.id)}
-                                >
-                                  {t('action.commentEntry')}
-                                </button>
-                              )}
                             </p>
+                            {(canAmend || canComment) && (
+                              <div className="entry-actions">
+                                {canAmend && (
+                                  <button type="button" className="small" onClick={() => setAmending({ id: entry.id, body: entry.body, severity: entry.severity })}>
+                                    {t('action.amend')}
+                                  </button>
+                                )}
+                                {canComment && (
+                                  <button
+                                    type="button"
+                                    className="small"
+                                    aria-expanded={commentingOn === entry.id}
+                                    onClick={() => setCommentingOn(commentingOn === entry.id ? null : entry.id)}
+                                  >
+                                    {t('action.commentEntry')}
+                                  </button>
+                                )}
+                              </div>
+                            )}
+                          </div>
+                          <div className="entry-original">
                             <p className={entry.state === 'voided' ? 'entry-text voided' : 'entry-text'}>{entry.body}</p>
                             {entry.late_reason && (
                               <p className="late-reason">
@@ -175,7 +220,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                                     <p className="entry-meta">
                                       <strong>{t(`amendment.${amendment.kind}`)}</strong>
                                       <span>{props.nameOf(amendment.author_id)}</span>
-                                      <time dateTime={amendment.at}>{formatDateTime(amendment.at, locale, zone)}</time>
+                                      <time dateTime={amendment.at}>{when(amendment.at)}</time>
                                       <EntryMarks afterSignoff={amendment.after_signoff === 1} pending={amendment.pending_mutation_id !== null} />
                                     </p>
                                     {amendment.body && <p className="entry-text">{amendment.body}</p>}
@@ -201,7 +246,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                 </section>
 
                 <section aria-labelledby="signoffs-title">
-                  <h2 id="signoffs-title">{t('detail.signoffs')}</h2>
+                  <SectionHeading id="signoffs-title">{t('detail.signoffs')}</SectionHeading>
                   {detail.signoffs.length === 0 ? (
                     <p className="state state-empty">{t('detail.noSignoffs')}</p>
                   ) : (
@@ -209,12 +254,12 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                       {detail.signoffs.map((signoff) => (
                         <li key={signoff.id}>
                           <span aria-hidden="true">✔</span> <strong>{t(`meaning.${signoff.meaning}`)}</strong> · {signoff.printed_name} ·{' '}
-                          <time dateTime={signoff.signed_at}>{formatDateTime(signoff.signed_at, locale, zone)}</time> ·{' '}
+                          <time dateTime={signoff.signed_at}>{when(signoff.signed_at)}</time> ·{' '}
                           <span className="signoff-method">{t(`signoff.method.${signoff.auth_method}`)}</span>
                           {clockDiffers(signoff) && (
                             <span className="muted">
                               {' '}
-                              ({t('signoff.claimedAt', { time: formatDateTime(signoff.claimed_signed_at as string, locale, zone) })})
+                              ({t('signoff.claimedAt', { time: when(signoff.claimed_signed_at as string) })})
                             </span>
                           )}
                           <EntryMarks pending={signoff.pending_mutation_id !== null} />
@@ -226,19 +271,19 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
 
                 <Handovers
                   shiftLogId={log.id}
-                  handovers={detail.handovers ?? []}
+                  handovers={handovers}
                   canAcknowledge={permissions.can('update', 'handover', { areaId: log.area_id })}
-                  zone={zone}
+                  formatTime={when}
                   nameOf={props.nameOf}
                 />
 
                 <section aria-labelledby="comments-title">
-                  <h2 id="comments-title">{t('detail.comments')}</h2>
+                  <SectionHeading id="comments-title">{t('detail.comments')}</SectionHeading>
                   {logComments.length === 0 && <p className="state state-empty">{t('detail.noComments')}</p>}
                   <ul className="comments">
                     {logComments.map((comment) => (
                       <li key={comment.id}>
-                        <strong>{props.nameOf(comment.author_id)}</strong> <time dateTime={comment.at}>{formatDateTime(comment.at, locale, zone)}</time>
+                        <strong>{props.nameOf(comment.author_id)}</strong> <time dateTime={comment.at}>{when(comment.at)}</time>
                         <EntryMarks pending={comment.pending_mutation_id !== null} />
                         <p>{comment.body}</p>
                       </li>
@@ -247,7 +292,7 @@ export function ShiftLogDetail(props: { id: string; areas: AreaIndex; nameOf(id:
                   {canComment && <CommentForm shiftLogId={log.id} />}
                 </section>
 
-                {canAdd && <AddEntryDialog open={dialog === 'add'} onClose={() => setDialog(null)} shiftLog={log} timeZone={zone} />}
+                {canAdd && <AddEntryDialog open={dialog === 'add'} onClose={() => setDialog(null)} shiftLog={log} />}
                 {canSign && <SignOffDialog open={dialog === 'signoff'} onClose={() => setDialog(null)} shiftLogId={log.id} status={log.status} signerName={props.signerName} />}
                 {canReopen && <ReopenDialog open={dialog === 'reopen'} onClose={() => setDialog(null)} shiftLogId={log.id} />}
                 <AmendDialog entry={amending} onClose={() => setAmending(null)} />

@@ -3,10 +3,12 @@ import { useCallback, useMemo } from 'react';
 import type { CallResponse } from '../../../../../shared/contract';
 import type { ShiftLogFilterInput, ShiftLogSort } from '../../../../../shared/views';
 import { QueryState } from '../../../components/QueryState';
+import { formatCalendarDate } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { logsQuery, logTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
+import { useEmptyText } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
 
@@ -27,12 +29,13 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
   const totals = useQuery(logTotalsQuery(props.filter, props.waiting));
   const logs = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { areas } = props;
+  const emptyText = useEmptyText(props.waiting ? t('logs.emptyToSign') : t('logs.empty'));
 
   const columns = useMemo<GridColumn<ShiftLogItem>[]>(
     () => [
       { id: 'area', header: t('logs.col.area'), sortable: true, className: 'log-area', cell: (log) => areas.nameOf(log.area_id) },
       { id: 'shift', header: t('logs.col.shift'), sortable: true, className: 'log-shift', cell: (log) => log.shift_name },
-      { id: 'date', header: t('logs.col.date'), sortable: true, descFirst: true, className: 'log-date', cell: (log) => log.shift_date },
+      { id: 'date', header: t('logs.col.date'), sortable: true, descFirst: true, className: 'log-date', cell: (log) => formatCalendarDate(log.shift_date, locale) },
       { id: 'crew', header: t('logs.col.crew'), sortable: true, className: 'log-crew', cell: (log) => log.crew ?? '' },
       { id: 'status', header: t('logs.col.status'), sortable: true, className: 'log-status', cell: (log) => t(`status.${log.status}`) },
       { id: 'entries', header: t('logs.col.entries'), sortable: true, descFirst: true, className: 'log-entries', cell: (log) => log.entry_count.toLocaleString(locale) },
@@ -68,7 +71,7 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
   const fetchMore = useCallback(() => void query.fetchNextPage(), [query]);
   const loaded = logs.length;
   return (
-    <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={props.waiting ? t('logs.emptyToSign') : t('logs.empty')} onRetry={() => void query.refetch()}>
+    <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={emptyText} onRetry={() => void query.refetch()}>
       <p className="entry-count" aria-live="polite" data-testid="log-totals">
         {totals.data ? t(props.waiting ? 'logs.totalsToSign' : 'logs.totals', { shown: loaded, count: totals.data.matching, all: totals.data.all }) : ''}
       </p>

@@ -6,7 +6,8 @@ import { Dialog } from '../../../components/Dialog';
 import { ErrorText } from '../../../components/QueryState';
 import { useCommonT } from '../../../components/messages';
 import { useShiftLogWrite } from '../api/mutations';
-import { isoToZonedLocal, zonedLocalToIso } from '../hooks/zoned-time';
+import { useSiteTime } from '../../../workstation/site-time';
+import { defaultOccurredAt, zonedLocalToIso } from '../hooks/zoned-time';
 import { useShiftLogT } from '../messages';
 
 type Severity = (typeof entrySeverities)[number];
@@ -46,14 +47,17 @@ function FormButtons(props: { submitLabel: string; busy: boolean; onCancel(): vo
   );
 }
 
-export function AddEntryDialog(props: { open: boolean; onClose(): void; shiftLog: { id: string; area_id: string; ends_at: string }; timeZone: string }) {
+export function AddEntryDialog(props: { open: boolean; onClose(): void; shiftLog: { id: string; area_id: string; starts_at: string; ends_at: string } }) {
   const t = useShiftLogT();
+  const timeZone = useSiteTime().zoneOf(props.shiftLog.area_id);
   const write = useShiftLogWrite('logEntries.create');
   const [category, setCategory] = useState<Category>('operations');
   const [severity, setSeverity] = useState<Severity>('info');
   const [equipmentTag, setEquipmentTag] = useState('');
   const [body, setBody] = useState('');
-  const [occurredAt, setOccurredAt] = useState(() => isoToZonedLocal(new Date().toISOString(), props.timeZone));
+  // Null until the person picks a time: the default follows the clock while the dialog is open.
+  const [chosenOccurredAt, setOccurredAt] = useState<string | null>(null);
+  const occurredAt = chosenOccurredAt ?? defaultOccurredAt(new Date(), props.shiftLog, timeZone);
   const [lateReason, setLateReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   // The same rule the core and server apply: recorded after the shift's end plus grace.
@@ -68,7 +72,7 @@ export function AddEntryDialog(props: { open: boolean; onClose(): void; shiftLog
       severity,
       equipmentTag: equipmentTag.trim() === '' ? null : equipmentTag.trim(),
       body,
-      occurredAt: zonedLocalToIso(occurredAt, props.timeZone) ?? occurredAt,
+      occurredAt: zonedLocalToIso(occurredAt, timeZone) ?? occurredAt,
       lateReason: late ? lateReason : null,
     };
     const parsed = mutationSpecs['logEntry.create'].args.omit({ id: true }).safeParse(request);
@@ -78,6 +82,7 @@ export function AddEntryDialog(props: { open: boolean; onClose(): void; shiftLog
       onSuccess: () => {
         setBody('');
         setLateReason('');
+        setOccurredAt(null);
         props.onClose();
       },
       onError: setError,
@@ -110,7 +115,7 @@ export function AddEntryDialog(props: { open: boolean; onClose(): void; shiftLog
           )}
         </Field>
         <Field label={t('add.equipmentTag')}>{(id) => <input id={id} value={equipmentTag} onChange={(event) => setEquipmentTag(event.target.value)} />}</Field>
-        <Field label={t('add.occurredAt')} hint={t('add.zoneHint', { zone: props.timeZone })}>
+        <Field label={t('add.occurredAt')} hint={t('add.zoneHint', { zone: timeZone })}>
           {(id) => <input id={id} type="datetime-local" value={occurredAt} onChange={(event) => setOccurredAt(event.target.value)} />}
         </Field>
         <Field label={t('add.body')}>{(id) => <textarea id={id} rows={4} value={body} onChange={(event) => setBody(event.target.value)} />}</Field>

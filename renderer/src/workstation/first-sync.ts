@@ -1,0 +1,23 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { invoke } from '../lib/api';
+import { useSyncActivity } from '../lib/sync-activity';
+import { workstationKeys } from './keys';
+
+const syncStateQuery = () => queryOptions({ queryKey: workstationKeys.syncState(), queryFn: () => invoke('sync.state', {}) });
+
+/**
+ * While the cache has never finished a sync, an empty list means "not downloaded yet", not "no
+ * match": screens say which. Null once a sync has succeeded (or while that is not known yet);
+ * otherwise whether a sync runs now and, during the pull, how far it is.
+ */
+export type FirstSync = null | { running: false } | { running: true; done: number | null; total: number | null };
+
+export function useFirstSync(): FirstSync {
+  const state = useQuery(syncStateQuery());
+  const progress = useSyncActivity((activity) => activity.progress);
+  if (!state.data || state.data.lastOkAt !== null) return null;
+  if (progress === null && !state.data.running) return { running: false };
+  // Sending the outbox first is part of the same sync; only the pull counts downloaded rows.
+  const pulling = progress?.phase === 'pull';
+  return { running: true, done: pulling ? progress.done : null, total: pulling ? progress.total : null };
+}
