@@ -2,7 +2,7 @@ import { fieldDiff } from '../audit/diff';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { FieldDiff } from '../../shared/domain/audit';
 import type { Tx } from '../db/database';
-import { appendChange } from '../sync/change-log';
+import { appendChange } from '../feed/change-log';
 import { toMembershipRow, type MembershipRecord } from '../store/memberships';
 import { toUserRow, type UserRecord } from '../store/users';
 

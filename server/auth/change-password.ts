@@ -4,7 +4,7 @@ import { forEachTenantOfPerson } from '../store/person-tenants';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import { apiError } from '../errors';
 import { revokeOtherSessionsOfUser } from '../store/sessions';
-import { publishSessions } from '../sync/session-feed';
+import { publishSessions } from '../feed/session-feed';
 import { getUser, updateUser } from '../store/users';
 import type { AuthContext } from './authenticate';
 import { hashPassword, passwordPolicyProblem, verifyPassword } from './passwords';

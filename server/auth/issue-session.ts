@@ -7,7 +7,7 @@ import type { GrantSigner } from '../grant/signing-key';
 import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
 import { insertSession } from '../store/sessions';
 import { toUserRow, type UserRecord } from '../store/users';
-import { publishSessions } from '../sync/session-feed';
+import { publishSessions } from '../feed/session-feed';
 import { loadPrincipal } from './principal';
 import { newOpaqueToken, tokenHash } from './tokens';
 

@@ -15,7 +15,7 @@ import { issueGrant } from '../grant/issue-grant';
 import { publicRoute, sessionRoute, type AppDeps } from '../http/route';
 import { listMembershipsOfUser, toMembershipSummary } from '../store/memberships';
 import { getSession, revokeSession, toSessionRow } from '../store/sessions';
-import { publishSessions } from '../sync/session-feed';
+import { publishSessions } from '../feed/session-feed';
 import { toUserRow } from '../store/users';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {

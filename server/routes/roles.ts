@@ -10,7 +10,7 @@ import { fieldDiff } from '../audit/diff';
 import { apiError } from '../errors';
 import { timeIdCursor } from '../http/list-query';
 import { tenantRoute, type AppDeps, type TenantContext } from '../http/route';
-import { appendChange } from '../sync/change-log';
+import { appendChange } from '../feed/change-log';
 import { getRole, insertRole, toRoleRow, updateRole, type RoleRecord } from '../store/roles';
 import { encodeCursor, iso } from '../store/rows';
 

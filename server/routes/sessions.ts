@@ -10,7 +10,7 @@ import { tenantRoute, type AppDeps } from '../http/route';
 import { getMembership } from '../store/memberships';
 import { encodeCursor, iso } from '../store/rows';
 import { getSession, revokeSession, revokeUserSessions, toSessionRow, type SessionRecord } from '../store/sessions';
-import { publishSessions } from '../sync/session-feed';
+import { publishSessions } from '../feed/session-feed';
 import { getTenant } from '../store/tenants';
 
 const TenantParams = z.object({ tenantId: z.guid() }).strict();

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit-log';
 import { fieldDiff } from '../audit/diff';
 import { apiError } from '../errors';
 import { tenantRoute, type AppDeps } from '../http/route';
-import { appendChange } from '../sync/change-log';
+import { appendChange } from '../feed/change-log';
 import { closeExpiredSessions } from '../store/sessions';
 import { getTenant, toSettingsRow, updateTenantSettings } from '../store/tenants';
 

@@ -38,7 +38,7 @@ import { countOtherActiveAdmins, getMembership, toMembershipRow, updateMembershi
 import { getRole } from '../store/roles';
 import { encodeCursor, iso } from '../store/rows';
 import { revokeUserSessions } from '../store/sessions';
-import { publishSessions } from '../sync/session-feed';
+import { publishSessions } from '../feed/session-feed';
 import { getTenant } from '../store/tenants';
 import { getUser, toUserRow, updateUser, type UserRecord } from '../store/users';
 
@@ -133,6 +133,12 @@ async function pseudonymizeTraces(tx: Tx, tenantId: string, user: UserRecord): P
     [tenantId, user.id, user.display_name],
   );
   await tx.query("UPDATE sessions SET ip = NULL, user_agent = NULL, device_name = 'erased' WHERE tenant_id = $1 AND user_id = $2", [tenantId, user.id]);
+  // Sign-ins already published to workstations carry the device's name: replayed, it is gone too.
+  await tx.query(
+    `UPDATE change_log SET row = row || '{"device_name": "erased"}'::jsonb
+     WHERE tenant_id = $1 AND entity = 'session' AND scope ->> 'user_id' = $2`,
+    [tenantId, user.id],
+  );
 }
 
 function present(member: Member): UserWithMembership {

@@ -2,7 +2,7 @@ import { auditChange, chainEvent, requireStoredAsHashed, type AuditActor, type A
 import type { AuditEvent } from '../../shared/domain/audit';
 import type { MutationResult } from '../../shared/sync-protocol';
 import type { Tx } from '../db/database';
-import type { ChangeInput } from './change-log';
+import type { ChangeInput } from '../feed/change-log';
 
 /**
  * What one push request appends while it holds the tenant's counter row (tenant_seq, locked

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendChange } from '../../server/sync/change-log';
+import { appendChange } from '../../server/feed/change-log';
 import { uuidv7 } from '../../shared/uuid7';
 import { expect, test, type World } from './world';
 

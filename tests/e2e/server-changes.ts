@@ -1,5 +1,5 @@
 import { appendAudit } from '../../server/audit/audit-log';
-import { appendChange } from '../../server/sync/change-log';
+import { appendChange } from '../../server/feed/change-log';
 import type { World } from './world';
 
 /**

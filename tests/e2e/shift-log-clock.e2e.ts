@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { appendChange } from '../../server/sync/change-log';
+import { appendChange } from '../../server/feed/change-log';
 import { uuidv7 } from '../../shared/uuid7';
 import { expect, test, type World } from './world';
 

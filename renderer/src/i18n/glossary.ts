@@ -1,7 +1,7 @@
 /**
  * The words Plantdesk uses for its own things, in each language, so every screen, file and
  * sheet says the same: a German admin reads "Schichtbuch" on every screen, never "Protokoll"
- * on one and "Schichtbuch" on the next. tests/unit/glossary.test.ts holds every catalogue to it:
+ * on one and "Schichtbuch" on the next. tests/component/glossary.test.ts holds every catalogue to it:
  * where the English says `en`, the German says `de`, and no German text uses an `avoid` word.
  */
 export interface GlossaryTerm {

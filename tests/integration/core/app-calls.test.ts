@@ -7,7 +7,7 @@ import { dispatchCall } from '../../../shared/dispatch';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
-import { appendChange } from '../../../server/sync/change-log';
+import { appendChange } from '../../../server/feed/change-log';
 import { insertShiftLog, type ShiftLogFixture } from '../server/sync-fixtures';
 
 // The calls the admin app needs beside the data lists: access, areas, per-day counts, the

@@ -10,7 +10,7 @@ import { dispatchCall } from '../../../shared/dispatch';
 import { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { makeSigningKey } from '../../support/grant-fixtures';
-import { appendChange } from '../../../server/sync/change-log';
+import { appendChange } from '../../../server/feed/change-log';
 import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant, type TestUser } from '../../support/server';
 import { secretOwnerOf } from '../../../main/core/secrets/secret-owner';
 

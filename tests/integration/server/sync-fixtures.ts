@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serverContentHash, signableLog } from '../../../server/signing/server-content-hash';
-import { appendChange } from '../../../server/sync/change-log';
+import { appendChange } from '../../../server/feed/change-log';
 import type { Database } from '../../../server/db/database';
 import { SYNC_SCHEMA_VERSION } from '../../../shared/sync-protocol';
 import { uuidv7 } from '../../../shared/uuid7';

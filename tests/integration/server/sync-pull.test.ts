@@ -205,7 +205,7 @@ for (const { name, backend, skip } of serverBackends()) {
       await server.request('PATCH', `/v1/tenants/${tenant.id}/users/${member.id}`, { token: adminToken, body: { displayName: 'Renamed Viewer' } });
       await server.request('PATCH', `/v1/tenants/${tenant.id}/settings`, { token: adminToken, body: { retentionDays: 400 } });
       await server.db.transaction({ tenantId: tenant.id }, async (tx) => {
-        const { appendChange } = await import('../../../server/sync/change-log');
+        const { appendChange } = await import('../../../server/feed/change-log');
         const [area] = await tx.query('SELECT to_jsonb(a) AS row FROM areas a WHERE id = $1', [tenant.areas.boilers]);
         await appendChange(tx, tenant.id, { entity: 'area', entityId: tenant.areas.boilers, op: 'upsert', row: area.row as Record<string, unknown>, scope: { area_id: tenant.areas.boilers } });
         const equipment = { tenant_id: tenant.id, id: randomUUID(), area_id: tenant.areas.boilers, tag: 'P-101', description: 'Feed pump', created_at: now().toISOString() };

@@ -1,19 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { glossary } from '../../renderer/src/i18n/glossary';
 import { featureCatalogs, locales } from '../../renderer/src/i18n/i18n';
 
 /** Every catalogue of the window (features' messages.ts and the shell's), English beside German. */
-const rendererDir = path.resolve(import.meta.dirname, '../../renderer/src');
-function messageModules(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return messageModules(full);
-    return name === 'messages.ts' ? [full] : [];
-  });
-}
+const messageModules = import.meta.glob('../../renderer/src/**/messages.ts', { eager: true });
 
 interface Pair {
   key: string;
@@ -22,8 +12,9 @@ interface Pair {
 }
 const pairs: Pair[] = [];
 
-beforeAll(async () => {
-  for (const file of messageModules(rendererDir)) await import(pathToFileURL(file).href);
+beforeAll(() => {
+  // The eager glob above has already run every catalogue's defineMessages.
+  expect(Object.keys(messageModules).length).toBeGreaterThanOrEqual(7);
   for (const catalog of featureCatalogs) {
     for (const [key, en] of Object.entries(catalog.en)) pairs.push({ key: `${catalog.feature}.${key}`, en: String(en), de: String((catalog.de as Record<string, string>)[key]) });
   }
