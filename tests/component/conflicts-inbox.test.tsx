@@ -123,7 +123,7 @@ describe('the conflicts inbox', () => {
 
     expect(within(entry).getByRole('heading', { level: 3 }).textContent).toBe('Add entry');
     expect(entry.textContent).toContain('Refused: not allowed any more');
-    expect(fields(within(entry).getByTestId('conflict-local'))).toMatchObject({ Text: 'written offline', Severity: 'high', Area: 'Tank farm', Equipment: '—' });
+    expect(fields(within(entry).getByTestId('conflict-local'))).toMatchObject({ Text: 'written offline', Severity: 'high', Area: 'Tank farm', Equipment: '(empty)' });
     expect(within(entry).getByTestId('conflict-server').textContent).toContain('The server has no such record.');
   });
 

@@ -11,6 +11,7 @@ import { AuditDetail } from './AuditDetail';
 import { AuditFilters, filterKeys, filterStateFrom, type AuditFilterState } from './AuditFilters';
 import { ChainStatusBanner } from './ChainStatusBanner';
 import { actionLabel, entityLabel } from './labels';
+import { RecordName, useRecordText } from './RecordName';
 import '../audit.css';
 
 function toAuditFilter(state: AuditFilterState, zone: string): AuditFilter {
@@ -37,6 +38,7 @@ export function AuditScreen() {
   const events = useInfiniteQuery({ ...auditListQuery(toAuditFilter(state, siteTime.tenantZone)), enabled: !siteTime.isPending });
   const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
   const actorName = (id: string | null) => (id === null ? t('system') : (people.nameOf(id) ?? (people.people ? t('unknownActor', { id: id.slice(0, 8) }) : id.slice(0, 8))));
+  const recordText = useRecordText();
   const selectedSeq = route.id && /^\d+$/.test(route.id) ? Number(route.id) : null;
 
   const setFilter = (key: keyof AuditFilterState, value: string) => {
@@ -89,9 +91,8 @@ export function AuditScreen() {
                       <td className="nowrap">{siteTime.format(event.server_time, event.area_id)}</td>
                       <td className="clip">{actorName(event.actor_id)}</td>
                       <td className="clip">{actionLabel(t, event.action)}</td>
-                      <td className="clip">
-                        {entityLabel(t, event.entity)}
-                        {event.entity_id && <span className="mono muted"> {event.entity_id.slice(0, 8)}</span>}
+                      <td className="clip record-cell" title={`${entityLabel(t, event.entity)}: ${recordText(event)}`}>
+                        <span className="muted">{entityLabel(t, event.entity)}</span> <RecordName event={event} />
                       </td>
                       <td className="clip col-optional" title={event.reason ?? undefined}>
                         {event.reason ?? ''}
@@ -113,7 +114,7 @@ export function AuditScreen() {
         </QueryState>
       </div>
       {selectedSeq !== null && (
-        <AuditDetail key={selectedSeq} seq={selectedSeq} closeHref={hrefFor('audit', null, route.query)} actorName={actorName} zoneOf={siteTime.zoneOf} areaName={(id) => areas.data?.find((area) => area.id === id)?.name ?? id} />
+        <AuditDetail key={selectedSeq} seq={selectedSeq} closeHref={hrefFor('audit', null, route.query)} actorName={actorName} nameOf={people.nameOf} zoneOf={siteTime.zoneOf} areas={areas.data} />
       )}
     </section>
   );

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { CallResponse } from '../../../../../shared/contract';
 import { Dialog } from '../../../components/Dialog';
+import { FieldList } from '../../../components/FieldList';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
@@ -10,8 +11,8 @@ import { conflictsQuery, syncKeys } from '../api/queries';
 import { mutationInWords } from '../hooks/words';
 import { useSyncT } from '../messages';
 import { useAreas } from '../../../workstation/areas';
+import { usePeople } from '../../../workstation/people';
 import { useSiteTime } from '../../../workstation/site-time';
-import { FieldList } from './FieldList';
 import { SignOffReview } from './SignOffReview';
 
 type Conflict = CallResponse<'conflicts.list'>[number];
@@ -31,6 +32,7 @@ function ConflictCard(props: { conflict: Conflict }) {
   const locale = useLocaleStore((state) => state.locale);
   const timeZone = useSiteTime().tenantZone;
   const areas = useAreas().data;
+  const nameOf = usePeople().nameOf;
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const titleId = useId();
@@ -59,11 +61,11 @@ function ConflictCard(props: { conflict: Conflict }) {
       <div className="sync-sides">
         <section aria-label={t('localTitle')} className="sync-side" data-testid="conflict-local">
           <h4>{t('localTitle')}</h4>
-          <FieldList record={intentFields(conflict.args)} areas={areas} timeZone={timeZone} />
+          <FieldList record={intentFields(conflict.args)} areas={areas} nameOf={nameOf} timeZone={timeZone} />
         </section>
         <section aria-label={t('serverTitle')} className="sync-side" data-testid="conflict-server">
           <h4>{t('serverTitle')}</h4>
-          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} timeZone={timeZone} /> : <p className="sync-muted">{t('noServerRow')}</p>}
+          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} nameOf={nameOf} timeZone={timeZone} /> : <p className="sync-muted">{t('noServerRow')}</p>}
         </section>
       </div>
       {conflict.signOffReview && <SignOffReview conflictId={conflict.id} review={conflict.signOffReview} />}
