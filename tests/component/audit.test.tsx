@@ -1,9 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installPlantdeskStub } from './support/plantdesk-stub';
 import { AuditScreen } from '../../renderer/src/features/audit/components/AuditScreen';
 import { featureCatalogs, useLocaleStore } from '../../renderer/src/i18n/i18n';
+import { usePalette } from '../../renderer/src/lib/palette';
 import { presetRules } from '../../shared/rbac';
 
 // The audit screen talks to the core only through window.plantdesk; each test answers per channel.
@@ -263,6 +264,26 @@ describe('an audit event', () => {
     installApi({ 'audit.list': ok({ items: [event({ before: null, after: null })], next: null }) });
     renderScreen('#/audit/42');
     expect(await screen.findByText('This event records no field changes.')).toBeTruthy();
+  });
+});
+
+describe('the command palette on the audit screen', () => {
+  const action = (id: string) => usePalette.getState().screenActions.find((candidate) => candidate.id === id);
+
+  it('offers to verify the chain again, to filter and to export this trail, and each does so', async () => {
+    installApi();
+    const view = renderScreen('#/audit?entity=user&action=user.updated');
+    await screen.findByTestId('chain-status');
+    expect(usePalette.getState().screenActions.map((candidate) => candidate.label)).toEqual(['Verify the chain again', 'Filter the trail', 'Export this trail']);
+    const verified = calls['audit.verify'].length;
+    act(() => action('audit.verify')?.run());
+    await waitFor(() => expect(calls['audit.verify'].length).toBe(verified + 1));
+    act(() => action('audit.filter')?.run());
+    expect(document.activeElement).toBe(screen.getByRole('combobox', { name: 'Actor' }));
+    act(() => action('audit.export')?.run());
+    await waitFor(() => expect(window.location.hash).toBe('#/exports?module=audit&entities=user&actions=user.updated'));
+    view.unmount();
+    expect(usePalette.getState().screenActions).toEqual([]);
   });
 });
 

@@ -5,6 +5,9 @@ export const useAuditT = defineMessages({
   feature: 'audit',
   en: {
     title: 'Audit trail',
+    verifyAgain: 'Verify the chain again',
+    focusFilters: 'Filter the trail',
+    exportTrail: 'Export this trail',
     filters: 'Filter the audit trail',
     actor: 'Actor',
     anyActor: 'Anyone',
@@ -118,6 +121,9 @@ export const useAuditT = defineMessages({
   },
   de: {
     title: 'Prüfpfad',
+    verifyAgain: 'Prüfkette erneut prüfen',
+    focusFilters: 'Prüfpfad filtern',
+    exportTrail: 'Diesen Prüfpfad exportieren',
     filters: 'Prüfpfad filtern',
     actor: 'Person',
     anyActor: 'Alle Personen',
