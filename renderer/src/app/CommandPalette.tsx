@@ -54,9 +54,18 @@ export function CommandPalette() {
     return () => window.removeEventListener('keydown', onKey);
   }, [setOpen, visible]);
 
-  const run = (action: () => void) => {
-    setOpen(false);
+  // An action runs once the dialog is gone: closing it gives the focus back to where it was,
+  // which would undo an action that moves the focus (e.g. to a screen's filters).
+  const pending = useRef<(() => void) | null>(null);
+  useEffect(() => {
+    if (open || !pending.current) return;
+    const action = pending.current;
+    pending.current = null;
     action();
+  }, [open]);
+  const run = (action: () => void) => {
+    pending.current = action;
+    setOpen(false);
   };
 
   return (
