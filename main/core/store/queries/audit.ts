@@ -30,7 +30,7 @@ export interface RecordScopes {
 /**
  * What an event's record is called, from the cached tables. A shift log comes as its parts (the
  * date is formatted where the language is known); an entry as the start of its text; a user,
- * role or area by name; a session by its device. `shift_log_id` and `user_id` say where it lives.
+ * role, area or the organisation by name; a session by its device. `shift_log_id` and `user_id` say where it lives.
  */
 export interface AuditRecordName {
   name: string | null;
@@ -71,9 +71,12 @@ function recordColumns(scopes: RecordScopes, params: unknown[]): string {
   const role = lookup('role r', { own: null, inAreas: null }, scopes.role, `json_object('name', r.name)`);
   // Every signed-in person sees the area tree (areas.list needs no right).
   const area = lookup('area ar', null, { kind: 'org' }, `json_object('name', ar.name)`);
+  // The organisation names itself on every screen (the header): its settings are named by it too.
+  const tenant = lookup('tenant tn', null, { kind: 'org' }, `json_object('name', tn.name)`);
   const record =
     `CASE a.entity WHEN 'shift_log' THEN ${shiftLog} WHEN 'log_entry' THEN ${entry} WHEN 'user' THEN ${user} ` +
-    `WHEN 'session' THEN ${session} WHEN 'role' THEN ${role} WHEN 'area' THEN ${area} END AS record`;
+    `WHEN 'session' THEN ${session} WHEN 'role' THEN ${role} WHEN 'area' THEN ${area} ` +
+    `WHEN 'tenant' THEN ${tenant} WHEN 'tenant_settings' THEN ${tenant} END AS record`;
   const deviceWhere = ['se.device_id = a.device_id', 'se.device_name IS NOT NULL'];
   applyScope(scopes.session, sessionScopeColumns, deviceWhere, params);
   const device = `(SELECT se.device_name FROM session se WHERE ${deviceWhere.join(' AND ')} ORDER BY se.created_at DESC, se.id DESC LIMIT 1) AS device_name`;

@@ -38,6 +38,7 @@ beforeAll(() => {
     event(8, 'area', 'a-tank', 'dev-2'),
     event(9, 'log_entry', 'e-gone'),
     event(10, 'tenant', 't-north'),
+    event(11, 'auth', 'alice@northfield.example'),
   ]);
 });
 afterAll(() => store.cleanup());
@@ -55,8 +56,9 @@ describe('audit events name their record from the cache', () => {
     expect(byseq(everything).get(4)?.record).toEqual({ ...none, name: 'Gas detector alarm tested', shift_log_id: 's3' });
   });
 
-  it('a user by display name, a role and an area by name, a session by its device and person', () => {
+  it('a user by display name, a role, an area and the organisation by name, a session by its device and person', () => {
     const rows = byseq(everything);
+    expect(rows.get(10)?.record).toEqual({ ...none, name: 'Northfield Plant' });
     expect(rows.get(5)?.record).toEqual({ ...none, name: 'Dave Former', user_id: 'u-dave' });
     expect(rows.get(6)?.record).toEqual({ ...none, name: 'Shift lead' });
     expect(rows.get(8)?.record).toEqual({ ...none, name: 'Tank Farm' });
@@ -66,7 +68,7 @@ describe('audit events name their record from the cache', () => {
   it('a record that is gone, or an entity without a name, stays unnamed', () => {
     const rows = byseq(everything);
     expect(rows.get(9)?.record).toBeNull();
-    expect(rows.get(10)?.record).toBeNull();
+    expect(rows.get(11)?.record).toBeNull();
   });
 
   it('the device by the newest session on it that has a name', () => {

@@ -118,7 +118,9 @@ export function AuditScreen() {
                       </td>
                       <td className="nowrap">{siteTime.format(event.server_time, event.area_id)}</td>
                       <td className="clip">{actorName(event.actor_id)}</td>
-                      <td className="clip">{actionLabel(t, event.action)}</td>
+                      <td className="clip" title={actionLabel(t, event.action)}>
+                        {actionLabel(t, event.action)}
+                      </td>
                       <td className="clip record-cell" title={`${entityLabel(t, event.entity)}: ${recordText(event)}`}>
                         <span className="muted">{entityLabel(t, event.entity)}</span> <RecordName event={event} />
                       </td>
