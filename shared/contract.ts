@@ -519,7 +519,7 @@ export const calls = {
     response: pageOf(AuditEventViewSchema),
     permission: { action: 'read', entity: 'audit_event' },
     passive: true,
-    summary: 'Audit events downloaded to this workstation, newest first.',
+    summary: 'Audit events downloaded to this workstation, newest first, each with its record and device named where the reader may see them.',
   }),
   'session.access': defineCall({
     request: NoArguments,

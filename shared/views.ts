@@ -178,6 +178,17 @@ export const AuditEventViewSchema = z.object({
   reason: maybe,
   prev_hash: maybe,
   hash: text,
+  /**
+   * What the record is called, from the workstation's cache; null when the reader may not see
+   * it or the cache does not hold it (then only entity_id names it). A shift log comes as its
+   * area, date and shift; an entry as the start of its text; a user, role, area or session
+   * (by device) as `name`. `shift_log_id` / `user_id`: the shift log or person it belongs to.
+   */
+  record: z
+    .object({ name: maybe, shift_log_id: maybe, user_id: maybe, area_name: maybe, shift_date: maybe, shift_name: maybe })
+    .nullable(),
+  /** The device's name from the newest cached session on it, where the reader may see sessions. */
+  device_name: maybe,
 });
 
 

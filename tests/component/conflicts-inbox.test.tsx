@@ -136,7 +136,7 @@ describe('the conflicts inbox', () => {
     expect(entry.textContent).toContain('Refused: not allowed any more');
     expect(within(entry).getByTestId('conflict-what').textContent).toBe('Your role no longer allows this change.');
     expect(within(entry).getByRole('link', { name: 'Open the shift log' }).getAttribute('href')).toBe('#/shift-logs/log-2');
-    expect(fields(within(entry).getByTestId('conflict-local'))).toMatchObject({ Text: 'written offline', Severity: 'high', Area: 'Tank farm', Equipment: '—' });
+    expect(fields(within(entry).getByTestId('conflict-local'))).toMatchObject({ Text: 'written offline', Severity: 'high', Area: 'Tank farm', Equipment: '(empty)' });
     expect(within(entry).getByTestId('conflict-server').textContent).toContain('The server has no such record.');
   });
 

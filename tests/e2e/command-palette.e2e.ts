@@ -47,3 +47,40 @@ test('Ctrl+K opens the command palette: screens by name with their shortcuts, wo
   await page.keyboard.press('Enter');
   await expect(page.getByText('You locked Plantdesk.')).toBeVisible({ timeout: 15_000 });
 });
+
+test('People, Exports and Sync each offer their common actions in the palette, and running one does it', async ({ page, world }) => {
+  await world.signInCore('admin');
+  const palette = page.getByRole('dialog', { name: 'Go to or do' });
+  const onScreen = palette.getByRole('group', { name: 'On this screen' }).getByRole('option');
+
+  // People: add a person opens the dialog; refresh asks the core for the list again.
+  await world.open(page, '#/people');
+  await expect(page.getByRole('heading', { level: 1, name: 'People' })).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await expect(onScreen).toHaveText(['Add person…', 'Refresh the list of people']);
+  const listed = page.waitForRequest((request) => request.url().includes('/call/users.list'));
+  await onScreen.filter({ hasText: 'Refresh the list of people' }).click();
+  await listed;
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('add person');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Add a person' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Add a person' })).toBeHidden();
+
+  // Exports: starts the export as the form stands, as its button does.
+  await world.open(page, '#/exports?module=users');
+  await expect(page.getByRole('radio', { name: 'Users and memberships' })).toBeChecked();
+  await page.keyboard.press('Control+k');
+  await expect(onScreen).toHaveText(['Start the export with these settings']);
+  await onScreen.first().click();
+  await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 30_000 });
+
+  // Sync: the screen's own Sync now (once in the palette), with its result on the screen.
+  await world.open(page, '#/sync');
+  await page.keyboard.press('Control+k');
+  await expect(onScreen).toHaveText(['Sync now']);
+  await expect(palette.getByRole('option', { name: 'Sync now' })).toHaveCount(1);
+  await onScreen.first().click();
+  await expect(page.getByRole('status').filter({ hasText: /^Synced: \d+ sent, \d+ received, 0 in conflict\.$/ })).toBeVisible({ timeout: 30_000 });
+});

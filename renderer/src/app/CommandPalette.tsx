@@ -5,7 +5,7 @@ import { useAuthT } from '../features/auth/messages';
 import { useLock } from '../features/auth/api/queries';
 import { useLocaleStore } from '../i18n/i18n';
 import { invoke } from '../lib/api';
-import { usePalette } from '../lib/palette';
+import { syncNowActionId, usePalette } from '../lib/palette';
 import { navigate } from '../lib/router';
 import { visibleModules } from './modules';
 import { usePermissions } from '../workstation/access';
@@ -54,9 +54,18 @@ export function CommandPalette() {
     return () => window.removeEventListener('keydown', onKey);
   }, [setOpen, visible]);
 
-  const run = (action: () => void) => {
-    setOpen(false);
+  // An action runs once the dialog is gone: closing it gives the focus back to where it was,
+  // which would undo an action that moves the focus (e.g. to a screen's filters).
+  const pending = useRef<(() => void) | null>(null);
+  useEffect(() => {
+    if (open || !pending.current) return;
+    const action = pending.current;
+    pending.current = null;
     action();
+  }, [open]);
+  const run = (action: () => void) => {
+    pending.current = action;
+    setOpen(false);
   };
 
   return (
@@ -84,9 +93,11 @@ export function CommandPalette() {
             ))}
           </Command.Group>
           <Command.Group heading={t('palette.workstation')}>
-            <Command.Item value={t('palette.syncNow')} onSelect={() => run(() => void invoke('sync.now', {}).catch(() => undefined))}>
-              <span>{t('palette.syncNow')}</span>
-            </Command.Item>
+            {!screenActions.some((action) => action.id === syncNowActionId) && (
+              <Command.Item value={t('palette.syncNow')} onSelect={() => run(() => void invoke('sync.now', {}).catch(() => undefined))}>
+                <span>{t('palette.syncNow')}</span>
+              </Command.Item>
+            )}
             <Command.Item value={t('palette.language')} onSelect={() => run(() => setLocale(locale === 'de' ? 'en' : 'de'))}>
               <span>{t('palette.language')}</span>
             </Command.Item>

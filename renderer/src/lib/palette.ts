@@ -15,6 +15,12 @@ export interface PaletteAction {
   run(): void;
 }
 
+/**
+ * The id of a screen's own "Sync now": it stands in for the workstation-wide one while its
+ * screen is on show (the screen shows the sync's progress and result).
+ */
+export const syncNowActionId = 'sync.now';
+
 interface PaletteRegistry {
   screenActions: PaletteAction[];
   open: boolean;

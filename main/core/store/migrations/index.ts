@@ -8,6 +8,7 @@ import { sql as ftsAutomergeDefault } from './0007_fts_automerge_default';
 import { sql as signoffClaimedTime } from './0008_signoff_claimed_time';
 import { sql as clockHighWater } from './0009_clock_high_water';
 import { sql as entrySortIndexes } from './0010_entry_sort_indexes';
+import { sql as sessionByDevice } from './0011_session_by_device';
 
 export interface Migration {
   /** 1, 2, 3...: PRAGMA user_version after it has run. */
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: '0008_signoff_claimed_time', sql: signoffClaimedTime },
   { version: 9, name: '0009_clock_high_water', sql: clockHighWater },
   { version: 10, name: '0010_entry_sort_indexes', sql: entrySortIndexes },
+  { version: 11, name: '0011_session_by_device', sql: sessionByDevice },
 ];

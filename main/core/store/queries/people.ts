@@ -14,7 +14,7 @@ const personInAreas = (userIdColumn: string) => (count: number) =>
   `EXISTS (SELECT 1 FROM membership m, json_each(m.areas) ma WHERE m.user_id = ${userIdColumn} AND ${inListSql('ma.value', count)})`;
 
 export const userScopeColumns: ScopeColumns = { own: 'u.id', inAreas: personInAreas('u.id') };
-const sessionScopeColumns: ScopeColumns = { own: 'se.user_id', inAreas: personInAreas('se.user_id') };
+export const sessionScopeColumns: ScopeColumns = { own: 'se.user_id', inAreas: personInAreas('se.user_id') };
 
 /** A parsed filter of the contract; what each member means is written on the schema. */
 export type UserFilter = z.output<typeof UserFilterSchema>;

@@ -82,8 +82,8 @@ const logEntryColumns = (e: string) =>
     .map((c) => `${e}.${c}`)
     .join(', ');
 
-const shiftLogScopeColumns = (s: string): ScopeColumns => ({ own: `${s}.created_by`, inAreas: areaColumnIn(`${s}.area_id`) });
-const logEntryScopeColumns = (e: string): ScopeColumns => ({ own: `${e}.author_id`, inAreas: areaColumnIn(`${e}.area_id`) });
+export const shiftLogScopeColumns = (s: string): ScopeColumns => ({ own: `${s}.created_by`, inAreas: areaColumnIn(`${s}.area_id`) });
+export const logEntryScopeColumns = (e: string): ScopeColumns => ({ own: `${e}.author_id`, inAreas: areaColumnIn(`${e}.area_id`) });
 const viaShiftLogArea = (shiftLogIdColumn: string) => (count: number) =>
   // a subquery: never an index term, so nothing to unindex
   inListSql(`(SELECT area_id FROM shift_log WHERE id = ${shiftLogIdColumn})`, count);

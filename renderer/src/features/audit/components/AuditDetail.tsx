@@ -1,14 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
+import { FieldValue, fieldLabel } from '../../../components/FieldList';
+import { useFieldT } from '../../../components/field-messages';
 import { QueryState } from '../../../components/QueryState';
 import { formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { auditEventQuery } from '../api/queries';
 import { useAuditT } from '../messages';
-import { fieldChanges, shownValue } from './field-diff';
+import type { AreaView } from '../../../workstation/areas';
+import { fieldChanges } from './field-diff';
 import { actionLabel, entityLabel } from './labels';
+import { RecordName } from './RecordName';
 
 /** One event: who, what, when (site zone, named), and its before/after diff field by field. */
-export function AuditDetail(props: { seq: number; closeHref: string; actorName: (id: string | null) => string; zoneOf: (areaId: string | null) => string; areaName: (id: string) => string }) {
+export function AuditDetail(props: {
+  seq: number;
+  closeHref: string;
+  actorName: (id: string | null) => string;
+  nameOf: (id: string) => string | undefined;
+  zoneOf: (areaId: string | null) => string;
+  areas: readonly AreaView[] | undefined;
+}) {
   const t = useAuditT();
   const locale = useLocaleStore((state) => state.locale);
   const event = useQuery(auditEventQuery(props.seq));
@@ -38,13 +49,20 @@ export function AuditDetail(props: { seq: number; closeHref: string; actorName: 
               <dt>{t('clientTime')}</dt>
               <dd>{when(data.client_time)}</dd>
               <dt>{t('colEntity')}</dt>
-              <dd>{entityLabel(t, data.entity)}</dd>
-              <dt>{t('entityId')}</dt>
-              <dd className="mono">{data.entity_id ?? t('none')}</dd>
+              <dd>
+                {entityLabel(t, data.entity)}
+                {data.entity_id && (
+                  <>
+                    {': '}
+                    <RecordName event={data} />
+                    {data.record && <span className="mono muted secondary">{data.entity_id}</span>}
+                  </>
+                )}
+              </dd>
               {data.area_id && (
                 <>
                   <dt>{t('area')}</dt>
-                  <dd>{props.areaName(data.area_id)}</dd>
+                  <dd>{props.areas?.find((area) => area.id === data.area_id)?.name ?? data.area_id}</dd>
                 </>
               )}
               <dt>{t('reason')}</dt>
@@ -54,13 +72,20 @@ export function AuditDetail(props: { seq: number; closeHref: string; actorName: 
               <dt>{t('ip')}</dt>
               <dd className="mono">{data.ip ?? t('none')}</dd>
               <dt>{t('device')}</dt>
-              <dd className="mono">{data.device_id ?? t('none')}</dd>
+              {data.device_name && data.device_id ? (
+                <dd title={t('deviceId', { id: data.device_id })}>
+                  {data.device_name}
+                  <span className="mono muted secondary">{data.device_id}</span>
+                </dd>
+              ) : (
+                <dd className="mono">{data.device_id ?? t('none')}</dd>
+              )}
               <dt>{t('hash')}</dt>
               <dd className="mono hash">{data.hash}</dd>
               <dt>{t('prevHash')}</dt>
               <dd className="mono hash">{data.prev_hash ?? t('none')}</dd>
             </dl>
-            <DiffTable before={data.before} after={data.after} />
+            <DiffTable before={data.before} after={data.after} areas={props.areas} nameOf={props.nameOf} timeZone={zone} />
           </>
         )}
       </QueryState>
@@ -68,9 +93,12 @@ export function AuditDetail(props: { seq: number; closeHref: string; actorName: 
   );
 }
 
-export function DiffTable(props: { before: string | null; after: string | null }) {
+/** The changed fields by label, before and after in words: names for ids, times in the site's zone. */
+export function DiffTable(props: { before: string | null; after: string | null; areas: readonly AreaView[] | undefined; nameOf: (id: string) => string | undefined; timeZone: string }) {
   const t = useAuditT();
+  const fieldT = useFieldT();
   const changes = fieldChanges(props.before, props.after);
+  const context = { areas: props.areas, nameOf: props.nameOf, timeZone: props.timeZone };
   return (
     <section className="audit-diff" aria-labelledby="audit-diff-title">
       <h3 id="audit-diff-title">{t('changes')}</h3>
@@ -88,14 +116,14 @@ export function DiffTable(props: { before: string | null; after: string | null }
           <tbody>
             {changes.map((change) => (
               <tr key={change.field}>
-                <th scope="row" className="mono">
-                  {change.field}
+                <th scope="row" title={change.field}>
+                  {fieldLabel(fieldT, change.field)}
                 </th>
                 <td>
-                  <Value value={change.before} />
+                  <FieldValue field={change.field} value={change.before} {...context} />
                 </td>
                 <td>
-                  <Value value={change.after} />
+                  <FieldValue field={change.field} value={change.after} {...context} />
                 </td>
               </tr>
             ))}
@@ -104,19 +132,4 @@ export function DiffTable(props: { before: string | null; after: string | null }
       )}
     </section>
   );
-}
-
-function Value({ value }: { value: unknown }) {
-  const t = useAuditT();
-  const shown = shownValue(value);
-  if (shown.kind === 'personal')
-    return (
-      <span className="personal">
-        <span aria-hidden="true">🔒 </span>
-        {t('personal')}
-      </span>
-    );
-  if (shown.kind === 'empty') return <span className="muted">{t('empty_value')}</span>;
-  if (shown.kind === 'json') return <pre className="json">{shown.text}</pre>;
-  return <span className="value">{shown.text}</span>;
 }

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
 import { auditEntities } from '../../../../../shared/domain/audit';
 import type { Person } from '../../../workstation/people';
 import { useAuditT } from '../messages';
@@ -32,13 +32,15 @@ export function AuditFilters(props: {
   zone: string;
   onChange: (key: keyof AuditFilterState, value: string) => void;
   onClear: () => void;
+  /** The form, so the screen can bring the focus to the filters (command palette). */
+  formRef?: Ref<HTMLFormElement>;
 }) {
   const t = useAuditT();
   const ids = { actor: useId(), entity: useId(), action: useId(), actions: useId(), from: useId(), to: useId() };
   const { value } = props;
   const anySet = filterKeys.some((key) => value[key] !== '');
   return (
-    <form className="audit-filters" role="search" aria-label={t('filters')} onSubmit={(event) => event.preventDefault()}>
+    <form ref={props.formRef} className="audit-filters" role="search" aria-label={t('filters')} onSubmit={(event) => event.preventDefault()}>
       <div className="field">
         <label htmlFor={ids.actor}>{props.people ? t('actor') : t('actorId')}</label>
         {props.people ? (

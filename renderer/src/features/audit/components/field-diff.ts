@@ -1,5 +1,3 @@
-import { PERSONAL_FIELD_MASK } from '../../../../../shared/domain/audit';
-
 export interface FieldChange {
   field: string;
   before: unknown;
@@ -22,14 +20,4 @@ export function fieldChanges(before: string | null, after: string | null): Field
   const next = parseObject(after);
   const fields = [...new Set([...Object.keys(old), ...Object.keys(next)])];
   return fields.map((field) => ({ field, before: old[field] ?? null, after: next[field] ?? null }));
-}
-
-export type ShownValue = { kind: 'personal' } | { kind: 'empty' } | { kind: 'text'; text: string } | { kind: 'json'; text: string };
-
-export function shownValue(value: unknown): ShownValue {
-  if (value === PERSONAL_FIELD_MASK) return { kind: 'personal' };
-  if (value === null || value === undefined || value === '') return { kind: 'empty' };
-  if (typeof value === 'string') return { kind: 'text', text: value };
-  if (typeof value === 'number' || typeof value === 'boolean') return { kind: 'text', text: String(value) };
-  return { kind: 'json', text: JSON.stringify(value, null, 1) };
 }

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import { QueryState } from '../../../components/QueryState';
+import { usePaletteActions } from '../../../lib/palette';
 import { navigate, useRoute } from '../../../lib/router';
 import { exportKeys } from '../api/queries';
 import { useExportableModules } from '../hooks/export-access';
@@ -44,11 +45,18 @@ export function ExportsScreen() {
   const setModule = (next: ExportModule) => navigate('exports', null, exportQueryFor(next, {}), { replace: true });
   const setFilter = (next: ExportFilter) => module && navigate('exports', null, exportQueryFor(module, next), { replace: true });
   const start = () => {
-    if (!selection) return;
+    if (!selection || run.status === 'running') return;
     void run.start({ ...selection, format: form.format, bom: form.format === 'csv' && form.bom }, () => {
       void queryClient.invalidateQueries({ queryKey: exportKeys.all });
     });
   };
+  // The palette (Ctrl+K) starts the export as the form stands, as the Export… button does.
+  // The registered action calls the latest start, so it exports the form as it stands then.
+  const startRef = useRef(start);
+  useEffect(() => {
+    startRef.current = start;
+  });
+  usePaletteActions(useMemo(() => (module ? [{ id: 'exports.start', label: t('paletteStart'), run: () => startRef.current() }] : []), [t, module, startRef]));
 
   return (
     <section className="exports-screen" aria-labelledby="screen-title">

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { CallResponse } from '../../../../../shared/contract';
 import { Dialog } from '../../../components/Dialog';
+import { FieldList } from '../../../components/FieldList';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatDate, formatDateTime } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
@@ -13,7 +14,7 @@ import { useAreas } from '../../../workstation/areas';
 import { useSiteTime } from '../../../workstation/site-time';
 import { hrefFor } from '../../../lib/router';
 import { usePermissions } from '../../../workstation/access';
-import { FieldList, type PeopleNames } from './FieldList';
+import { personName, type CardNames } from './card-names';
 import { SignOffReview } from './SignOffReview';
 
 type Conflict = CallResponse<'conflicts.list'>[number];
@@ -40,7 +41,7 @@ function whatHappened(t: T, conflict: Conflict): string {
 }
 
 /** Who changed the row on the server last and when, from the server's trail; null when it did not say. */
-function lastServerChange(t: T, conflict: Conflict, people: PeopleNames, time: (iso: string) => string): string | null {
+function lastServerChange(t: T, conflict: Conflict, people: CardNames, time: (iso: string) => string): string | null {
   const change = conflict.serverChange;
   if (!change?.changedAt) return null;
   const at = time(change.changedAt);
@@ -64,7 +65,10 @@ function ConflictCard(props: { conflict: Conflict }) {
   const change = mutationInWords(t, conflict.name);
   const log = conflict.log;
   const logLabel = log && t('logLabel', { area: log.areaName ?? '—', date: formatDate(`${log.shiftDate}T12:00:00Z`, locale, 'UTC'), shift: log.shiftName });
-  const people: PeopleNames = { names: conflict.people, me, logs: log && logLabel ? { [log.id]: logLabel } : {} };
+  const people: CardNames = { names: conflict.people, me };
+  const nameOf = (id: string) => personName(t, people, id);
+  // The log's id stands for the log a person knows by area, date and shift.
+  const recordName = (field: string, id: string) => (field === 'shift_log_id' && log && id === log.id ? (logLabel ?? undefined) : undefined);
   const lastChange = lastServerChange(t, conflict, people, (iso) => formatDateTime(iso, locale, timeZone));
   const settle = () => queryClient.invalidateQueries({ queryKey: syncKeys.all });
   const retry = useMutation({ mutationFn: () => invoke('conflicts.retry', { id: conflict.id }), onSettled: settle });
@@ -110,11 +114,11 @@ function ConflictCard(props: { conflict: Conflict }) {
       <div className="sync-sides">
         <section aria-label={t('localTitle')} className="sync-side" data-testid="conflict-local">
           <h4>{t('localTitle')}</h4>
-          <FieldList record={intentFields(conflict.args)} areas={areas} timeZone={timeZone} people={people} />
+          <FieldList record={intentFields(conflict.args)} areas={areas} nameOf={nameOf} recordName={recordName} timeZone={timeZone} />
         </section>
         <section aria-label={t('serverTitle')} className="sync-side" data-testid="conflict-server">
           <h4>{t('serverTitle')}</h4>
-          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} timeZone={timeZone} people={people} /> : <p className="sync-muted">{t('noServerRow')}</p>}
+          {conflict.serverRow ? <FieldList record={conflict.serverRow} areas={areas} nameOf={nameOf} recordName={recordName} timeZone={timeZone} /> : <p className="sync-muted">{t('noServerRow')}</p>}
         </section>
       </div>
       {conflict.signOffReview && <SignOffReview conflictId={conflict.id} review={conflict.signOffReview} people={people} />}

@@ -10,7 +10,7 @@ import { hrefFor } from '../../../lib/router';
 import { syncKeys } from '../api/queries';
 import { useSyncT } from '../messages';
 import { useSiteTime } from '../../../workstation/site-time';
-import { personName, type PeopleNames } from './FieldList';
+import { personName, type CardNames } from './card-names';
 
 type Review = NonNullable<CallResponse<'conflicts.list'>[number]['signOffReview']>;
 
@@ -19,7 +19,7 @@ type Review = NonNullable<CallResponse<'conflicts.list'>[number]['signOffReview'
  * was added or amended after the person signed, links to the log, and signs again only with
  * the password entered now (never by re-sending the old signature).
  */
-export function SignOffReview(props: { conflictId: number; review: Review; people: PeopleNames }) {
+export function SignOffReview(props: { conflictId: number; review: Review; people: CardNames }) {
   const t = useSyncT();
   const locale = useLocaleStore((state) => state.locale);
   const timeZone = useSiteTime().tenantZone;

@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
+import { syncNowActionId, usePaletteActions } from '../../../lib/palette';
 import { useSyncActivity } from '../../../lib/sync-activity';
 import { syncKeys, syncStateQuery } from '../api/queries';
 import { useSyncT } from '../messages';
@@ -48,6 +49,11 @@ export function SyncStatus() {
   const online = session.data?.online ?? false;
   const running = syncNow.isPending || state.data?.running === true || activeProgress !== null;
   const when = (iso: string) => formatDateTime(iso, locale, timeZone);
+  const startSync = syncNow.mutate;
+  // The palette's "Sync now" runs this screen's sync, so its progress and result show here.
+  usePaletteActions(
+    useMemo(() => [{ id: syncNowActionId, label: t(online ? 'syncNow' : 'reconnect'), run: () => !running && startSync() }], [t, online, running, startSync]),
+  );
 
   return (
     <section className="sync-section sync-status" aria-labelledby={titleId}>

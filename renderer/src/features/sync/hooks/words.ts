@@ -13,13 +13,3 @@ export function lookup(t: T, key: string): string | null {
 export function mutationInWords(t: T, name: string): string {
   return lookup(t, `mutation.${name}`) ?? name;
 }
-
-/** shiftLogId and shift_log_id are the same field: args are camelCase, server rows snake_case. */
-export function fieldKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-export function fieldLabel(t: T, key: string): string {
-  const snake = fieldKey(key);
-  return lookup(t, `field.${snake}`) ?? snake.replace(/_/g, ' ');
-}

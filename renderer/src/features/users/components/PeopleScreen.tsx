@@ -1,13 +1,14 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useDeferredValue, useState } from 'react';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { userStatuses as statuses } from '../../../../../shared/domain/tenancy';
 import { moduleNames } from '../../../../../shared/rbac';
 import { QueryState } from '../../../components/QueryState';
+import { usePaletteActions } from '../../../lib/palette';
 import { hrefFor, navigate, useRoute } from '../../../lib/router';
 import { useAreas } from '../../../workstation/areas';
 import { usePermissions } from '../../../workstation/access';
 import { userSortColumns } from '../../../../../shared/views';
-import { usersListQuery, type UserFilter, type UserSort, type UserView } from '../api/queries';
+import { usersKeys, usersListQuery, type UserFilter, type UserSort, type UserView } from '../api/queries';
 import { useUsersT } from '../messages';
 import { AddPersonDialog } from './AddPersonDialog';
 import { UserDetail } from './UserDetail';
@@ -42,6 +43,17 @@ export function PeopleScreen() {
   const canManage = permissions.can('manage', 'user');
   const areas = useAreas();
   const rows = users.data?.pages.flatMap((page) => page.items) ?? [];
+  const queryClient = useQueryClient();
+  // This screen's common actions in the command palette (Ctrl+K) while it is open.
+  usePaletteActions(
+    useMemo(
+      () => [
+        ...(canManage ? [{ id: 'people.add', label: t('addPerson.open'), run: () => setAdding(true) }] : []),
+        { id: 'people.refresh', label: t('refresh'), run: () => void queryClient.invalidateQueries({ queryKey: usersKeys.all }) },
+      ],
+      [t, canManage, queryClient],
+    ),
+  );
 
   const setQuery = (key: string, value: string) => {
     const query = new URLSearchParams(route.query);
