@@ -1,4 +1,3 @@
-import { appendChange } from '../../server/sync/change-log';
 import { expect, test, type World } from './world';
 
 /** The audit trail reaches the workstation through the pull feed: a sync brings the server's events. */
@@ -8,20 +7,6 @@ async function syncedTrail(world: World): Promise<void> {
   expect(page.items.length).toBeGreaterThan(0);
 }
 
-/**
- * The tenant's sessions as session changes in the sync feed, as the server is to publish them on
- * sign-in; here the test appends them, so the next sync brings them to the workstation's cache.
- */
-async function publishSessions(world: World): Promise<void> {
-  const tenantId = world.credentials.tenantId;
-  await world.db.ownerTransaction(async (tx) => {
-    const sessions = await tx.query<{ id: string; user_id: string }>(
-      'SELECT id, user_id, tenant_id, created_at, last_seen_at, ip, device_id, device_name, user_agent, revoked_at, revoked_by FROM sessions WHERE tenant_id = $1',
-      [tenantId],
-    );
-    for (const row of sessions) await appendChange(tx, tenantId, { entity: 'session', entityId: row.id, op: 'upsert', row, scope: { user_id: row.user_id } });
-  });
-}
 
 test.beforeEach(async ({ world }) => {
   await world.signInCore('admin');
@@ -82,7 +67,6 @@ test('the audit trail filters by action and record type through the URL', async 
 });
 
 test('a sign-in names its session and device once the sessions are in the cache: in the list, and in the detail with the device id beside it', async ({ page, world }) => {
-  await publishSessions(world);
   await syncedTrail(world);
   const signIns = await world.call('audit.list', { filter: { actions: ['session.created'] } });
   const signIn = signIns.items.find((event) => event.device_id !== null);
@@ -125,7 +109,6 @@ test('from the audit screen the command palette verifies the chain again, jumps 
 
 test('screenshots at 1366×768: the list and an event with its diff, in English and German, light and dark', async ({ page, world }) => {
   await world.call('sync.now', {});
-  await publishSessions(world);
   const contributor = (await world.call('users.list', { filter: { text: world.user('contributor').email } })).items[0];
   await world.call('users.update', { userId: contributor.id, patch: { role: 'viewer', reason: 'Screenshots' } });
   await syncedTrail(world);
