@@ -3,7 +3,8 @@ import { defaultModuleFlags, type ModuleFlags, type OrgRolePreset } from '../../
 import type { Database, Tx } from '../db/database';
 import { apiError } from '../errors';
 import { insertMembership, type MembershipRecord } from '../store/memberships';
-import { insertTenant } from '../store/tenants';
+import { appendChange } from '../feed/change-log';
+import { getTenant, insertTenant, toSettingsRow } from '../store/tenants';
 import { insertUser, type UserRecord } from '../store/users';
 import type { SecretBox } from '../crypto/secret-box';
 import { newTotpSecret } from '../crypto/totp';
@@ -12,7 +13,13 @@ import { newTotpSecret } from '../crypto/totp';
 
 export async function createTenant(db: Database, tenant: { name: string; region?: string; now: Date; id?: string }): Promise<string> {
   const id = tenant.id ?? randomUUID();
-  await db.transaction({ tenantId: id }, (tx) => insertTenant(tx, { id, name: tenant.name, region: tenant.region, now: tenant.now }));
+  await db.transaction({ tenantId: id }, async (tx) => {
+    await insertTenant(tx, { id, name: tenant.name, region: tenant.region, now: tenant.now });
+    // The tenant's row opens its feed, so every workstation's cache knows the organisation's
+    // name and settings from its first sync, not only after a settings change.
+    const created = await getTenant(tx, id);
+    await appendChange(tx, id, { entity: 'tenant_settings', entityId: id, op: 'upsert', row: toSettingsRow(created!), scope: {} });
+  });
   return id;
 }
 

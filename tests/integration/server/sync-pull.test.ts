@@ -79,6 +79,15 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(rest.body.total).toBe(seqs.filter((seq) => seq > middle).length);
     });
 
+    it("opens a new tenant's feed with its own row, so a first sync knows the organisation's name and settings", async () => {
+      const fresh = await server.createTenant('Fresh Works');
+      const token = (await server.signIn(fresh.admin)).token;
+      const page = await server.request('GET', `/v1/sync/pull?tenant=${fresh.id}&since=0`, { token });
+      const tenantRows = PullResponseSchema.parse(page.body).changes.filter((change) => change.entity === 'tenant');
+      expect(tenantRows).toHaveLength(1);
+      expect(tenantRows[0].row).toMatchObject({ id: fresh.id, name: 'Fresh Works', offline_grant_hours: expect.any(Number) });
+    });
+
     it('shows a contributor with an area-scoped custom role only the rows of their areas', async () => {
       const role = await server.request('POST', `/v1/tenants/${tenant.id}/roles`, {
         token: adminToken,
