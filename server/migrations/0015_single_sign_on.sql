@@ -75,6 +75,10 @@ CREATE POLICY sso_settings_read ON sso_settings FOR SELECT USING (
 CREATE POLICY sso_settings_insert ON sso_settings FOR INSERT WITH CHECK (tenant_id = app_tenant_id());
 CREATE POLICY sso_settings_update ON sso_settings FOR UPDATE USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 
+-- ...and the names of those tenants, for the app to offer.
+CREATE POLICY tenants_read_by_sso_domain ON tenants FOR SELECT
+  USING (id IN (SELECT s.tenant_id FROM sso_settings s WHERE s.enabled AND s.allowed_domains ? app_sso_domain()));
+
 ALTER TABLE sso_identities ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sso_identities FORCE ROW LEVEL SECURITY;
 CREATE POLICY sso_identities_tenant ON sso_identities USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
