@@ -26,6 +26,7 @@ import { registerRoleRoutes } from './routes/roles';
 import { registerSessionRoutes } from './routes/sessions';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerSigningRoutes } from './routes/signing';
+import { registerSsoRoutes } from './routes/sso';
 import { registerSyncRoutes } from './routes/sync';
 import { registerUserRoutes } from './routes/users';
 
@@ -127,6 +128,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter,
   registerSessionRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerSettingsRoutes(app, deps);
+  registerSsoRoutes(app, deps);
   registerRoleRoutes(app, deps);
   registerSigningRoutes(app, deps);
   registerSyncRoutes(app, deps);

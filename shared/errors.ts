@@ -48,6 +48,20 @@ export const errorMessages = {
   wipe_not_confirmed: "Nothing was removed: removing this workstation's data needs your password, or the confirmation it asks for.",
   password_required: 'Signing again needs your password, entered at the moment of signing. Review the shift log and enter your password to sign it.',
   not_ready: 'The server is starting or cannot reach its database. Try again in a moment.',
+  // Single sign-on (OpenID Connect).
+  sso_required: 'Your organisation signs in with single sign-on. Choose "Sign in with single sign-on" and use your company account instead of a password.',
+  sso_not_configured: 'Single sign-on is not set up for this organisation. Sign in with your email and password, or ask your admin to set it up.',
+  sso_token_invalid:
+    "The identity provider's answer could not be verified (signature, issuer, audience, expiry or nonce; details.reason says which), so nobody was signed in. Start the sign-in again; if it repeats, tell your admin.",
+  sso_replayed: 'This single sign-on answer was already used. Start the sign-in again from the beginning.',
+  sso_email_not_allowed:
+    'Your company account has no verified email address in a domain this organisation accepts, so nobody was signed in. Ask your admin which account to use.',
+  sso_no_account:
+    'Your company account is not a member of this organisation in Plantdesk, and it does not add members by itself. Ask your admin to add you.',
+  sso_identity_mismatch:
+    'This email address in Plantdesk is already linked to a different company account, so nobody was signed in. Ask your admin to check the account.',
+  sso_provider_unreachable: "The organisation's identity provider cannot be reached or answered in a way Plantdesk does not accept. Try again later, or tell your admin.",
+  sso_device_expired: 'This device sign-in has expired, was refused in the browser, or was already completed. Start a new one.',
   // Refused by the HTTP layer before any route ran.
   malformed_http: 'The request is not well-formed HTTP and was refused; nothing was changed. Check the program or proxy that sent it.',
   headers_too_large: 'The request headers (or its address) are larger than the server accepts; nothing was changed. Send fewer or shorter headers.',

@@ -8,6 +8,7 @@ import type { Database, Tx } from '../db/database';
 import type { GrantSigner } from '../grant/signing-key';
 import { apiError } from '../errors';
 import { listMembershipsOfUser } from '../store/memberships';
+import { findSsoSettingsByDomain, ssoRequiredSettings } from '../store/sso';
 import { findUserByEmail, getUser, updateUser, type UserRecord } from '../store/users';
 import { decoyPasswordHash, verifyPassword, type ScryptParams } from './passwords';
 import { issueSession } from './issue-session';
@@ -46,6 +47,26 @@ async function lockoutThreshold(tx: Tx, userId: string): Promise<number> {
     [userId],
   );
   return Math.min(rows[0]?.threshold ?? DEFAULT_LOCKOUT_THRESHOLD, LOCKOUT_THRESHOLD_MAX);
+}
+
+/**
+ * A tenant that requires single sign-on refuses passwords of its members, except the
+ * break-glass admins it names (the identity provider may be down). The tenant is the one this
+ * sign-in would open; an unknown email answers like a member when its domain belongs to such a
+ * tenant, so the answer does not tell who has an account.
+ */
+async function passwordRefusedForSso(tx: Tx, user: UserRecord | null, email: string, requestedTenant: string | undefined): Promise<boolean> {
+  if (user) {
+    await tx.bind({ loginEmail: email, userId: user.id });
+    const memberships = await listMembershipsOfUser(tx, user.id);
+    const target = requestedTenant ?? memberships[0]?.tenant_id;
+    if (!target || !memberships.some((m) => m.tenant_id === target)) return false;
+    const [settings] = await ssoRequiredSettings(tx, [target]);
+    return settings !== undefined && !settings.break_glass_user_ids.includes(user.id);
+  }
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  await tx.bind({ loginEmail: email, ssoDomain: domain });
+  return (await findSsoSettingsByDomain(tx, domain)).some((settings) => settings.sso_required);
 }
 
 /** Records a sign-in event in every tenant the user belongs to (each admin sees it). */
@@ -114,10 +135,18 @@ export async function startSignIn(deps: SignInDeps, request: LoginRequest, meta:
       await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: 'locked', deviceId: request.deviceId }, meta, now);
       return { kind: 'locked' as const };
     }
+    if (await passwordRefusedForSso(tx, user, email, request.tenantId)) {
+      // Not a wrong password: nothing counted. Unknown emails of such a domain answer alike.
+      await refundAttempt(tx, attempt.reservation);
+      if (user) await auditInUserTenants(tx, user, binding, { action: 'auth.login_refused', reason: 'sso_required', deviceId: request.deviceId }, meta, now);
+      return { kind: 'sso_required' as const };
+    }
+    await tx.bind(binding);
     return { kind: 'check' as const, user, reservation: attempt.reservation };
   });
   if (gate.kind === 'throttled') throw apiError('throttled', { retryAfter: gate.wait });
   if (gate.kind === 'locked') throw apiError('locked', undefined, 'This account is locked after too many failed sign-ins. Ask a tenant admin to unlock it.');
+  if (gate.kind === 'sso_required') throw apiError('sso_required');
 
   const user = gate.user;
   const passwordOk = user?.password_hash

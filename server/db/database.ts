@@ -22,6 +22,8 @@ export interface DbContext {
   challengeHash?: string;
   /** While an enrolment link is opened or completed: the one link whose token hashes to this. */
   enrolmentHash?: string;
+  /** Before an SSO sign-in: the tenants whose allowed email domains include this one. */
+  ssoDomain?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -55,6 +57,7 @@ const settingNames: Record<keyof DbContext, string> = {
   loginEmail: 'app.login_email',
   challengeHash: 'app.challenge_hash',
   enrolmentHash: 'app.enrolment_hash',
+  ssoDomain: 'app.sso_domain',
 };
 
 /** Binds every setting (unset ones to '') so nothing from an earlier binding lingers. */
