@@ -34,9 +34,9 @@ const signOffConflict = {
   id: 7,
   mutationId: '0190a8b2-0000-7000-8000-000000000001',
   name: 'shiftLog.signOff',
-  args: { id: 's1', shiftLogId: 'log-1', meaning: 'approved', printedName: 'Alex Admin', contentHash: hash, authMethod: 'password_offline', signedAt: '2026-07-01T18:30:00Z' },
+  args: { id: 's1', shiftLogId: 'log-1', meaning: 'approved', printedName: 'Alex Admin', contentHash: hash, authMethod: 'password_offline', signedAt: '2026-07-01T18:30:00Z', signingTicket: null },
   reason: 'conflict',
-  serverRow: { tenant_id: 't1', id: 'log-1', area_id: 'area-tanks', status: 'signed', version: 4, shift_name: 'Day', updated_at: '2026-07-01T18:40:00Z' },
+  serverRow: { tenant_id: 't1', id: 'log-1', area_id: 'area-tanks', status: 'signed', version: 4, shift_name: 'Day', shift_date: '2026-07-01', updated_at: '2026-07-01T18:40:00Z' },
   message: 'the shift log is already signed',
   createdAt: '2026-07-01T18:45:00Z',
   signOffReview: {
@@ -129,6 +129,8 @@ describe('the conflicts inbox', () => {
       Status: 'signed',
       Version: '4',
       Shift: 'Day',
+      // A calendar date as the language writes it; the server's one-time signing ticket is no fact to show.
+      'Shift date': 'Jul 1, 2026',
       'Last changed': 'Jul 1, 2026, 7:40 PM GMT+1',
     });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { repoRoot } from './fixtures';
+import { layoutFaults } from './layout';
 import { changeOnServer } from './server-changes';
 import { expect, test } from './world';
 
@@ -122,6 +123,9 @@ test('the German locale shows no untranslated string on any screen', async ({ pa
   await expect(page.getByTestId('conflict')).toHaveCount(2, { timeout: 60_000 });
   await expect(page.getByTestId('conflict-last-change').first()).toContainText('Zuletzt auf dem Server geändert von');
   await check('#/sync with conflict cards');
+  // With the conflicts badge in it, the German header still fits on one line at 1366 px.
+  expect(await layoutFaults(page)).toMatchObject({ headerRows: false, overflowX: expect.any(Number) });
+  expect((await layoutFaults(page)).overflowX).toBeLessThanOrEqual(0);
   await world.screenshot(page, 'german-conflicts');
   expect(found).toEqual({});
 

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { hasFaults, layoutFaults, type LayoutFaults } from './layout';
 import { expect, test } from './world';
 
 /**
@@ -7,31 +7,6 @@ import { expect, test } from './world';
  * for, checked: nothing wider than the window, the header on one line, no control whose text
  * is cut off.
  */
-interface LayoutFaults {
-  overflowX: number;
-  headerRows: boolean;
-  clipped: string[];
-}
-
-async function layoutFaults(page: Page): Promise<LayoutFaults> {
-  return page.evaluate(() => {
-    const overflowX = document.documentElement.scrollWidth - window.innerWidth;
-    const header = document.querySelector('.frame-header');
-    let headerRows = false;
-    if (header) {
-      const boxes = [...header.children].map((child) => child.getBoundingClientRect()).filter((box) => box.width > 0);
-      // On one line every item starts above the bottom of every other.
-      headerRows = boxes.length > 1 && Math.max(...boxes.map((box) => box.top)) >= Math.min(...boxes.map((box) => box.bottom));
-    }
-    const clipped = [...document.querySelectorAll<HTMLElement>('button, a[href], [role="tab"], label, th')]
-      .filter((element) => element.offsetParent !== null && !element.closest('[aria-hidden="true"], .sr-only, .visually-hidden'))
-      .filter((element) => getComputedStyle(element).overflow !== 'visible' || getComputedStyle(element).textOverflow === 'ellipsis')
-      .filter((element) => element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0)
-      .map((element) => `${element.tagName.toLowerCase()} "${(element.textContent ?? '').trim().slice(0, 60)}"`);
-    return { overflowX, headerRows, clipped };
-  });
-}
-
 const variants = [
   { language: 'en', locale: 'en-GB', colorScheme: 'light' },
   { language: 'en', locale: 'en-GB', colorScheme: 'dark' },
@@ -53,7 +28,7 @@ for (const variant of variants) {
         await page.waitForTimeout(300);
         await world.screenshot(page, `tour-${variant.language}-${variant.colorScheme}-${name}`);
         const found = await layoutFaults(page);
-        if (found.overflowX > 0 || found.headerRows || found.clipped.length > 0) faults[name] = found;
+        if (hasFaults(found)) faults[name] = found;
       };
 
       await world.open(page);

@@ -1,5 +1,5 @@
 import { PERSONAL_FIELD_MASK } from '../../../shared/domain/audit';
-import { formatDateTime } from '../i18n/format';
+import { formatDate, formatDateTime } from '../i18n/format';
 import { useLocaleStore } from '../i18n/i18n';
 import type { AreaView } from '../workstation/areas';
 import { useFieldT } from './field-messages';
@@ -19,11 +19,13 @@ export interface FieldContext {
 
 const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const hash = /^[0-9a-f]{40,}$/;
+/** A calendar date (a shift date): shown as the language writes dates, with no zone to apply. */
+const calendarDate = /^\d{4}-\d{2}-\d{2}$/;
 const code = /^[a-z][a-z_]*$/;
 /** Fields that hold a person's id. */
 const personFields = new Set(['author_id', 'created_by', 'user_id', 'actor_id', 'signer_id', 'revoked_by', 'outgoing_ack_by', 'incoming_ack_by', 'updated_by']);
-/** Members a person gains nothing from reading here. */
-const hidden = new Set(['tenant_id']);
+/** Members a person gains nothing from reading here (a signing ticket is the server's one-time proof, not a fact). */
+const hidden = new Set(['tenant_id', 'signing_ticket']);
 
 function lookup(t: FieldT, key: string): string | null {
   const text = t(key as Parameters<FieldT>[0]);
@@ -62,6 +64,7 @@ export function FieldValue(props: { field: string; value: unknown } & FieldConte
     if (named) return <IdName id={value} name={named} />;
     if (field === 'area_id') return <IdName id={value} name={props.areas?.find((area) => area.id === value)?.name} />;
     if (personFields.has(field)) return <IdName id={value} name={props.nameOf?.(value)} />;
+    if (calendarDate.test(value)) return <time dateTime={value}>{formatDate(`${value}T12:00:00Z`, locale, 'UTC')}</time>;
     if (instant.test(value)) return <time dateTime={value}>{formatDateTime(value, locale, props.timeZone)}</time>;
     if (hash.test(value))
       return (

@@ -255,7 +255,7 @@ export const useAuthT = defineMessages({
     'syncRowsOpen.push': 'Sende Änderungen: {done}',
     'syncRows.pull': 'Lade {done} von {total} herunter',
     'syncRowsOpen.pull': 'Herunterladen: {done}',
-    nothingToSend: 'Nichts wartet auf das Senden',
+    nothingToSend: 'Nichts zu senden',
     'palette.title': 'Gehe zu oder tue',
     'palette.placeholder': 'Bildschirm oder Aktion eingeben …',
     'palette.empty': 'Nichts passt.',
