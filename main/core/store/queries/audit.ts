@@ -64,6 +64,15 @@ function recordColumns(scopes: RecordScopes, params: unknown[]): string {
     scopes.shiftLog,
     `json_object('shift_log_id', s.id, 'area_name', (SELECT name FROM area WHERE id = s.area_id), 'shift_date', s.shift_date, 'shift_name', s.shift_name)`,
   );
+  // A comment, sign-off or handover is named by the log it belongs to, as far as the reader may see that log.
+  const viaLog = (table: string, logColumn: string) => {
+    const where = [`x.id = a.entity_id`];
+    applyScope(scopes.shiftLog, shiftLogScopeColumns('s'), where, params);
+    return (
+      `(SELECT json_object('shift_log_id', s.id, 'area_name', (SELECT name FROM area WHERE id = s.area_id), 'shift_date', s.shift_date, 'shift_name', s.shift_name) ` +
+      `FROM ${table} x JOIN shift_log s ON s.id = x.${logColumn} WHERE ${where.join(' AND ')})`
+    );
+  };
   const entry = lookup('log_entry e', logEntryScopeColumns('e'), scopes.logEntry, `json_object('name', substr(e.body, 1, ${entryNameLength}), 'shift_log_id', e.shift_log_id)`);
   const user = lookup('user u', userScopeColumns, scopes.user, `json_object('name', u.display_name, 'user_id', u.id)`);
   const session = lookup('session se', sessionScopeColumns, scopes.session, `json_object('name', se.device_name, 'user_id', se.user_id)`, 'se.device_name IS NOT NULL');
@@ -73,10 +82,15 @@ function recordColumns(scopes: RecordScopes, params: unknown[]): string {
   const area = lookup('area ar', null, { kind: 'org' }, `json_object('name', ar.name)`);
   // The organisation names itself on every screen (the header): its settings are named by it too.
   const tenant = lookup('tenant tn', null, { kind: 'org' }, `json_object('name', tn.name)`);
+  // Built in the order they appear in the statement below: each pushes its parameters.
+  const comment = viaLog('comment', 'shift_log_id');
+  const signoff = viaLog('signoff', 'shift_log_id');
+  const handover = viaLog('handover', 'from_shift_log_id');
   const record =
     `CASE a.entity WHEN 'shift_log' THEN ${shiftLog} WHEN 'log_entry' THEN ${entry} WHEN 'user' THEN ${user} ` +
     `WHEN 'session' THEN ${session} WHEN 'role' THEN ${role} WHEN 'area' THEN ${area} ` +
-    `WHEN 'tenant' THEN ${tenant} WHEN 'tenant_settings' THEN ${tenant} END AS record`;
+    `WHEN 'tenant' THEN ${tenant} WHEN 'tenant_settings' THEN ${tenant} ` +
+    `WHEN 'comment' THEN ${comment} WHEN 'signoff' THEN ${signoff} WHEN 'handover' THEN ${handover} END AS record`;
   const deviceWhere = ['se.device_id = a.device_id', 'se.device_name IS NOT NULL'];
   applyScope(scopes.session, sessionScopeColumns, deviceWhere, params);
   const device = `(SELECT se.device_name FROM session se WHERE ${deviceWhere.join(' AND ')} ORDER BY se.created_at DESC, se.id DESC LIMIT 1) AS device_name`;

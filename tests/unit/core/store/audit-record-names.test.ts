@@ -39,7 +39,11 @@ beforeAll(() => {
     event(9, 'log_entry', 'e-gone'),
     event(10, 'tenant', 't-north'),
     event(11, 'auth', 'alice@northfield.example'),
+    event(12, 'comment', 'c1'),
+    event(13, 'signoff', 'g1'),
   ]);
+  upsertRows(db, 'handover', [{ id: 'h1', from_shift_log_id: 's3', to_shift_log_id: null }]);
+  appendAuditEvents(db, [event(14, 'handover', 'h1')]);
 });
 afterAll(() => store.cleanup());
 
@@ -48,6 +52,19 @@ const byseq = (scopes: RecordScopes | undefined) => new Map(listAuditEvents(db, 
 const none = { name: null, shift_log_id: null, user_id: null, area_name: null, shift_date: null, shift_name: null };
 
 describe('audit events name their record from the cache', () => {
+  it("a comment, a sign-off and a handover by the log they belong to, linked to it, only where the reader may see that log", () => {
+    const boilerDay = { ...none, shift_log_id: 's1', area_name: 'Boiler House', shift_date: '2024-03-01', shift_name: 'Day' };
+    const rows = byseq(everything);
+    expect(rows.get(12)?.record).toEqual(boilerDay);
+    expect(rows.get(13)?.record).toEqual(boilerDay);
+    expect(rows.get(14)?.record).toEqual({ ...none, shift_log_id: 's3', area_name: expect.any(String), shift_date: '2024-03-02', shift_name: 'Day' });
+    // A reader of the tank farm's logs only: the boiler house's comment and sign-off stay unnamed.
+    const tankOnly = byseq({ ...everything, shiftLog: { kind: 'rows', ownUserId: null, areaIds: ['a-tank'] } });
+    expect(tankOnly.get(12)?.record).toBeNull();
+    expect(tankOnly.get(13)?.record).toBeNull();
+    expect(tankOnly.get(14)?.record).toMatchObject({ shift_log_id: 's3' });
+  });
+
   it('a shift log by its area, date and shift, linked to itself', () => {
     expect(byseq(everything).get(3)?.record).toEqual({ ...none, shift_log_id: 's1', area_name: 'Boiler House', shift_date: '2024-03-01', shift_name: 'Day' });
   });
