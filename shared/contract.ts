@@ -5,6 +5,7 @@ import { LogEntryAmendFields, mutationSpecs } from './mutations';
 import { ExportStartRequestSchema, exportFormats } from './exports';
 import type { RequiredPermission } from './permissions';
 import { ChainVerificationSchema } from './domain/audit';
+import { SsoConnectionTestRequestSchema, SsoConnectionTestSchema, SsoSettingsPatchSchema, SsoSettingsRowSchema } from './domain/sso';
 import { signoffMeanings } from './domain/plant';
 import { conflictKinds, conflictReasons } from './sync-protocol';
 import {
@@ -428,6 +429,27 @@ export const calls = {
     permission: { action: 'manage', entity: 'user' },
     passive: false,
     summary: 'Unlocks an account locked after failed sign-ins (online only).',
+  }),
+  'ssoSettings.get': defineCall({
+    request: NoArguments,
+    response: SsoSettingsRowSchema,
+    permission: { action: 'manage', entity: 'tenant_settings' },
+    passive: true,
+    summary: "The organisation's single sign-on settings, read from the server (online only); the client secret only as whether one is set.",
+  }),
+  'ssoSettings.update': defineCall({
+    request: SsoSettingsPatchSchema,
+    response: SsoSettingsRowSchema,
+    permission: { action: 'manage', entity: 'tenant_settings' },
+    passive: false,
+    summary: "Changes the organisation's single sign-on settings on the server (online only; audited there, the secret masked).",
+  }),
+  'ssoSettings.test': defineCall({
+    request: SsoConnectionTestRequestSchema,
+    response: SsoConnectionTestSchema,
+    permission: { action: 'manage', entity: 'tenant_settings' },
+    passive: false,
+    summary: "Has the server run discovery against the identity provider (the saved one, or the issuer and client id given) and answers each problem found (online only).",
   }),
   'users.erase': defineCall({
     request: z.object({ userId: z.string().min(1).max(100), reason: z.string().min(1).max(2000) }).strict(),

@@ -9,6 +9,7 @@ import { auditCalls } from './calls/audit-calls';
 import type { CallContext, CallHandlers } from './calls/call-context';
 import { exportCalls } from './calls/export-calls';
 import { peopleCalls } from './calls/people-calls';
+import { settingsCalls } from './calls/settings-calls';
 import { sessionCalls } from './calls/session-calls';
 import { shiftLogCalls } from './calls/shift-log-calls';
 import { syncCalls } from './calls/sync-calls';
@@ -155,6 +156,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     ...syncCalls(context),
     ...exportCalls(context),
     ...peopleCalls(context),
+    ...settingsCalls(context),
     ...auditCalls(context),
   };
 

@@ -40,7 +40,7 @@ test('every control on every screen has an accessible name, and keyboard focus i
   await world.signInCore('admin');
   await world.call('sync.now', {});
   const logs = await world.call('shiftLogs.list', { filter: {} });
-  for (const hash of ['#/shift-logs', `#/shift-logs/${logs.items[0].id}`, '#/people', '#/audit', '#/exports', '#/sync']) {
+  for (const hash of ['#/shift-logs', `#/shift-logs/${logs.items[0].id}`, '#/people', '#/audit', '#/exports', '#/sync', '#/settings']) {
     await world.open(page, hash);
     await check(hash);
   }

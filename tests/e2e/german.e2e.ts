@@ -100,7 +100,7 @@ test('the German locale shows no untranslated string on any screen', async ({ pa
   await check('sign-in');
 
   await world.signInCore('admin');
-  for (const hash of ['#/shift-logs', '#/people', '#/audit', '#/exports', '#/sync']) {
+  for (const hash of ['#/shift-logs', '#/people', '#/audit', '#/exports', '#/sync', '#/settings']) {
     await world.open(page, hash);
     await check(hash);
   }

@@ -48,6 +48,7 @@ for (const variant of variants) {
       await visit('audit-event', `#/audit/${events.items[0].seq}`);
       await visit('exports', '#/exports');
       await visit('sync', '#/sync');
+      await visit('settings', '#/settings');
       await world.call('auth.lock', {});
       await world.open(page);
       await visit('unlock');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SessionsPageSchema, UpdateUserRequestSchema, UserEnrolmentResponseSchema, UserWithMembershipSchema } from '../../../shared/domain/admin';
 import type { CallRequest } from '../../../shared/contract';
+import { SsoConnectionTestRequestSchema, SsoConnectionTestSchema, SsoSettingsRowSchema, type SsoSettingsPatch } from '../../../shared/domain/sso';
 import { onlineRequest } from '../session/online-request';
 import type { ServerClient, RequestOptions } from '../net/server-client';
 import type { SessionManager } from '../session/session-manager';
@@ -40,6 +41,18 @@ export class AdminCalls {
 
   unlockUser(userId: string, reason?: string) {
     return this.request({ method: 'POST', path: this.tenantPath(`/users/${encodeURIComponent(userId)}/unlock`), body: reason ? { reason } : {}, schema: z.unknown() });
+  }
+
+  ssoSettings() {
+    return this.request({ method: 'GET', path: this.tenantPath('/sso'), schema: SsoSettingsRowSchema });
+  }
+
+  updateSsoSettings(patch: SsoSettingsPatch) {
+    return this.request({ method: 'PATCH', path: this.tenantPath('/sso'), body: patch, schema: SsoSettingsRowSchema });
+  }
+
+  testSsoConnection(request: z.input<typeof SsoConnectionTestRequestSchema>) {
+    return this.request({ method: 'POST', path: this.tenantPath('/sso/test'), body: request, schema: SsoConnectionTestSchema });
   }
 
   eraseUser(userId: string, reason: string) {

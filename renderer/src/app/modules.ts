@@ -8,6 +8,7 @@ export const appModules: { screen: Screen; needs: [Action, Entity] | null }[] = 
   { screen: 'audit', needs: ['read', 'audit_event'] },
   { screen: 'exports', needs: ['export', 'export'] },
   { screen: 'sync', needs: null },
+  { screen: 'settings', needs: ['manage', 'tenant_settings'] },
 ];
 
 /** The modules this person's grant shows, in frame order (Alt+1 opens the first). */

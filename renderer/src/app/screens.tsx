@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { AuditScreen } from '../features/audit/components/AuditScreen';
 import { ExportsScreen } from '../features/exports/components/ExportsScreen';
 import { PeopleScreen } from '../features/users/components/PeopleScreen';
+import { SettingsScreen } from '../features/settings/components/SettingsScreen';
 import { ShiftLogsScreen } from '../features/shift-logs/components/ShiftLogsScreen';
 import { SyncScreen } from '../features/sync/components/SyncScreen';
 import type { Screen } from '../lib/router';
@@ -12,5 +13,6 @@ export const screenComponents: Record<Screen, ComponentType> = {
   people: PeopleScreen,
   audit: AuditScreen,
   exports: ExportsScreen,
+  settings: SettingsScreen,
   sync: SyncScreen,
 };

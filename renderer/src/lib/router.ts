@@ -4,7 +4,7 @@ import { useSyncExternalStore } from 'react';
  * Routing lives in the URL hash (`#/shift-logs?severity=high&q=pump`), so a view with its
  * filters can be reopened, bookmarked or pasted, and app:// needs no server-side routes.
  */
-export const screens = ['shift-logs', 'people', 'audit', 'exports', 'sync'] as const;
+export const screens = ['shift-logs', 'people', 'audit', 'exports', 'settings', 'sync'] as const;
 export type Screen = (typeof screens)[number];
 
 export interface Route {
