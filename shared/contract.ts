@@ -106,6 +106,11 @@ const LogEntryListRequestSchema = z.object({ filter: ShiftLogFilterSchema.defaul
 
 const Password = z.string().min(1).max(1024);
 const ServerAddress = z.string().min(1).max(2048);
+/** Whose single sign-on: the organisation by id, or by the domain of the person's email. */
+const SsoTarget = z
+  .object({ server: ServerAddress, tenantId: z.string().min(1).max(100).optional(), email: z.string().min(3).max(320).optional() })
+  .strict()
+  .refine((target) => target.tenantId !== undefined || target.email !== undefined, { message: 'give the organisation or an email address' });
 const AccountRef = z.object({ server: z.string().min(1), userId: z.string().min(1), tenantId: z.string().min(1) }).strict();
 
 export const KnownAccountSchema = z.object({
@@ -122,6 +127,11 @@ export const KnownAccountSchema = z.object({
   pendingChanges: z.number().int().min(0).optional(),
   /** The tenant's site zone when the cache was last closed, so the locked screen keeps the site's clock. */
   timeZone: z.string().min(1).max(64).optional(),
+  /**
+   * How the account last signed in here: `sso` accounts unlock with a local passphrase chosen at
+   * their first single sign-on on this workstation, not a password (absent: password).
+   */
+  signInMethod: z.enum(['password', 'sso']).optional(),
 });
 export type KnownAccount = z.infer<typeof KnownAccountSchema>;
 
@@ -317,6 +327,50 @@ export const calls = {
     permission: null,
     passive: false,
     summary: 'Changes the signed-in person’s own password on the server and re-wraps this workstation’s cache key under it (online only).',
+  }),
+  'auth.ssoProviders': defineCall({
+    request: SsoTarget,
+    response: z.object({
+      providers: z.array(
+        z.object({
+          tenantId: z.string(),
+          tenantName: z.string(),
+          /** Passwords are refused for the organisation's members (break-glass admins aside). */
+          ssoRequired: z.boolean(),
+          /** This workstation already holds this organisation's data for an SSO account: ask for its passphrase, not a new one. */
+          localCopy: z.boolean(),
+        }),
+      ),
+    }),
+    permission: null,
+    passive: false,
+    summary: 'Which organisations sign in with single sign-on for an email address (or an organisation id), and whether this workstation already has a local copy (passphrase) for each.',
+  }),
+  'auth.ssoSignIn': defineCall({
+    request: SsoTarget.extend({
+      /** The local unlock passphrase: a new one at the first SSO sign-in on this workstation (password rules), else the one chosen then. */
+      passphrase: Password,
+      /** browser: the system browser and a loopback redirect (RFC 8252); device: a code to enter on another device (RFC 8628). */
+      flow: z.enum(['browser', 'device']).default('browser'),
+    }),
+    response: SessionStatusSchema,
+    permission: null,
+    passive: false,
+    summary: 'Single sign-on in the system browser (or by device code), then opens or creates the local cache under the local passphrase; answers once the browser came back (event sso.waiting meanwhile).',
+  }),
+  'auth.ssoCancel': defineCall({
+    request: NoArguments,
+    response: z.object({ cancelled: z.boolean() }),
+    permission: null,
+    passive: false,
+    summary: 'Stops a single sign-on that waits for the browser; the pending auth.ssoSignIn fails with sso_cancelled.',
+  }),
+  'auth.changePassphrase': defineCall({
+    request: z.object({ currentPassphrase: Password, newPassphrase: Password }).strict(),
+    response: z.object({ ok: z.literal(true) }),
+    permission: null,
+    passive: false,
+    summary: 'Changes the local unlock passphrase of a single sign-on account (needs the current one; works offline): re-wraps the cache key.',
   }),
   'sync.state': defineCall({
     request: NoArguments,
@@ -593,6 +647,11 @@ export const events = {
   'session.changed': SessionStatusSchema,
   'sync.progress': SyncProgressSchema,
   'export.progress': z.object({ exportId: z.string(), rowsDone: z.number().int(), rowsTotal: z.number().int().nullable(), bytesWritten: z.number().int() }),
+  /** A single sign-on waits for the person: the address the browser was sent to, or the code to enter elsewhere. */
+  'sso.waiting': z.discriminatedUnion('flow', [
+    z.object({ flow: z.literal('browser'), authorizationUrl: z.string(), expiresAt: z.string().datetime({ offset: true }) }),
+    z.object({ flow: z.literal('device'), verificationUri: z.string(), verificationUriComplete: z.string().nullable(), userCode: z.string(), expiresAt: z.string().datetime({ offset: true }) }),
+  ]),
   'sync.finished': z.object({ ok: z.boolean(), summary: SyncSummarySchema.nullable(), error: z.object({ code: z.string(), message: z.string() }).nullable() }),
 } as const;
 

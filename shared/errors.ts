@@ -62,6 +62,11 @@ export const errorMessages = {
     'This email address in Plantdesk is already linked to a different company account, so nobody was signed in. Ask your admin to check the account.',
   sso_provider_unreachable: "The organisation's identity provider cannot be reached or answered in a way Plantdesk does not accept. Try again later, or tell your admin.",
   sso_device_expired: 'This device sign-in has expired, was refused in the browser, or was already completed. Start a new one.',
+  sso_cancelled: 'The single sign-on was cancelled; nobody was signed in. Start it again when you are ready.',
+  sso_timed_out: 'The browser did not come back to Plantdesk within 5 minutes, so the single sign-on was stopped. Start it again.',
+  sso_refused: 'The identity provider did not sign you in (refused or cancelled in the browser). Start the sign-in again, or ask your admin.',
+  sso_choose_organisation: 'Your email address signs in to several organisations with single sign-on. Choose the organisation, then start again.',
+  not_sso_account: 'This account signs in with a password, not with single sign-on, so it has no local passphrase. Change your password instead.',
   // Refused by the HTTP layer before any route ran.
   malformed_http: 'The request is not well-formed HTTP and was refused; nothing was changed. Check the program or proxy that sent it.',
   headers_too_large: 'The request headers (or its address) are larger than the server accepts; nothing was changed. Send fewer or shorter headers.',
@@ -71,6 +76,8 @@ export const errorMessages = {
   needs_connection: 'This needs a connection to the Plantdesk server. Reconnect and try again.',
   // The workstation vault.
   wrong_password: 'That password does not open the local copy on this workstation. Check it and try again; if you changed it recently, use the previous one or sign in online.',
+  wrong_passphrase:
+    "That passphrase does not open the local copy on this workstation. Check it and try again. If you have forgotten it, remove this workstation's data for this account, then sign in with single sign-on again and choose a new passphrase: the data is downloaded again, and changes not yet sent to the server are lost.",
   keychain_unavailable:
     "The system keychain is locked or not running, so Plantdesk cannot reach this workstation's keys (it never stores them anywhere else). Unlock or start your keychain, then try again.",
   device_secret_missing:

@@ -7,7 +7,7 @@ export interface ParsedArgs {
   flags: Record<string, string | true>;
 }
 
-const booleanFlags = new Set(['help', 'json', 'password-stdin', 'bom', 'quiet', 'yes', 'enrol']);
+const booleanFlags = new Set(['help', 'json', 'password-stdin', 'bom', 'quiet', 'yes', 'enrol', 'sso', 'device', 'no-browser']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = { command: null, positionals: [], flags: {} };

@@ -5,8 +5,9 @@ import type { Core } from '../core/core';
 import { createWorkstationCore } from '../core/workstation';
 import { PlantdeskError } from '../../shared/errors';
 import { dispatchCall } from '../../shared/dispatch';
-import type { CallResponse, Channel, ContractEvent } from '../../shared/contract';
+import type { CallResponse, Channel, ContractEvent, EventPayload } from '../../shared/contract';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { canOpenBrowser, openInSystemBrowser } from './browser';
 import { Answers, ask, readStdin } from './prompt';
 import { exportFormats, exportModules, exportModuleSpecs, isExportFormat, isExportModule, type ExportModule } from '../../shared/exports';
 
@@ -111,6 +112,60 @@ async function enrol({ args, io, call }: CommandContext): Promise<number> {
   return exitCodes.ok;
 }
 
+/** A new local passphrase for a single sign-on account, typed twice on a terminal. */
+async function newPassphrase(answers: Answers): Promise<string> {
+  const first = await answers.next('Choose a local passphrase for unlocking Plantdesk on this workstation (12 or more characters): ', { secret: true });
+  if (process.stdin.isTTY && (await answers.next('Passphrase again: ', { secret: true })) !== first) throw new UsageError('the two passphrases differ; nothing was changed');
+  return first;
+}
+
+/**
+ * Single sign-on: in the system browser (or, without a display or with --no-browser, at the
+ * printed address) or, with --device, by a code entered on another device. The cache is under a
+ * local passphrase: asked anew at the first SSO sign-in here, else the one chosen then.
+ */
+async function ssoLogin({ args, io, call, onEvent, reportNotices }: CommandContext): Promise<number> {
+  const server = requiredFlag(args, 'server');
+  const email = typeof args.flags.email === 'string' ? args.flags.email : undefined;
+  const tenantId = typeof args.flags.tenant === 'string' ? args.flags.tenant : undefined;
+  if (!email && !tenantId) throw new UsageError('--email or --tenant is required with --sso');
+  const target = { server, ...(email ? { email } : {}), ...(tenantId ? { tenantId } : {}) };
+  const { providers } = await call('auth.ssoProviders', target);
+  const chosen = providers.filter((provider) => tenantId === undefined || provider.tenantId === tenantId);
+  if (chosen.length > 1) throw new UsageError(`your email signs in to several organisations; choose one with --tenant: ${chosen.map((p) => `${p.tenantId} (${p.tenantName})`).join(', ')}`);
+  if (chosen.length === 0) throw new PlantdeskError('sso_not_configured');
+  const [provider] = chosen;
+  const answers = new Answers();
+  const passphrase = args.flags['password-stdin']
+    ? await readStdin()
+    : provider.localCopy
+      ? await answers.next('Local passphrase: ', { secret: true })
+      : await newPassphrase(answers);
+  const stop = onEvent((event) => {
+    if (event.name !== 'sso.waiting') return;
+    const waiting = event.payload as EventPayload<'sso.waiting'>;
+    if (waiting.flow === 'device') {
+      io.stdout(`To sign in, open ${waiting.verificationUri} on any device and enter the code ${waiting.userCode}`);
+      if (waiting.verificationUriComplete) io.stdout(`  or open: ${waiting.verificationUriComplete}`);
+      io.stdout(`Waiting until ${waiting.expiresAt}...`);
+    } else {
+      io.stdout(`${args.flags['no-browser'] || !browserAvailable(args) ? 'Open this address in a browser on this computer to sign in' : 'Your browser was opened to sign in; if it did not open, open this address'}:\n  ${waiting.authorizationUrl}`);
+    }
+  });
+  try {
+    const status = await call('auth.ssoSignIn', { ...target, tenantId: provider.tenantId, passphrase, flow: args.flags.device ? 'device' : 'browser' });
+    io.stdout(args.flags.json ? JSON.stringify(status) : `Signed in as ${status.user?.email} to ${status.tenantName} by single sign-on. Offline work allowed until ${status.grantNotAfter}; unlock with your local passphrase.`);
+    await reportNotices();
+    return exitCodes.ok;
+  } finally {
+    stop();
+  }
+}
+
+function browserAvailable(args: ParsedArgs): boolean {
+  return canOpenBrowser(process.env, Boolean(args.flags['no-browser']));
+}
+
 interface Command {
   summary: string;
   usage: string;
@@ -127,15 +182,21 @@ export function defaultProfileDir(): string {
 
 const commands: Record<string, Command> = {
   login: {
-    summary: 'Sign in online (password, then authenticator code) and create or open the local cache; --enrol for a first sign-in from an enrolment link.',
-    usage: 'plantdesk login --server URL --email EMAIL [--password-stdin] [--totp CODE] [--tenant ID] [--json]\n       plantdesk login --enrol [--json]',
+    summary: 'Sign in online (password, then authenticator code, or --sso) and create or open the local cache; --enrol for a first sign-in from an enrolment link.',
+    usage:
+      'plantdesk login --server URL --email EMAIL [--password-stdin] [--totp CODE] [--tenant ID] [--json]\n' +
+      '       plantdesk login --sso --server URL (--email EMAIL | --tenant ID) [--no-browser | --device] [--password-stdin] [--json]\n' +
+      '       plantdesk login --enrol [--json]',
     examples: [
       'plantdesk login --server https://plant.example --email ana@plant.example',
       "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk login --server https://plant.example --email ana@plant.example --password-stdin --totp 123456",
       'plantdesk login --enrol   (asks for the link, shows the authenticator secret, then asks for a new password and a code)',
+      'plantdesk login --sso --server https://plant.example --email ana@plant.example   (opens the browser; asks for the local passphrase)',
+      'plantdesk login --sso --device --server https://plant.example --tenant TENANT_ID   (prints an address and a code to enter on another device)',
     ],
     async run(context) {
       if (context.args.flags.enrol) return enrol(context);
+      if (context.args.flags.sso || context.args.flags.device) return ssoLogin(context);
       const { args, io, call, password, reportNotices } = context;
       const server = requiredFlag(args, 'server');
       const email = requiredFlag(args, 'email');
@@ -372,7 +433,16 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
   let core: Core | null = null;
   try {
     // Inside the try: a profile held by another process is refused here (exit code 5).
-    const opened = createWorkstationCore({ profileDir, appVersion, profileUser: 'cli' }, { chooseExportPath: async () => exportTarget });
+    const opened = createWorkstationCore(
+      { profileDir, appVersion, profileUser: 'cli' },
+      {
+        chooseExportPath: async () => exportTarget,
+        // Where there is no display the address is printed (sso.waiting) and nothing is started.
+        openExternal: async (url) => {
+          if (browserAvailable(args)) await openInSystemBrowser(url);
+        },
+      },
+    );
     core = opened;
     let cachedPassword: string | null = null;
     const call: CommandContext['call'] = async (channel, request) => {

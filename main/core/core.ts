@@ -57,6 +57,13 @@ export interface CoreSeams {
   chooseExportPath?: ChooseExportPath;
   /** Shows a file in the system file manager (the app's shell; absent under the CLI). */
   revealInFolder?: (path: string) => Promise<void>;
+  /**
+   * Opens a single sign-on page in the system browser (the app's shell.openExternal; the CLI's
+   * system opener, or printing the address where there is no display). Never a window of the app.
+   */
+  openExternal?: (url: string) => Promise<void>;
+  /** How long a single sign-on waits for the browser to come back (default 5 minutes). */
+  ssoBrowserTimeoutMs?: number;
 }
 
 export type ContractEventListener = (event: ContractEvent) => void;
@@ -96,6 +103,9 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     secretStoreFor: seams.secretStoreFor ?? ((owner) => createKeychainSecretStore(owner)),
     serverClientFor: (baseUrl) => clientFor(baseUrl),
     kdf: seams.kdf,
+    openExternal: seams.openExternal ?? null,
+    ssoBrowserTimeoutMs: seams.ssoBrowserTimeoutMs,
+    onSsoWaiting: (waiting) => emit('sso.waiting', waiting),
     onChange: (status) => {
       emit('session.changed', status);
       if (status.state === 'unlocked') {

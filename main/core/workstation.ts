@@ -17,9 +17,10 @@ export type WorkstationOptions = Omit<CoreOptions, 'autoSync'>;
 
 /**
  * What a host plugs in and tests may swap: the clock, the KDF cost, the keychain, the save
- * dialog and file manager; `manualSync` for the one test that fills a cache behind the engine's back.
+ * dialog, file manager and browser opener, the single sign-on time limit; `manualSync` for the
+ * one test that fills a cache behind the engine's back.
  */
-export type WorkstationSeams = Pick<CoreSeams, 'now' | 'kdf' | 'secretStoreFor' | 'chooseExportPath' | 'revealInFolder'> & { manualSync?: boolean };
+export type WorkstationSeams = Pick<CoreSeams, 'now' | 'kdf' | 'secretStoreFor' | 'chooseExportPath' | 'revealInFolder' | 'openExternal' | 'ssoBrowserTimeoutMs'> & { manualSync?: boolean };
 
 export function createWorkstationCore(options: WorkstationOptions, seams: WorkstationSeams = {}): Core {
   const { manualSync, ...coreSeams } = seams;

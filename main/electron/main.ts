@@ -8,7 +8,7 @@ import { startCoreWorker } from '../core/host/client';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
 import { contentTypeFor, resolveAppAsset } from './app-protocol';
 import { securityHeaders } from './csp';
-import { openExternalSafely } from './external-links';
+import { openExternalSafely, openSignInPage } from './external-links';
 import { forwardCoreEvents, registerContractHandlers } from './ipc-router';
 import { utilityProcessKeychainRunner } from './keychain-utility';
 import { secureWebPreferences } from './window-options';
@@ -91,6 +91,8 @@ app.whenReady().then(async () => {
     },
     // Only paths from the export history reach here (the core checks), never a renderer's choice.
     revealInFolder: (filePath) => shell.showItemInFolder(filePath),
+    // Single sign-on in the system browser; the core hands only its provider's authorization page.
+    openExternal: (url) => void openSignInPage((target) => shell.openExternal(target), url),
     core: {
       profileDir: app.getPath('userData'),
       appVersion: app.getVersion(),

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { normalizePassword, passwordLengthProblem } from '../../shared/domain/auth';
+import { normalizePassword, passwordLengthProblem, passwordRuleProblem } from '../../shared/domain/auth';
 import { constantTimeEqual } from './tokens';
 
 /**
@@ -75,12 +75,6 @@ export function isCommonPassword(password: string): boolean {
 export function passwordPolicyProblem(password: string, person: { email?: string; displayName?: string } = {}): string | null {
   const lengthProblem = passwordLengthProblem(password);
   if (lengthProblem) return lengthProblem;
-  const normalized = normalizePassword(password).toLowerCase();
   if (isCommonPassword(password)) return 'this password is on a list of common or leaked passwords';
-  if (new Set(normalized).size < 4) return 'use more than a few different characters';
-  const localPart = person.email?.split('@')[0]?.toLowerCase() ?? '';
-  if (localPart.length >= 4 && normalized.includes(localPart)) return 'do not build the password from your email address';
-  const name = person.displayName?.toLowerCase().replace(/\s+/g, '') ?? '';
-  if (name.length >= 4 && normalized.replace(/\s+/g, '').includes(name)) return 'do not build the password from your name';
-  return null;
+  return passwordRuleProblem(password, person);
 }

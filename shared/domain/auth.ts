@@ -21,6 +21,23 @@ export function passwordLengthProblem(password: string): string | null {
   return null;
 }
 
+/**
+ * The rules of the password policy that need no list: length, more than a few different
+ * characters, not built from the person's email or name. The server adds its list of common and
+ * breached passwords; the workstation applies these to a local unlock passphrase.
+ */
+export function passwordRuleProblem(password: string, person: { email?: string; displayName?: string } = {}): string | null {
+  const lengthProblem = passwordLengthProblem(password);
+  if (lengthProblem) return lengthProblem;
+  const normalized = normalizePassword(password).toLowerCase();
+  if (new Set(normalized).size < 4) return 'use more than a few different characters';
+  const localPart = person.email?.split('@')[0]?.toLowerCase() ?? '';
+  if (localPart.length >= 4 && normalized.includes(localPart)) return 'do not build the password from your email address';
+  const name = person.displayName?.toLowerCase().replace(/\s+/g, '') ?? '';
+  if (name.length >= 4 && normalized.replace(/\s+/g, '').includes(name)) return 'do not build the password from your name';
+  return null;
+}
+
 /** A new password (user creation, reset). Policy beyond length is checked on the server. */
 export const NewPasswordSchema = storableText(4 * PASSWORD_MAX_CODE_POINTS).superRefine((value, context) => {
   const problem = passwordLengthProblem(value);

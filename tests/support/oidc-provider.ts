@@ -58,6 +58,12 @@ export interface TestOidcProvider {
   addAccount(account: IdpAccount): void;
   /** The browser part of RFC 8252, driven without a browser; the account signs in at once. */
   authorize(options: { account: string; redirectUri: string; pkce: PkceSet; clientId?: string; scope?: string }): Promise<AuthorizationResult>;
+  /**
+   * Plays the system browser for an authorization URL the app made: the account named in its
+   * `login_hint` signs in, and the redirect is followed to the app's loopback listener, whose
+   * answer is returned.
+   */
+  browse(authorizationUrl: string): Promise<{ url: URL; status: number; body: string }>;
   /** Opens the verification URI (complete) and confirms the code as `account`. */
   approveDevice(verificationUriComplete: string, account: string): Promise<void>;
   stop(): Promise<void>;
@@ -200,6 +206,10 @@ export async function startOidcProvider(options: { accounts?: IdpAccount[] } = {
       const code = landed.searchParams.get('code');
       if (!code) throw new Error(`authorization refused: ${landed.search}`);
       return { code, state: landed.searchParams.get('state'), iss: landed.searchParams.get('iss') };
+    },
+    async browse(authorizationUrl) {
+      const { url, response } = await follow(new URL(authorizationUrl), new CookieJar(), () => false);
+      return { url, status: response.status, body: await response.text() };
     },
     async approveDevice(verificationUriComplete, account) {
       deviceAccount = account;

@@ -67,9 +67,10 @@ export function runCli(args: string[], options: { stdin?: string; env?: NodeJS.P
 export function converseWithCli(
   args: string[],
   steps: { after: RegExp | null; answer: (stdout: string) => Promise<string[]> | string[] }[],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/plantdesk.mjs'), ...args], { cwd: repoRoot, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/plantdesk.mjs'), ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let next = 0;

@@ -47,6 +47,13 @@ export function sessionCalls(ctx: CallContext): CallHandlers<ChannelsOf<'app' | 
       return { server, email, displayName, tenantName, expiresAt, totpSecret: enrolment.totp.secret, otpauthUri: enrolment.totp.otpauthUri };
     },
     'auth.enrolmentComplete': async (request) => session.completeEnrolment(request),
+    'auth.ssoProviders': async (request) => session.ssoProviders(request),
+    'auth.ssoSignIn': async (request) => session.signInWithSso(request),
+    'auth.ssoCancel': async () => ({ cancelled: session.cancelSso() }),
+    'auth.changePassphrase': async ({ currentPassphrase, newPassphrase }) => {
+      await session.changePassphrase(currentPassphrase, newPassphrase);
+      return { ok: true as const };
+    },
     'auth.changePassword': async ({ currentPassword, newPassword }) => {
       // Checked here first, so a wrong current password costs no server attempt.
       await session.verifyPassword(currentPassword);

@@ -15,6 +15,8 @@ export interface CoreWorkerOptions {
   chooseExportPath?: ChooseExportPath;
   /** Shows a file in the system file manager (the app's shell). */
   revealInFolder?: (path: string) => void;
+  /** Opens a single sign-on page in the system browser (the app's shell). */
+  openExternal?: (url: string) => void;
   /** Tests only: the named seams (the app passes none). */
   testSeams?: WorkerTestSeams;
 }
@@ -30,6 +32,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       hostKeychain: options.keychainRunner !== undefined,
       hostSavePath: options.chooseExportPath !== undefined,
       hostReveal: options.revealInFolder !== undefined,
+      hostOpenExternal: options.openExternal !== undefined,
       testSeams: options.testSeams,
     } satisfies CoreWorkerData,
   });
@@ -71,6 +74,8 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       );
     } else if (message.type === 'reveal') {
       options.revealInFolder?.(message.path);
+    } else if (message.type === 'open-external') {
+      options.openExternal?.(message.url);
     } else if (message.type === 'result' || message.type === 'closed') {
       const waiter = pending.get(message.id);
       if (!waiter) return;

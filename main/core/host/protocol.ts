@@ -24,7 +24,9 @@ export type FromCoreMessage =
   /** The core asks its host where to save an export (the app's save dialog). */
   | { type: 'save-path'; id: number; suggestion: SaveSuggestion }
   /** The core asks its host to show an exported file in the system file manager. */
-  | { type: 'reveal'; path: string };
+  | { type: 'reveal'; path: string }
+  /** The core asks its host to open a single sign-on page in the system browser. */
+  | { type: 'open-external'; url: string };
 
 export interface CoreWorkerData {
   options: CoreOptions;
@@ -34,6 +36,8 @@ export interface CoreWorkerData {
   hostSavePath: boolean;
   /** True when the host handles 'reveal' messages. */
   hostReveal: boolean;
+  /** True when the host handles 'open-external' messages. */
+  hostOpenExternal?: boolean;
   /** The named test seams, as data a thread can receive (see WorkerTestSeams). */
   testSeams?: WorkerTestSeams;
 }

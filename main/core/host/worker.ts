@@ -11,7 +11,7 @@ import type { CoreWorkerData, FromCoreMessage, ToCoreMessage } from './protocol'
 // routes IPC for the windows never waits on them.
 if (!parentPort) throw new Error('core worker must be started with worker_threads');
 const port = parentPort;
-const { options, hostKeychain, hostSavePath, hostReveal, testSeams } = workerData as CoreWorkerData;
+const { options, hostKeychain, hostSavePath, hostReveal, hostOpenExternal, testSeams } = workerData as CoreWorkerData;
 // A clock the host sets (tests): epoch milliseconds in a shared buffer.
 const hostClock = testSeams?.clock ? new Float64Array(testSeams.clock) : null;
 const send = (message: FromCoreMessage) => port.postMessage(message);
@@ -43,6 +43,7 @@ const seams: WorkstationSeams = {
   ...(hostKeychain ? { secretStoreFor: (owner) => createKeychainSecretStore(owner, { runner: hostKeychainRunner }) } : {}),
   ...(hostSavePath ? { chooseExportPath: hostChooseExportPath } : {}),
   ...(hostReveal ? { revealInFolder: async (path: string) => send({ type: 'reveal', path }) } : {}),
+  ...(hostOpenExternal ? { openExternal: async (url: string) => send({ type: 'open-external', url }) } : {}),
 };
 const core = startCore();
 

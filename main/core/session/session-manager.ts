@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SessionStatus } from '../../../shared/contract';
-import { EnrolmentInfoResponseSchema, LoginChallengeSchema, SessionInfoResponseSchema, SignInResponseSchema, type EnrolmentInfoResponse, type SignInResponse } from '../../../shared/domain/auth';
+import { EnrolmentInfoResponseSchema, LoginChallengeSchema, passwordRuleProblem, SessionInfoResponseSchema, SignInResponseSchema, type EnrolmentInfoResponse, type SignInResponse } from '../../../shared/domain/auth';
 import { parseEnrolmentLink } from '../../../shared/domain/enrolment';
 import type { MembershipSummary, UserRow } from '../../../shared/domain/tenancy';
 import { PlantdeskError } from '../../../shared/errors';
@@ -17,7 +17,7 @@ import { profileIdOf, secretOwnerOf } from '../secrets/secret-owner';
 import { queueMutation } from '../store/queue-mutation';
 import { countPendingOutbox } from '../store/queries/outbox';
 import { readStoredSignIn, saveStoredSignIn } from '../store/queries/workstation-session';
-import { PreviousPasswordNeeded, VaultNotFound, WrongPassword } from '../vault/errors';
+import { PreviousPasswordNeeded, VaultNotFound, WrongPassphrase, WrongPassword } from '../vault/errors';
 import type { ScryptParams } from '../vault/key-wrap';
 import { vaultPaths } from '../vault/location';
 import { changeVaultPassword, createVault, unlockVault, unlockVaultForSignIn, vaultExists, verifyVaultPassword, wipeVault, type UnlockedVault } from '../vault/vault';
@@ -27,6 +27,7 @@ import { withScheme } from '../../../shared/server-address';
 import { parseServerUrl } from '../net/server-url';
 import { siteTimeZones } from '../../../shared/site-time';
 import { listAreas } from '../store/queries/areas';
+import { browserSignIn, deviceSignIn, ssoProviderFor, ssoProviders, type SsoWaiting } from './sso-sign-in';
 import { AccountsFile, appendWipeLog, deviceIdOf, sameAccount, type KnownAccount } from './profile-files';
 
 export interface SessionManagerOptions {
@@ -38,6 +39,28 @@ export interface SessionManagerOptions {
   /** Tests only: a cheaper scrypt cost for new caches. */
   kdf?: ScryptParams;
   onChange: (status: SessionStatus) => void;
+  /** Opens the single sign-on page in the system browser; null where the host has none. */
+  openExternal: ((url: string) => Promise<void>) | null;
+  /** How long a single sign-on waits for the browser (tests shorten it). */
+  ssoBrowserTimeoutMs?: number;
+  /** Where a single sign-on sent the person (the window shows it, the CLI prints it). */
+  onSsoWaiting: (waiting: SsoWaiting) => void;
+}
+
+export interface SsoSignInRequest {
+  server: string;
+  tenantId?: string;
+  email?: string;
+  passphrase: string;
+  flow: 'browser' | 'device';
+}
+
+/** What unlocks a cache at sign-in: the password the server accepted, or an SSO account's local passphrase. */
+interface CacheSecret {
+  method: 'password' | 'sso';
+  secret: string;
+  /** Password sign-in after a change on the server: the one the cache is still under. */
+  previousSecret?: string;
 }
 
 export interface SignInRequest {
@@ -92,6 +115,8 @@ export class SessionManager {
   private readonly accounts: AccountsFile;
   private readonly pins: ServerPins;
   private readonly unlockThrottle: UnlockThrottle;
+  /** The single sign-on waiting for the browser (or the device code), to cancel it. */
+  private ssoFlow: AbortController | null = null;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.accounts = new AccountsFile(options.profileDir);
@@ -153,13 +178,89 @@ export class SessionManager {
       client.close();
     }
     try {
-      return await this.completeSignIn(server, deviceId, request, answer, prepared);
+      return await this.completeSignIn(server, deviceId, { method: 'password', secret: request.password, previousSecret: request.previousPassword }, answer, prepared);
     } finally {
       if (prepared && this.open?.vault !== prepared) prepared.lock();
     }
   }
 
-  private async completeSignIn(server: string, deviceId: string, request: SignInRequest, answer: SignInResponse, prepared: UnlockedVault | null): Promise<SessionStatus> {
+  /** The organisations that sign in by SSO for an email or id, and whether this workstation holds a copy for each. */
+  async ssoProviders(target: { server: string; tenantId?: string; email?: string }): Promise<{ providers: { tenantId: string; tenantName: string; ssoRequired: boolean; localCopy: boolean }[] }> {
+    const server = normalizeServer(parseServerUrl(withScheme(target.server)).href);
+    const client = this.options.serverClientFor(server);
+    try {
+      const providers = await ssoProviders(client, target);
+      return { providers: providers.map(({ tenantId, tenantName, ssoRequired }) => ({ tenantId, tenantName, ssoRequired, localCopy: this.knownSsoAccounts(server, tenantId, target.email).length > 0 })) };
+    } finally {
+      client.close();
+    }
+  }
+
+  /**
+   * Single sign-on (RFC 8252 in the system browser, or RFC 8628 by device code), then the same
+   * steps as a password sign-in after its TOTP step. The cache is under the local passphrase and
+   * the device secret: the one chosen at the first SSO sign-in here (checked before the browser
+   * opens, where the account is known), or a new one for a new cache (password rules).
+   */
+  async signInWithSso(request: SsoSignInRequest): Promise<SessionStatus> {
+    const server = normalizeServer(parseServerUrl(withScheme(request.server)).href);
+    if (this.ssoFlow) throw new PlantdeskError('conflict', 'Another single sign-on is already waiting for the browser. Finish or cancel it first.');
+    await this.requireKeychain(server);
+    const flow = new AbortController();
+    this.ssoFlow = flow;
+    const client = this.options.serverClientFor(server);
+    let prepared: UnlockedVault | null = null;
+    try {
+      const provider = await ssoProviderFor(client, request);
+      prepared = await this.checkPassphraseBeforeSso(server, provider.tenantId, request);
+      const deviceId = deviceIdOf(this.options.profileDir, this.options.now());
+      const device = { deviceId, deviceName: this.options.deviceName };
+      const hooks = { signal: flow.signal, onWaiting: this.options.onSsoWaiting, browserTimeoutMs: this.options.ssoBrowserTimeoutMs };
+      let answer: SignInResponse;
+      if (request.flow === 'device') {
+        answer = await deviceSignIn(client, provider, device, hooks);
+      } else {
+        const openExternal = this.options.openExternal;
+        if (!openExternal) throw new PlantdeskError('invalid_request', 'This host cannot open a browser. Use the device code sign-in instead.');
+        answer = await browserSignIn(client, provider, device, { ...hooks, openExternal }, request.email);
+      }
+      return await this.completeSignIn(server, deviceId, { method: 'sso', secret: request.passphrase }, answer, prepared);
+    } finally {
+      if (this.ssoFlow === flow) this.ssoFlow = null;
+      client.close();
+      if (prepared && this.open?.vault !== prepared) prepared.lock();
+    }
+  }
+
+  /** Stops the single sign-on that waits for the browser or a device code. */
+  cancelSso(): boolean {
+    if (!this.ssoFlow) return false;
+    this.ssoFlow.abort();
+    return true;
+  }
+
+  /**
+   * Changes an SSO account's local passphrase: the cache key is re-wrapped under the new one (with
+   * the same device secret). Offline too; a wrong current passphrase counts as a failed unlock.
+   */
+  async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
+    const open = this.requireOpen();
+    const known = this.accounts.list().find((account) => sameAccount(account, open.account));
+    if (known?.signInMethod !== 'sso') throw new PlantdeskError('not_sso_account');
+    requireStrongPassphrase(newPassphrase, open.account);
+    this.unlockThrottle.check(open.account, this.options.now());
+    try {
+      await changeVaultPassword(this.locationOf(open.account), { secrets: open.secrets, password: currentPassphrase, newPassword: newPassphrase });
+    } catch (error) {
+      if (error instanceof WrongPassword) {
+        this.unlockThrottle.recordFailure(open.account, this.options.now());
+        throw new WrongPassphrase();
+      }
+      throw error;
+    }
+  }
+
+  private async completeSignIn(server: string, deviceId: string, cacheSecret: CacheSecret, answer: SignInResponse, prepared: UnlockedVault | null): Promise<SessionStatus> {
     this.online = true;
     const now = this.options.now();
     const pinned = await this.pins.pinOrCheck(server, answer.serverKey, now);
@@ -179,17 +280,20 @@ export class SessionManager {
       tenantName: grant.tenant.name,
       lastSignInAt: now.toISOString(),
       grantNotAfter: grant.notAfter,
+      signInMethod: cacheSecret.method,
     };
     const secrets = this.secretsOf(account);
+    const location = this.locationOf(account);
+    const reuse = prepared !== null && prepared.paths.keyFile === vaultPaths(location).keyFile;
+    // A new cache for an SSO account: its passphrase is the only thing besides the keychain that guards it.
+    if (!reuse && cacheSecret.method === 'sso' && !vaultExists(location)) requireStrongPassphrase(cacheSecret.secret, account);
     await secrets.set(secretPurposes.sessionToken, Buffer.from(answer.token, 'utf8'));
     this.closeOpen();
-    const location = this.locationOf(account);
-    const vault =
-      prepared && prepared.paths.keyFile === vaultPaths(location).keyFile
-        ? prepared
-        : vaultExists(location)
-          ? await unlockVaultForSignIn(location, { secrets, password: request.password, previousPassword: request.previousPassword })
-          : await createVault(location, { secrets, password: request.password, kdf: this.options.kdf });
+    const vault = reuse
+      ? prepared!
+      : vaultExists(location)
+        ? await this.openCacheAtSignIn(location, secrets, cacheSecret)
+        : await createVault(location, { secrets, password: cacheSecret.secret, kdf: this.options.kdf });
     this.saveSession(vault, grant, answer.user, answer.memberships, now);
     resetClockMark(vault.db, serverNow);
     this.accounts.remember(account);
@@ -213,7 +317,7 @@ export class SessionManager {
       vault = await unlockVault(this.locationOf(account), { secrets, password });
     } catch (error) {
       if (error instanceof WrongPassword) this.unlockThrottle.recordFailure(account, this.options.now());
-      throw error;
+      throw this.worded(account, error);
     }
     try {
       advanceClockMark(vault.db, this.options.now());
@@ -320,7 +424,7 @@ export class SessionManager {
       (await unlockVault(this.locationOf(account), { secrets: this.secretsOf(account), password })).lock();
     } catch (error) {
       if (error instanceof WrongPassword) this.unlockThrottle.recordFailure(account, this.options.now());
-      throw error;
+      throw this.worded(account, error);
     }
   }
 
@@ -384,7 +488,11 @@ export class SessionManager {
   /** Password re-entry for a signature: checked against this workstation's key file. */
   async verifyPassword(password: string): Promise<void> {
     const open = this.requireOpen();
-    await verifyVaultPassword(this.locationOf(open.account), { secrets: open.secrets, password });
+    try {
+      await verifyVaultPassword(this.locationOf(open.account), { secrets: open.secrets, password });
+    } catch (error) {
+      throw this.worded(open.account, error);
+    }
   }
 
   /**
@@ -430,7 +538,7 @@ export class SessionManager {
     } finally {
       client.close();
     }
-    return this.completeSignIn(server, deviceId, { server, email: answer.user.email, password: request.password, totpCode: request.totpCode, previousPassword: request.previousPassword }, answer, null);
+    return this.completeSignIn(server, deviceId, { method: 'password', secret: request.password, previousSecret: request.previousPassword }, answer, null);
   }
 
   /** Locks when the grant's window has passed (checked on every call and by the idle timer). */
@@ -469,6 +577,59 @@ export class SessionManager {
     } catch (error) {
       if (error instanceof PreviousPasswordNeeded) throw error;
       return null;
+    }
+  }
+
+  /** A wrong secret for an SSO account is a wrong passphrase, with the way out for a forgotten one. */
+  private worded(account: Pick<KnownAccount, 'server' | 'userId' | 'tenantId'>, error: unknown): unknown {
+    if (!(error instanceof WrongPassword)) return error;
+    return this.accounts.list().find((known) => sameAccount(known, account))?.signInMethod === 'sso' ? new WrongPassphrase() : error;
+  }
+
+  /** This workstation's SSO accounts of a tenant that still have a cache (one email's, where given). */
+  private knownSsoAccounts(server: string, tenantId: string, email?: string): KnownAccount[] {
+    const wanted = email?.trim().toLowerCase();
+    return this.accounts
+      .list()
+      .filter((a) => a.server === server && a.tenantId === tenantId && a.signInMethod === 'sso' && (wanted === undefined || a.email.toLowerCase() === wanted))
+      .filter((a) => vaultExists(this.locationOf(a)));
+  }
+
+  /**
+   * Before the browser opens: with one SSO account of this tenant here, its cache must open with
+   * the passphrase (throttled like an unlock), so a mistyped one costs no sign-in; with none, the
+   * new passphrase must meet the password rules. With several, the person is known only afterwards.
+   */
+  private async checkPassphraseBeforeSso(server: string, tenantId: string, request: SsoSignInRequest): Promise<UnlockedVault | null> {
+    const known = this.knownSsoAccounts(server, tenantId, request.email);
+    if (known.length === 0) {
+      requireStrongPassphrase(request.passphrase, { email: request.email });
+      return null;
+    }
+    if (known.length > 1) return null;
+    const [account] = known;
+    this.unlockThrottle.check(account, this.options.now());
+    try {
+      return await unlockVault(this.locationOf(account), { secrets: this.secretsOf(account), password: request.passphrase });
+    } catch (error) {
+      if (error instanceof WrongPassword) this.unlockThrottle.recordFailure(account, this.options.now());
+      throw this.worded(account, error);
+    }
+  }
+
+  /**
+   * An existing cache at an online sign-in. A password the server has just accepted may move the
+   * cache over from the previous one; a passphrase is only this workstation's, so it must open
+   * the cache as it is (a password cache whose tenant moved to SSO opens with that password,
+   * which stays its passphrase).
+   */
+  private async openCacheAtSignIn(location: ReturnType<SessionManager['locationOf']>, secrets: SecretStore, cacheSecret: CacheSecret): Promise<UnlockedVault> {
+    if (cacheSecret.method === 'password') return unlockVaultForSignIn(location, { secrets, password: cacheSecret.secret, previousPassword: cacheSecret.previousSecret });
+    try {
+      return await unlockVault(location, { secrets, password: cacheSecret.secret });
+    } catch (error) {
+      if (error instanceof WrongPassword) throw new WrongPassphrase();
+      throw error;
     }
   }
 
@@ -596,6 +757,12 @@ export class SessionManager {
   private emit(): void {
     this.options.onChange(this.status());
   }
+}
+
+/** A local passphrase meets the password rules that need no list (shared/domain/auth.ts). */
+function requireStrongPassphrase(passphrase: string, person: { email?: string; displayName?: string }): void {
+  const problem = passwordRuleProblem(passphrase, person);
+  if (problem) throw new PlantdeskError('weak_password', `That passphrase is not accepted: ${problem}. Choose a passphrase of 12 to 128 characters for unlocking Plantdesk on this workstation.`, { problem });
 }
 
 export function abilityOf(grant: SignedGrant): Ability {

@@ -8,6 +8,17 @@ export class WrongPassword extends PlantdeskError {
   }
 }
 
+/**
+ * An account that signs in by single sign-on has its cache key wrapped under a local passphrase
+ * (with the device secret): the same refusal as WrongPassword, worded for it, with the way out.
+ */
+export class WrongPassphrase extends PlantdeskError {
+  constructor() {
+    super('wrong_passphrase');
+    this.name = 'WrongPassphrase';
+  }
+}
+
 /** The keychain answered, but holds no device secret for this tenant: the cache cannot be opened. */
 export class DeviceSecretMissing extends PlantdeskError {
   constructor(tenantId: string) {
