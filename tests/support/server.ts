@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
 import { createMember, createTenant } from '../../server/admin/provisioning';
+import { appendChange } from '../../server/feed/change-log';
+import { getTenant, toSettingsRow } from '../../server/store/tenants';
 import { hashPassword, type ScryptParams } from '../../server/auth/passwords';
 import { totpCode } from '../../server/crypto/totp';
 import { createManualClock, type ManualClock } from '../../server/clock';
@@ -203,6 +205,10 @@ export async function startTestServer(
         await add('tanks', 'south', 'area');
         for (const [column, value] of Object.entries(settings)) {
           await tx.query(`UPDATE tenants SET ${column} = $2 WHERE id = $1`, [id, value]);
+        }
+        // Published as the settings route does, so workstations apply them from their first sync.
+        if (Object.keys(settings).length > 0) {
+          await appendChange(tx, id, { entity: 'tenant_settings', entityId: id, op: 'upsert', row: toSettingsRow((await getTenant(tx, id))!), scope: {} });
         }
       });
       const admin = await addMember(id, 'admin');

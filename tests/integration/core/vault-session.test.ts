@@ -125,8 +125,8 @@ describe.skipIf(skipUnless(secretServiceCapability()))('the workstation vault', 
     const user = await server.addMember(tenant.id, 'viewer');
     await signIn(ws, user);
     await ws.call('session.activity');
-    // The fixture sets the tenant's idle minutes behind the change feed, so the workstation's
-    // 15 apply. A call that is not passive (asking for a sync) is activity and moves the lock out.
+    // The tenant's 10 idle minutes reach the workstation with its first sync. A call that is not
+    // passive (asking for a sync) is activity and moves the lock out.
     server.clock.advance(9 * 60_000);
     expect(calls['sync.now'].passive).toBe(false);
     await ws.call('sync.now');
