@@ -407,6 +407,16 @@ function commandHelp(name: string, command: Command): string {
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
+/**
+ * What the unlock asks for: the account the core unlocks is the one signed in last; a single
+ * sign-on account opens its copy with the local passphrase, not a password.
+ */
+async function unlockPrompt(call: CommandContext['call']): Promise<string> {
+  const accounts = await call('session.accounts', {}).catch(() => []);
+  const last = [...accounts].sort((a, b) => b.lastSignInAt.localeCompare(a.lastSignInAt))[0];
+  return last?.signInMethod === 'sso' ? 'Passphrase: ' : 'Password: ';
+}
+
 export async function runCli(argv: string[], io: CliIo, appVersion: string): Promise<number> {
   let args: ParsedArgs;
   try {
@@ -457,7 +467,7 @@ export async function runCli(argv: string[], io: CliIo, appVersion: string): Pro
       setExportTarget: (target) => (exportTarget = target),
       onEvent: (listener) => opened.onEvent(listener),
       async password() {
-        cachedPassword ??= args.flags['password-stdin'] ? await readStdin() : await ask('Password: ', { secret: true });
+        if (cachedPassword === null) cachedPassword = args.flags['password-stdin'] ? await readStdin() : await ask(await unlockPrompt(call), { secret: true });
         return cachedPassword;
       },
       call,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canOpenBrowser, openerFor } from '../../../main/cli/browser';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { DEVICE_CLIENT_ID, DEVICE_CLIENT_SECRET, NATIVE_CLIENT_ID, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider';
-import { converseWithCli } from '../../support/processes';
+import { converseWithCli, runCli } from '../../support/processes';
 import { startTestServer, type TestServer } from '../../support/server';
 
 // `plantdesk login --sso` (the real binary) against the test server and a real OpenID provider,
@@ -83,6 +83,9 @@ describe.skipIf(skipUnless(secretServiceCapability()))('plantdesk login --sso', 
     const status = await converseWithCli(['status', '--json', '--password-stdin', '--profile', profile], [{ after: null, answer: () => [PASSPHRASE] }]);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).session).toMatchObject({ state: 'unlocked', user: { email: member.email } });
+    // Asked for without --password-stdin, it is a passphrase, not a password (no terminal here: it says what it needs).
+    const asked = await runCli(['status', '--profile', profile]);
+    expect(asked.stderr).toMatch(/Passphrase is needed/);
   }, 60_000);
 
   it('with --device prints the verification address and code, and signs in once the person approves it', async () => {
