@@ -13,7 +13,8 @@ import { cachedShiftLogContentHash } from './content-hash';
  * which answers a signing ticket: its own proof, bound to this signature. Otherwise (offline,
  * or content still pending) the signature goes without one and the server records it as
  * "password checked on the workstation". A log that changed on the server is never signed as
- * this workstation shows it: `content_changed`, so the person syncs and reviews first.
+ * this workstation shows it: `content_changed`, so the person syncs and reviews first. A single
+ * sign-on account always signs the workstation's way, with its local passphrase.
  */
 export interface SignatureEvidence {
   contentHash: string;
@@ -34,6 +35,9 @@ export async function gatherSignatureEvidence(
   const contentHash = await cachedShiftLogContentHash(detail);
   const offline: SignatureEvidence = { contentHash, signingTicket: null, authMethod: 'password_offline' };
   if (!session.status().online || holdsUnsyncedContent(detail)) return offline;
+  // A single sign-on account has no server password to re-enter: its local passphrase, checked
+  // against the cache, is the signature's second component, online as offline.
+  if (session.requireOpen().account.signInMethod === 'sso') return offline;
   const tenantId = session.requireOpen().account.tenantId;
   try {
     const answer = await onlineRequest(session, clientFor, {

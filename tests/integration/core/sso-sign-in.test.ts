@@ -8,7 +8,8 @@ import type { ContractEvent, KnownAccount, SessionStatus } from '../../../shared
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { callerOf, cheapKdf } from '../../support/core-workstation';
 import { NATIVE_CLIENT_ID, startOidcProvider, type TestOidcProvider } from '../../support/oidc-provider';
-import { startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
+import { ownerRows, startTestServer, TEST_PASSWORD, type TestServer, type TestTenant } from '../../support/server';
+import { insertShiftLog } from '../server/sync-fixtures';
 
 // Single sign-on from the workstation's core against the real server (PGlite), a real OpenID
 // provider and the real keychain. The test plays the system browser: it opens the address the
@@ -147,6 +148,22 @@ describe.skipIf(skipUnless(secretServiceCapability()))('single sign-on from the 
     expect((await ws.call<SessionStatus>('auth.wipe', { confirm: confirmation })).state).toBe('signed_out');
     const status = await ws.call<SessionStatus>('auth.ssoSignIn', { server: t.url, email: member.email, passphrase: 'a-brand-new-kiln-passphrase-9' });
     expect(status).toMatchObject({ state: 'unlocked', user: { email: member.email } });
+  });
+
+  it('signs a shift log online with the local passphrase (there is no server password to re-enter), and the server records it', async () => {
+    const ws = workstation();
+    const admin = await t.addMember(tenant.id, 'admin', { email: `lead-${Date.now().toString(36)}@kiln-works.example` });
+    idp.addAccount({ id: admin.email, email: admin.email, name: 'Kiln Lead' });
+    const log = await insertShiftLog(t.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: t.clock.now(), status: 'submitted' });
+    await ws.call('auth.ssoSignIn', { server: t.url, email: admin.email, passphrase: PASSPHRASE });
+    await ws.call('sync.now');
+    expect((await ws.call<SessionStatus>('session.status')).online).toBe(true);
+    await expect(ws.call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: 'not-the-passphrase-at-all' })).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await ws.call('shiftLogs.signOff', { shiftLogId: log.id, meaning: 'approved', password: PASSPHRASE });
+    const synced = await ws.call<{ applied: number; conflicts: number; rejected: number }>('sync.now');
+    expect(synced).toMatchObject({ conflicts: 0, rejected: 0 });
+    const rows = await ownerRows(t.db, 'SELECT signer_id, meaning, auth_method FROM signoffs WHERE shift_log_id = $1', [log.id]);
+    expect(rows).toEqual([{ signer_id: admin.id, meaning: 'approved', auth_method: 'password_offline' }]);
   });
 
   it('signs in through the system browser, syncs, and unlocks offline with the local passphrase only', async () => {
