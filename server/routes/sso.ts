@@ -150,13 +150,18 @@ export function registerSsoRoutes(app: FastifyInstance, deps: AppDeps): void {
     permission: manageSettings,
     params: TenantParams,
     body: SsoConnectionTestRequestSchema,
-    handler: async ({ tenantId, ability, body }) => {
+    handler: async ({ tenantId, ability, body, actor, now }) => {
       requireRowRight(ability, 'manage', 'tenant_settings', settingsSubject(tenantId));
       const saved = await deps.db.transaction({ tenantId }, (tx) => getSsoSettings(tx, tenantId));
       const issuer = body.issuer ?? saved?.issuer;
       const clientId = body.clientId ?? saved?.client_id ?? 'plantdesk-connection-test';
       if (!issuer) throw apiError('sso_not_configured');
-      return testSsoConnection(issuer, clientId);
+      const result = await testSsoConnection(issuer, clientId);
+      // The server fetched an address an admin gave it: who asked for which, and what came back, is on record.
+      await deps.db.transaction({ tenantId }, (tx) =>
+        appendAudit(tx, tenantId, actor, { action: 'sso_settings.tested', entity: 'tenant_settings', entityId: tenantId, diff: { issuer: { before: null, after: issuer }, problems: { before: null, after: result.problems.map((problem) => problem.code) } } }, now),
+      );
+      return result;
     },
   });
 }

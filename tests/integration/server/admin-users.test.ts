@@ -316,6 +316,26 @@ for (const { name, backend, skip } of serverBackends()) {
             return { status: answer.status, expected: { action: 'tenant_settings.updated', entity: 'tenant_settings', entityId: tenant.id, reason: 'policy review', diff: { offline_grant_hours: { before: 72, after: 48 }, lockout_threshold: { before: 10, after: 7 } } } };
           };
         },
+        'PATCH /v1/tenants/:tenantId/sso': async () => {
+          return async () => {
+            const body = { enabled: true, issuer: 'https://login.plant.example/realms/plant', clientId: 'plantdesk-desktop', clientSecret: 'never-in-the-trail', reason: 'SSO pilot' };
+            const answer = await t.request('PATCH', `/v1/tenants/${tenant.id}/sso`, { token: admin, body });
+            const diff = (await ownerRows(t.db, "SELECT diff FROM audit_events WHERE tenant_id = $1 AND action = 'sso_settings.updated' ORDER BY seq DESC LIMIT 1", [tenant.id]))[0]?.diff as Record<string, unknown>;
+            expect(JSON.stringify(diff)).not.toContain('never-in-the-trail');
+            expect(diff).toMatchObject({ clientSecret: { before: null, after: '(replaced)' } });
+            return { status: answer.status, expected: { action: 'sso_settings.updated', entity: 'tenant_settings', entityId: tenant.id, reason: 'SSO pilot', diff } };
+          };
+        },
+        'POST /v1/tenants/:tenantId/sso/test': async () => {
+          return async () => {
+            const answer = await t.request('POST', `/v1/tenants/${tenant.id}/sso/test`, { token: admin, body: { issuer: 'http://127.0.0.1:9', clientId: 'plantdesk-desktop' } });
+            expect(answer.body.problems.map((problem: { code: string }) => problem.code)).toEqual(['unreachable']);
+            return {
+              status: answer.status,
+              expected: { action: 'sso_settings.tested', entity: 'tenant_settings', entityId: tenant.id, diff: { issuer: { before: null, after: 'http://127.0.0.1:9' }, problems: { before: null, after: ['unreachable'] } } },
+            };
+          };
+        },
         'POST /v1/tenants/:tenantId/roles': async () => {
           return async () => {
             const grants = [{ action: 'read', access: 'org', entity: 'shift_log' }];
@@ -371,9 +391,10 @@ for (const { name, backend, skip } of serverBackends()) {
         });
       }
 
-      it('covers every write endpoint the server has (login is audited on failure, see sign-in tests)', () => {
+      it('covers every write endpoint the server has (sign-ins are audited per outcome, see the sign-in and SSO tests)', () => {
         const writeRoutes = t.server.routes.filter((route) => route.writes).map((route) => `${route.method} ${route.url}`);
-        expect(writeRoutes.filter((route) => route !== 'POST /v1/auth/login').sort()).toEqual(Object.keys(writes).sort());
+        const signIns = new Set(['POST /v1/auth/login', 'POST /v1/auth/sso/exchange', 'POST /v1/auth/sso/device', 'POST /v1/auth/sso/device/poll']);
+        expect(writeRoutes.filter((route) => !signIns.has(route)).sort()).toEqual(Object.keys(writes).sort());
       });
     });
   });

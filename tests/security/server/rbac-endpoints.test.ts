@@ -172,6 +172,10 @@ describe('custom roles on admin entities: every answer is the evaluator\'s verdi
     ['GET /v1/tenants/:tenantId/users', (a) => can(a, 'read', 'user'), () => ({ path: '/users?limit=1000' })],
     ['GET /v1/tenants/:tenantId/sessions', (a) => can(a, 'read', 'session'), () => ({ path: '/sessions?limit=1000' })],
     ['GET /v1/tenants/:tenantId/roles', (a) => can(a, 'read', 'role'), () => ({ path: '/roles' })],
+    ['GET /v1/tenants/:tenantId/sso', (a) => can(a, 'manage', 'tenant_settings', settingsRow()), () => ({ path: '/sso' })],
+    ['PATCH /v1/tenants/:tenantId/sso', (a) => can(a, 'manage', 'tenant_settings', settingsRow()), () => ({ path: '/sso', body: { issuer: 'https://idp.rbac.example', clientId: 'rbac-check', allowedDomains: ['rbac.example'] } })],
+    // Nothing listens on port 9: a refused connection is still a 200 answer naming the problem.
+    ['POST /v1/tenants/:tenantId/sso/test', (a) => can(a, 'manage', 'tenant_settings', settingsRow()), () => ({ path: '/sso/test', body: { issuer: 'http://127.0.0.1:9', clientId: 'rbac-check' } })],
   ];
 
   it('has a verdict for every admin route', () => {
