@@ -158,6 +158,30 @@ for (const { name, backend, skip } of serverBackends()) {
       expect((await auditActions(tenant.id)).some((event) => event.action === 'auth.sso_refused' && event.reason === 'code_replayed')).toBe(true);
     });
 
+    it('throttles code guessing from one address like password guessing: after a few refused codes it answers throttled with a wait', async () => {
+      const guess = () =>
+        t.request('POST', '/v1/auth/sso/exchange', {
+          headers: { 'x-forwarded-for': '203.0.113.77' },
+          body: { deviceId: 'ws-guess', deviceName: 'Guessing box', tenantId: tenant.id, code: `guess-${Math.random()}`, codeVerifier: newPkceSet().codeVerifier, redirectUri: REDIRECT, nonce: 'n'.repeat(43) },
+        });
+      const answers: { status: number; code: string }[] = [];
+      for (let attempt = 0; attempt < 6; attempt += 1) {
+        const answer = await guess();
+        answers.push({ status: answer.status, code: answer.body.error?.code });
+      }
+      // The first guesses reach the provider and are refused there; then the address waits.
+      expect(answers[0]).toEqual({ status: 401, code: 'sso_token_invalid' });
+      const throttled = answers.findIndex((answer) => answer.code === 'throttled');
+      expect(throttled).toBeGreaterThan(0);
+      expect(answers.slice(throttled).every((answer) => answer.status === 429)).toBe(true);
+      // Another address is not held up by this one's guesses.
+      const elsewhere = await t.request('POST', '/v1/auth/sso/exchange', {
+        headers: { 'x-forwarded-for': '203.0.113.78' },
+        body: { deviceId: 'ws-guess', deviceName: 'Guessing box', tenantId: tenant.id, code: 'guess-elsewhere', codeVerifier: newPkceSet().codeVerifier, redirectUri: REDIRECT, nonce: 'n'.repeat(43) },
+      });
+      expect(elsewhere.body.error?.code).not.toBe('throttled');
+    });
+
     it('refuses an email outside the allowed domains, and an unverified one', async () => {
       const outside = await signInWithSso(account(`stranger-${Date.now()}@elsewhere.example`));
       expect(outside.answer.status).toBe(403);
