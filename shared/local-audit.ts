@@ -18,7 +18,8 @@ const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const EXPORT_PATH_MAX = 1_024;
 
 export const localAuditDetails = {
-  sign_in: z.object({ online: z.boolean() }).strict(),
+  /** `method`: how the person proved who they are (absent from older workstations: password). */
+  sign_in: z.object({ online: z.boolean(), method: z.enum(['password', 'sso']).optional() }).strict(),
   unlock: z.object({ online: z.boolean() }).strict(),
   /** Wrong passwords typed at the locked workstation since the last unlock, reported by the next one. */
   unlock_failed: z.object({ failures: Count, firstAt: IsoInstant, lastAt: IsoInstant }).strict(),
@@ -36,6 +37,8 @@ export const localAuditDetails = {
     })
     .strict(),
   wipe: z.object({ reason: MachineCode.optional() }).strict(),
+  /** A single sign-on account's local unlock passphrase was changed on this workstation. */
+  passphrase_changed: z.object({}).strict(),
   conflict_discarded: z.object({ mutationId: Id, name: z.string().regex(/^[A-Za-z.]{1,64}$/), reason: z.enum(conflictReasons) }).strict(),
 } as const;
 
@@ -58,6 +61,7 @@ export const LocalAuditArgs = z
     localAction('sign_out', localAuditDetails.sign_out.default({})),
     localAction('export', localAuditDetails.export),
     localAction('wipe', localAuditDetails.wipe.default({})),
+    localAction('passphrase_changed', localAuditDetails.passphrase_changed.default({})),
     localAction('conflict_discarded', localAuditDetails.conflict_discarded),
   ])
   .refine((args) => utf8Bytes(args.details) <= textLimits.localAuditDetailsBytes, {

@@ -258,6 +258,8 @@ export class SessionManager {
       }
       throw error;
     }
+    // Local-only, so the server's trail learns of it from this record.
+    this.audit('passphrase_changed', {});
   }
 
   private async completeSignIn(server: string, deviceId: string, cacheSecret: CacheSecret, answer: SignInResponse, prepared: UnlockedVault | null): Promise<SessionStatus> {
@@ -298,7 +300,7 @@ export class SessionManager {
     resetClockMark(vault.db, serverNow);
     this.accounts.remember(account);
     this.becomeOpen({ account, vault, grant, ability: abilityOf(grant), secrets });
-    this.audit('sign_in', { online: true });
+    this.audit('sign_in', { online: true, method: cacheSecret.method });
     return this.status();
   }
 
@@ -741,7 +743,7 @@ export class SessionManager {
    * Local-only actions become audit.local mutations (SECURITY.md): recorded in the local log and
    * pushed with the outbox, so the server's trail shows them with their client time.
    */
-  private audit<A extends 'sign_in' | 'unlock' | 'unlock_failed' | 'lock' | 'sign_out'>(action: A, details: LocalAuditDetails<A>): void {
+  private audit<A extends 'sign_in' | 'unlock' | 'unlock_failed' | 'lock' | 'sign_out' | 'passphrase_changed'>(action: A, details: LocalAuditDetails<A>): void {
     if (!this.open) return;
     const now = this.options.now();
     queueMutation(this.open.vault.db, {

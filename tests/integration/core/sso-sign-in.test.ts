@@ -164,6 +164,9 @@ describe.skipIf(skipUnless(secretServiceCapability()))('single sign-on from the 
     expect(synced).toMatchObject({ conflicts: 0, rejected: 0 });
     const rows = await ownerRows(t.db, 'SELECT signer_id, meaning, auth_method FROM signoffs WHERE shift_log_id = $1', [log.id]);
     expect(rows).toEqual([{ signer_id: admin.id, meaning: 'approved', auth_method: 'password_offline' }]);
+    // The trail says how the person signed in on the workstation.
+    const signIns = await ownerRows(t.db, "SELECT diff FROM audit_events WHERE tenant_id = $1 AND actor_id = $2 AND action = 'local.sign_in'", [tenant.id, admin.id]);
+    expect(signIns.map((row) => (row.diff as { details: { after: unknown } }).details.after)).toEqual([{ online: true, method: 'sso' }]);
   });
 
   it('signs in through the system browser, syncs, and unlocks offline with the local passphrase only', async () => {
@@ -210,6 +213,9 @@ describe.skipIf(skipUnless(secretServiceCapability()))('single sign-on from the 
     expect(unlocked).toMatchObject({ state: 'unlocked', online: false, user: { email: member.email } });
 
     expect(await ws.call('auth.changePassphrase', { currentPassphrase: PASSPHRASE, newPassphrase: 'copper-kettle-by-the-door-3' })).toEqual({ ok: true });
+    // Local-only, so it waits in the outbox as the workstation's own record for the server's trail.
+    const outbox = await ws.call<{ local_action: string | null }[]>('sync.outbox', { limit: 200 });
+    expect(outbox.map((item) => item.local_action)).toContain('passphrase_changed');
     await ws.call('auth.lock');
     await expect(ws.call('auth.unlock', { password: PASSPHRASE })).rejects.toMatchObject({ code: 'wrong_passphrase' });
     expect((await ws.call<SessionStatus>('auth.unlock', { password: 'copper-kettle-by-the-door-3' })).state).toBe('unlocked');

@@ -117,6 +117,7 @@ export const useAuditT = defineMessages({
     'action_local.sign_out': 'Signed out of a workstation',
     'action_local.export': 'Exported records',
     'action_local.wipe': 'Removed workstation data',
+    'action_local.passphrase_changed': 'Changed the local passphrase on a workstation',
     'action_local.conflict_discarded': 'Discarded a conflicting change',
   },
   de: {
@@ -233,6 +234,7 @@ export const useAuditT = defineMessages({
     'action_local.sign_out': 'Von einem Arbeitsplatz abgemeldet',
     'action_local.export': 'Datensätze exportiert',
     'action_local.wipe': 'Arbeitsplatzdaten entfernt',
+    'action_local.passphrase_changed': 'Lokale Passphrase an einem Arbeitsplatz geändert',
     'action_local.conflict_discarded': 'Konfliktänderung verworfen',
   },
   sameInBoth: ['system', 'none', 'entity_export'],

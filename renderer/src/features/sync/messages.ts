@@ -104,6 +104,7 @@ export const useSyncT = defineMessages({
     'localAction.sign_out': 'sign-out',
     'localAction.export': 'export to a file',
     'localAction.wipe': 'workstation data removed',
+    'localAction.passphrase_changed': 'passphrase changed',
     'localAction.conflict_discarded': 'conflicting change discarded',
   },
   de: {
@@ -207,6 +208,7 @@ export const useSyncT = defineMessages({
     'localAction.sign_out': 'Abmeldung',
     'localAction.export': 'Export in eine Datei',
     'localAction.wipe': 'Arbeitsplatzdaten entfernt',
+    'localAction.passphrase_changed': 'Passphrase geändert',
     'localAction.conflict_discarded': 'widersprüchliche Änderung verworfen',
   },
   sameInBoth: ['online', 'offline', 'lastErrorAt', 'progressOpen'],

@@ -36,6 +36,7 @@ export const knownActions = [
   'local.sign_out',
   'local.export',
   'local.wipe',
+  'local.passphrase_changed',
   'local.conflict_discarded',
   'demo.seeded',
 ] as const;
