@@ -64,6 +64,7 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
   const [enrolling, setEnrolling] = useState(false);
   const [ssoHandoff, setSsoHandoff] = useState<SsoPrefill | null>(null);
   const [wiped, setWiped] = useState(false);
+  const [ssoWaiting, setSsoWaiting] = useState(false);
   const known = accounts.data ?? [];
   const lockedRef = status.state === 'locked' ? refOfStatus(status) : null;
   const isLockedAccount = !target || sameAccount(target, lockedRef);
@@ -140,14 +141,17 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
               prefill={ssoHandoff ?? { server: prefill.server, email: prefill.email }}
               wipeable={wipeable}
               onUsePassword={() => setSignInWith('password')}
+              onWaitingChange={setSsoWaiting}
             />
           ) : (
             <SignInForm key={`${prefill.server}|${prefill.email}|${prefill.tenantId ?? ''}`} prefill={prefill} accounts={known} onUnlockOffline={unlockOffline} onUseSso={switchToSso} />
           )}
-          <button type="button" className="link-button" onClick={() => setEnrolling(true)}>
-            {authT('enrol.open')}
-          </button>
-          {account && !needsOnline && (
+          {!ssoWaiting && (
+            <button type="button" className="link-button" onClick={() => setEnrolling(true)}>
+              {authT('enrol.open')}
+            </button>
+          )}
+          {account && !needsOnline && !ssoWaiting && (
             <button
               type="button"
               className="link-button"

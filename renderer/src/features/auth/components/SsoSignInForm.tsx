@@ -1,8 +1,8 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CallResponse, EventPayload } from '../../../../../shared/contract';
 import { PlantdeskError } from '../../../../../shared/errors';
 import { withScheme } from '../../../../../shared/server-address';
-import { subscribe } from '../../../lib/api';
+import { invoke, subscribe } from '../../../lib/api';
 import { useSsoCancel, useSsoProviders, useSsoSignIn } from '../api/queries';
 import { useAuthT } from '../messages';
 import { AuthError, errorCodeOf } from './auth-error';
@@ -53,6 +53,8 @@ export function SsoSignInForm(props: {
   onUsePassword: () => void;
   /** The locked account on this workstation, whose data a forgotten passphrase may remove. */
   wipeable: { server: string; tenantId: string; email: string } | null;
+  /** While the browser is out, the screen offers nothing that would leave this form. */
+  onWaitingChange?: (waiting: boolean) => void;
 }) {
   const t = useAuthT();
   const id = useId();
@@ -72,6 +74,20 @@ export function SsoSignInForm(props: {
   const secondsLeft = useSecondsUntil(signIn.isPending ? (waiting?.expiresAt ?? null) : null);
 
   useEffect(() => subscribe('sso.waiting', (payload) => (payload.flow === 'browser' ? setWaiting(payload) : undefined)), []);
+  const { onWaitingChange } = props;
+  const pending = signIn.isPending;
+  const pendingRef = useRef(false);
+  useEffect(() => {
+    pendingRef.current = pending;
+    onWaitingChange?.(pending);
+  }, [pending, onWaitingChange]);
+  // A form that goes away while the browser is out must not leave the core waiting for it.
+  useEffect(
+    () => () => {
+      if (pendingRef.current) void invoke('auth.ssoCancel', {}).catch(() => undefined);
+    },
+    [],
+  );
 
   const provider = providers?.find((candidate) => candidate.tenantId === tenantId) ?? null;
   const newPassphrase = provider !== null && !provider.localCopy;
