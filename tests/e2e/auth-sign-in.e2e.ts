@@ -17,7 +17,7 @@ test('an admin signs in through the UI with a TOTP code from the demo secret and
   await page.getByLabel('Email', { exact: true }).fill(admin.email);
   await page.getByLabel('Password', { exact: true }).fill(admin.password);
   await page.getByLabel('Authenticator code', { exact: true }).fill(await world.freshCode('admin'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
   const modules = page.getByRole('navigation', { name: 'Modules' });
   await expect(modules).toBeVisible({ timeout: 20_000 });
@@ -46,7 +46,7 @@ test('a wrong authenticator code is refused with its own message and the form st
   await page.getByLabel('Password', { exact: true }).fill(admin.password);
   const right = await world.freshCode('admin');
   await page.getByLabel('Authenticator code', { exact: true }).fill(right === '000000' ? '111111' : '000000');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText(/authenticator code is not right/);
   expect((await world.call('session.status', {})).state).toBe('signed_out');
 });
@@ -89,7 +89,7 @@ test('after repeated wrong passwords the server throttles: the form counts down 
   await page.getByLabel('Email', { exact: true }).fill(viewer.email);
   await page.getByLabel('Password', { exact: true }).fill(viewer.password);
   await page.getByLabel('Authenticator code', { exact: true }).fill(await world.freshCode('viewer'));
-  const submit = page.getByRole('button', { name: 'Sign in' });
+  const submit = page.getByRole('button', { name: 'Sign in', exact: true });
   await submit.click();
   await expect(page.getByRole('alert')).toHaveText(/Too many failed sign-ins/);
   await expect(page.getByTestId('retry-countdown')).toHaveText(/^You can try again in [1-8] s\.$/);

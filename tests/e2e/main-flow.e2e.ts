@@ -31,7 +31,7 @@ test('the main flow: sign in with a TOTP code, work offline on a shift log (add,
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Password').fill(admin.password);
   await page.getByLabel('Authenticator code').fill(await world.freshCode('admin'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
   // The production composition, with the core on its own thread as in the app: the first sync
   // starts by itself right after sign-in, no "Sync now" pressed.

@@ -81,7 +81,7 @@ test('an admin revokes the session from another client: the app locks within one
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue(contributor.email);
   await page.getByLabel('Password', { exact: true }).fill(contributor.password);
   await page.getByLabel('Authenticator code', { exact: true }).fill(await world.freshCode('contributor'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
   await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('pending-count')).toHaveText(/All changes synced/, { timeout: 30_000 });

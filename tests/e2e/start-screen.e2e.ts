@@ -12,7 +12,7 @@ test('the production build opens on the sign-in screen with app.info from the co
   await expect(page.getByTestId('app-info')).toHaveAttribute('data-core-host', 'inline');
   await expect(page.getByTestId('session-state')).toHaveText('Not signed in');
   for (const label of ['Server address', 'Email', 'Password', 'Authenticator code']) await expect(page.getByLabel(label, { exact: true })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   await page.screenshot({ path: path.join(screenshotDir, 'start-screen.png'), fullPage: true });
 });
 

@@ -41,6 +41,16 @@ export interface World {
   exportsDir: string;
   /** Paths the app asked the shell to show in the file manager. */
   revealed: string[];
+  /** Addresses the core asked the system browser to open (single sign-on). */
+  opened: string[];
+  /**
+   * The system browser's stand-in: by default each address the core opens goes to a new page of
+   * the test's browser context (a real Chromium tab the provider's pages run in). A test may
+   * replace it, e.g. by one that only records, for a person who never finishes in the browser.
+   */
+  setExternalBrowser(open: (url: string) => Promise<void>): void;
+  /** The pages the default stand-in opened, oldest first. */
+  browserPages: Page[];
   user(role: DemoRole): { email: string; password: string; totpSecret: string };
   /** A code for the role that the server has not seen used yet. */
   freshCode(role: DemoRole): Promise<string>;
@@ -90,6 +100,13 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
 
     let exportCount = 0;
     const revealed: string[] = [];
+    const opened: string[] = [];
+    const browserPages: Page[] = [];
+    let externalBrowser = async (url: string) => {
+      const tab = await page.context().newPage();
+      browserPages.push(tab);
+      await tab.goto(url);
+    };
     // The production composition on its worker thread, through the same host client as the
     // app; only the named seams differ (clock, KDF cost, the save dialog and file manager).
     const core = await startCoreWorker({
@@ -97,6 +114,11 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
       core: { profileDir, appVersion: '0.1.0-e2e', deviceName: 'E2E workstation' },
       chooseExportPath: async (suggestion) => path.join(exportsDir, `${++exportCount}-${suggestion.defaultName}`),
       revealInFolder: (file) => void revealed.push(file),
+      openExternal: (url) => {
+        opened.push(url);
+        // A failure here is the browser's, not the app's: the sign-in then times out or is cancelled, as in life.
+        externalBrowser(url).catch((error: unknown) => console.warn('the stand-in browser failed to open', url, error));
+      },
       testSeams: { clock: clockBuffer, kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 }, manualSync: !worldOptions.autoSync },
     });
     const bridge = await startTestBridge({ core, rendererDir: builtRenderer });
@@ -121,6 +143,11 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
       profileDir,
       exportsDir,
       revealed,
+      opened,
+      browserPages,
+      setExternalBrowser(open) {
+        externalBrowser = open;
+      },
       user,
       freshCode,
       call,

@@ -38,3 +38,9 @@ export const useSignOut = () => useSessionMutation(() => invoke('auth.signOut', 
 export const useEnrolmentComplete = () => useSessionMutation((request: CallRequest<'auth.enrolmentComplete'>) => invoke('auth.enrolmentComplete', request));
 export const useEnrolmentStart = () => useMutation({ mutationFn: (link: string) => invoke('auth.enrolmentStart', { link }) });
 export const useChangePassword = () => useMutation({ mutationFn: (request: CallRequest<'auth.changePassword'>) => invoke('auth.changePassword', request) });
+export const useSsoProviders = () => useMutation({ mutationFn: (request: CallRequest<'auth.ssoProviders'>) => invoke('auth.ssoProviders', request) });
+export const useSsoSignIn = () => useSessionMutation((request: CallRequest<'auth.ssoSignIn'>) => invoke('auth.ssoSignIn', request));
+export const useSsoCancel = () => useMutation({ mutationFn: () => invoke('auth.ssoCancel', {}) });
+export const useChangePassphrase = () => useMutation({ mutationFn: (request: CallRequest<'auth.changePassphrase'>) => invoke('auth.changePassphrase', request) });
+export const useWipePreview = () => useMutation({ mutationFn: () => invoke('auth.wipePreview', {}) });
+export const useWipe = () => useSessionMutation((request: CallRequest<'auth.wipe'>) => invoke('auth.wipe', request));

@@ -5,6 +5,7 @@ import { knownAccountsQuery, useLock, useSignOut } from '../api/queries';
 import { sameAccount, useAuthUi } from '../hooks/auth-ui';
 import { useAuthT } from '../messages';
 import { AuthError } from './auth-error';
+import { ChangePassphraseDialog } from './ChangePassphraseDialog';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { LocaleSwitch } from './LocaleSwitch';
 import '../auth.css';
@@ -24,6 +25,8 @@ export function AccountControls({ status }: { status: SessionStatus }) {
   const current = status.user && status.server && status.tenantId ? { server: status.server, userId: status.user.id, tenantId: status.tenantId } : null;
   const others = (accounts.data ?? []).filter((account) => !sameAccount(account, current));
   const currentKey = current ? `${current.server}|${current.userId}|${current.tenantId}` : '';
+  // A single sign-on account has no Plantdesk password here, only the local unlock passphrase.
+  const sso = (accounts.data ?? []).find((account) => sameAccount(account, current))?.signInMethod === 'sso';
 
   function switchTo(key: string) {
     const next = others.find((account) => `${account.server}|${account.userId}|${account.tenantId}` === key);
@@ -61,12 +64,16 @@ export function AccountControls({ status }: { status: SessionStatus }) {
         {t('lock')}
       </button>
       <button type="button" onClick={() => setChangingPassword(true)}>
-        {t('password.open')}
+        {sso ? t('passphrase.open') : t('password.open')}
       </button>
       <button type="button" onClick={() => signOut.mutate(undefined)} disabled={signOut.isPending}>
         {t('signOut')}
       </button>
-      <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
+      {sso ? (
+        <ChangePassphraseDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
+      ) : (
+        <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
+      )}
       <AuthError error={lock.error ?? signOut.error} secondsLeft={0} />
     </div>
   );

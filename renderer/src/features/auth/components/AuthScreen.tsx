@@ -10,6 +10,7 @@ import { LocaleSwitch } from './LocaleSwitch';
 import { ProfileNotices } from './ProfileNotices';
 import { EnrolForm } from './EnrolForm';
 import { SignInForm, type SignInPrefill } from './SignInForm';
+import { SsoSignInForm, type SsoPrefill } from './SsoSignInForm';
 import { UnlockForm, type UnlockAccount } from './UnlockForm';
 import { fallbackTimeZone } from '../../../../../shared/site-time';
 import '../auth.css';
@@ -57,8 +58,13 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
   const preferSignIn = useAuthUi((state) => state.preferSignIn);
   const chooseAccount = useAuthUi((state) => state.chooseAccount);
   const setPreferSignIn = useAuthUi((state) => state.setPreferSignIn);
+  const chosenSignIn = useAuthUi((state) => state.signInWith);
+  const setSignInWith = useAuthUi((state) => state.setSignInWith);
   const [handoverError, setHandoverError] = useState<unknown>(null);
   const [enrolling, setEnrolling] = useState(false);
+  const [ssoHandoff, setSsoHandoff] = useState<SsoPrefill | null>(null);
+  const [wiped, setWiped] = useState(false);
+  const [ssoWaiting, setSsoWaiting] = useState(false);
   const known = accounts.data ?? [];
   const lockedRef = status.state === 'locked' ? refOfStatus(status) : null;
   const isLockedAccount = !target || sameAccount(target, lockedRef);
@@ -73,12 +79,22 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
   const needsOnline = isLockedAccount && (status.needsOnlineSignIn || status.lockReason === 'grant_expired');
   const lockReason = isLockedAccount ? status.lockReason : null;
   const mode = account && !needsOnline && !preferSignIn ? 'unlock' : 'signIn';
+  const ssoAccount = knownAccount?.signInMethod === 'sso';
+  const signInWith = chosenSignIn ?? (ssoAccount ? 'sso' : 'password');
+  // Only the locked account's data can be removed from here (the core wipes the locked one).
+  const wipeable = lockedRef && status.user ? { server: lockedRef.server, tenantId: lockedRef.tenantId, email: status.user.email } : null;
   const lastUsed = [...known].sort((a, b) => b.lastSignInAt.localeCompare(a.lastSignInAt))[0];
   const prefill: SignInPrefill = account
     ? { server: account.server, email: account.email, tenantId: account.tenantId }
     : { server: lastUsed?.server ?? '', email: '', tenantId: null };
   function signInOnline(error: unknown) {
     setHandoverError(error);
+    setPreferSignIn(true);
+  }
+  function switchToSso(prefill: SsoPrefill | null) {
+    setHandoverError(null);
+    setSsoHandoff(prefill);
+    setSignInWith('sso');
     setPreferSignIn(true);
   }
   function unlockOffline(chosen: KnownAccount) {
@@ -98,6 +114,9 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
           grantNotAfter={knownAccount?.grantNotAfter ?? recalledGrantNotAfter(account)}
           timeZone={knownAccount?.timeZone ?? fallbackTimeZone}
           onSignInOnline={signInOnline}
+          signInMethod={ssoAccount ? 'sso' : 'password'}
+          canWipe={wipeable !== null && sameAccount(account, lockedRef)}
+          onWiped={() => (setWiped(true), switchToSso({ server: account.server, email: account.email }))}
         />
       ) : (
         <>
@@ -111,13 +130,28 @@ export function AuthScreen({ status }: { status: SessionStatus }) {
               )}
             </div>
           )}
-          {accounts.isPending ? null : (
-            <SignInForm key={`${prefill.server}|${prefill.email}|${prefill.tenantId ?? ''}`} prefill={prefill} accounts={known} onUnlockOffline={unlockOffline} />
+          {wiped && (
+            <p className="auth-notice" role="status">
+              {authT('wipe.done')}
+            </p>
           )}
-          <button type="button" className="link-button" onClick={() => setEnrolling(true)}>
-            {authT('enrol.open')}
-          </button>
-          {account && !needsOnline && (
+          {accounts.isPending ? null : signInWith === 'sso' ? (
+            <SsoSignInForm
+              key={`sso|${prefill.server}|${prefill.email}`}
+              prefill={ssoHandoff ?? { server: prefill.server, email: prefill.email }}
+              wipeable={wipeable}
+              onUsePassword={() => setSignInWith('password')}
+              onWaitingChange={setSsoWaiting}
+            />
+          ) : (
+            <SignInForm key={`${prefill.server}|${prefill.email}|${prefill.tenantId ?? ''}`} prefill={prefill} accounts={known} onUnlockOffline={unlockOffline} onUseSso={switchToSso} />
+          )}
+          {!ssoWaiting && (
+            <button type="button" className="link-button" onClick={() => setEnrolling(true)}>
+              {authT('enrol.open')}
+            </button>
+          )}
+          {account && !needsOnline && !ssoWaiting && (
             <button
               type="button"
               className="link-button"

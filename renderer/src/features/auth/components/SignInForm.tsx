@@ -24,6 +24,8 @@ export function SignInForm(props: {
   accounts: KnownAccount[];
   /** Offered when the server cannot be reached and this workstation holds that account. */
   onUnlockOffline: (account: KnownAccount) => void;
+  /** Switches to single sign-on, carrying over the server and email typed so far. */
+  onUseSso: (prefill: { server: string; email: string }) => void;
 }) {
   const t = useAuthT();
   const id = useId();
@@ -160,6 +162,15 @@ export function SignInForm(props: {
 
       <button type="submit" className="primary" disabled={signIn.isPending || secondsLeft > 0}>
         {signIn.isPending ? t('signingIn') : t('submitSignIn')}
+      </button>
+      {/* Where the organisation refuses passwords, single sign-on is the way on: it gets the weight. */}
+      <button
+        type="button"
+        className={errorCode === 'sso_required' ? 'primary auth-sso' : 'auth-sso'}
+        data-testid="use-sso"
+        onClick={() => props.onUseSso({ server: server.trim(), email: email.trim() })}
+      >
+        {t('sso.open')}
       </button>
 
       {offline && (

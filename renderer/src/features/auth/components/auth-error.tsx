@@ -28,6 +28,21 @@ const translatedCodes = [
   'weak_password',
   'enrolment_link_malformed',
   'enrolment_invalid',
+  'sso_required',
+  'sso_not_configured',
+  'sso_cancelled',
+  'sso_timed_out',
+  'sso_refused',
+  'sso_choose_organisation',
+  'sso_token_invalid',
+  'sso_replayed',
+  'sso_email_not_allowed',
+  'sso_no_account',
+  'sso_identity_mismatch',
+  'sso_provider_unreachable',
+  'wrong_passphrase',
+  'not_sso_account',
+  'wipe_not_confirmed',
 ] as const;
 type TranslatedCode = (typeof translatedCodes)[number];
 
@@ -35,11 +50,18 @@ export function errorCodeOf(error: unknown): string {
   return error instanceof PlantdeskError ? error.code : 'internal';
 }
 
-/** The message under a sign-in or unlock form: what happened and what to do next, with a countdown when the server asked to wait. */
-export function AuthError({ error, secondsLeft }: { error: unknown; secondsLeft: number }) {
+/**
+ * The message under a sign-in or unlock form: what happened and what to do next, with a countdown
+ * when the server asked to wait. For a single sign-on account the local secret is a passphrase,
+ * and the words say so.
+ */
+export function AuthError({ error, secondsLeft, secret = 'password' }: { error: unknown; secondsLeft: number; secret?: 'password' | 'passphrase' }) {
   const t = useAuthT();
   if (!error) return null;
   const code = errorCodeOf(error);
+  if (secret === 'passphrase' && (code === 'weak_password' || code === 'wrong_password')) {
+    return <ErrorText code={code} text={t(code === 'weak_password' ? 'error.weak_passphrase' : 'error.wrong_passphrase')} secondsLeft={0} />;
+  }
   // The server's 'locked' (account lockout) shares its code with the core's 'cache is locked';
   // only the server's reaches a sign-in form, so the lockout sentence is the right one here.
   const text = (translatedCodes as readonly string[]).includes(code)
@@ -47,6 +69,11 @@ export function AuthError({ error, secondsLeft }: { error: unknown; secondsLeft:
     : error instanceof Error
       ? error.message
       : String(error);
+  return <ErrorText code={code} text={text} secondsLeft={secondsLeft} />;
+}
+
+function ErrorText({ code, text, secondsLeft }: { code: string; text: string; secondsLeft: number }) {
+  const t = useAuthT();
   return (
     <div className="auth-error" data-error-code={code}>
       <p role="alert">

@@ -12,15 +12,20 @@ interface AuthUiState {
   target: AccountRef | null;
   /** The person asked for the online form although an offline unlock is possible. */
   preferSignIn: boolean;
+  /** The online form the person chose; null: the one the account last signed in with. */
+  signInWith: 'password' | 'sso' | null;
   chooseAccount(target: AccountRef | null): void;
   setPreferSignIn(prefer: boolean): void;
+  setSignInWith(method: 'password' | 'sso' | null): void;
 }
 
 export const useAuthUi = create<AuthUiState>((set) => ({
   target: null,
   preferSignIn: false,
-  chooseAccount: (target) => set({ target, preferSignIn: false }),
+  signInWith: null,
+  chooseAccount: (target) => set({ target, preferSignIn: false, signInWith: null }),
   setPreferSignIn: (preferSignIn) => set({ preferSignIn }),
+  setSignInWith: (signInWith) => set({ signInWith }),
 }));
 
 export function sameAccount(a: AccountRef | null | undefined, b: AccountRef | null | undefined): boolean {
@@ -60,5 +65,5 @@ export function noteUnlockedStatus(status: { state: string; server: string | nul
     rememberGrantNotAfter({ server: status.server, userId: status.user.id, tenantId: status.tenantId }, status.grantNotAfter);
   }
   const ui = useAuthUi.getState();
-  if (ui.target !== null || ui.preferSignIn) useAuthUi.setState({ target: null, preferSignIn: false });
+  if (ui.target !== null || ui.preferSignIn || ui.signInWith !== null) useAuthUi.setState({ target: null, preferSignIn: false, signInWith: null });
 }
