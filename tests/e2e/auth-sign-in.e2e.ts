@@ -21,7 +21,7 @@ test('an admin signs in through the UI with a TOTP code from the demo secret and
 
   const modules = page.getByRole('navigation', { name: 'Modules' });
   await expect(modules).toBeVisible({ timeout: 20_000 });
-  await expect(modules.getByRole('link')).toHaveText(['Shift logs', 'People', 'Audit trail', 'Exports', 'Sync']);
+  await expect(modules.getByRole('link')).toHaveText(['Shift logs', 'People', 'Audit trail', 'Exports', 'Sync', 'Settings']);
   await expect(page.getByTestId('connection')).toHaveText(/Online/);
   await expect(page.getByTestId('signed-in-user')).toContainText('Northfield Plant');
   // The first sync downloads the demo tenant; the frame shows its end.
