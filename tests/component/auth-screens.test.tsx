@@ -208,6 +208,18 @@ describe('the sign-in screen', () => {
     expect(api.callsTo('auth.unlock')).toEqual([{ password: 'correct horse battery', account: { server, userId: 'u-1', tenantId: 't-1' } }]);
   });
 
+  it('offers a single sign-on account its offline unlock with the passphrase, not a password', async () => {
+    installApi({
+      ...base(signedOut, [{ ...account, signInMethod: 'sso' }]),
+      'auth.signIn': () => Promise.reject(new PlantdeskError('server_unreachable')),
+    });
+    render(<App />);
+    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: account.email } });
+    await fillSignIn();
+    submitSignIn();
+    expect((await screen.findByText(/You can unlock Northfield Plant offline/)).textContent).toBe('The server cannot be reached. You can unlock Northfield Plant offline with your passphrase.');
+  });
+
   it('shows German labels when the locale is German', async () => {
     useLocaleStore.setState({ locale: 'de' });
     installApi(base(signedOut));

@@ -175,7 +175,7 @@ export function SignInForm(props: {
 
       {offline && (
         <div className="auth-offer">
-          <p>{t('offerUnlock', { tenant: offline.tenantName })}</p>
+          <p>{t(offline.signInMethod === 'sso' ? 'offerUnlockPassphrase' : 'offerUnlock', { tenant: offline.tenantName })}</p>
           <button type="button" onClick={() => props.onUnlockOffline(offline)}>
             {t('backToUnlock')}
           </button>
