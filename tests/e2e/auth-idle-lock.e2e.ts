@@ -4,6 +4,11 @@ import { expect, test } from './world';
 test.describe.configure({ timeout: 120_000 });
 
 test('after the tenant idle time without input the app locks, explains why, and unlocks with the password; background reads do not keep it open', async ({ page, world }) => {
+  // This test jumps the clock past the idle time in one step. In real use the background syncs
+  // keep the server's session alive meanwhile; here the server's own idle timeout is set longer,
+  // behind the feed, so only the workstation's lock (the tenant's published 30 minutes) is tested.
+  const tenantId = world.credentials.tenantId;
+  await world.db.ownerTransaction((tx) => tx.query('UPDATE tenants SET session_idle_minutes = 240 WHERE id = $1', [tenantId]));
   await world.signInCore('admin');
   await world.open(page, '#/shift-logs');
   await expect(page.getByRole('navigation', { name: 'Modules' })).toBeVisible();

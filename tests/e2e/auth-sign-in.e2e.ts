@@ -31,7 +31,7 @@ test('an admin signs in through the UI with a TOTP code from the demo secret and
 
   // German, chosen in the frame, is remembered on this workstation.
   await page.getByLabel('Language').selectOption('de');
-  await expect(page.getByRole('navigation', { name: 'Module' }).getByRole('link')).toHaveText(['Schichtbücher', 'Personen', 'Prüfpfad', 'Exporte', 'Synchronisierung']);
+  await expect(page.getByRole('navigation', { name: 'Module' }).getByRole('link')).toHaveText(['Schichtbücher', 'Personen', 'Prüfpfad', 'Exporte', 'Synchronisierung', 'Einstellungen']);
   await expect(page.getByRole('button', { name: 'Sperren' })).toBeVisible();
   await world.screenshot(page, 'frame-de');
   await page.reload();
