@@ -70,9 +70,27 @@ test('a contributor signs in with single sign-on in the browser, syncs, locks, a
   await expect(page.getByText('12 to 128 characters, more than a few different ones')).toBeVisible();
   await page.getByLabel('Choose a local passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByLabel('Type the passphrase again', { exact: true }).fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Continue in your browser' }).click();
+  // In the browser the person meets the provider's own sign-in page, as at Entra ID or Keycloak.
+  provider.showSignInPage(true);
+  provider.addAccount({ id: contributor.email, email: contributor.email, emailVerified: true, name: 'Casey Contributor', password: 'idp-password-of-casey' });
+  try {
+    await page.getByRole('button', { name: 'Continue in your browser' }).click();
+    await expect.poll(() => world.browserPages.length, { timeout: 20_000 }).toBe(1);
+    const idpPage = world.browserPages[0];
+    await expect(idpPage.getByRole('heading', { name: 'Sign in to the test identity provider' })).toBeVisible({ timeout: 20_000 });
+    await expect(idpPage.getByLabel('Email')).toHaveValue(contributor.email);
+    await idpPage.getByLabel('Password').fill('a-wrong-password');
+    await idpPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect(idpPage.getByRole('alert')).toHaveText('The email or password is not right.');
+    // Still waiting, not signed in: nothing reached the app.
+    await expect(page.getByRole('navigation', { name: 'Modules' })).toHaveCount(0);
+    await idpPage.getByLabel('Password').fill('idp-password-of-casey');
+    await idpPage.getByRole('button', { name: 'Sign in' }).click();
+  } finally {
+    provider.showSignInPage(false);
+  }
 
-  // The provider's page opened in the stand-in browser, signed the person in and went back to the app.
+  // The provider signed the person in and sent the browser back to the app.
   const modules = page.getByRole('navigation', { name: 'Modules' });
   await expect(modules).toBeVisible({ timeout: 30_000 });
   expect(world.opened).toHaveLength(1);

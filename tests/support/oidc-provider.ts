@@ -23,6 +23,8 @@ export interface IdpAccount {
   emailVerified?: boolean;
   name?: string;
   groups?: string[];
+  /** Asked for on the provider's sign-in page when that page is on (see showSignInPage). */
+  password?: string;
 }
 
 export const NATIVE_CLIENT_ID = 'plantdesk-desktop';
@@ -66,6 +68,12 @@ export interface TestOidcProvider {
   browse(authorizationUrl: string): Promise<{ url: URL; status: number; body: string }>;
   /** Opens the verification URI (complete) and confirms the code as `account`. */
   approveDevice(verificationUriComplete: string, account: string): Promise<void>;
+  /**
+   * On: a browser meets the provider's own sign-in page (email and password) and signs in there,
+   * as a person would at Entra ID or Keycloak. Off (the default): the account in login_hint is
+   * signed in at once, for tests that play the browser with fetch.
+   */
+  showSignInPage(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -143,11 +151,45 @@ export async function startOidcProvider(options: { accounts?: IdpAccount[] } = {
   });
   const callback = provider.callback();
 
-  // The interaction a browser would show: signs in the named account and consents at once.
+  let signInPage = false;
+  const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  const signInForm = (uid: string, hint: string, problem: string | null) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test identity provider: sign in</title></head><body>` +
+    `<h1>Sign in to the test identity provider</h1>${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}` +
+    `<form method="post" action="/interaction/${escapeHtml(uid)}/login">` +
+    `<label>Email <input name="email" type="email" value="${escapeHtml(hint)}"></label> ` +
+    `<label>Password <input name="password" type="password"></label> <button type="submit">Sign in</button></form></body></html>`;
+  const formFields = async (req: IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  };
+
+  // The interaction a browser would show: signs in the named account and consents at once, or,
+  // with the sign-in page on, asks for the email and password first.
   const interact = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const details = await provider.interactionDetails(req, res);
-      const accountId = typeof details.params.login_hint === 'string' ? details.params.login_hint : deviceAccount;
+      const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
+      if (signInPage && details.prompt.name === 'login' && !deviceAccount) {
+        if (req.method !== 'POST') {
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end(signInForm(details.uid, accounts.get(hint)?.email ?? '', null));
+          return;
+        }
+        const fields = await formFields(req);
+        const found = [...accounts.values()].find((account) => account.email === fields.get('email'));
+        if (!found || (found.password !== undefined && found.password !== fields.get('password'))) {
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end(signInForm(details.uid, fields.get('email') ?? '', 'The email or password is not right.'));
+          return;
+        }
+        const grant = new provider.Grant({ accountId: found.id, clientId: String(details.params.client_id) });
+        grant.addOIDCScope(String(details.params.scope ?? 'openid'));
+        await provider.interactionFinished(req, res, { login: { accountId: found.id }, consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: false });
+        return;
+      }
+      const accountId = hint || deviceAccount;
       if (!accountId || !accounts.has(accountId)) {
         res.statusCode = 400;
         res.end('unknown test account');
@@ -206,6 +248,9 @@ export async function startOidcProvider(options: { accounts?: IdpAccount[] } = {
       const code = landed.searchParams.get('code');
       if (!code) throw new Error(`authorization refused: ${landed.search}`);
       return { code, state: landed.searchParams.get('state'), iss: landed.searchParams.get('iss') };
+    },
+    showSignInPage(on) {
+      signInPage = on;
     },
     async browse(authorizationUrl) {
       const { url, response } = await follow(new URL(authorizationUrl), new CookieJar(), () => false);
