@@ -5,8 +5,7 @@ import { knownAccountsQuery, useLock, useSignOut } from '../api/queries';
 import { sameAccount, useAuthUi } from '../hooks/auth-ui';
 import { useAuthT } from '../messages';
 import { AuthError } from './auth-error';
-import { ChangePassphraseDialog } from './ChangePassphraseDialog';
-import { ChangePasswordDialog } from './ChangePasswordDialog';
+import { ChangeSecretDialog } from './ChangeSecretDialog';
 import { LocaleSwitch } from './LocaleSwitch';
 import '../auth.css';
 
@@ -69,11 +68,7 @@ export function AccountControls({ status }: { status: SessionStatus }) {
       <button type="button" onClick={() => signOut.mutate(undefined)} disabled={signOut.isPending}>
         {t('signOut')}
       </button>
-      {sso ? (
-        <ChangePassphraseDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
-      ) : (
-        <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
-      )}
+      <ChangeSecretDialog kind={sso ? 'passphrase' : 'password'} open={changingPassword} onClose={() => setChangingPassword(false)} />
       <AuthError error={lock.error ?? signOut.error} secondsLeft={0} />
     </div>
   );
