@@ -3,8 +3,8 @@ import type { KnownAccount } from '../../../../../shared/contract';
 import { useSignIn } from '../api/queries';
 import { useRetryCountdown } from '../hooks/use-retry-countdown';
 import { useAuthT } from '../messages';
-import { withScheme } from '../../../../../shared/server-address';
 import { AuthError, errorCodeOf } from './auth-error';
+import { ServerAddressField } from './ServerAddressField';
 
 const otherTenant = '__other';
 
@@ -31,7 +31,6 @@ export function SignInForm(props: {
   const id = useId();
   const signIn = useSignIn();
   const [server, setServer] = useState(props.prefill.server);
-  const completedServer = withScheme(server);
   const [email, setEmail] = useState(props.prefill.email);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -74,26 +73,7 @@ export function SignInForm(props: {
       <h2 id={`${id}-title`}>{t('signInTitle')}</h2>
       <p className="auth-lede">{t('signInLede')}</p>
 
-      <label htmlFor={`${id}-server`}>{t('serverLabel')}</label>
-      <input
-        id={`${id}-server`}
-        name="server"
-        type="text"
-        inputMode="url"
-        autoComplete="url"
-        spellCheck={false}
-        required
-        autoFocus={firstEmpty === 'server'}
-        value={server}
-        placeholder={t('serverHint')}
-        aria-describedby={completedServer !== server.trim() ? `${id}-server-completed` : undefined}
-        onChange={(event) => setServer(event.target.value)}
-      />
-      {completedServer !== server.trim() && (
-        <p className="auth-hint" id={`${id}-server-completed`} data-testid="server-completed">
-          {t('serverCompleted', { address: completedServer })}
-        </p>
-      )}
+      <ServerAddressField id={id} value={server} onChange={setServer} autoFocus={firstEmpty === 'server'} />
 
       <label htmlFor={`${id}-email`}>{t('emailLabel')}</label>
       <input id={`${id}-email`} name="email" type="email" autoComplete="username" spellCheck={false} required autoFocus={firstEmpty === 'email'} value={email} onChange={(event) => setEmail(event.target.value)} />

@@ -6,6 +6,7 @@ import { invoke, subscribe } from '../../../lib/api';
 import { useSsoCancel, useSsoProviders, useSsoSignIn } from '../api/queries';
 import { useAuthT } from '../messages';
 import { AuthError, errorCodeOf } from './auth-error';
+import { ServerAddressField } from './ServerAddressField';
 import { ForgottenPassphrase } from './ForgottenPassphrase';
 
 type Provider = CallResponse<'auth.ssoProviders'>['providers'][number];
@@ -276,26 +277,7 @@ export function SsoSignInForm(props: {
       <h2 id={`${id}-title`}>{t('sso.title')}</h2>
       <p className="auth-lede">{t('sso.lede')}</p>
 
-      <label htmlFor={`${id}-server`}>{t('serverLabel')}</label>
-      <input
-        id={`${id}-server`}
-        name="server"
-        type="text"
-        inputMode="url"
-        autoComplete="url"
-        spellCheck={false}
-        required
-        autoFocus={!props.prefill.server}
-        value={server}
-        placeholder={t('serverHint')}
-        aria-describedby={completedServer !== server.trim() ? `${id}-server-completed` : undefined}
-        onChange={(event) => setServer(event.target.value)}
-      />
-      {completedServer !== server.trim() && (
-        <p className="auth-hint" id={`${id}-server-completed`} data-testid="server-completed">
-          {t('serverCompleted', { address: completedServer })}
-        </p>
-      )}
+      <ServerAddressField id={id} value={server} onChange={setServer} autoFocus={!props.prefill.server} />
 
       <label htmlFor={`${id}-email`}>{t('sso.emailLabel')}</label>
       <input
