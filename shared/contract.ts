@@ -616,7 +616,7 @@ export const calls = {
     response: EntriesPerDaySchema,
     permission: { action: 'read', entity: 'log_entry' },
     passive: true,
-    summary: 'Entries per shift date and severity for the same filter as the entry list (at most the last 31 dates of it).',
+    summary: "Entries per shift date and severity for the same filter as the entry list: from the filter's first date to its last (or the newest), or without a first date the newest month up to the filter's or the data's end.",
   }),
   'audit.verify': defineCall({
     request: NoArguments,

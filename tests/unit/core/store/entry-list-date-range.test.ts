@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataset, insertAll } from '../../../../bench/store.bench';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
-import { entriesPerDay } from '../../../../main/core/store/queries/entry-stats';
+import { entriesPerDay, openStartWindowDays } from '../../../../main/core/store/queries/entry-stats';
 import { listLogEntries, type ShiftLogFilter } from '../../../../main/core/store/queries/shift-logs';
 import type { LogEntryRow, ShiftLogRow } from '../../../../main/core/store/rows';
 import { orgScope } from '../../../../main/core/store/scope';
@@ -70,13 +70,18 @@ describe('the entry list over a shift-date range', () => {
     expect(counted).toBe(expected);
   });
 
-  it("charts the filter's own dates, and without them every shift date in the cache", () => {
+  it("charts the filter's own dates; without a first date, the newest month up to the filter's or the data's end", () => {
     const dates = logs.map((log) => log.shift_date).sort();
     const [oldest, newest] = [dates[0], dates.at(-1)!];
     expect(oldest).not.toBe(newest);
+    const monthStart = new Date(Date.parse(`${newest}T00:00:00Z`) - (openStartWindowDays - 1) * 86_400_000).toISOString().slice(0, 10);
+    const start = oldest > monthStart ? oldest : monthStart;
     const whole = entriesPerDay(db, scopes, {});
-    expect([whole.from, whole.to]).toEqual([oldest, newest]);
-    expect(whole.days.reduce((sum, day) => sum + day.count, 0)).toBe(entries.length);
+    expect([whole.from, whole.to]).toEqual([start, newest]);
+    const inWindow = entries.filter((entry) => dateOf(entry) >= start).length;
+    expect(whole.days.reduce((sum, day) => sum + day.count, 0)).toBe(inWindow);
+    const toOnly = entriesPerDay(db, scopes, { shiftDateTo: '2021-01-02' });
+    expect(toOnly.to).toBe('2021-01-02');
     const fromOnly = entriesPerDay(db, scopes, { shiftDateFrom: '2021-01-03' });
     expect([fromOnly.from, fromOnly.to]).toEqual(['2021-01-03', newest]);
     const both = entriesPerDay(db, scopes, { shiftDateFrom: '2020-12-01', shiftDateTo: '2021-01-02' });
