@@ -30,3 +30,11 @@ export async function layoutFaults(page: Page): Promise<LayoutFaults> {
 }
 
 export const hasFaults = (found: LayoutFaults) => found.overflowX > 0 || found.headerRows || found.clipped.length > 0;
+
+/** The languages and colour schemes every screen is looked at in (at the config's 1366x768). */
+export const screenVariants = [
+  { language: 'en', locale: 'en-GB', colorScheme: 'light' },
+  { language: 'en', locale: 'en-GB', colorScheme: 'dark' },
+  { language: 'de', locale: 'de-DE', colorScheme: 'light' },
+  { language: 'de', locale: 'de-DE', colorScheme: 'dark' },
+] as const;

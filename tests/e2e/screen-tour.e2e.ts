@@ -1,4 +1,4 @@
-import { hasFaults, layoutFaults, type LayoutFaults } from './layout';
+import { hasFaults, layoutFaults, screenVariants, type LayoutFaults } from './layout';
 import { expect, test } from './world';
 
 /**
@@ -7,14 +7,7 @@ import { expect, test } from './world';
  * for, checked: nothing wider than the window, the header on one line, no control whose text
  * is cut off.
  */
-const variants = [
-  { language: 'en', locale: 'en-GB', colorScheme: 'light' },
-  { language: 'en', locale: 'en-GB', colorScheme: 'dark' },
-  { language: 'de', locale: 'de-DE', colorScheme: 'light' },
-  { language: 'de', locale: 'de-DE', colorScheme: 'dark' },
-] as const;
-
-for (const variant of variants) {
+for (const variant of screenVariants) {
   test.describe(`${variant.language}, ${variant.colorScheme}`, () => {
     test.use({ locale: variant.locale, colorScheme: variant.colorScheme });
     test.setTimeout(180_000);

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { Page } from '@playwright/test';
 import { NATIVE_CLIENT_ID, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
-import { hasFaults, layoutFaults, type LayoutFaults } from './layout';
+import { hasFaults, layoutFaults, screenVariants, type LayoutFaults } from './layout';
 import { expect, test, type World } from './world';
 
 /**
@@ -171,14 +171,7 @@ test('Cancel while the browser is out returns to the form, and the loopback port
 });
 
 /** Each step of single sign-on, and the SSO unlock screen, in English and German, light and dark, at 1366x768. */
-const variants = [
-  { language: 'en', locale: 'en-GB', colorScheme: 'light' },
-  { language: 'en', locale: 'en-GB', colorScheme: 'dark' },
-  { language: 'de', locale: 'de-DE', colorScheme: 'light' },
-  { language: 'de', locale: 'de-DE', colorScheme: 'dark' },
-] as const;
-
-for (const variant of variants) {
+for (const variant of screenVariants) {
   test.describe(`${variant.language}, ${variant.colorScheme}`, () => {
     test.use({ locale: variant.locale, colorScheme: variant.colorScheme });
 
