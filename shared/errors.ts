@@ -113,6 +113,7 @@ export const errorMessages = {
     'The export cannot be saved there: the path is a folder, or the folder does not exist (it may have been removed or disconnected during the export). No file was written. Choose another file name or folder.',
   export_failed: 'The export stopped before it finished. No file was written and any earlier file at that path is unchanged. Try again, and report it if it repeats.',
   // Sync.
+  bootstrap_gone: 'The snapshot this first sync was downloading is no longer kept by the server (it expired or the data it showed changed); the download starts again from the beginning, and nothing already in use is lost.',
   reset: 'The local copy must be rebuilt from the server (the sync format changed or the copy is out of date). Pending changes are kept and sent again afterwards.',
 } as const;
 
