@@ -13,6 +13,8 @@ import { z } from 'zod';
  *   in the order of that table's `columns` (named once in the snapshot frame), the same values
  *   a pull from seq 0 to the snapshot's seq would leave in the cache. `sha256` is of the payload
  *   bytes exactly as sent.
+ *   `recent` marks rows a person will look at first (each area's newest days, and the tables
+ *   that name things): a client may show them before the snapshot is complete.
  * - `table-end`: closes a table: its row count and the sha256 of its frames' digests in order
  *   (hex digests joined by '\n'); a table with no rows still gets one.
  * - `end`: the snapshot is complete; ordinary pull continues from `seq`.
@@ -66,6 +68,7 @@ export const RowsFrameSchema = z
     count: z.number().int().positive(),
     bytes: z.number().int().positive().max(MAX_FRAME_PAYLOAD_BYTES),
     sha256: Hex64,
+    recent: z.boolean().optional(),
   })
   .strict();
 

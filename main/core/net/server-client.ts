@@ -88,6 +88,49 @@ export class ServerClient {
     return parsed.data;
   }
 
+  /**
+   * A GET whose answer is read as it arrives (the first-sync download): resolves once the
+   * status is in. An error answer is read whole and thrown as the server's typed error; a
+   * success must carry `mediaType`. The idle timeout applies between chunks.
+   */
+  async stream(options: Omit<RequestOptions<z.ZodType>, 'method' | 'body' | 'schema'> & { mediaType: string }): Promise<AsyncIterable<Buffer>> {
+    const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
+    const url = new URL(`${this.baseUrl.origin}${prefix}/v1${options.path}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const headers: Record<string, string> = { Accept: `${options.mediaType}, application/json`, 'User-Agent': this.options.userAgent };
+    if (options.token) headers.Authorization = `Bearer ${options.token}`;
+    const transport = url.protocol === 'https:' ? https : http;
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = transport.request(url, { method: 'GET', headers, agent: this.agent, timeout: this.options.timeoutMs, signal: options.signal }, resolve);
+      request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      request.on('error', (error) => reject(toNetworkError(error)));
+      request.end();
+    });
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300 && (response.headers['content-type'] ?? '').split(';')[0].trim() === options.mediaType) return response;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > 1024 * 1024) break;
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw toNetworkError(error);
+    } finally {
+      response.destroy();
+    }
+    let json: unknown = null;
+    try {
+      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new PlantdeskError('invalid_server_response', undefined, { status, path: options.path });
+    }
+    if (status >= 200 && status < 300) throw new PlantdeskError('invalid_server_response', undefined, { status, path: options.path });
+    throw toServerError(status, json);
+  }
+
   close(): void {
     this.agent.destroy();
   }

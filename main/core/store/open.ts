@@ -59,7 +59,7 @@ export const storeCheckpointBytes = 128 * 1024 * 1024;
  * scheme (the same as `PRAGMA key="x'...'"`). Built in a Buffer the caller zeroes, so the key
  * never exists as an immutable JS string.
  */
-function rawKeyLiteral(dataKey: Uint8Array): Buffer {
+export function rawKeyLiteral(dataKey: Uint8Array): Buffer {
   if (dataKey.length !== 32) throw new TypeError('the data key must be 32 bytes');
   const literal = Buffer.alloc(3 + dataKey.length * 2);
   literal[0] = 0x78; // x

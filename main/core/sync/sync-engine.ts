@@ -13,6 +13,7 @@ import { defaultPullPageSizing, nextPullLimit } from './pull-page-size';
 import { nextPushBatch, recordPushFailure, recordPushResults } from './push-results';
 import { clearPulledData } from '../store/clear-pulled';
 import { countPendingOutbox } from '../store/queries/outbox';
+import { bootstrapCache, type BootstrapPhase } from './bootstrap/bootstrap';
 
 export interface SyncSummary {
   pushed: number;
@@ -26,7 +27,8 @@ export interface SyncSummary {
 }
 
 export interface SyncProgress {
-  phase: 'push' | 'pull';
+  /** A first sync downloads a snapshot, then builds its indexes and its full-text index. */
+  phase: 'push' | 'pull' | BootstrapPhase;
   done: number;
   total: number | null;
 }
@@ -39,6 +41,8 @@ export interface SyncDeps {
   pageSize?: number;
   /** See PullPageSizing.targetMs. */
   pageTargetMs?: number;
+  /** Off: a first sync pages through the change feed instead of downloading a snapshot. */
+  bootstrap?: boolean;
 }
 
 /** The id this cache pushes under (SYNC.md clientId), made once per cache. */
@@ -150,11 +154,27 @@ async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
   }
 }
 
-/** One sync: push then pull. Server verdicts and network failures surface as typed errors. */
+/** A first sync from the server's snapshot; a server without snapshots leaves it to pull. */
+async function bootstrap(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
+  const result = await bootstrapCache({
+    vault: deps.session.vault,
+    client: deps.client,
+    token,
+    tenantId: deps.session.account.tenantId,
+    now: deps.now,
+    onProgress: deps.onProgress,
+  });
+  if (!result) return;
+  summary.pulled += result.rows;
+  summary.cursor = result.seq;
+}
+
+/** One sync: push, then a first sync's snapshot where the cache has none, then pull. Server verdicts and network failures surface as typed errors. */
 export async function syncOnce(deps: SyncDeps): Promise<SyncSummary> {
   const summary: SyncSummary = { pushed: 0, applied: 0, appliedChanges: 0, conflicts: 0, rejected: 0, pulled: 0, cursor: readSyncState(deps.session.vault.db).cursor };
   const token = await tokenOf(deps.session);
   await pushAll(deps, token, summary);
+  if ((deps.bootstrap ?? true) && readSyncState(deps.session.vault.db).cursor === 0) await bootstrap(deps, token, summary);
   await pullAll(deps, token, summary);
   return summary;
 }

@@ -20,6 +20,9 @@ export interface VaultPaths {
   /** SQLite's sidecars of the database. */
   sidecars: string[];
   keyFile: string;
+  /** A first sync's store while it is built (with its sidecars); never opened as the cache. */
+  staging: string;
+  stagingSidecars: string[];
 }
 
 export const vaultsDirName = 'vaults';
@@ -48,5 +51,7 @@ export function vaultPaths(location: VaultLocation): VaultPaths {
     database,
     sidecars: [`${database}-wal`, `${database}-shm`, `${database}-journal`],
     keyFile: join(dir, `${id}.key.json`),
+    staging: join(dir, `${id}.staging.db`),
+    stagingSidecars: ['-wal', '-shm', '-journal'].map((suffix) => join(dir, `${id}.staging.db${suffix}`)),
   };
 }

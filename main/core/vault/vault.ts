@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KeychainUnavailable } from '../secrets/errors';
 import { secretOwnerOf } from '../secrets/secret-owner';
 import { normalizeOwner, normalizeServer, sameOwner, secretPurposes, type SecretStore } from '../secrets/secret-store';
 import { StoreCorrupt } from '../store/errors';
 import { ensurePrivateDir, fsyncDir, writeFileAtomic } from '../store/files';
-import { openStoreDatabase, type SqliteDatabase } from '../store/open';
+import { attachStaging, detachStaging } from '../store/bulk-load/carry-over';
+import { openStoreDatabase, rawKeyLiteral, type SqliteDatabase } from '../store/open';
 import { DeviceSecretMissing, PreviousPasswordNeeded, VaultExists, VaultLocked, VaultNotFound, WrongPassword } from './errors';
 import { deriveKek, KeyFileSchema, newKeyFileHeader, unwrapDataKey, wrapDataKey, type KeyFile, type ScryptParams } from './key-wrap';
 import { normalizeLocation, vaultPaths, vaultsDirName, type VaultLocation, type VaultPaths } from './location';
@@ -27,16 +28,26 @@ export interface CreateVaultOptions extends VaultAccess {
   kdf?: ScryptParams;
 }
 
-/** An open (unlocked) cache. Its `db` throws VaultLocked once locked. */
+/**
+ * An open (unlocked) cache. Its `db` throws VaultLocked once locked.
+ *
+ * It keeps a copy of the data key while unlocked (zeroed on lock), for the two things that need
+ * the cache's key after opening: keying the connection a first sync builds its new store on,
+ * and opening that store as the cache once it is complete. SQLite holds the same key for as
+ * long as the cache is open; the copy never leaves this object except as a key literal handed
+ * to the builder's thread, which zeroes it once SQLite has it.
+ */
 export class UnlockedVault {
   readonly location: VaultLocation;
   readonly paths: VaultPaths;
   #db: SqliteDatabase | null;
+  #dataKey: Buffer | null;
 
-  constructor(location: VaultLocation, paths: VaultPaths, db: SqliteDatabase) {
+  constructor(location: VaultLocation, paths: VaultPaths, db: SqliteDatabase, dataKey: Uint8Array) {
     this.location = location;
     this.paths = paths;
     this.#db = db;
+    this.#dataKey = Buffer.from(dataKey);
   }
 
   get locked(): boolean {
@@ -49,14 +60,55 @@ export class UnlockedVault {
     return this.#db;
   }
 
+  /** Opens another store file under this cache's key and schema (a first sync's staging store). */
+  openWithCacheKey(path: string): SqliteDatabase {
+    return openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: this.#key() }, backgroundCheckpoints: false });
+  }
+
+  /** The key as SQLite's raw-key literal, for a thread of its own; the receiver zeroes it. */
+  keyLiteralForThread(): Buffer {
+    return rawKeyLiteral(this.#key());
+  }
+
   /**
-   * Closes the database, which makes SQLite free (and its cipher zero) the key schedule; the JS
-   * side never kept the data key past opening. Idempotent.
+   * Makes a finished staging store the cache: `carryOver` runs on the cache's connection with
+   * the staging file attached as `fresh`, then the cache closes, the staging file is renamed over
+   * it (atomic: a crash leaves the old cache or the new one, never a mix) and opened. Nothing
+   * else runs on the core's thread in between, so no local write falls between the two.
+   */
+  replaceWith(stagingPath: string, carryOver: (db: SqliteDatabase) => void): void {
+    const db = this.db;
+    const dataKey = this.#key();
+    attachStaging(db, stagingPath);
+    try {
+      carryOver(db);
+    } finally {
+      detachStaging(db);
+    }
+    this.#db = null;
+    db.close();
+    // A clean close has checkpointed and removed the old file's WAL; none may outlive it.
+    removeFiles(this.paths.sidecars);
+    renameSync(stagingPath, this.paths.database);
+    fsyncDir(this.paths.dir);
+    this.#db = openStoreDatabase({ path: this.paths.database, cipher: { kind: 'sqlcipher', dataKey } });
+  }
+
+  /**
+   * Closes the database, which makes SQLite free (and its cipher zero) the key schedule, and
+   * zeroes this object's copy of the key. Idempotent.
    */
   lock(): void {
     const db = this.#db;
     this.#db = null;
+    this.#dataKey?.fill(0);
+    this.#dataKey = null;
     if (db?.open) db.close();
+  }
+
+  #key(): Buffer {
+    if (this.#dataKey === null) throw new VaultLocked();
+    return this.#dataKey;
   }
 }
 
@@ -147,7 +199,7 @@ export async function createVault(location: VaultLocation, options: CreateVaultO
   if (existsSync(paths.keyFile)) throw new VaultExists(loc.tenantId);
   ensurePrivateDir(paths.dir);
   // A database without its key file can never be opened again: clear it away.
-  removeFiles([paths.database, ...paths.sidecars, ...keyFileTemps(paths)]);
+  removeFiles([paths.database, ...paths.sidecars, paths.staging, ...paths.stagingSidecars, ...keyFileTemps(paths)]);
 
   const deviceSecret = randomBytes(32);
   const dataKey = randomBytes(32);
@@ -160,7 +212,7 @@ export async function createVault(location: VaultLocation, options: CreateVaultO
     const keyFile = wrapDataKey(kek, dataKey, header);
     writeFileAtomic(paths.keyFile, `${JSON.stringify(keyFile, null, 2)}\n`);
     const db = openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey } });
-    return new UnlockedVault(loc, paths, db);
+    return new UnlockedVault(loc, paths, db, dataKey);
   } catch (error) {
     removeFiles([paths.keyFile, paths.database, ...paths.sidecars, ...keyFileTemps(paths)]);
     if (!(error instanceof KeychainUnavailable)) await options.secrets.delete(purpose).catch(() => false);
@@ -185,8 +237,10 @@ export async function unlockVault(location: VaultLocation, access: VaultAccess):
   const dataKey = await unwrapWith(access, keyFile, loc.tenantId);
   try {
     if (!existsSync(paths.database)) throw new StoreCorrupt({ reason: 'unreadable', detail: 'the database file is missing' });
+    // A store a first sync was building when the app stopped is never used: it is built again.
+    removeFiles([paths.staging, ...paths.stagingSidecars]);
     const db = openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey } });
-    return new UnlockedVault(loc, paths, db);
+    return new UnlockedVault(loc, paths, db, dataKey);
   } finally {
     dataKey.fill(0);
   }
@@ -279,7 +333,7 @@ export async function wipeVault(location: VaultLocation, options: { secrets: Sec
   checkOwner(loc, options.secrets);
   const paths = vaultPaths(loc);
   options.open?.lock();
-  const removedFiles = removeFiles([paths.keyFile, ...keyFileTemps(paths), paths.database, ...paths.sidecars]);
+  const removedFiles = removeFiles([paths.keyFile, ...keyFileTemps(paths), paths.database, ...paths.sidecars, paths.staging, ...paths.stagingSidecars]);
   if (existsSync(paths.dir)) fsyncDir(paths.dir);
   const keychainItemRemoved = await options.secrets.delete(secretPurposes.deviceSecret(loc.tenantId));
   return { removedFiles, keychainItemRemoved };

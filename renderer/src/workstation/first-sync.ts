@@ -17,7 +17,7 @@ export function useFirstSync(): FirstSync {
   const progress = useSyncActivity((activity) => activity.progress);
   if (!state.data || state.data.lastOkAt !== null) return null;
   if (progress === null && !state.data.running) return { running: false };
-  // Sending the outbox first is part of the same sync; only the pull counts downloaded rows.
-  const pulling = progress?.phase === 'pull';
+  // Sending the outbox first is part of the same sync; only downloading counts downloaded rows.
+  const pulling = progress?.phase === 'pull' || progress?.phase === 'download';
   return { running: true, done: pulling ? progress.done : null, total: pulling ? progress.total : null };
 }

@@ -1,0 +1,45 @@
+import type { SqliteDatabase } from '../open';
+import { syncedTables } from '../rows';
+
+/**
+ * What a finished staging store takes over from the cache it replaces: everything that is this
+ * workstation's own (the outbox, its local audit record, conflicts waiting for a person, the
+ * workstation session, the client id it pushes under) and the rows of changes still waiting to
+ * be pushed, which stay the optimistic version until the server's comes back (SYNC.md). Run on
+ * the cache's connection with the staging file attached as `fresh` (same key), in one
+ * transaction, just before the files are swapped.
+ */
+const ownTables = ['outbox', 'local_audit', 'conflicts', 'workstation_session'] as const;
+
+function columnsOf(db: SqliteDatabase, schema: 'main' | 'fresh', table: string): string[] {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string }[]).map((c) => c.name);
+}
+
+export function attachStaging(db: SqliteDatabase, path: string): void {
+  // No KEY clause: the attached file is read and written with the cache's own key.
+  db.prepare(`ATTACH DATABASE ? AS fresh`).run(path);
+}
+
+export function detachStaging(db: SqliteDatabase): void {
+  db.exec('DETACH DATABASE fresh');
+}
+
+export function carryOverLocalState(db: SqliteDatabase): void {
+  db.transaction(() => {
+    for (const table of ownTables) {
+      const columns = columnsOf(db, 'main', table).join(', ');
+      db.exec(`DELETE FROM fresh.${table}`);
+      db.exec(`INSERT INTO fresh.${table} (${columns}) SELECT ${columns} FROM main.${table}`);
+    }
+    db.exec(`UPDATE fresh.sync_state SET client_id = (SELECT client_id FROM main.sync_state WHERE id = 1) WHERE id = 1`);
+    const stillPending = `pending_mutation_id IS NOT NULL AND pending_mutation_id IN (SELECT id FROM main.outbox WHERE status = 'pending')`;
+    for (const table of syncedTables) {
+      const columns = columnsOf(db, 'main', table).filter((name) => name !== 'row_no');
+      const updates = columns.filter((name) => name !== 'id').map((name) => `${name} = excluded.${name}`).join(', ');
+      db.exec(
+        `INSERT INTO fresh.${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM main.${table} WHERE ${stillPending} ` +
+          `ON CONFLICT (id) DO UPDATE SET ${updates}`,
+      );
+    }
+  })();
+}

@@ -1,0 +1,178 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A connection to a store being built (a first sync's staging store) on a thread of its own, so
+ * the rows, the index builds and the full-text build never hold up the core's thread, which
+ * answers the window. It runs the SQL it is sent (written in store/bulk-load, never taken from
+ * the network) and inserts rows from JSON payloads, each payload in one transaction.
+ *
+ * Like the checkpoint thread, its code is a plain script (no build entry in the app, no
+ * TypeScript loader under plain Node) that loads the writer's native module by its resolved
+ * path, and it holds its own copy of the key literal only until SQLite has it.
+ */
+export interface BulkLoader {
+  exec(sql: string): Promise<void>;
+  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Inserts the rows of a JSON payload (an array of arrays, one value per column) with `sql`,
+   * an INSERT of `columns` values per row; one transaction. Resolves to the rows inserted; a
+   * row of the wrong shape rejects and inserts nothing of the payload.
+   */
+  insertRows(sql: string, columns: number, payload: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+const threadSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+if (process.platform === 'linux') {
+  // Bulk work the person is not waiting on line by line: the window's threads go first.
+  try {
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    require('node:os').setPriority(tid, 5);
+  } catch {}
+}
+const Database = require(workerData.modulePath);
+const db = new Database(workerData.path, { fileMustExist: true });
+if (workerData.keyLiteral) {
+  const literal = Buffer.from(workerData.keyLiteral);
+  try {
+    db.pragma("cipher = 'sqlcipher'");
+    db.key(literal);
+  } finally {
+    literal.fill(0);
+    new Uint8Array(workerData.keyLiteral).fill(0);
+  }
+}
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+const decoder = new TextDecoder();
+const statements = new Map();
+function prepared(sql) {
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+function value(v) {
+  if (v === null || typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'object') return JSON.stringify(v);
+  throw new TypeError('a value of type ' + typeof v);
+}
+// Several rows per statement: fewer calls into SQLite per row.
+const rowsPerStatement = 64;
+function insertRows(sql, columns, payload) {
+  const rows = JSON.parse(decoder.decode(payload));
+  if (!Array.isArray(rows)) throw new TypeError('the payload is not an array of rows');
+  const tuple = '(' + new Array(columns).fill('?').join(', ') + ')';
+  const many = prepared(sql + ' VALUES ' + new Array(rowsPerStatement).fill(tuple).join(', '));
+  const one = prepared(sql + ' VALUES ' + tuple);
+  const params = new Array(columns * rowsPerStatement);
+  db.transaction(() => {
+    let i = 0;
+    for (; i + rowsPerStatement <= rows.length; i += rowsPerStatement) {
+      for (let r = 0; r < rowsPerStatement; r++) fill(params, r * columns, rows[i + r], columns);
+      many.run(params);
+    }
+    const single = new Array(columns);
+    for (; i < rows.length; i++) {
+      fill(single, 0, rows[i], columns);
+      one.run(single);
+    }
+  })();
+  return rows.length;
+}
+function fill(params, at, row, columns) {
+  if (!Array.isArray(row) || row.length !== columns) throw new TypeError('a row does not have ' + columns + ' values');
+  for (let c = 0; c < columns; c++) params[at + c] = value(row[c]);
+}
+parentPort.on('message', (message) => {
+  try {
+    let result;
+    if (message.op === 'exec') db.exec(message.sql);
+    else if (message.op === 'all') result = db.prepare(message.sql).all(...(message.params || []));
+    else if (message.op === 'insert') result = insertRows(message.sql, message.columns, message.payload);
+    else if (message.op === 'close') {
+      db.close();
+      parentPort.postMessage({ id: message.id, ok: true });
+      process.exit(0);
+    }
+    parentPort.postMessage({ id: message.id, ok: true, result });
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, ok: false, message: String(error && error.message || error), code: error && error.code });
+  }
+});
+parentPort.postMessage({ id: 0, ok: true });
+`;
+
+export class BulkLoadFailed extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = 'BulkLoadFailed';
+    this.code = code;
+  }
+}
+
+/** Opens `path` (keyed with `keyLiteral`, which is zeroed here once the thread has its copy). */
+export async function startBulkLoader(path: string, keyLiteral: Buffer | null, pragmas: readonly string[]): Promise<BulkLoader> {
+  const modulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+  const keyCopy = keyLiteral ? new ArrayBuffer(keyLiteral.length) : null;
+  if (keyLiteral && keyCopy) {
+    new Uint8Array(keyCopy).set(keyLiteral);
+    keyLiteral.fill(0);
+  }
+  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, keyLiteral: keyCopy, pragmas }, transferList: keyCopy ? [keyCopy] : [] });
+  const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | null = null;
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const entry of waiting.values()) entry.reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (message: { id: number; ok: boolean; result?: unknown; message?: string; code?: string }) => {
+    const entry = waiting.get(message.id);
+    if (!entry) return;
+    waiting.delete(message.id);
+    if (message.ok) entry.resolve(message.result);
+    else entry.reject(new BulkLoadFailed(message.message ?? 'unknown', message.code));
+  });
+  worker.on('error', (error) => failAll(error instanceof Error ? error : new Error(String(error))));
+  worker.on('exit', (code) => failAll(new BulkLoadFailed(`the loader thread ended (${code})`)));
+  const send = <T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...message, id }, transfer);
+    });
+  };
+  // The thread says it is ready (id 0) once its connection is open and keyed.
+  await new Promise<void>((resolve, reject) => {
+    waiting.set(0, { resolve: () => resolve(), reject });
+  });
+  let closed = false;
+  return {
+    exec: (sql) => send<void>({ op: 'exec', sql }),
+    all: <T>(sql: string, params: unknown[] = []) => send<T[]>({ op: 'all', sql, params }),
+    insertRows: (sql, columns, payload) => {
+      // The payload's bytes move to the thread: a copy only when they share a larger buffer.
+      let owned = payload;
+      if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength || !(payload.buffer instanceof ArrayBuffer)) {
+        owned = new Uint8Array(payload.byteLength);
+        owned.set(payload);
+      }
+      return send<number>({ op: 'insert', sql, columns, payload: owned }, [owned.buffer as ArrayBuffer]);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (failure) return;
+      await send<void>({ op: 'close' }).catch(() => undefined);
+      await worker.terminate().catch(() => undefined);
+    },
+  };
+}

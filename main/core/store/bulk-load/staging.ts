@@ -1,0 +1,127 @@
+import { existsSync, rmSync } from 'node:fs';
+import type { SqliteDatabase } from '../open';
+import { syncedTables } from '../rows';
+import type { BulkLoader } from './loader-thread';
+
+/**
+ * The store a first sync builds beside the cache (SYNC.md "First sync"): made with the cache's
+ * own schema and key, then stripped of its secondary indexes and triggers so rows go in at the
+ * cost of their pages; each index is built afterwards in one pass, the full-text index from the
+ * finished tables, and the triggers put back, leaving a schema identical to a migrated store's.
+ */
+export interface StagingPlan {
+  path: string;
+  /** Dropped before loading and created again, in this order, once every row is in. */
+  indexes: { name: string; sql: string }[];
+  triggers: { name: string; sql: string }[];
+  /** Per table, the columns a snapshot may fill (all but the local ones). */
+  columns: Map<string, Set<string>>;
+}
+
+/** Tables a snapshot may fill: the synced ones and the downloaded audit trail. */
+export const snapshotTables: readonly string[] = [...syncedTables, 'audit_event'];
+/** Columns that are this workstation's own, never sent by the server. */
+const localColumns = new Set(['row_no', 'pending_mutation_id']);
+
+/**
+ * While it is built nothing else opens the file and a crash means building it again, so it
+ * keeps no journal; temp data stays in memory (never a plaintext temp file); a larger page cache
+ * keeps more of each table's pages decrypted between the index builds that rescan it.
+ */
+export const stagingPragmas = ['journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -131072'];
+
+export function stagingSidecars(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`, `${path}-journal`];
+}
+
+export function removeStagingFiles(path: string): boolean {
+  let removed = false;
+  for (const file of stagingSidecars(path)) {
+    if (existsSync(file)) {
+      rmSync(file, { force: true });
+      removed = true;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Creates the staging file through `open` (the cache's own opener: same key, same migrations),
+ * records and drops what would slow a bulk load, and closes it for the loader thread.
+ */
+export function prepareStagingStore(path: string, open: (path: string) => SqliteDatabase): StagingPlan {
+  removeStagingFiles(path);
+  const db = open(path);
+  try {
+    const schema = db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all() as { type: string; name: string; sql: string }[];
+    const indexes = schema.filter((item) => item.type === 'index').map(({ name, sql }) => ({ name, sql }));
+    const triggers = schema.filter((item) => item.type === 'trigger').map(({ name, sql }) => ({ name, sql }));
+    const columns = new Map<string, Set<string>>();
+    for (const table of snapshotTables) {
+      const names = (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name).filter((name) => !localColumns.has(name));
+      columns.set(table, new Set(names));
+    }
+    db.transaction(() => {
+      for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
+      for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
+    })();
+    return { path, indexes, triggers, columns };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The INSERT (without its VALUES) for a snapshot table's rows with these columns. The names
+ * come from the server: each must be a column of the cache's table, so nothing else reaches SQL.
+ */
+export function insertStatement(plan: StagingPlan, table: string, columns: readonly string[]): string {
+  const allowed = plan.columns.get(table);
+  if (!allowed) throw new TypeError(`the cache keeps no table ${JSON.stringify(table)}`);
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (!allowed.has(column) || seen.has(column)) throw new TypeError(`${table} has no column ${JSON.stringify(column)} to fill`);
+    seen.add(column);
+  }
+  return `INSERT INTO ${table} (${columns.join(', ')})`;
+}
+
+export async function countRows(loader: BulkLoader, table: string): Promise<number> {
+  if (!snapshotTables.includes(table)) throw new TypeError(`not a snapshot table: ${table}`);
+  const [row] = await loader.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+  return row.n;
+}
+
+export async function createIndex(loader: BulkLoader, index: { sql: string }): Promise<void> {
+  await loader.exec(index.sql);
+}
+
+/** Log entries per full-text statement: each is one segment, and a step of progress. */
+const searchRowsPerStep = 50_000;
+
+/**
+ * Fills the full-text index from the finished tables, as the insert triggers would have, a
+ * range of local row numbers at a time (progress, and segments FTS5 merges as it goes).
+ */
+export async function buildSearchIndex(loader: BulkLoader, onStep: (done: number, total: number) => void): Promise<void> {
+  const [{ n: total, top }] = await loader.all<{ n: number; top: number | null }>('SELECT count(*) AS n, max(row_no) AS top FROM log_entry');
+  let done = 0;
+  for (let from = 0; top !== null && from <= top; from += searchRowsPerStep) {
+    await loader.exec(`INSERT INTO log_entry_fts (rowid, body, equipment_tag, area_name, category, amendments)
+      SELECT e.row_no, e.body, e.equipment_tag, (SELECT name FROM area WHERE id = e.area_id), e.category,
+             (SELECT group_concat(a.body, ' ') FROM entry_amendment a WHERE a.entry_id = e.id)
+      FROM log_entry e WHERE e.row_no > ${from} AND e.row_no <= ${from + searchRowsPerStep}`);
+    done = Math.min(total, done + searchRowsPerStep);
+    onStep(done, total);
+  }
+}
+
+export async function restoreTriggers(loader: BulkLoader, plan: StagingPlan): Promise<void> {
+  for (const trigger of plan.triggers) await loader.exec(trigger.sql);
+}
+
+/** Where pull continues, and the policy the snapshot was made under. */
+export async function recordSnapshotCursor(loader: BulkLoader, seq: number, policyVersion: string, at: string): Promise<void> {
+  await loader.all('UPDATE sync_state SET cursor = ?, policy_version = ?, last_ok_at = ? WHERE id = 1 RETURNING id', [seq, policyVersion, at]);
+  await loader.exec('PRAGMA optimize = 0x10002');
+}

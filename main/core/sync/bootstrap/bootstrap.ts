@@ -1,0 +1,229 @@
+import { BOOTSTRAP_MEDIA_TYPE, type FrameHeader, type SnapshotFrame } from '../../../../shared/bootstrap-protocol';
+import { PlantdeskError } from '../../../../shared/errors';
+import { SYNC_SCHEMA_VERSION } from '../../../../shared/sync-protocol';
+import type { ServerClient } from '../../net/server-client';
+import { ServerError } from '../../net/server-client';
+import { carryOverLocalState } from '../../store/bulk-load/carry-over';
+import { startBulkLoader, type BulkLoader } from '../../store/bulk-load/loader-thread';
+import {
+  buildSearchIndex,
+  countRows,
+  createIndex,
+  insertStatement,
+  prepareStagingStore,
+  recordSnapshotCursor,
+  removeStagingFiles,
+  restoreTriggers,
+  stagingPragmas,
+  type StagingPlan,
+} from '../../store/bulk-load/staging';
+import type { UnlockedVault } from '../../vault/vault';
+import { applyRecentRows } from './recent-rows';
+import { BootstrapCut, readFrames, type Frame } from './frame-reader';
+import { tableDigest } from './table-digest';
+
+/**
+ * A first sync from the server's snapshot (SYNC.md "First sync: bootstrap, then pull"): the
+ * frames go into a staging store built beside the cache on a thread of its own; frames marked
+ * recent (each area's newest days, the plant's structure) are also written to the cache at once,
+ * so the lists fill while the rest loads. A cut resumes from the first frame not yet received;
+ * a count or checksum that does not agree refuses the whole snapshot. Once every table is in,
+ * each index is built in one pass, then the full-text index, and the staging store replaces the
+ * cache with the workstation's own state carried over. Pull then continues from the seq.
+ */
+export type BootstrapPhase = 'download' | 'index' | 'search';
+
+export interface BootstrapProgress {
+  phase: BootstrapPhase;
+  done: number;
+  total: number | null;
+}
+
+export interface BootstrapDeps {
+  vault: UnlockedVault;
+  client: ServerClient;
+  token: string;
+  tenantId: string;
+  now: () => Date;
+  onProgress?: (progress: BootstrapProgress) => void;
+  /** Attempts to resume after cuts before giving up (the scheduler retries later). */
+  maxResumes?: number;
+  /** Waits between resumes (tests make it short). */
+  resumeDelayMs?: number;
+}
+
+export interface BootstrapResult {
+  rows: number;
+  seq: number;
+}
+
+const refuse = (message: string) => new PlantdeskError('invalid_server_response', `${message} The first sync was refused whole and starts again; nothing of it is in use.`);
+
+interface TableProgress {
+  table: string;
+  columns: readonly string[];
+  insertSql: string;
+  expectedRows: number;
+  rows: number;
+  digests: string[];
+  ended: boolean;
+}
+
+/** What has been received of one snapshot: enough to check it and to resume it. */
+class SnapshotIntake {
+  readonly snapshot: SnapshotFrame;
+  readonly tables: TableProgress[];
+  nextFrame = 1;
+  rows = 0;
+  ended = false;
+  private current = 0;
+
+  constructor(snapshot: SnapshotFrame, plan: StagingPlan) {
+    this.snapshot = snapshot;
+    this.tables = snapshot.tables.map((table) => {
+      let insertSql: string;
+      try {
+        insertSql = insertStatement(plan, table.table, table.columns);
+      } catch (error) {
+        throw refuse(`The server's snapshot does not fit this workstation's cache (${(error as Error).message}).`);
+      }
+      return { table: table.table, columns: table.columns, insertSql, expectedRows: table.rows, rows: 0, digests: [], ended: false };
+    });
+    if (new Set(this.tables.map((t) => t.table)).size !== this.tables.length) throw refuse('The server\'s snapshot named a table twice.');
+  }
+
+  get totalRows(): number {
+    return this.snapshot.tables.reduce((sum, table) => sum + table.rows, 0);
+  }
+
+  /** The table a frame belongs to: tables come one after another, in the snapshot's order. */
+  tableFor(header: Exclude<FrameHeader, SnapshotFrame>): TableProgress | null {
+    if (header.no !== this.nextFrame) throw refuse(`The server sent part ${header.no} where part ${this.nextFrame} was due.`);
+    if (header.kind === 'end') return null;
+    while (this.current < this.tables.length && this.tables[this.current].ended) this.current++;
+    const table = this.tables[this.current];
+    if (!table || table.table !== header.table) throw refuse(`The server sent rows of ${header.table} out of the snapshot's order.`);
+    return table;
+  }
+}
+
+export async function bootstrapCache(deps: BootstrapDeps): Promise<BootstrapResult | null> {
+  const path = deps.vault.paths.staging;
+  let restarts = 0;
+  for (;;) {
+    try {
+      return await buildOnce(deps, path);
+    } catch (error) {
+      removeStagingFiles(path);
+      // The server no longer keeps the snapshot: start again with a new one (once more at most).
+      if (error instanceof ServerError && error.code === 'bootstrap_gone' && restarts++ < 1) continue;
+      throw error;
+    }
+  }
+}
+
+async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapResult | null> {
+  const plan = prepareStagingStore(path, (file) => deps.vault.openWithCacheKey(file));
+  const loader = await startBulkLoader(path, deps.vault.keyLiteralForThread(), stagingPragmas);
+  try {
+    const intake = await download(deps, plan, loader);
+    if (intake === null) return null;
+    await finish(deps, plan, loader, intake);
+    await loader.close();
+    deps.vault.replaceWith(path, carryOverLocalState);
+    return { rows: intake.rows, seq: intake.snapshot.seq };
+  } finally {
+    await loader.close();
+  }
+}
+
+/** Downloads every frame into the loader, resuming after cuts. Null: the server has no snapshots. */
+async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader): Promise<SnapshotIntake | null> {
+  let intake: SnapshotIntake | null = null;
+  let resumes = 0;
+  const maxResumes = deps.maxResumes ?? 5;
+  // One insert in flight while the next frame arrives and is checked.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  for (;;) {
+    const query: Record<string, string | number> = { tenant: deps.tenantId, schemaVersion: SYNC_SCHEMA_VERSION };
+    if (intake) Object.assign(query, { snapshot: intake.snapshot.snapshotId, from: intake.nextFrame });
+    try {
+      const body = await deps.client.stream({ path: '/sync/bootstrap', query, token: deps.token, mediaType: BOOTSTRAP_MEDIA_TYPE });
+      for await (const frame of readFrames(body)) {
+        if (frame.header.kind === 'snapshot') {
+          if (intake && frame.header.snapshotId !== intake.snapshot.snapshotId) throw refuse('The server resumed a different snapshot.');
+          intake ??= new SnapshotIntake(frame.header, plan);
+          continue;
+        }
+        if (!intake) throw refuse('The server sent rows before saying which snapshot they belong to.');
+        // Wrapped: awaiting take() must not wait for the insert it starts.
+        ({ inFlight } = await take(deps, intake, frame, loader, inFlight));
+        if (intake.ended) {
+          await inFlight;
+          return intake;
+        }
+      }
+      throw new BootstrapCut();
+    } catch (error) {
+      await inFlight.catch(() => undefined);
+      if (error instanceof ServerError && error.status === 404 && intake === null) return null;
+      const cut = error instanceof BootstrapCut || (error instanceof PlantdeskError && error.code === 'server_unreachable' && !(error instanceof ServerError));
+      if (!cut || intake === null || resumes++ >= maxResumes) throw error;
+      await new Promise((resolve) => setTimeout(resolve, deps.resumeDelayMs ?? 1_000 * resumes));
+    }
+  }
+}
+
+/** Checks one frame against what came before and hands its rows to the loader. */
+async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, loader: BulkLoader, inFlight: Promise<unknown>): Promise<{ inFlight: Promise<unknown> }> {
+  const header = frame.header;
+  if (header.kind === 'snapshot') return { inFlight };
+  const table = intake.tableFor(header);
+  intake.nextFrame += 1;
+  if (header.kind === 'end') {
+    if (intake.tables.some((t) => !t.ended)) throw refuse('The server ended the snapshot before every table was complete.');
+    if (header.seq !== intake.snapshot.seq) throw refuse('The snapshot ended at another point than it started.');
+    intake.ended = true;
+    return { inFlight };
+  }
+  if (!table) return { inFlight };
+  if (header.kind === 'table-end') {
+    if (header.count !== table.rows || header.count !== table.expectedRows || header.sha256 !== tableDigest(table.digests)) {
+      throw refuse(`The rows of ${table.table} did not add up to the count and checksum the server gave.`);
+    }
+    table.ended = true;
+    return { inFlight };
+  }
+  table.rows += header.count;
+  table.digests.push(header.sha256);
+  intake.rows += header.count;
+  if (table.rows > table.expectedRows) throw refuse(`The server sent more rows of ${table.table} than its snapshot holds.`);
+  if (header.recent) applyRecentRows(deps.vault.db, table.table, table.columns, frame.payload, header.count);
+  await inFlight;
+  const inserting = loader.insertRows(table.insertSql, table.columns.length, frame.payload).then((inserted) => {
+    if (inserted !== header.count) throw refuse(`Part ${header.no} held ${inserted} rows, not the ${header.count} it announced.`);
+  });
+  const settled = inserting.catch((error: unknown) => {
+    throw error instanceof PlantdeskError ? error : refuse(`Part ${header.no} did not fit the cache (${(error as Error).message.slice(0, 200)}).`);
+  });
+  // Awaited with the next frame or at the end; never an unhandled rejection in between.
+  settled.catch(() => undefined);
+  deps.onProgress?.({ phase: 'download', done: intake.rows, total: intake.totalRows });
+  return { inFlight: settled };
+}
+
+/** Counts checked in the store itself, then each index, the full-text index, the triggers, the cursor. */
+async function finish(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader, intake: SnapshotIntake): Promise<void> {
+  for (const table of intake.tables) {
+    const stored = await countRows(loader, table.table);
+    if (stored !== table.rows) throw refuse(`The cache holds ${stored} rows of ${table.table}, not the ${table.rows} received.`);
+  }
+  for (const [i, index] of plan.indexes.entries()) {
+    deps.onProgress?.({ phase: 'index', done: i, total: plan.indexes.length });
+    await createIndex(loader, index);
+  }
+  deps.onProgress?.({ phase: 'index', done: plan.indexes.length, total: plan.indexes.length });
+  await buildSearchIndex(loader, (done, total) => deps.onProgress?.({ phase: 'search', done, total }));
+  await restoreTriggers(loader, plan);
+  await recordSnapshotCursor(loader, intake.snapshot.seq, String(intake.snapshot.policyVersion), deps.now().toISOString());
+}
