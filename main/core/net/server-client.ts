@@ -121,7 +121,7 @@ export class ServerClient {
     } finally {
       response.destroy();
     }
-    let json: unknown = null;
+    let json: unknown;
     try {
       json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {

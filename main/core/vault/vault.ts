@@ -79,7 +79,7 @@ export class UnlockedVault {
   replaceWith(stagingPath: string, carryOver: (db: SqliteDatabase) => void): void {
     const db = this.db;
     const dataKey = this.#key();
-    attachStaging(db, stagingPath);
+    attachStaging(db, stagingPath, rawKeyLiteral(dataKey));
     try {
       carryOver(db);
     } finally {

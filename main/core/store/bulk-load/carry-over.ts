@@ -15,9 +15,14 @@ function columnsOf(db: SqliteDatabase, schema: 'main' | 'fresh', table: string):
   return (db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string }[]).map((c) => c.name);
 }
 
-export function attachStaging(db: SqliteDatabase, path: string): void {
-  // No KEY clause: the attached file is read and written with the cache's own key.
-  db.prepare(`ATTACH DATABASE ? AS fresh`).run(path);
+/** Attaches the staging file under the cache's key, given as SQLite's raw-key literal (zeroed here). */
+export function attachStaging(db: SqliteDatabase, path: string, keyLiteral: Buffer): void {
+  try {
+    // Bound as a blob, so the key never becomes a JS string.
+    db.prepare(`ATTACH DATABASE ? AS fresh KEY ?`).run(path, keyLiteral);
+  } finally {
+    keyLiteral.fill(0);
+  }
 }
 
 export function detachStaging(db: SqliteDatabase): void {

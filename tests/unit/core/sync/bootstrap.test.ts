@@ -1,0 +1,219 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ServerClient } from '../../../../main/core/net/server-client';
+import { ensurePrivateDir } from '../../../../main/core/store/files';
+import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
+import { readSyncState } from '../../../../main/core/store/writes';
+import { bootstrapCache } from '../../../../main/core/sync/bootstrap/bootstrap';
+import { normalizeLocation, vaultPaths } from '../../../../main/core/vault/location';
+import { UnlockedVault } from '../../../../main/core/vault/vault';
+import type { FrameHeader } from '../../../../shared/bootstrap-protocol';
+import { PlantdeskError } from '../../../../shared/errors';
+import { snapshotStream, startSnapshotServer, type SnapshotServer, type TableRows } from '../../../support/bootstrap-frames';
+
+// A first sync from a snapshot, into a real encrypted cache, from a real HTTP answer on 127.0.0.1.
+const tenantId = randomUUID();
+const areas = [randomUUID(), randomUUID()];
+const logs = [randomUUID(), randomUUID(), randomUUID()];
+const entryCount = 450;
+const entryIds = Array.from({ length: entryCount }, () => randomUUID());
+
+function dataset(): TableRows[] {
+  const day = (n: number) => new Date(Date.UTC(2026, 10, 30) - n * 86_400_000).toISOString();
+  return [
+    { table: 'tenant', columns: ['id', 'name', 'region', 'offline_grant_hours', 'version'], rows: [[tenantId, 'Works', 'eu', 72, 1]], recent: 1 },
+    {
+      table: 'area',
+      columns: ['id', 'parent_id', 'kind', 'name', 'time_zone'],
+      rows: [
+        [areas[0], null, 'site', 'Boiler house', 'Europe/Berlin'],
+        [areas[1], areas[0], 'area', 'Cooling tower', null],
+      ],
+      recent: 2,
+    },
+    {
+      table: 'shift_log',
+      columns: ['id', 'area_id', 'shift_date', 'shift_name', 'crew', 'starts_at', 'ends_at', 'status', 'created_by', 'reopened_at', 'version'],
+      rows: logs.map((id, i) => [id, areas[i % 2], day(i).slice(0, 10), 'Night', 'B', day(i), day(i - 0.5), 'open', null, null, 1]),
+      recent: 3,
+    },
+    {
+      table: 'log_entry',
+      columns: ['id', 'shift_log_id', 'area_id', 'equipment_tag', 'category', 'severity', 'body', 'occurred_at', 'recorded_at', 'author_id', 'late', 'late_reason', 'state', 'version'],
+      // Newest first, as the server sends them; the first 100 are the recent ones.
+      rows: entryIds.map((id, i) => [id, logs[i % 3], areas[i % 2], i % 5 ? 'P-101' : null, 'operations', 'low', `round ${i}: ${i % 7 ? 'pressure steady' : 'pump vibration'}`, day(i / 10), day(i / 10), 'u1', 0, null, 'active', 1]),
+      recent: 100,
+    },
+    {
+      table: 'entry_amendment',
+      columns: ['id', 'entry_id', 'kind', 'body', 'fields_changed', 'reason', 'author_id', 'at', 'version'],
+      rows: [[randomUUID(), entryIds[3], 'addendum', 'impeller replaced', null, 'follow-up', 'u1', day(0), 1]],
+    },
+    {
+      table: 'audit_event',
+      columns: ['tenant_id', 'seq', 'id', 'server_time', 'actor_id', 'action', 'entity', 'entity_id', 'area_id', 'before', 'after', 'prev_hash', 'hash'],
+      rows: [[tenantId, 7, randomUUID(), day(0), 'u1', 'log_entry.create', 'log_entry', entryIds[0], areas[0], null, { body: 'x' }, null, 'h7']],
+    },
+  ];
+}
+
+let dir: string;
+let vault: UnlockedVault;
+let server: SnapshotServer | null = null;
+let client: ServerClient | null = null;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'plantdesk-bootstrap-'));
+  const location = normalizeLocation({ profileDir: dir, server: 'http://127.0.0.1:1', userId: randomUUID(), tenantId });
+  const paths = vaultPaths(location);
+  ensurePrivateDir(paths.dir);
+  const key = randomBytes(32);
+  vault = new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey: key } }), key);
+});
+
+afterEach(async () => {
+  vault.lock();
+  client?.close();
+  await server?.close();
+  server = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(options: { tamper?: (header: FrameHeader) => FrameHeader; rowsPerFrame?: number; tables?: TableRows[] } = {}) {
+  const stream = snapshotStream({ tables: options.tables ?? dataset(), seq: 41, policyVersion: 3, rowsPerFrame: options.rowsPerFrame ?? 50, tamper: options.tamper });
+  server = await startSnapshotServer(stream);
+  client = new ServerClient({ baseUrl: server.url, timeoutMs: 5_000 });
+  return stream;
+}
+
+const run = (onProgress?: (phase: string) => void) =>
+  bootstrapCache({ vault, client: client!, token: 't', tenantId, now: () => new Date('2026-12-01T00:00:00Z'), resumeDelayMs: 10, onProgress: onProgress && ((p) => onProgress(p.phase)) });
+
+const count = (db: SqliteDatabase, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const schemaOf = (db: SqliteDatabase) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
+
+describe('first sync from a snapshot', () => {
+  it('builds a complete cache with the schema of a migrated one, searchable, continuing from the seq, with the workstation\'s own state kept', async () => {
+    await serve();
+    const db = vault.db;
+    const mutationId = randomUUID();
+    const ownEntry = randomUUID();
+    db.prepare("INSERT INTO outbox (seq, id, name, args, client_time, status) VALUES (1, ?, 'logEntry.create', '{}', '2026-12-01T00:00:00Z', 'pending')").run(mutationId);
+    db.prepare(
+      "INSERT INTO log_entry (id, shift_log_id, area_id, category, severity, body, occurred_at, recorded_at, author_id, pending_mutation_id) VALUES (?, ?, ?, 'safety', 'high', 'written offline: valve leaking', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 'u1', ?)",
+    ).run(ownEntry, logs[0], areas[0], mutationId);
+    db.prepare("INSERT INTO local_audit (at, action) VALUES ('2026-12-01T00:00:00Z', 'sign_in')").run();
+    db.prepare("UPDATE sync_state SET client_id = 'client-1' WHERE id = 1").run();
+
+    const result = await run();
+
+    expect(result).toEqual({ rows: 1 + 2 + 3 + entryCount + 1 + 1, seq: 41 });
+    const cache = vault.db;
+    expect(cache).not.toBe(db);
+    expect(db.open).toBe(false);
+    expect(count(cache, 'log_entry')).toBe(entryCount + 1);
+    expect(count(cache, 'entry_amendment')).toBe(1);
+    expect(count(cache, 'audit_event')).toBe(1);
+    expect(readSyncState(cache)).toMatchObject({ cursor: 41, policy_version: '3', client_id: 'client-1' });
+    expect(count(cache, 'outbox')).toBe(1);
+    expect(count(cache, 'local_audit')).toBe(1);
+    expect(cache.prepare('SELECT pending_mutation_id FROM log_entry WHERE id = ?').get(ownEntry)).toEqual({ pending_mutation_id: mutationId });
+    // Indexes, triggers and the full-text table exactly as a migrated store has them.
+    const reference = openStoreDatabase({ path: path.join(dir, 'reference.db'), cipher: { kind: 'none' }, backgroundCheckpoints: false });
+    expect(schemaOf(cache)).toEqual(schemaOf(reference));
+    reference.close();
+    const search = (text: string) => (cache.prepare('SELECT count(*) AS n FROM log_entry_fts WHERE log_entry_fts MATCH ?').get(text) as { n: number }).n;
+    expect(search('vibration')).toBe(entryIds.filter((_, i) => i % 7 === 0).length);
+    expect(search('impeller')).toBe(1);
+    expect(search('"cooling tower"')).toBe(entryCount / 2);
+    expect(search('leaking')).toBe(1);
+    // The triggers are back: a later write is indexed as before.
+    cache.prepare("UPDATE log_entry SET body = 'gasket swapped' WHERE id = ?").run(entryIds[1]);
+    expect(search('gasket')).toBe(1);
+    expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('shows the recent frames in the cache in use while the rest loads, then builds the indexes and the search', async () => {
+    await serve();
+    const seen: { phase: string; entries: number; sameFile: boolean }[] = [];
+    const first = vault.db;
+    await run((phase) => {
+      if (vault.db === first) seen.push({ phase, entries: count(first, 'log_entry'), sameFile: true });
+    });
+    const downloads = seen.filter((s) => s.phase === 'download');
+    expect(downloads.length).toBeGreaterThan(3);
+    expect(downloads[0].entries).toBe(0);
+    expect(Math.max(...downloads.map((s) => s.entries))).toBe(100);
+    expect(seen.some((s) => s.phase === 'index')).toBe(true);
+    expect(seen.some((s) => s.phase === 'search')).toBe(true);
+  });
+
+  it('resumes a cut answer from the first frame it did not finish', async () => {
+    const stream = await serve();
+    // Cut inside frame 6.
+    const cutAt = stream.frames.slice(0, 6).reduce((sum, f) => sum + f.length, 0) + 20;
+    server!.cutNextAfter(cutAt);
+    const result = await run();
+    expect(result?.rows).toBe(1 + 2 + 3 + entryCount + 1 + 1);
+    expect(server!.requests.length).toBe(2);
+    expect(server!.requests[1].get('snapshot')).toBe(stream.snapshotId);
+    expect(server!.requests[1].get('from')).toBe('6');
+    expect(count(vault.db, 'log_entry')).toBe(entryCount);
+  });
+
+  it('refuses the whole snapshot when a frame does not match its checksum, and keeps the cache in use as it was', async () => {
+    await serve({ tamper: (h) => (h.kind === 'rows' && h.no === 8 ? { ...h, sha256: 'f'.repeat(64) } : h) });
+    const before = vault.db;
+    await expect(run()).rejects.toMatchObject({ code: 'invalid_server_response', message: expect.stringContaining('checksum') });
+    expect(vault.db).toBe(before);
+    expect(readSyncState(before).cursor).toBe(0);
+    expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('refuses the whole snapshot when a table does not add up to its count', async () => {
+    await serve({ tamper: (h) => (h.kind === 'table-end' && h.table === 'log_entry' ? { ...h, count: h.count - 1 } : h) });
+    await expect(run()).rejects.toMatchObject({ code: 'invalid_server_response', message: expect.stringContaining('did not add up') });
+    expect(readSyncState(vault.db).cursor).toBe(0);
+    expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('refuses a snapshot naming a column the cache does not have, before writing anything', async () => {
+    const tables = dataset();
+    tables[1] = { ...tables[1], columns: [...tables[1].columns.slice(0, 4), 'owner_secret'] };
+    await serve({ tables });
+    await expect(run()).rejects.toMatchObject({ code: 'invalid_server_response', message: expect.stringContaining('owner_secret') });
+    expect(count(vault.db, 'tenant')).toBe(0);
+  });
+
+  it('refuses a row that does not fit the cache (a value its CHECK refuses), whole', async () => {
+    const tables = dataset();
+    tables[3].rows[200][4] = 'gossip';
+    await serve({ tables });
+    await expect(run()).rejects.toBeInstanceOf(PlantdeskError);
+    expect(readSyncState(vault.db).cursor).toBe(0);
+    expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('starts again with a new snapshot when the server no longer keeps the one it was resuming', async () => {
+    const stream = await serve();
+    server!.cutNextAfter(stream.frames.slice(0, 4).reduce((sum, f) => sum + f.length, 0) + 5);
+    server!.failNext(409, 'bootstrap_gone', { onResume: true });
+    const result = await run();
+    expect(result?.seq).toBe(41);
+    expect(server!.requests.map((q) => q.get('from'))).toEqual([null, '4', null]);
+    expect(count(vault.db, 'log_entry')).toBe(entryCount);
+  });
+
+  it('leaves a first sync to pull when the server has no snapshots', async () => {
+    await serve();
+    const old = new ServerClient({ baseUrl: `${server!.url}/old`, timeoutMs: 5_000 });
+    try {
+      await expect(bootstrapCache({ vault, client: old, token: 't', tenantId, now: () => new Date() })).resolves.toBeNull();
+    } finally {
+      old.close();
+    }
+  });
+});
