@@ -641,7 +641,7 @@ export const calls = {
   }),
 } as const;
 
-export const SyncProgressSchema = z.object({ phase: z.enum(['push', 'pull', 'download', 'index', 'search']), done: z.number().int(), total: z.number().int().nullable() });
+export const SyncProgressSchema = z.object({ phase: z.enum(['push', 'pull', 'download', 'load', 'index', 'search']), done: z.number().int(), total: z.number().int().nullable() });
 
 export const events = {
   'session.changed': SessionStatusSchema,

@@ -241,17 +241,22 @@ const commands: Record<string, Command> = {
     },
   },
   sync: {
-    summary: 'Push pending changes, then pull what changed on the server (progress on a terminal).',
+    summary: 'Push pending changes, then pull what changed on the server; a first sync downloads a snapshot (progress by phase on a terminal).',
     usage: 'plantdesk sync [--password-stdin] [--json]',
     examples: ['plantdesk sync', "printf '%s' \"$PLANTDESK_PASSWORD\" | plantdesk sync --password-stdin --json"],
     async run({ args, io, call, password, onEvent, interactive }) {
       await call('auth.unlock', { password: await password() });
+      // One line per phase (push, pull; a first sync: download, load, index, search), redrawn in place.
+      let phase: string | null = null;
       const stop = onEvent((event) => {
         if (!interactive || event.name !== 'sync.progress') return;
         const progress = event.payload as { phase: string; done: number; total: number | null };
+        if (phase !== null && phase !== progress.phase) process.stderr.write('\n');
+        phase = progress.phase;
         const share = progress.total ? Math.min(1, progress.done / progress.total) : 0;
         const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-        process.stderr.write(`\r${progress.phase.padEnd(4)} [${bar}] ${progress.done}${progress.total ? `/${progress.total}` : ''}`);
+        const unit = progress.phase === 'index' ? 'indexes' : progress.phase === 'search' ? 'entries' : 'rows';
+        process.stderr.write(`\r${progress.phase.padEnd(8)} [${bar}] ${progress.done}${progress.total ? `/${progress.total}` : ''} ${unit}`);
       });
       try {
         const summary = await call('sync.now', {});

@@ -18,6 +18,6 @@ export function useFirstSync(): FirstSync {
   if (!state.data || state.data.lastOkAt !== null) return null;
   if (progress === null && !state.data.running) return { running: false };
   // Sending the outbox first is part of the same sync; only downloading counts downloaded rows.
-  const pulling = progress?.phase === 'pull' || progress?.phase === 'download';
+  const pulling = progress?.phase === 'pull' || progress?.phase === 'download' || progress?.phase === 'load';
   return { running: true, done: pulling ? progress.done : null, total: pulling ? progress.total : null };
 }

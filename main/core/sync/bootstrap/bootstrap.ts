@@ -31,7 +31,8 @@ import { tableDigest } from './table-digest';
  * each index is built in one pass, then the full-text index, and the staging store replaces the
  * cache with the workstation's own state carried over. Pull then continues from the seq.
  */
-export type BootstrapPhase = 'download' | 'index' | 'search';
+/** Rows received; rows written into the new store; its indexes built; its full-text index built. */
+export type BootstrapPhase = 'download' | 'load' | 'index' | 'search';
 
 export interface BootstrapProgress {
   phase: BootstrapPhase;
@@ -75,6 +76,8 @@ class SnapshotIntake {
   readonly tables: TableProgress[];
   nextFrame = 1;
   rows = 0;
+  /** Rows of the last rows frame, whose insert may still be running. */
+  lastFrameRows = 0;
   ended = false;
   private current = 0;
 
@@ -159,7 +162,9 @@ async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoad
         // Wrapped: awaiting take() must not wait for the insert it starts.
         ({ inFlight } = await take(deps, intake, frame, loader, inFlight));
         if (intake.ended) {
+          deps.onProgress?.({ phase: 'load', done: intake.rows - intake.lastFrameRows, total: intake.totalRows });
           await inFlight;
+          deps.onProgress?.({ phase: 'load', done: intake.rows, total: intake.totalRows });
           return intake;
         }
       }
@@ -197,6 +202,7 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
   table.rows += header.count;
   table.digests.push(header.sha256);
   intake.rows += header.count;
+  intake.lastFrameRows = header.count;
   if (table.rows > table.expectedRows) throw refuse(`The server sent more rows of ${table.table} than its snapshot holds.`);
   if (header.recent) applyRecentRows(deps.vault.db, table.table, table.columns, frame.payload, header.count);
   await inFlight;
