@@ -72,7 +72,7 @@ export interface SnapshotServer {
   close(): Promise<void>;
 }
 
-export async function startSnapshotServer(stream: SnapshotStream): Promise<SnapshotServer> {
+export async function startSnapshotServer(stream: SnapshotStream, options: { frameDelayMs?: number } = {}): Promise<SnapshotServer> {
   const requests: URLSearchParams[] = [];
   let cutAfter: number | null = null;
   let failure: { status: number; code: string; onResume: boolean } | null = null;
@@ -96,6 +96,18 @@ export async function startSnapshotServer(stream: SnapshotStream): Promise<Snaps
       const limit = cutAfter;
       cutAfter = null;
       response.write(body.subarray(0, limit), () => setTimeout(() => response.socket?.destroy(), 20));
+      return;
+    }
+    if (options.frameDelayMs) {
+      // Frame by frame, slowly: a download that is still running when the test acts.
+      const frames = [stream.frames[0], ...stream.frames.slice(from)];
+      const next = (i: number) => {
+        if (i === frames.length) return void response.end();
+        if (response.destroyed) return;
+        response.write(frames[i]);
+        setTimeout(() => next(i + 1), options.frameDelayMs);
+      };
+      next(0);
       return;
     }
     response.end(body);
