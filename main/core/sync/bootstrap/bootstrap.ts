@@ -6,7 +6,9 @@ import { ServerError } from '../../net/server-client';
 import { carryOverLocalState } from '../../store/bulk-load/carry-over';
 import { startBulkLoader, type BulkLoader } from '../../store/bulk-load/loader-thread';
 import {
+  beginLoad,
   buildSearchIndex,
+  endLoad,
   countRows,
   createIndex,
   insertStatement,
@@ -129,8 +131,10 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
   const plan = prepareStagingStore(path, (file) => deps.vault.openWithCacheKey(file));
   const loader = await startBulkLoader(path, deps.vault.keyLiteralForThread(), stagingPragmas);
   try {
+    await beginLoad(loader);
     const intake = await download(deps, plan, loader);
     if (intake === null) return null;
+    await endLoad(loader);
     await finish(deps, plan, loader, intake);
     await loader.close();
     deps.vault.replaceWith(path, carryOverLocalState);
