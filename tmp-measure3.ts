@@ -12,7 +12,7 @@ async function main() {
   const plan = prepareStagingStore(p, (f) => openStoreDatabase({ path: f, cipher: mode === 'plain' ? { kind: 'none' } : { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false }));
   const db = new Database(p);
   if (mode !== 'plain') { db.pragma("cipher='sqlcipher'"); db.key(rawKeyLiteral(key)); }
-  for (const pr of ['journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -131072']) db.pragma(pr);
+  for (const pr of [...(process.env.THREADS ? ['threads = ' + process.env.THREADS] : []), 'journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = ' + (process.env.CACHE ?? '-131072')]) db.pragma(pr);
   const payloads: { sql: string; n: number; payload: Buffer }[] = [];
   let cols: Record<string, string[]> = {};
   for await (const f of readFrames(createReadStream(file) as unknown as AsyncIterable<Buffer>)) {
@@ -38,10 +38,11 @@ async function main() {
     })();
     insMs += performance.now() - s; rows += data.length;
   }
-  if (one_tx) { const c = performance.now(); db.exec('COMMIT'); insMs += performance.now() - c; }
+  if (one_tx && process.argv[6] !== 'idxintx') { const c = performance.now(); db.exec('COMMIT'); insMs += performance.now() - c; }
   console.log(`${mode} per=${per} ${process.argv[5] ?? ''}: parse ${(parseMs/1000).toFixed(2)} s, insert ${(insMs/1000).toFixed(2)} s = ${Math.round(rows/(insMs/1000))} rows/s`);
   let s = performance.now();
   for (const ix of plan.indexes) db.exec(ix.sql);
+  if (process.argv[6] === 'idxintx') db.exec('COMMIT');
   console.log(`  indexes ${((performance.now()-s)/1000).toFixed(2)} s`);
   s = performance.now();
   db.exec(`INSERT INTO log_entry_fts (rowid, body, equipment_tag, area_name, category, amendments) SELECT e.row_no, e.body, e.equipment_tag, (SELECT name FROM area WHERE id = e.area_id), e.category, (SELECT group_concat(a.body, ' ') FROM entry_amendment a WHERE a.entry_id = e.id) FROM log_entry e`);

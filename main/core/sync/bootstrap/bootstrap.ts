@@ -42,8 +42,14 @@ export interface BootstrapProgress {
   total: number | null;
 }
 
+/**
+ * The cache a first sync fills: an unlocked vault. (The bench also builds a plain one, to
+ * measure what encryption costs on this path.)
+ */
+export type BootstrapTarget = Pick<UnlockedVault, 'db' | 'paths' | 'openWithCacheKey' | 'replaceWith'> & { keyLiteralForThread(): Buffer | null };
+
 export interface BootstrapDeps {
-  vault: UnlockedVault;
+  vault: BootstrapTarget;
   client: ServerClient;
   token: string;
   tenantId: string;
