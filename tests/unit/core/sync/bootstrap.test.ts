@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/st
 import { readSyncState } from '../../../../main/core/store/writes';
 import { bootstrapCache } from '../../../../main/core/sync/bootstrap/bootstrap';
 import { normalizeLocation, vaultPaths } from '../../../../main/core/vault/location';
+import { VaultLocked } from '../../../../main/core/vault/errors';
 import { UnlockedVault } from '../../../../main/core/vault/vault';
 import type { FrameHeader } from '../../../../shared/bootstrap-protocol';
 import { PlantdeskError } from '../../../../shared/errors';
@@ -149,6 +150,21 @@ describe('first sync from a snapshot', () => {
     expect(Math.max(...downloads.map((s) => s.entries))).toBe(100);
     expect(seen.some((s) => s.phase === 'index')).toBe(true);
     expect(seen.some((s) => s.phase === 'search')).toBe(true);
+  });
+
+  it('never writes a plaintext page: the staging store is encrypted while it is built, and the key is gone once locked', async () => {
+    await serve();
+    const looks: { header: string; plaintext: boolean }[] = [];
+    await run((phase) => {
+      if (phase !== 'index' || !existsSync(vault.paths.staging)) return;
+      const bytes = readFileSync(vault.paths.staging);
+      looks.push({ header: bytes.subarray(0, 15).toString('latin1'), plaintext: bytes.includes('pump vibration') || bytes.includes('Cooling tower') });
+    });
+    expect(looks.length).toBeGreaterThan(0);
+    expect(looks.every((look) => look.header !== 'SQLite format 3' && !look.plaintext)).toBe(true);
+    expect(readFileSync(vault.paths.database).includes('pump vibration')).toBe(false);
+    vault.lock();
+    expect(() => vault.keyLiteralForThread()).toThrow(VaultLocked);
   });
 
   it('resumes a cut answer from the first frame it did not finish', async () => {
