@@ -4,21 +4,40 @@ import { openStoreDatabase } from './main/core/store/open';
 import { prepareStagingStore, insertStatement } from './main/core/store/bulk-load/staging';
 import { readFrames } from './main/core/sync/bootstrap/frame-reader';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { rawKeyLiteral } from './main/core/store/open';
+import { rawKeyLiteral, migrate } from './main/core/store/open';
+import { migrations } from './main/core/store/migrations/index';
 
 async function main() {
   const file = process.argv[2]; const mode = process.argv[3]; const per = Number(process.argv[4] ?? 64);
   const dir = mkdtempSync('/tmp/bbm/m3-'); const key = randomBytes(32); const p = `${dir}/s.db`;
-  const plan = prepareStagingStore(p, (f) => openStoreDatabase({ path: f, cipher: mode === 'plain' ? { kind: 'none' } : { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false }));
+  const opener = (f: string) => {
+    if (!process.env.PAGE) return openStoreDatabase({ path: f, cipher: mode === 'plain' ? { kind: 'none' } : { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false });
+    const d = new Database(f);
+    if (mode !== 'plain') { d.pragma("cipher='sqlcipher'"); d.key(rawKeyLiteral(key)); }
+    d.pragma('page_size = ' + process.env.PAGE);
+    migrate(d, migrations);
+    return d;
+  };
+  const plan = prepareStagingStore(p, opener);
   const db = new Database(p);
   if (mode !== 'plain') { db.pragma("cipher='sqlcipher'"); db.key(rawKeyLiteral(key)); }
   for (const pr of [...(process.env.THREADS ? ['threads = ' + process.env.THREADS] : []), 'journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = ' + (process.env.CACHE ?? '-131072')]) db.pragma(pr);
+  if (process.env.LIVE) { for (const ix of plan.indexes) db.exec(ix.sql); plan.indexes = []; }
   const payloads: { sql: string; n: number; payload: Buffer }[] = [];
   let cols: Record<string, string[]> = {};
   for await (const f of readFrames(createReadStream(file) as unknown as AsyncIterable<Buffer>)) {
     const h = f.header;
     if (h.kind === 'snapshot') for (const tb of h.tables) cols[tb.table] = tb.columns;
     if (h.kind === 'rows') payloads.push({ sql: insertStatement(plan, h.table, cols[h.table]), n: cols[h.table].length, payload: f.payload });
+  }
+  if (process.env.SORTID) {
+    const le = payloads.filter((x) => x.sql.includes('log_entry'));
+    const rest = payloads.filter((x) => !x.sql.includes('log_entry'));
+    const all = le.flatMap((x) => JSON.parse(x.payload.toString()) as unknown[][]);
+    all.sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+    const out = [];
+    for (let i = 0; i < all.length; i += 5000) out.push({ sql: le[0].sql, n: le[0].n, payload: Buffer.from(JSON.stringify(all.slice(i, i + 5000))) });
+    payloads.length = 0; payloads.push(...rest, ...out);
   }
   let parseMs = 0, insMs = 0, rows = 0;
   const one_tx = process.argv[5] === 'onetx';

@@ -68,7 +68,7 @@ export function plainTarget(dir: string): BootstrapTarget & { close(): void } {
   const paths = vaultPaths(normalizeLocation({ profileDir: dir, server: 'http://127.0.0.1:1', userId: randomUUID(), tenantId: randomUUID() }));
   ensurePrivateDir(paths.dir);
   let db: SqliteDatabase = openStoreDatabase({ path: paths.database, cipher: { kind: 'none' } });
-  const open = (path: string) => openStoreDatabase({ path, cipher: { kind: 'none' }, backgroundCheckpoints: false });
+  const open = (path: string, options: { pageSize?: number } = {}) => openStoreDatabase({ path, cipher: { kind: 'none' }, backgroundCheckpoints: false, pageSize: options.pageSize });
   return {
     get db() {
       return db;

@@ -20,6 +20,8 @@ export interface OpenStoreOptions {
   cipher: StoreCipher;
   /** Tests and tools only; the app always runs the migrations it ships. */
   migrations?: readonly Migration[];
+  /** Page size of a new file (default storePageSize); an existing file keeps its own. */
+  pageSize?: number;
   /**
    * Checkpoint the WAL from a second connection on its own thread (background-checkpoints.ts).
    * On by default; off only where a test needs the writer alone on the file.
@@ -117,7 +119,7 @@ function configure(db: SqliteDatabase, options: OpenStoreOptions): void {
     throw error;
   }
   // Takes effect on a new file only (see storePageSize).
-  db.pragma(`page_size = ${storePageSize}`);
+  db.pragma(`page_size = ${options.pageSize ?? storePageSize}`);
   db.pragma(`cache_size = -${storeCacheKiB}`);
   db.pragma('temp_store = MEMORY');
   const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -125,7 +127,7 @@ function configure(db: SqliteDatabase, options: OpenStoreOptions): void {
   db.pragma('synchronous = FULL');
   // The writer's own checkpoints are the backstop (storeCheckpointBytes): a checkpoint decrypts
   // and re-encrypts what it copies, and pages rewritten between checkpoints are copied once.
-  db.pragma(`wal_autocheckpoint = ${Math.round(storeCheckpointBytes / storePageSize)}`);
+  db.pragma(`wal_autocheckpoint = ${Math.round(storeCheckpointBytes / (db.pragma('page_size', { simple: true }) as number))}`);
   db.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
   db.pragma('busy_timeout = 5000');
   migrate(db, options.migrations ?? defaultMigrations);

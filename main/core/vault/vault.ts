@@ -61,8 +61,8 @@ export class UnlockedVault {
   }
 
   /** Opens another store file under this cache's key and schema (a first sync's staging store). */
-  openWithCacheKey(path: string): SqliteDatabase {
-    return openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: this.#key() }, backgroundCheckpoints: false });
+  openWithCacheKey(path: string, options: { pageSize?: number } = {}): SqliteDatabase {
+    return openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: this.#key() }, backgroundCheckpoints: false, pageSize: options.pageSize });
   }
 
   /** The key as SQLite's raw-key literal, for a thread of its own; the receiver zeroes it. */

@@ -134,7 +134,7 @@ export async function bootstrapCache(deps: BootstrapDeps): Promise<BootstrapResu
 }
 
 async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapResult | null> {
-  const plan = prepareStagingStore(path, (file) => deps.vault.openWithCacheKey(file));
+  const plan = prepareStagingStore(path, (file, options) => deps.vault.openWithCacheKey(file, options));
   const loader = await startBulkLoader(path, deps.vault.keyLiteralForThread(), stagingPragmas);
   try {
     await beginLoad(loader);
