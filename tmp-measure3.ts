@@ -20,7 +20,7 @@ async function main() {
   };
   const plan = prepareStagingStore(p, opener);
   const db = new Database(p);
-  if (mode !== 'plain') { db.pragma("cipher='sqlcipher'"); db.key(rawKeyLiteral(key)); }
+  if (mode !== 'plain') { db.pragma("cipher='sqlcipher'"); if (process.env.NOHMAC) console.log('hmac_check', db.pragma('hmac_check = 0')); db.key(rawKeyLiteral(key)); console.log('now', db.pragma('hmac_check')); }
   for (const pr of [...(process.env.THREADS ? ['threads = ' + process.env.THREADS] : []), 'journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = ' + (process.env.CACHE ?? '-131072')]) db.pragma(pr);
   if (process.env.LIVE) { for (const ix of plan.indexes) db.exec(ix.sql); plan.indexes = []; }
   const payloads: { sql: string; n: number; payload: Buffer }[] = [];

@@ -38,6 +38,7 @@ if (workerData.keyLiteral) {
   const literal = Buffer.from(workerData.keyLiteral);
   try {
     db.pragma("cipher = 'sqlcipher'");
+    for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
     db.key(literal);
   } finally {
     literal.fill(0);
@@ -116,15 +117,18 @@ export class BulkLoadFailed extends Error {
   }
 }
 
-/** Opens `path` (keyed with `keyLiteral`, which is zeroed here once the thread has its copy). */
-export async function startBulkLoader(path: string, keyLiteral: Buffer | null, pragmas: readonly string[]): Promise<BulkLoader> {
+/**
+ * Opens `path` (keyed with `keyLiteral`, which is zeroed here once the thread has its copy),
+ * with `cipherPragmas` set before the key and `pragmas` after.
+ */
+export async function startBulkLoader(path: string, keyLiteral: Buffer | null, pragmas: { cipher: readonly string[]; store: readonly string[] }): Promise<BulkLoader> {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
   const keyCopy = keyLiteral ? new ArrayBuffer(keyLiteral.length) : null;
   if (keyLiteral && keyCopy) {
     new Uint8Array(keyCopy).set(keyLiteral);
     keyLiteral.fill(0);
   }
-  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, keyLiteral: keyCopy, pragmas }, transferList: keyCopy ? [keyCopy] : [] });
+  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, keyLiteral: keyCopy, pragmas: pragmas.store, cipherPragmas: pragmas.cipher }, transferList: keyCopy ? [keyCopy] : [] });
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;

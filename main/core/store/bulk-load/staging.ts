@@ -27,8 +27,18 @@ const localColumns = new Set(['row_no', 'pending_mutation_id']);
  * While it is built nothing else opens the file and a crash means building it again, so it
  * keeps no journal; temp data stays in memory (never a plaintext temp file); a larger page cache
  * keeps more of each table's pages decrypted between the index builds that rescan it.
+ *
+ * Its own pages are read back without checking their HMAC: each index build and the full-text
+ * build reread the tables, and the check was most of what those rereads cost (1M entries:
+ * indexes 17.1 -> 8.1 s, full-text 7.2 -> 5.4 s). Every page is still written with its HMAC,
+ * and the cache checks it on every read once the store is in use, so a page altered on disk
+ * while the store was built is found then; what the build read from it is garbage, never
+ * content of an attacker's choosing (they lack the key).
  */
-export const stagingPragmas = ['journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -131072'];
+export const stagingPragmas = {
+  cipher: ['hmac_check = 0'],
+  store: ['journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -131072'],
+};
 
 export function stagingSidecars(path: string): string[] {
   return [path, `${path}-wal`, `${path}-shm`, `${path}-journal`];
