@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,7 @@ function dataset(): TableRows[] {
 
 let dir: string;
 let vault: UnlockedVault;
+let cacheKey: Buffer;
 let server: SnapshotServer | null = null;
 let client: ServerClient | null = null;
 
@@ -71,8 +72,8 @@ beforeEach(() => {
   const location = normalizeLocation({ profileDir: dir, server: 'http://127.0.0.1:1', userId: randomUUID(), tenantId });
   const paths = vaultPaths(location);
   ensurePrivateDir(paths.dir);
-  const key = randomBytes(32);
-  vault = new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey: key } }), key);
+  cacheKey = randomBytes(32);
+  vault = new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey: cacheKey } }), cacheKey);
 });
 
 afterEach(async () => {
@@ -163,8 +164,22 @@ describe('first sync from a snapshot', () => {
     expect(looks.length).toBeGreaterThan(0);
     expect(looks.every((look) => look.header !== 'SQLite format 3' && !look.plaintext)).toBe(true);
     expect(readFileSync(vault.paths.database).includes('pump vibration')).toBe(false);
+    // The builder skipped HMAC checks on its own rereads; the cache in use checks every page:
+    // one byte changed in the text of a page of entries (garbage, not a broken b-tree, without
+    // the check) is refused when read.
+    const pageSize = vault.db.pragma('page_size', { simple: true }) as number;
+    const { pageno } = vault.db.prepare("SELECT pageno FROM dbstat WHERE name = 'log_entry' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 2").get() as { pageno: number };
     vault.lock();
     expect(() => vault.keyLiteralForThread()).toThrow(VaultLocked);
+    const file = readFileSync(vault.paths.database);
+    file[(pageno - 1) * pageSize + pageSize - 600] ^= 0xff;
+    writeFileSync(vault.paths.database, file);
+    const reopened = openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'sqlcipher', dataKey: cacheKey }, backgroundCheckpoints: false });
+    try {
+      expect(() => reopened.prepare('SELECT count(*), sum(length(body)) FROM log_entry').get()).toThrow();
+    } finally {
+      reopened.close();
+    }
   });
 
   it('resumes a cut answer from the first frame it did not finish', async () => {
