@@ -69,14 +69,15 @@ async function main() {
   const client = new ServerClient({ baseUrl: url, timeoutMs: 600_000 });
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  const mem = setInterval(() => { const m = process.memoryUsage(); console.log(`rss ${(m.rss/1e6).toFixed(0)} heapTotal ${(m.heapTotal/1e6).toFixed(0)} heapUsed ${(m.heapUsed/1e6).toFixed(0)} external ${(m.external/1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers/1e6).toFixed(0)}`); }, 3000);
   const t = performance.now();
   const marks: string[] = [];
   let last = '';
   const result = await bootstrapCache({ vault, client, token: 'x', tenantId: location.tenantId, now: () => new Date(), onProgress: (p) => {
-    if (p.phase !== last) { marks.push(`${p.phase}@${((performance.now() - t) / 1000).toFixed(1)}s`); last = p.phase; }
+    if (p.phase !== last) { marks.push(`${p.phase}@${((performance.now() - t) / 1000).toFixed(1)}s(peak so far ${(peak / 1e6).toFixed(0)}MB)`); last = p.phase; }
   } });
   const s = (performance.now() - t) / 1000;
-  clearInterval(timer);
+  clearInterval(timer); clearInterval(mem);
   console.log(marks.join(' '), `done@${s.toFixed(1)}s`, result, `${Math.round(result!.rows / s)} rows/s`, `peak RSS ${(peak / 1e6).toFixed(0)} MB`, 'file', (statSync(paths.database).size / 1e6).toFixed(0), 'MB');
   vault.lock(); client.close(); server.close();
 }
