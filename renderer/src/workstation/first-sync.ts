@@ -10,7 +10,7 @@ const syncStateQuery = () => queryOptions({ queryKey: workstationKeys.syncState(
  * match": screens say which. Null once a sync has succeeded (or while that is not known yet);
  * otherwise whether a sync runs now and, during the pull, how far it is.
  */
-export type FirstSync = null | { running: false } | { running: true; done: number | null; total: number | null };
+export type FirstSync = null | { running: false } | { running: true; phase: string | null; done: number | null; total: number | null };
 
 export function useFirstSync(): FirstSync {
   const state = useQuery(syncStateQuery());
@@ -19,5 +19,5 @@ export function useFirstSync(): FirstSync {
   if (progress === null && !state.data.running) return { running: false };
   // Sending the outbox first is part of the same sync; only downloading counts downloaded rows.
   const pulling = progress?.phase === 'pull' || progress?.phase === 'download' || progress?.phase === 'load';
-  return { running: true, done: pulling ? progress.done : null, total: pulling ? progress.total : null };
+  return { running: true, phase: progress?.phase ?? null, done: pulling ? progress.done : null, total: pulling ? progress.total : null };
 }

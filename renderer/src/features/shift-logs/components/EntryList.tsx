@@ -8,7 +8,7 @@ import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { entriesQuery, entryTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
-import { useEmptyText } from '../hooks/useEmptyText';
+import { useEmptyText, useFirstSyncNote } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { EntryMarks, SeverityBadge } from './marks';
 import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
@@ -36,6 +36,7 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
   const entries = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { areas, nameOf, filter } = props;
   const emptyText = useEmptyText(t('list.empty'));
+  const firstSyncNote = useFirstSyncNote(hasText);
 
   const columns = useMemo<GridColumn<Entry>[]>(
     () => [
@@ -69,6 +70,11 @@ export function EntryList(props: { filter: ShiftLogFilterInput; sort: LogEntrySo
   const columnName = (by: string) => columns.find((column) => column.id === by)?.header ?? by;
   return (
     <>
+      {firstSyncNote && entries.length > 0 && (
+        <p className="first-sync-note" role="status">
+          {firstSyncNote}
+        </p>
+      )}
       {hasText && (
         <div className="search-order" role="radiogroup" aria-label={t('order.label')}>
           <label>

@@ -8,7 +8,7 @@ import { useLocaleStore } from '../../../i18n/i18n';
 import { navigate } from '../../../lib/router';
 import { logsQuery, logTotalsQuery } from '../api/queries';
 import type { AreaIndex } from '../hooks/useAreaIndex';
-import { useEmptyText } from '../hooks/useEmptyText';
+import { useEmptyText, useFirstSyncNote } from '../hooks/useEmptyText';
 import { useShiftLogT } from '../messages';
 import { SortableGrid, type GridColumn, type GridSort } from './SortableGrid';
 
@@ -30,6 +30,7 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
   const logs = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { areas } = props;
   const emptyText = useEmptyText(props.waiting ? t('logs.emptyToSign') : t('logs.empty'));
+  const firstSyncNote = useFirstSyncNote(false);
 
   const columns = useMemo<GridColumn<ShiftLogItem>[]>(
     () => [
@@ -72,6 +73,11 @@ export function ShiftLogTable(props: { filter: ShiftLogFilterInput; waiting: boo
   const loaded = logs.length;
   return (
     <QueryState isPending={query.isPending} error={query.error} isEmpty={loaded === 0} emptyText={emptyText} onRetry={() => void query.refetch()}>
+      {firstSyncNote && (
+        <p className="first-sync-note" role="status">
+          {firstSyncNote}
+        </p>
+      )}
       <p className="entry-count" aria-live="polite" data-testid="log-totals">
         {totals.data ? t(props.waiting ? 'logs.totalsToSign' : 'logs.totals', { shown: loaded, count: totals.data.matching, all: totals.data.all }) : ''}
       </p>
