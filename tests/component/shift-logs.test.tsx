@@ -163,6 +163,18 @@ describe('the shift-log list', () => {
     expect(screen.queryByText('No entries match this filter.')).toBeNull();
   });
 
+  it('during a first sync, a list that already shows the newest days says the rest is still coming, and a search says what it covers', async () => {
+    installApi({ 'shiftLogs.entries': ok({ items: [entry()], next: null }), 'sync.state': ok(syncState({ lastOkAt: null, cursor: 0, running: true })) });
+    renderScreen();
+    act(() => useSyncActivity.getState().onProgress({ phase: 'download', done: 1200, total: 40000 }));
+    expect(await screen.findByText('Showing the newest days while the rest downloads (1,200 of 40,000).')).toBeTruthy();
+    act(() => useSyncActivity.getState().onProgress({ phase: 'index', done: 3, total: 20 }));
+    expect(await screen.findByText('Showing the newest days while the rest is prepared.')).toBeTruthy();
+    cleanup();
+    renderScreen('#/shift-logs?view=entries&q=pump');
+    expect(await screen.findByText('Search covers what is downloaded so far; the full search is ready when the first sync is done.')).toBeTruthy();
+  });
+
   it('before any sync has finished, an empty log list says nothing is downloaded yet, in German too', async () => {
     installApi({ 'shiftLogs.list': ok({ items: [], next: null }), 'sync.state': ok(syncState({ lastOkAt: null, cursor: 0 })) });
     renderScreen('#/shift-logs?view=all');
