@@ -99,10 +99,12 @@ async function pushAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
  * Pull pages from the cursor: the next page is requested before the current one is written
  * (pipelined), and each page is written with its cursor in one transaction, its size chosen so
  * that transaction stays short (pull-page-size.ts). A changed policy version or a 409 reset
- * rebuilds the cache from zero, keeping the outbox.
+ * purges what was pulled (keeping the outbox), then rebuilds the cache from the server's
+ * snapshot, or from seq 0 where the server has none.
  */
 async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Promise<void> {
-  const db = deps.session.vault.db;
+  // Read each time: a rebuild from a snapshot replaces the cache's connection.
+  const db = () => deps.session.vault.db;
   const tenant = deps.session.account.tenantId;
   const sizing = { ...defaultPullPageSizing, max: deps.pageSize ?? 2_000, targetMs: deps.pageTargetMs ?? defaultPullPageSizing.targetMs };
   let limit = sizing.max;
@@ -114,8 +116,14 @@ async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
     request.catch(() => undefined);
     return request;
   };
+  /** Purges, then rebuilds; pull goes on from where the rebuild left the cursor. */
+  const rebuild = async () => {
+    clearPulledData(db());
+    if (deps.bootstrap ?? true) await bootstrap(deps, token, summary);
+    return readSyncState(db()).cursor;
+  };
 
-  let since = readSyncState(db).cursor;
+  let since = readSyncState(db()).cursor;
   let rebuilt = false;
   let pending: Promise<PullResponse> = fetchPage(since);
   for (;;) {
@@ -124,26 +132,24 @@ async function pullAll(deps: SyncDeps, token: string, summary: SyncSummary): Pro
       page = await pending;
     } catch (error) {
       if (!rebuilt && error instanceof ServerError && error.code === 'reset') {
-        clearPulledData(db);
         rebuilt = true;
-        since = 0;
-        pending = fetchPage(0);
+        since = await rebuild();
+        pending = fetchPage(since);
         continue;
       }
       throw error;
     }
-    const known = readSyncState(db).policy_version;
+    const known = readSyncState(db()).policy_version;
     if (!rebuilt && since > 0 && known !== null && known !== String(page.policyVersion)) {
       // What this person may see changed: purge, then download what is visible now.
-      clearPulledData(db);
       rebuilt = true;
-      since = 0;
-      pending = fetchPage(0);
+      since = await rebuild();
+      pending = fetchPage(since);
       continue;
     }
     if (page.hasMore) pending = fetchPage(page.cursor);
     const writeStarted = performance.now();
-    const applied = applyPullPage(db, page, deps.now());
+    const applied = applyPullPage(db(), page, deps.now());
     // Takes effect from the page after the one already requested (the pipeline is one deep).
     limit = nextPullLimit(limit, performance.now() - writeStarted, sizing);
     summary.pulled += applied.applied;
