@@ -42,6 +42,8 @@ export interface CoreOptions {
   syncPageSize?: number;
   /** The longest a pull page's transaction should hold the store (default 150 ms). */
   syncPageTargetMs?: number;
+  /** Off: a first sync pages through the change feed instead of downloading a snapshot (tests of pull). */
+  syncBootstrap?: boolean;
   /** Sync by itself while unlocked (on unlock, every interval, after local writes). */
   autoSync?: AutoSyncSettings;
   /** Who holds the profile, named to a second process that is refused (default: app under Electron). */
@@ -125,6 +127,7 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     autoSync: options.autoSync,
     pageSize: options.syncPageSize,
     pageTargetMs: options.syncPageTargetMs,
+    bootstrap: options.syncBootstrap,
     onProgress: (progress) => emit('sync.progress', progress),
     onFinished: (result) => emit('sync.finished', result.ok ? { ok: true, summary: result.summary, error: null } : { ok: false, summary: null, error: result.error }),
   });

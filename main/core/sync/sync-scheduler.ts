@@ -27,6 +27,8 @@ export interface SyncSchedulerOptions {
   autoSync?: AutoSyncSettings;
   pageSize?: number;
   pageTargetMs?: number;
+  /** See SyncDeps.bootstrap. */
+  bootstrap?: boolean;
   onProgress: (progress: SyncProgress) => void;
   onFinished: (result: { ok: true; summary: SyncSummary } | { ok: false; error: { code: string; message: string } }) => void;
 }
@@ -68,7 +70,7 @@ export class SyncScheduler {
     const { session, now } = this.options;
     const open = session.requireOpen();
     const client = this.options.clientFor(open.account.server);
-    this.running = syncOnce({ session: open, client, now, pageSize: this.options.pageSize, pageTargetMs: this.options.pageTargetMs, onProgress: this.options.onProgress })
+    this.running = syncOnce({ session: open, client, now, pageSize: this.options.pageSize, pageTargetMs: this.options.pageTargetMs, bootstrap: this.options.bootstrap, onProgress: this.options.onProgress })
       .then(async (summary) => {
         await this.refreshGrantIfBehind();
         session.setOnline(true);

@@ -27,7 +27,8 @@ describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-pull'
     await server?.stop();
   });
 
-  const workstation = (baseUrl: string, pageSize: number) => signedInWorkstation(server, tenant.id, baseUrl, { syncPageSize: pageSize }, cores);
+  // Pull, not a first sync's snapshot: the cuts must land in the change feed (snapshot cuts: connection-cut-mid-bootstrap).
+  const workstation = (baseUrl: string, pageSize: number) => signedInWorkstation(server, tenant.id, baseUrl, { syncPageSize: pageSize, syncBootstrap: false }, cores);
 
   it('resumes from the last committed page after cuts, and converges to the server rows', async () => {
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
