@@ -1,0 +1,77 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+
+/**
+ * The encoded frames of one snapshot on disk, each sealed with AES-256-GCM under a key that
+ * lives only in this process's memory, bound to the snapshot id and frame number (a frame
+ * moved to another place or file does not open). The file is owner-only (0600). After a
+ * restart the key is gone and so is every file's meaning: they are deleted at start.
+ *
+ * Record: iv (12) | ciphertext | tag (16); the index of offsets stays in memory.
+ */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class SealedFrameFile {
+  private readonly offsets: number[] = [];
+  private readonly lengths: number[] = [];
+  private size = 0;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly snapshotId: string,
+    private readonly key: Buffer,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(path: string, snapshotId: string, key: Buffer): Promise<SealedFrameFile> {
+    // wx: never reuse a file someone else made; 0600: only the server's user reads it.
+    return new SealedFrameFile(path, snapshotId, key, await open(path, 'wx+', 0o600));
+  }
+
+  get frames(): number {
+    return this.offsets.length;
+  }
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** Appends frame number frames + 1. */
+  async append(frame: Buffer): Promise<void> {
+    const no = this.offsets.length + 1;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(this.aad(no));
+    const sealed = Buffer.concat([iv, cipher.update(frame), cipher.final(), cipher.getAuthTag()]);
+    await this.handle.write(sealed, 0, sealed.length, this.size);
+    this.offsets.push(this.size);
+    this.lengths.push(sealed.length);
+    this.size += sealed.length;
+  }
+
+  /** Frame `no` (1-based) as encoded, checked. */
+  async read(no: number): Promise<Buffer> {
+    if (this.closed) throw new Error('the snapshot file was removed');
+    const length = this.lengths[no - 1];
+    const sealed = Buffer.allocUnsafe(length);
+    const { bytesRead } = await this.handle.read(sealed, 0, length, this.offsets[no - 1]);
+    if (bytesRead !== length) throw new Error('a snapshot frame was cut short on disk');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES));
+    decipher.setAAD(this.aad(no));
+    decipher.setAuthTag(sealed.subarray(length - TAG_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, length - TAG_BYTES)), decipher.final()]);
+  }
+
+  async remove(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close().catch(() => undefined);
+    await rm(this.path, { force: true });
+  }
+
+  private aad(no: number): Buffer {
+    return Buffer.from(`${this.snapshotId}:${no}`, 'utf8');
+  }
+}
