@@ -2,7 +2,7 @@ import type { Database, Tx } from '../../db/database';
 import { getTenant } from '../../store/tenants';
 import { apiError } from '../../errors';
 import type { FeedFilter, ReadScope } from '../visibility';
-import { FrameEncoder } from './frames';
+import { FrameEncoder, type EncodedFrame } from './frames';
 import { rowJson, serverTableCondition, snapshotTables, type AuditTable, type ChangeLogTable, type ServerTable, type SnapshotTable } from './snapshot-tables';
 
 /**
@@ -22,8 +22,8 @@ export interface SnapshotPlan {
 export interface SnapshotSink {
   /** Called once, before any frame: what the snapshot holds. */
   plan(plan: SnapshotPlan): Promise<void>;
-  /** Each numbered frame in order; the build waits for it (backpressure). */
-  frame(encoded: Buffer): Promise<void>;
+  /** Each numbered frame in order; the build waits for it (backpressure). Its buffers are reused once it resolves. */
+  frame(encoded: EncodedFrame): Promise<void>;
 }
 
 export interface BuildOptions {

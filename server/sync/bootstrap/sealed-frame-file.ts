@@ -38,30 +38,44 @@ export class SealedFrameFile {
     return this.size;
   }
 
-  /** Appends frame number frames + 1. */
-  async append(frame: Buffer): Promise<void> {
+  /**
+   * Appends frame number frames + 1, given as its parts (header line, payload). The parts are
+   * sealed and written as they are, without joining them first: a snapshot is hundreds of
+   * megabytes, and every copy is garbage the collector must catch up with.
+   */
+  async append(parts: readonly Buffer[]): Promise<void> {
     const no = this.offsets.length + 1;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(this.aad(no));
-    const sealed = Buffer.concat([iv, cipher.update(frame), cipher.final(), cipher.getAuthTag()]);
-    await this.handle.write(sealed, 0, sealed.length, this.size);
+    const sealed = [iv, ...parts.map((part) => cipher.update(part)), cipher.final()];
+    sealed.push(cipher.getAuthTag());
+    const length = sealed.reduce((sum, part) => sum + part.length, 0);
+    const { bytesWritten } = await this.handle.writev(sealed, this.size);
+    if (bytesWritten !== length) throw new Error('a snapshot frame was written short');
     this.offsets.push(this.size);
-    this.lengths.push(sealed.length);
-    this.size += sealed.length;
+    this.lengths.push(length);
+    this.size += length;
   }
 
-  /** Frame `no` (1-based) as encoded, checked. */
-  async read(no: number): Promise<Buffer> {
+  /**
+   * Frame `no` (1-based) as encoded, checked. The sealed bytes are read into the reader's own
+   * scratch buffer, reused frame after frame (only the opened frame is new memory).
+   */
+  async read(no: number, scratch: { buffer: Buffer }): Promise<Buffer> {
     if (this.closed) throw new Error('the snapshot file was removed');
     const length = this.lengths[no - 1];
-    const sealed = Buffer.allocUnsafe(length);
+    if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
+    const sealed = scratch.buffer.subarray(0, length);
     const { bytesRead } = await this.handle.read(sealed, 0, length, this.offsets[no - 1]);
     if (bytesRead !== length) throw new Error('a snapshot frame was cut short on disk');
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES));
     decipher.setAAD(this.aad(no));
     decipher.setAuthTag(sealed.subarray(length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, length - TAG_BYTES)), decipher.final()]);
+    const opened = decipher.update(sealed.subarray(IV_BYTES, length - TAG_BYTES));
+    // GCM gives nothing more at the end; final() checks the tag.
+    decipher.final();
+    return opened;
   }
 
   async remove(): Promise<void> {

@@ -163,11 +163,12 @@ export class SnapshotCache {
    */
   async *frames(snapshot: Snapshot, from: number): AsyncGenerator<Buffer> {
     snapshot.readers += 1;
+    const scratch = { buffer: Buffer.alloc(0) };
     try {
       for (let no = from; ; no += 1) {
         while (snapshot.file.frames < no && snapshot.state === 'building') await snapshot.changed();
         if (snapshot.dropped) throw new Error('the snapshot was dropped while it was read');
-        if (snapshot.file.frames >= no) yield await snapshot.file.read(no);
+        if (snapshot.file.frames >= no) yield await snapshot.file.read(no, scratch);
         else if (snapshot.state === 'complete') return;
         else throw new Error('the snapshot build failed');
       }
