@@ -48,6 +48,8 @@ export class Snapshot {
   state: 'building' | 'complete' | 'failed' = 'building';
   readers = 0;
   dropped = false;
+  /** Why the build failed, for the answers waiting on it. */
+  failure: unknown = null;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -72,7 +74,7 @@ export class Snapshot {
   /** Until the plan is known (or the build failed). */
   async planned(): Promise<SnapshotPlan> {
     while (!this.plan && this.state === 'building') await this.changed();
-    if (!this.plan) throw apiError('bootstrap_gone');
+    if (!this.plan) throw this.failure ?? apiError('bootstrap_gone');
     return this.plan;
   }
 }
@@ -123,7 +125,8 @@ export class SnapshotCache {
       if (info && info.mtimeMs < oldest) await rm(path, { recursive: true, force: true });
     }
     await mkdir(this.instanceDirectory, { mode: 0o700 });
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    // A file that cannot be removed now is tried again at the next sweep.
+    this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
@@ -219,11 +222,12 @@ export class SnapshotCache {
         snapshot.state = 'complete';
         snapshot.notify();
       },
-      async () => {
+      async (error: unknown) => {
         // The readers are cut (their resume answers bootstrap_gone and they start again).
         snapshot.state = 'failed';
+        snapshot.failure = error;
         snapshot.notify();
-        if (snapshot.readers === 0) await this.drop(snapshot);
+        if (snapshot.readers === 0) await this.drop(snapshot).catch(() => undefined);
       },
     );
     return snapshot;
