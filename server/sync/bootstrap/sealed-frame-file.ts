@@ -18,16 +18,24 @@ export class SealedFrameFile {
   private size = 0;
   private closed = false;
 
-  private constructor(
+  private readonly opening: Promise<FileHandle>;
+
+  /** Opening is under way once this returns (a snapshot is registered before its first await). */
+  constructor(
     readonly path: string,
     private readonly snapshotId: string,
     private readonly key: Buffer,
-    private readonly handle: FileHandle,
-  ) {}
+  ) {
+    // wx: never reuse a file someone else made; 0600: only the server's user reads it.
+    this.opening = open(path, 'wx+', 0o600);
+    // A failure is answered by the first append or read; it must not go unhandled before.
+    this.opening.catch(() => undefined);
+  }
 
   static async create(path: string, snapshotId: string, key: Buffer): Promise<SealedFrameFile> {
-    // wx: never reuse a file someone else made; 0600: only the server's user reads it.
-    return new SealedFrameFile(path, snapshotId, key, await open(path, 'wx+', 0o600));
+    const file = new SealedFrameFile(path, snapshotId, key);
+    await file.opening;
+    return file;
   }
 
   get frames(): number {
@@ -51,7 +59,7 @@ export class SealedFrameFile {
     const sealed = [iv, ...parts.map((part) => cipher.update(part)), cipher.final()];
     sealed.push(cipher.getAuthTag());
     const length = sealed.reduce((sum, part) => sum + part.length, 0);
-    const { bytesWritten } = await this.handle.writev(sealed, this.size);
+    const { bytesWritten } = await (await this.opening).writev(sealed, this.size);
     if (bytesWritten !== length) throw new Error('a snapshot frame was written short');
     this.offsets.push(this.size);
     this.lengths.push(length);
@@ -67,7 +75,7 @@ export class SealedFrameFile {
     const length = this.lengths[no - 1];
     if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
     const sealed = scratch.buffer.subarray(0, length);
-    const { bytesRead } = await this.handle.read(sealed, 0, length, this.offsets[no - 1]);
+    const { bytesRead } = await (await this.opening).read(sealed, 0, length, this.offsets[no - 1]);
     if (bytesRead !== length) throw new Error('a snapshot frame was cut short on disk');
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES));
     decipher.setAAD(this.aad(no));
@@ -81,8 +89,10 @@ export class SealedFrameFile {
   async remove(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.handle.close().catch(() => undefined);
-    await rm(this.path, { force: true });
+    const handle = await this.opening.catch(() => null);
+    await handle?.close().catch(() => undefined);
+    // Only a file this instance created is removed (wx refused anyone else's).
+    if (handle) await rm(this.path, { force: true });
   }
 
   private aad(no: number): Buffer {

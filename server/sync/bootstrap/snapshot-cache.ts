@@ -142,10 +142,15 @@ export class SnapshotCache {
     const scope = readScopeFor(ability);
     const scopeKey = scopeKeyOf(tenantId, scope);
     await this.sweep();
-    const now = this.clock.now().getTime();
-    const candidates = [...this.byId.values()].filter((snapshot) => snapshot.tenantId === tenantId && snapshot.scopeKey === scopeKey && snapshot.state !== 'failed' && snapshot.expiresAt > now);
-    const newest = candidates.sort((a, b) => b.takenAt - a.takenAt)[0];
-    if (newest && (await this.isCurrent(newest))) return newest;
+    for (;;) {
+      // From here to registering a new build nothing is awaited: two requests of one scope
+      // arriving together share one build, and the tenant's cap counts every build.
+      const now = this.clock.now().getTime();
+      const candidates = [...this.byId.values()].filter((snapshot) => snapshot.tenantId === tenantId && snapshot.scopeKey === scopeKey && snapshot.state !== 'failed' && snapshot.expiresAt > now);
+      const newest = candidates.sort((a, b) => b.takenAt - a.takenAt)[0];
+      if (!newest) break;
+      if (await this.isCurrent(newest)) return newest;
+    }
     const running = [...this.byId.values()].filter((snapshot) => snapshot.tenantId === tenantId && snapshot.state === 'building').length;
     if (running >= this.settings.maxBuildsPerTenant) throw apiError('rate_limited', { retryAfter: BUSY_RETRY_SECONDS });
     return this.startBuild(tenantId, scope, feedFilterFor(ability), scopeKey, options.buildOptions ?? this.settings.build ?? defaultBuildOptions);
@@ -195,9 +200,9 @@ export class SnapshotCache {
     }
   }
 
-  private async startBuild(tenantId: string, scope: ReadScope, filter: FeedFilter, scopeKey: string, buildOptions: BuildOptions): Promise<Snapshot> {
+  private startBuild(tenantId: string, scope: ReadScope, filter: FeedFilter, scopeKey: string, buildOptions: BuildOptions): Snapshot {
     const id = randomBytes(16).toString('base64url');
-    const file = await SealedFrameFile.create(join(this.instanceDirectory, `${id}.frames`), id, this.key);
+    const file = new SealedFrameFile(join(this.instanceDirectory, `${id}.frames`), id, this.key);
     const now = this.clock.now().getTime();
     const snapshot = new Snapshot(id, tenantId, scopeKey, now, now + this.ttlMs, file);
     this.byId.set(id, snapshot);

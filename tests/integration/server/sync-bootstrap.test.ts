@@ -198,6 +198,16 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(after.body.changes.map((change: Change) => change.entityId)).toContain(later.id);
     });
 
+    it('shares one build between two requests of the same scope that arrive together', async () => {
+      const together = await server.createTenant('Together Works');
+      const [first, second] = [(await server.signIn(together.admin)).token, (await server.signIn(together.admin, { deviceId: randomUUID() })).token];
+      const builds = server.server.snapshots.buildsStarted;
+      const [a, b] = await Promise.all([snapshotOf(first, together.id), snapshotOf(second, together.id)]);
+      expect(server.server.snapshots.buildsStarted).toBe(builds + 1);
+      expect(a.snapshot.snapshotId).toBe(b.snapshot.snapshotId);
+      expect(Buffer.concat(a.frames.map((frame) => frame.raw)).equals(Buffer.concat(b.frames.map((frame) => frame.raw)))).toBe(true);
+    });
+
     it('builds afresh once a person was erased: a kept snapshot never brings an erased name back', async () => {
       const erasing = await server.createTenant('Erasure Works');
       const token = (await server.signIn(erasing.admin)).token;
