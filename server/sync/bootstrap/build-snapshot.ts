@@ -3,7 +3,7 @@ import { getTenant } from '../../store/tenants';
 import { apiError } from '../../errors';
 import type { FeedFilter, ReadScope } from '../visibility';
 import { FrameEncoder, type EncodedFrame } from './frames';
-import { rowJson, serverTableCondition, snapshotTables, type AuditTable, type ChangeLogTable, type ServerTable, type SnapshotTable } from './snapshot-tables';
+import { rowJson, serverTableCondition, snapshotTables, type AuditTable, type ChangeLogTable, type ServerTable } from './snapshot-tables';
 
 /**
  * Reads one consistent snapshot of what a scope may read (SYNC.md "First sync") and hands it
@@ -180,4 +180,3 @@ async function readChangeLogTables(tx: Tx, scoped: Scoped, seq: number, tenant: 
   return byTable;
 }
 
-export type { SnapshotTable };
