@@ -339,4 +339,29 @@ for (const { name, backend, skip } of serverBackends()) {
       expect((await bootstrap(twoToken, `tenant=${tenant.id}`)).status).toBe(200);
     });
   });
+  describe.skipIf(skip)(`sync bootstrap disk budget (${name})`, () => {
+    let server: Awaited<ReturnType<typeof startTestServer>>;
+    beforeAll(async () => {
+      // A budget below one snapshot: only the snapshot being read may stay.
+      server = await startTestServer({ backend, server: { bootstrap: { maxCacheBytes: 1 } } });
+    });
+    afterAll(async () => server?.stop());
+
+    it('drops the oldest unread snapshot once the kept frames pass the disk budget', async () => {
+      const [one, two] = [await server.createTenant('Budget One'), await server.createTenant('Budget Two')];
+      const oneToken = (await server.signIn(one.admin)).token;
+      const twoToken = (await server.signIn(two.admin)).token;
+      const get = async (token: string, query: string) => {
+        const response = await fetch(`${server.url}/v1/sync/bootstrap?${query}`, { headers: { authorization: `Bearer ${token}` } });
+        return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+      };
+      const first = decodeBootstrap((await get(oneToken, `tenant=${one.id}`)).body);
+      expect((await server.server.snapshots.filesOnDisk()).length).toBe(1);
+      expect((await get(twoToken, `tenant=${two.id}`)).status).toBe(200);
+      const resumed = await get(oneToken, `tenant=${one.id}&snapshot=${first.snapshot.snapshotId}&from=1`);
+      expect(resumed.status).toBe(409);
+      expect(JSON.parse(resumed.body.toString('utf8')).error.code).toBe('bootstrap_gone');
+      expect((await server.server.snapshots.filesOnDisk()).length).toBe(1);
+    });
+  });
 }
