@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultScryptParams, type ScryptParams } from './auth/passwords';
@@ -28,6 +29,8 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerSigningRoutes } from './routes/signing';
 import { registerSsoRoutes } from './routes/sso';
 import { registerSyncRoutes } from './routes/sync';
+import { defaultBootstrapLimits, registerBootstrapRoute, type BootstrapLimits } from './routes/sync-bootstrap';
+import { defaultBootstrapSettings, SnapshotCache, type BootstrapSettings } from './sync/bootstrap/snapshot-cache';
 import { registerUserRoutes } from './routes/users';
 
 export interface ServerOptions {
@@ -63,6 +66,12 @@ export interface ServerOptions {
   smtpUrl?: string;
   /** The From of those emails. */
   smtpFrom?: string;
+  /**
+   * First-sync snapshots (SYNC.md): how long one is served to colleagues of the same scope, how
+   * many build at once per tenant, the disk they may take (sealed, under dataDir/bootstrap-cache
+   * or a temporary directory), and the per-user limits.
+   */
+  bootstrap?: Partial<Omit<BootstrapSettings, 'directory'> & BootstrapLimits>;
   /** Seed the demo tenant (refused in production). */
   demo?: { entries?: number } | false;
   production?: boolean;
@@ -78,6 +87,8 @@ export interface RunningServer {
   signer: GrantSigner;
   /** Every /v1 route with its kind and RBAC permission (tests walk this list). */
   routes: readonly RouteInfo[];
+  /** The first-sync snapshots this instance keeps (tests look inside). */
+  snapshots: SnapshotCache;
   /** Set when `demo` seeded (or found) the demo tenant. */
   demo: DemoCredentials | null;
   demoCredentialsPath: string | null;
@@ -97,7 +108,7 @@ export class DemoRefusedError extends Error {
   }
 }
 
-function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter, enrolment: EnrolmentSettings): FastifyInstance {
+function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter, enrolment: EnrolmentSettings, snapshots: SnapshotCache): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
@@ -132,6 +143,7 @@ function buildApp(deps: AppDeps, options: ServerOptions, ipLimiter: RateLimiter,
   registerRoleRoutes(app, deps);
   registerSigningRoutes(app, deps);
   registerSyncRoutes(app, deps);
+  registerBootstrapRoute(app, deps, snapshots, { ...defaultBootstrapLimits, ...options.bootstrap }, deps.clock);
   return app;
 }
 
@@ -159,7 +171,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     const demoSeed = options.demo ? await seedDemo(db, { clock, entries: options.demo.entries, scrypt: deps.scrypt, secretBox: signer.secretBox }) : null;
     const mailer = options.smtpUrl ? createEnrolmentMailer({ url: options.smtpUrl, from: options.smtpFrom }) : null;
-    const app = buildApp(deps, options, new RateLimiter(rateLimits.perIp, clock), { ttlMs: enrolmentTtl, mailer });
+    const snapshots = new SnapshotCache(db, clock, {
+      ...defaultBootstrapSettings,
+      ...options.bootstrap,
+      directory: dataDir ? join(dataDir, 'bootstrap-cache') : join(tmpdir(), 'plantdesk-bootstrap-cache'),
+    });
+    await snapshots.start();
+    const app = buildApp(deps, options, new RateLimiter(rateLimits.perIp, clock), { ttlMs: enrolmentTtl, mailer }, snapshots);
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });
     const address = app.server.address();
@@ -175,10 +193,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clock,
       signer,
       routes: deps.routes,
+      snapshots,
       demo: demo?.credentials ?? null,
       demoCredentialsPath: demo?.path ?? null,
       async close() {
         await app.close();
+        await snapshots.close();
         mailer?.close();
         if (ownsDb) await db.close();
       },

@@ -21,7 +21,8 @@ export const usage = `usage: npm run server -- [--data DIR] [--port N] [--host H
 environment: DATABASE_URL (use this PostgreSQL instead of the embedded one), PLANTDESK_GRANT_SIGNING_KEY
   (PKCS#8 PEM Ed25519 key), PLANTDESK_TRUST_PROXY (comma-separated addresses or CIDRs of the proxies in
   front, e.g. 10.0.0.5,10.1.0.0/16: their X-Forwarded-For is believed; 1 or true is refused), PLANTDESK_LOG_LEVEL,
-  PLANTDESK_SMTP_URL (smtp:// or smtps://: also email enrolment links) and PLANTDESK_SMTP_FROM`;
+  PLANTDESK_SMTP_URL (smtp:// or smtps://: also email enrolment links), PLANTDESK_SMTP_FROM and
+  PLANTDESK_BOOTSTRAP_TTL_MINUTES (1 to 1440, default 15: how long a first-sync snapshot is served to the same scope)`;
 
 function trustedProxies(value: string | undefined): string[] {
   try {
@@ -61,6 +62,7 @@ export function serverOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): S
   if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) throw new UsageError('PLANTDESK_SMTP_URL must be an smtp:// or smtps:// URL');
   const demoEntries = integer('--demo-entries', values['demo-entries'], 0, 50_000_000);
   if (demoEntries !== undefined && !values.demo) throw new UsageError('--demo-entries needs --demo');
+  const bootstrapTtl = integer('PLANTDESK_BOOTSTRAP_TTL_MINUTES', env.PLANTDESK_BOOTSTRAP_TTL_MINUTES || undefined, 1, 24 * 60);
   return {
     help: values.help,
     dataDir: values.data ?? './.data/server',
@@ -73,5 +75,6 @@ export function serverOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): S
     smtpFrom: env.PLANTDESK_SMTP_FROM || undefined,
     production: env.NODE_ENV === 'production',
     logger: { level: env.PLANTDESK_LOG_LEVEL ?? 'info' },
+    ...(bootstrapTtl !== undefined ? { bootstrap: { ttlMinutes: bootstrapTtl } } : {}),
   };
 }

@@ -36,10 +36,18 @@ export interface Tx {
   bind(context: DbContext): Promise<void>;
 }
 
+/**
+ * A read-only REPEATABLE READ transaction sees one snapshot for all its statements: a first
+ * sync's tables and the seq it names come from the same moment.
+ */
+export interface TransactionOptions {
+  snapshot?: 'repeatable-read-only';
+}
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** One transaction as the application role, bound to `context`; commits unless `work` throws. */
-  transaction<T>(context: DbContext, work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(context: DbContext, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * One transaction as the schema owner (migrations, demo seeding, operator tooling). On a
    * superuser connection this bypasses RLS; it is never used to answer a request.
@@ -69,3 +77,6 @@ export async function bindContext(query: (sql: string, params: unknown[]) => Pro
     keys.map((key) => context[key] ?? ''),
   );
 }
+
+/** Must be the transaction's first statement (before the context is bound). */
+export const REPEATABLE_READ_ONLY = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY';

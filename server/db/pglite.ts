@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
-import { APP_ROLE, bindContext, type Database, type DbContext, type Row, type Tx } from './database';
+import { APP_ROLE, bindContext, REPEATABLE_READ_ONLY, type Database, type DbContext, type Row, type Tx } from './database';
 
 /** Same value shapes as the pg adapter: int8 as number, date as 'YYYY-MM-DD'. */
 const parsers = {
@@ -27,8 +27,9 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   const pg = await PGlite.create(dataDir ? { dataDir, parsers } : { parsers });
   return {
     kind: 'pglite',
-    transaction: (context, work) =>
+    transaction: (context, work, options) =>
       pg.transaction(async (tx) => {
+        if (options?.snapshot === 'repeatable-read-only') await tx.query(REPEATABLE_READ_ONLY);
         const wrapped = wrap(tx);
         await wrapped.bind(context);
         await tx.query(`SET LOCAL ROLE ${APP_ROLE}`);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { APP_ROLE, bindContext, type Database, type DbContext, type Row, type Tx } from './database';
+import { APP_ROLE, bindContext, REPEATABLE_READ_ONLY, type Database, type DbContext, type Row, type TransactionOptions, type Tx } from './database';
 
 const INT8 = 20;
 const DATE = 1082;
@@ -39,11 +39,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   // An idle client that errors (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
 
-  async function run<T>(asApp: DbContext | null, work: (tx: Tx) => Promise<T>): Promise<T> {
+  async function run<T>(asApp: DbContext | null, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
+      if (options.snapshot === 'repeatable-read-only') await client.query(REPEATABLE_READ_ONLY);
       const tx = wrap(client);
       if (asApp) {
         await tx.bind(asApp);
@@ -67,7 +68,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   await run(null, async (tx) => tx.query('SELECT 1'));
   return {
     kind: 'postgres',
-    transaction: (context, work) => run(context, work),
+    transaction: (context, work, options) => run(context, work, options),
     ownerTransaction: (work) => run(null, work),
     close: () => pool.end(),
   };

@@ -44,6 +44,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   email_taken: 409,
   last_admin: 409,
   conflict: 409,
+  bootstrap_gone: 409,
   content_changed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

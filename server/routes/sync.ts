@@ -13,7 +13,7 @@ import { pushMutations } from '../sync/push';
  */
 
 /** 409 reset: the client keeps its outbox, rebuilds its cache from seq 0, then pushes again. */
-async function sendReset(reply: FastifyReply, details: Record<string, unknown>): Promise<void> {
+export async function sendReset(reply: FastifyReply, details: Record<string, unknown>): Promise<void> {
   await reply.status(409).send({ error: apiError('reset', details).toBody() });
 }
 

@@ -40,10 +40,24 @@ export interface FeedFilter {
   sql(firstParam: number): { text: string; params: unknown[] };
 }
 
-export function feedFilterFor(ability: Ability): FeedFilter {
+/**
+ * What decides which feed rows a caller reads: the entities read in full, by area, by owner,
+ * with the areas and the owner they are read by. Two callers with equal scopes read the same rows.
+ */
+export interface ReadScope {
+  all: string[];
+  byArea: string[];
+  byOwner: Record<OwnerKey, string[]>;
+  areas: readonly string[];
+  userId: string;
+}
+
+export type OwnerKey = (typeof ownerKeys)[number];
+
+export function readScopeFor(ability: Ability): ReadScope {
   const all: string[] = [];
   const byArea: string[] = [];
-  const byOwner: Record<(typeof ownerKeys)[number], string[]> = { author_id: [], user_id: [], actor_id: [] };
+  const byOwner: Record<OwnerKey, string[]> = { author_id: [], user_id: [], actor_id: [] };
   for (const entity of feedEntities) {
     const governing = readEntityOf[entity];
     if (governing === undefined) continue;
@@ -54,6 +68,20 @@ export function feedFilterFor(ability: Ability): FeedFilter {
       if (filter.ownerId !== null) byOwner[ownerKeyOf(entity)].push(entity);
     }
   }
+  return { all, byArea, byOwner, areas: ability.areas, userId: ability.userId };
+}
+
+/** How a feed entity is read by this scope: in full, by area, by owner (both may hold), or not at all. */
+export function entityAccess(scope: ReadScope, entity: string): { all: boolean; byArea: boolean; byOwner: boolean } {
+  return {
+    all: scope.all.includes(entity),
+    byArea: scope.byArea.includes(entity),
+    byOwner: ownerKeys.some((key) => scope.byOwner[key].includes(entity)),
+  };
+}
+
+export function feedFilterFor(ability: Ability): FeedFilter {
+  const { all, byArea, byOwner } = readScopeFor(ability);
   return {
     everything: all.length === feedEntities.length,
     sql(firstParam) {

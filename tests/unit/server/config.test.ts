@@ -18,6 +18,12 @@ describe('server command line', () => {
     expect(options.production).toBe(true);
   });
 
+  it('reads how long a first-sync snapshot is kept from PLANTDESK_BOOTSTRAP_TTL_MINUTES, and refuses nonsense', () => {
+    expect(serverOptionsFromArgs([], {}).bootstrap).toBeUndefined();
+    expect(serverOptionsFromArgs([], { PLANTDESK_BOOTSTRAP_TTL_MINUTES: '30' }).bootstrap).toEqual({ ttlMinutes: 30 });
+    for (const value of ['0', '1441', '15m', '-1']) expect(() => serverOptionsFromArgs([], { PLANTDESK_BOOTSTRAP_TTL_MINUTES: value })).toThrow(UsageError);
+  });
+
   it('emails enrolment links only where PLANTDESK_SMTP_URL names an SMTP server', () => {
     expect(serverOptionsFromArgs([], {})).toMatchObject({ smtpUrl: undefined, smtpFrom: undefined });
     const options = serverOptionsFromArgs([], { PLANTDESK_SMTP_URL: 'smtp://127.0.0.1:2525', PLANTDESK_SMTP_FROM: 'Plantdesk <plantdesk@plant.example>' });
