@@ -25,6 +25,24 @@ function columnsOf(db: SqliteDatabase, table: string): Set<string> {
   return columns;
 }
 
+const defaultsCache = new WeakMap<SqliteDatabase, Map<string, Set<string>>>();
+
+/** The table's NOT NULL columns that have a default (what a row may leave out). */
+export function columnsWithDefaults(db: SqliteDatabase, table: string): Set<string> {
+  let tables = defaultsCache.get(db);
+  if (!tables) {
+    tables = new Map();
+    defaultsCache.set(db, tables);
+  }
+  let columns = tables.get(table);
+  if (!columns) {
+    const info = db.prepare('SELECT name, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?)').all(table) as { name: string; required: number; dflt: string | null }[];
+    columns = new Set(info.filter((c) => c.required && c.dflt !== null).map((c) => c.name));
+    tables.set(table, columns);
+  }
+  return columns;
+}
+
 function checkedColumns(db: SqliteDatabase, table: string, row: object): string[] {
   const allowed = columnsOf(db, table);
   const names = Object.keys(row);

@@ -15,11 +15,12 @@ export interface BulkLoader {
   exec(sql: string): Promise<void>;
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
-   * Inserts the rows of a JSON payload (an array of arrays, one value per column) with `sql`,
-   * an INSERT of `columns` values per row; one transaction. Resolves to the rows inserted; a
-   * row of the wrong shape rejects and inserts nothing of the payload.
+   * Inserts the rows of a JSON payload (an array of arrays, one value per column) with the
+   * INSERT `sql` and one row's VALUES `tuple` of `columns` parameters; one transaction (or
+   * savepoint). Resolves to the rows inserted; a row of the wrong shape rejects and inserts
+   * nothing of the payload.
    */
-  insertRows(sql: string, columns: number, payload: Uint8Array): Promise<number>;
+  insertRows(insert: { sql: string; tuple: string; columns: number }, payload: Uint8Array): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,10 +65,9 @@ function value(v) {
 }
 // Several rows per statement: fewer calls into SQLite per row.
 const rowsPerStatement = 64;
-function insertRows(sql, columns, payload) {
+function insertRows(sql, tuple, columns, payload) {
   const rows = JSON.parse(decoder.decode(payload));
   if (!Array.isArray(rows)) throw new TypeError('the payload is not an array of rows');
-  const tuple = '(' + new Array(columns).fill('?').join(', ') + ')';
   const many = prepared(sql + ' VALUES ' + new Array(rowsPerStatement).fill(tuple).join(', '));
   const one = prepared(sql + ' VALUES ' + tuple);
   const params = new Array(columns * rowsPerStatement);
@@ -94,7 +94,7 @@ parentPort.on('message', (message) => {
     let result;
     if (message.op === 'exec') db.exec(message.sql);
     else if (message.op === 'all') result = db.prepare(message.sql).all(...(message.params || []));
-    else if (message.op === 'insert') result = insertRows(message.sql, message.columns, message.payload);
+    else if (message.op === 'insert') result = insertRows(message.sql, message.tuple, message.columns, message.payload);
     else if (message.op === 'close') {
       db.close();
       parentPort.postMessage({ id: message.id, ok: true });
@@ -162,14 +162,14 @@ export async function startBulkLoader(path: string, keyLiteral: Buffer | null, p
   return {
     exec: (sql) => send<void>({ op: 'exec', sql }),
     all: <T>(sql: string, params: unknown[] = []) => send<T[]>({ op: 'all', sql, params }),
-    insertRows: (sql, columns, payload) => {
+    insertRows: (insert, payload) => {
       // The payload's bytes move to the thread: a copy only when they share a larger buffer.
       let owned = payload;
       if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength || !(payload.buffer instanceof ArrayBuffer)) {
         owned = new Uint8Array(payload.byteLength);
         owned.set(payload);
       }
-      return send<number>({ op: 'insert', sql, columns, payload: owned }, [owned.buffer as ArrayBuffer]);
+      return send<number>({ op: 'insert', sql: insert.sql, tuple: insert.tuple, columns: insert.columns, payload: owned }, [owned.buffer as ArrayBuffer]);
     },
     async close() {
       if (closed) return;

@@ -14,8 +14,15 @@ export interface StagingPlan {
   /** Dropped before loading and created again, in this order, once every row is in. */
   indexes: { name: string; sql: string }[];
   triggers: { name: string; sql: string }[];
-  /** Per table, the columns a snapshot may fill (all but the local ones). */
-  columns: Map<string, Set<string>>;
+  /** Per table, the columns a snapshot may fill (all but the local ones), with the default a NOT NULL one takes for a null. */
+  columns: Map<string, Map<string, { defaultOnNull: string | null }>>;
+}
+
+/** An INSERT of a snapshot table's rows: the statement without VALUES, and one row's tuple. */
+export interface SnapshotInsert {
+  sql: string;
+  tuple: string;
+  columns: number;
 }
 
 /** Tables a snapshot may fill: the synced ones and the downloaded audit trail. */
@@ -76,10 +83,10 @@ export function prepareStagingStore(path: string, open: (path: string, options: 
     const schema = db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all() as { type: string; name: string; sql: string }[];
     const indexes = schema.filter((item) => item.type === 'index').map(({ name, sql }) => ({ name, sql }));
     const triggers = schema.filter((item) => item.type === 'trigger').map(({ name, sql }) => ({ name, sql }));
-    const columns = new Map<string, Set<string>>();
+    const columns = new Map<string, Map<string, { defaultOnNull: string | null }>>();
     for (const table of snapshotTables) {
-      const names = (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name).filter((name) => !localColumns.has(name));
-      columns.set(table, new Set(names));
+      const info = db.prepare('SELECT name, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?)').all(table) as { name: string; required: number; dflt: string | null }[];
+      columns.set(table, new Map(info.filter((c) => !localColumns.has(c.name)).map((c) => [c.name, { defaultOnNull: c.required && c.dflt !== null ? c.dflt : null }])));
     }
     db.transaction(() => {
       for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
@@ -92,18 +99,24 @@ export function prepareStagingStore(path: string, open: (path: string, options: 
 }
 
 /**
- * The INSERT (without its VALUES) for a snapshot table's rows with these columns. The names
- * come from the server: each must be a column of the cache's table, so nothing else reaches SQL.
+ * The INSERT for a snapshot table's rows with these columns. The names come from the server:
+ * each must be a column of the cache's table, so nothing else reaches SQL. A null the server
+ * sends for a NOT NULL column with a default (a value the server's own row did not have, which
+ * a pull would have left out) takes that default, as an insert without the column would.
  */
-export function insertStatement(plan: StagingPlan, table: string, columns: readonly string[]): string {
+export function insertStatement(plan: StagingPlan, table: string, columns: readonly string[]): SnapshotInsert {
   const allowed = plan.columns.get(table);
   if (!allowed) throw new TypeError(`the cache keeps no table ${JSON.stringify(table)}`);
   const seen = new Set<string>();
+  const values: string[] = [];
   for (const column of columns) {
-    if (!allowed.has(column) || seen.has(column)) throw new TypeError(`${table} has no column ${JSON.stringify(column)} to fill`);
+    const known = allowed.get(column);
+    if (!known || seen.has(column)) throw new TypeError(`${table} has no column ${JSON.stringify(column)} to fill`);
     seen.add(column);
+    // The default is the schema's own text (pragma_table_info), never the server's.
+    values.push(known.defaultOnNull === null ? '?' : `coalesce(?, ${known.defaultOnNull})`);
   }
-  return `INSERT INTO ${table} (${columns.join(', ')})`;
+  return { sql: `INSERT INTO ${table} (${columns.join(', ')})`, tuple: `(${values.join(', ')})`, columns: columns.length };
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   removeStagingFiles,
   restoreTriggers,
   stagingPragmas,
+  type SnapshotInsert,
   type StagingPlan,
 } from '../../store/bulk-load/staging';
 import type { UnlockedVault } from '../../vault/vault';
@@ -71,7 +72,7 @@ const refuse = (message: string) => new PlantdeskError('invalid_server_response'
 interface TableProgress {
   table: string;
   columns: readonly string[];
-  insertSql: string;
+  insert: SnapshotInsert;
   expectedRows: number;
   rows: number;
   digests: string[];
@@ -92,13 +93,13 @@ class SnapshotIntake {
   constructor(snapshot: SnapshotFrame, plan: StagingPlan) {
     this.snapshot = snapshot;
     this.tables = snapshot.tables.map((table) => {
-      let insertSql: string;
+      let insert: SnapshotInsert;
       try {
-        insertSql = insertStatement(plan, table.table, table.columns);
+        insert = insertStatement(plan, table.table, table.columns);
       } catch (error) {
         throw refuse(`The server's snapshot does not fit this workstation's cache (${(error as Error).message}).`);
       }
-      return { table: table.table, columns: table.columns, insertSql, expectedRows: table.rows, rows: 0, digests: [], ended: false };
+      return { table: table.table, columns: table.columns, insert, expectedRows: table.rows, rows: 0, digests: [], ended: false };
     });
     if (new Set(this.tables.map((t) => t.table)).size !== this.tables.length) throw refuse('The server\'s snapshot named a table twice.');
   }
@@ -216,7 +217,7 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
   if (table.rows > table.expectedRows) throw refuse(`The server sent more rows of ${table.table} than its snapshot holds.`);
   if (header.recent) applyRecentRows(deps.vault.db, table.table, table.columns, frame.payload, header.count);
   await inFlight;
-  const inserting = loader.insertRows(table.insertSql, table.columns.length, frame.payload).then((inserted) => {
+  const inserting = loader.insertRows(table.insert, frame.payload).then((inserted) => {
     if (inserted !== header.count) throw refuse(`Part ${header.no} held ${inserted} rows, not the ${header.count} it announced.`);
   });
   const settled = inserting.catch((error: unknown) => {
