@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClientJob, ClientResult, Driver } from './powersync-anchor/client';
-import { prepareStream, type WireFormat } from './powersync-anchor/protocol';
-import { readRecording, writeSampleRecording } from './powersync-anchor/recording';
-import { localToken, startStreamServer, type StreamServerOptions } from './powersync-anchor/server';
+import type { ClientJob, ClientResult, Driver } from './powersync/client';
+import { prepareStream, type WireFormat } from './powersync/protocol';
+import { readRecording, writeSampleRecording } from './powersync/recording';
+import { localToken, startStreamServer, type StreamServerOptions } from './powersync/server';
 
 /**
  * The side-by-side anchor for the first-sync bench: PowerSync's own Node client
@@ -42,7 +42,7 @@ export interface AnchorResult {
 }
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const clientEntry = fileURLToPath(new URL('./powersync-anchor/client.ts', import.meta.url));
+const clientEntry = fileURLToPath(new URL('./powersync/client.ts', import.meta.url));
 
 function runClient(job: ClientJob): Promise<ClientResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', clientEntry, JSON.stringify(job)], {
