@@ -31,7 +31,11 @@ export interface AnchorOptions extends StreamServerOptions {
 export interface AnchorResult {
   rows: number;
   seconds: number;
+  /** Of which: until every op was stored in PowerSync's oplog (the rest applies them to the table). */
+  downloadedSeconds: number | null;
   rowsPerSec: number;
+  /** CPU time of the client process (all its threads) over the timed span. */
+  cpuSeconds: number;
   /** The client process's peak resident set (process.resourceUsage().maxRSS). */
   peakRssMB: number;
   /** Its resident set once the database was open, just before connect(). */
@@ -92,8 +96,8 @@ export async function runPowerSyncAnchor(options: AnchorOptions): Promise<Anchor
     if (result.rows !== prepared.header.rows || server.streamRequests() !== 1) {
       throw new Error(`the client applied ${result.rows} of ${prepared.header.rows} rows over ${server.streamRequests()} stream requests`);
     }
-    const { rows, seconds, peakRssMB, rssBeforeConnectMB, probe } = result;
-    return { rows, seconds, rowsPerSec: rows / seconds, peakRssMB, rssBeforeConnectMB, driver, format, probe };
+    const { rows, seconds, downloadedSeconds, cpuSeconds, peakRssMB, rssBeforeConnectMB, probe } = result;
+    return { rows, seconds, downloadedSeconds, rowsPerSec: rows / seconds, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, probe };
   } finally {
     await server.close();
   }
@@ -132,9 +136,10 @@ async function main(args: string[]): Promise<void> {
       driver: argument(args, '--driver') as Driver | undefined,
       format: argument(args, '--format') as WireFormat | undefined,
     });
-    const { rows, seconds, rowsPerSec, peakRssMB, rssBeforeConnectMB, driver, format } = result;
-    console.log(`powersync-anchor: ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rowsPerSec)} rows/s, peak RSS ${peakRssMB.toFixed(0)} MB (${rssBeforeConnectMB.toFixed(0)} MB before connect), ${driver}, ${format}`);
-    console.log(JSON.stringify({ rows, seconds, rowsPerSec, peakRssMB, rssBeforeConnectMB, driver, format }));
+    const { rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format } = result;
+    const downloaded = downloadedSeconds === null ? '' : ` (all ops stored at ${downloadedSeconds.toFixed(2)} s)`;
+    console.log(`powersync-anchor: ${rows} rows in ${seconds.toFixed(2)} s${downloaded} = ${Math.round(rowsPerSec)} rows/s, client CPU ${cpuSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB (${rssBeforeConnectMB.toFixed(0)} MB before connect), ${driver}, ${format}`);
+    console.log(JSON.stringify({ rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -24,7 +24,18 @@ export interface ClientJob {
 }
 
 export type ClientResult =
-  | { ok: true; rows: number; seconds: number; peakRssMB: number; rssBeforeConnectMB: number; probe: Record<string, unknown> | null }
+  | {
+      ok: true;
+      rows: number;
+      seconds: number;
+      /** When every op had been received and stored, before the checkpoint was applied to the table. */
+      downloadedSeconds: number | null;
+      /** CPU time the client process spent (all threads) from connect() to the count. */
+      cpuSeconds: number;
+      peakRssMB: number;
+      rssBeforeConnectMB: number;
+      probe: Record<string, unknown> | null;
+    }
   | { ok: false; error: string };
 
 const mb = (bytes: number) => bytes / (1024 * 1024);
@@ -39,7 +50,7 @@ function openDatabase(job: ClientJob): PowerSyncDatabase {
 }
 
 /** Resolves on the first complete sync; rejects if the stream fails or ends before one. */
-function firstSync(db: PowerSyncDatabase, timeoutMs: number): Promise<void> {
+function firstSync(db: PowerSyncDatabase, timeoutMs: number, onDownloaded: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let wasConnected = false;
     const timer = setTimeout(() => finish(new Error(`no complete first sync within ${timeoutMs} ms`)), timeoutMs);
@@ -51,6 +62,8 @@ function firstSync(db: PowerSyncDatabase, timeoutMs: number): Promise<void> {
       else resolve();
     }
     function check(status: SyncStatus) {
+      const progress = status.downloadProgress;
+      if (progress && progress.totalOperations > 0 && progress.downloadedOperations === progress.totalOperations) onDownloaded();
       if (status.hasSynced) return finish();
       const error = status.dataFlowStatus.downloadError;
       if (error) return finish(new Error(`the sync stream failed before the first sync completed: ${error.message}`));
@@ -70,19 +83,23 @@ async function run(job: ClientJob): Promise<ClientResult> {
       fetchCredentials: async () => ({ endpoint: job.endpoint, token: job.token }),
       uploadData: async () => {},
     };
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const synced = firstSync(db, job.timeoutMs);
+    let downloadedSeconds: number | null = null;
+    const synced = firstSync(db, job.timeoutMs, () => (downloadedSeconds ??= (performance.now() - started) / 1000));
     await db.connect(connector);
     await synced;
     const counted = await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${job.table}`);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (counted.n !== job.expectedRows) {
       throw new Error(`PowerSync holds ${counted.n} rows of ${job.table} after its first sync, the recording has ${job.expectedRows}`);
     }
     const probe = job.probeId === undefined ? null : await db.getOptional<Record<string, unknown>>(`SELECT * FROM ${job.table} WHERE id = ?`, [job.probeId]);
     await db.disconnect();
     const peakRssMB = process.resourceUsage().maxRSS / 1024;
-    return { ok: true, rows: counted.n, seconds, peakRssMB, rssBeforeConnectMB, probe };
+    return { ok: true, rows: counted.n, seconds, downloadedSeconds, cpuSeconds, peakRssMB, rssBeforeConnectMB, probe };
   } finally {
     await db.close();
   }
