@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientJob, ClientResult, Driver } from './powersync/client';
-import { prepareStream, type WireFormat } from './powersync/protocol';
+import { gzipResponse, prepareStream, type WireFormat } from './powersync/protocol';
 import { readRecording, writeSampleRecording } from './powersync/recording';
 import { localToken, startStreamServer, type StreamServerOptions } from './powersync/server';
 
@@ -23,6 +23,8 @@ export interface AnchorOptions extends StreamServerOptions {
   dir: string;
   driver?: Driver;
   format?: WireFormat;
+  /** Serve the stream gzipped, as the service would to this client (it accepts gzip). */
+  gzip?: boolean;
   /** Return the stored values of this row id, to check that values round-trip. */
   probeId?: string;
   timeoutMs?: number;
@@ -42,6 +44,7 @@ export interface AnchorResult {
   rssBeforeConnectMB: number;
   driver: Driver;
   format: WireFormat;
+  gzip: boolean;
   probe: Record<string, unknown> | null;
 }
 
@@ -74,7 +77,10 @@ export async function runPowerSyncAnchor(options: AnchorOptions): Promise<Anchor
   const format = options.format ?? 'bson';
   const clientDir = join(options.dir, 'client');
   await mkdir(clientDir, { recursive: true });
-  const prepared = await prepareStream(options.recording, join(options.dir, `stream.${format}`), format);
+  const gzip = options.gzip ?? false;
+  if (gzip && options.cutAfterLines !== undefined) throw new Error('cutAfterLines works on the uncompressed stream only');
+  let prepared = await prepareStream(options.recording, join(options.dir, `stream.${format}`), format);
+  if (gzip) prepared = await gzipResponse(prepared, join(options.dir, `stream.${format}.gz`));
   if (prepared.rows !== prepared.header.rows) {
     throw new Error(`${options.recording} announces ${prepared.header.rows} rows but holds ${prepared.rows}`);
   }
@@ -97,7 +103,7 @@ export async function runPowerSyncAnchor(options: AnchorOptions): Promise<Anchor
       throw new Error(`the client applied ${result.rows} of ${prepared.header.rows} rows over ${server.streamRequests()} stream requests`);
     }
     const { rows, seconds, downloadedSeconds, cpuSeconds, peakRssMB, rssBeforeConnectMB, probe } = result;
-    return { rows, seconds, downloadedSeconds, rowsPerSec: rows / seconds, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, probe };
+    return { rows, seconds, downloadedSeconds, rowsPerSec: rows / seconds, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, gzip, probe };
   } finally {
     await server.close();
   }
@@ -117,7 +123,7 @@ function argument(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 
-/** `npx tsx bench/powersync-anchor.ts --size N [--recording PATH] [--driver D] [--format bson|ndjson]` */
+/** `npx tsx bench/powersync-anchor.ts --size N [--recording PATH] [--driver D] [--format bson|ndjson] [--gzip]` */
 async function main(args: string[]): Promise<void> {
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
@@ -135,11 +141,12 @@ async function main(args: string[]): Promise<void> {
       dir,
       driver: argument(args, '--driver') as Driver | undefined,
       format: argument(args, '--format') as WireFormat | undefined,
+      gzip: args.includes('--gzip'),
     });
-    const { rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format } = result;
+    const { rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, gzip } = result;
     const downloaded = downloadedSeconds === null ? '' : ` (all ops stored at ${downloadedSeconds.toFixed(2)} s)`;
-    console.log(`powersync-anchor: ${rows} rows in ${seconds.toFixed(2)} s${downloaded} = ${Math.round(rowsPerSec)} rows/s, client CPU ${cpuSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB (${rssBeforeConnectMB.toFixed(0)} MB before connect), ${driver}, ${format}`);
-    console.log(JSON.stringify({ rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format }));
+    console.log(`powersync-anchor: ${rows} rows in ${seconds.toFixed(2)} s${downloaded} = ${Math.round(rowsPerSec)} rows/s, client CPU ${cpuSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB (${rssBeforeConnectMB.toFixed(0)} MB before connect), ${driver}, ${format}${gzip ? ', gzip' : ''}`);
+    console.log(JSON.stringify({ rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, gzip }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -34,6 +34,11 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 }
 
 async function serveStream(prepared: PreparedStream, response: ServerResponse, options: StreamServerOptions): Promise<void> {
+  if (prepared.gzipPath) {
+    response.writeHead(200, { 'content-type': contentTypes[prepared.format], 'content-encoding': 'gzip', 'cache-control': 'no-cache' });
+    await pipeline(createReadStream(prepared.gzipPath), response, { end: false });
+    return;
+  }
   response.writeHead(200, { 'content-type': contentTypes[prepared.format], 'cache-control': 'no-cache' });
   response.write(prepared.checkpointLine);
   const cut = options.cutAfterLines;

@@ -29,6 +29,11 @@ describe('the PowerSync first-sync anchor', () => {
     expect(result.peakRssMB).toBeGreaterThan(0);
   });
 
+  it('applies them from a gzipped stream too, as the service sends to this client', async () => {
+    const result = await runPowerSyncAnchor({ recording, dir: path.join(dir, 'gzip'), gzip: true, timeoutMs: 15_000 });
+    expect(result.rows).toBe(rows);
+  });
+
   it('fails when the server cuts the stream before checkpoint_complete', async () => {
     await expect(runPowerSyncAnchor({ recording, dir: path.join(dir, 'cut'), cutAfterLines: 1, timeoutMs: 15_000 })).rejects.toThrow(
       /before the first sync completed/,
