@@ -25,6 +25,8 @@ export interface AnchorOptions extends StreamServerOptions {
   format?: WireFormat;
   /** Serve the stream gzipped, as the service would to this client (it accepts gzip). */
   gzip?: boolean;
+  /** Indexes on the table, as PowerSync defines them (name: columns); none by default. */
+  indexes?: Record<string, string[]>;
   /** Return the stored values of this row id, to check that values round-trip. */
   probeId?: string;
   timeoutMs?: number;
@@ -92,6 +94,7 @@ export async function runPowerSyncAnchor(options: AnchorOptions): Promise<Anchor
       dir: clientDir,
       table: prepared.header.table,
       columnTypes: prepared.columnTypes,
+      indexes: options.indexes ?? {},
       expectedRows: prepared.header.rows,
       driver,
       probeId: options.probeId,
@@ -118,12 +121,26 @@ export async function firstRecordedRow(recording: string): Promise<Record<string
   throw new Error(`${recording} has no rows`);
 }
 
+/**
+ * The workstation's plain indexes on log_entry (migrations 0001, 0006, 0010), for `--indexes`.
+ * Its two partial indexes (WHERE late = 1), its expression index on the severity rank and its
+ * FTS5 table have no PowerSync equivalent.
+ */
+export const workstationLogEntryIndexes: Record<string, string[]> = {
+  by_occurred: ['occurred_at', 'id'],
+  by_area: ['area_id', 'occurred_at', 'id'],
+  by_author: ['author_id', 'occurred_at', 'id'],
+  by_shift_log: ['shift_log_id', 'recorded_at'],
+  by_shift_log_time: ['shift_log_id', 'occurred_at', 'id', 'severity'],
+  by_recorded: ['recorded_at', 'id'],
+};
+
 function argument(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
 }
 
-/** `npx tsx bench/powersync-anchor.ts --size N [--recording PATH] [--driver D] [--format bson|ndjson] [--gzip]` */
+/** `npx tsx bench/powersync-anchor.ts --size N [--recording PATH] [--driver D] [--format bson|ndjson] [--gzip] [--indexes]` */
 async function main(args: string[]): Promise<void> {
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
@@ -142,11 +159,12 @@ async function main(args: string[]): Promise<void> {
       driver: argument(args, '--driver') as Driver | undefined,
       format: argument(args, '--format') as WireFormat | undefined,
       gzip: args.includes('--gzip'),
+      indexes: args.includes('--indexes') ? workstationLogEntryIndexes : {},
     });
     const { rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, gzip } = result;
     const downloaded = downloadedSeconds === null ? '' : ` (all ops stored at ${downloadedSeconds.toFixed(2)} s)`;
-    console.log(`powersync-anchor: ${rows} rows in ${seconds.toFixed(2)} s${downloaded} = ${Math.round(rowsPerSec)} rows/s, client CPU ${cpuSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB (${rssBeforeConnectMB.toFixed(0)} MB before connect), ${driver}, ${format}${gzip ? ', gzip' : ''}`);
-    console.log(JSON.stringify({ rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, gzip }));
+    console.log(`powersync-anchor: ${rows} rows in ${seconds.toFixed(2)} s${downloaded} = ${Math.round(rowsPerSec)} rows/s, client CPU ${cpuSeconds.toFixed(2)} s, peak RSS ${peakRssMB.toFixed(0)} MB (${rssBeforeConnectMB.toFixed(0)} MB before connect), ${driver}, ${format}${gzip ? ', gzip' : ''}${args.includes('--indexes') ? ', indexes' : ''}`);
+    console.log(JSON.stringify({ rows, seconds, downloadedSeconds, rowsPerSec, cpuSeconds, peakRssMB, rssBeforeConnectMB, driver, format, gzip, indexes: args.includes('--indexes') }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,8 @@ export interface ClientJob {
   dir: string;
   table: string;
   columnTypes: Record<string, ColumnType>;
+  /** PowerSync index definitions (name: columns); PowerSync indexes json_extract of each column. */
+  indexes: Record<string, string[]>;
   expectedRows: number;
   driver: Driver;
   /** A row id whose stored values are sent back, to check that values round-trip. */
@@ -46,7 +48,8 @@ function openDatabase(job: ClientJob): PowerSyncDatabase {
   const database: NodeSQLOpenOptions = { dbFilename: 'powersync.db', dbLocation: job.dir, readWorkerCount: 1 };
   if (job.driver === 'node:sqlite') database.implementation = { type: 'node:sqlite' };
   else database.openWorker = (_defaultWorker, options) => new Worker(new URL('./sqlite-worker.ts', import.meta.url), options);
-  return new PowerSyncDatabase({ schema: new Schema({ [job.table]: new Table(columns) }), database });
+  const table = new Table(columns, { indexes: job.indexes });
+  return new PowerSyncDatabase({ schema: new Schema({ [job.table]: table }), database });
 }
 
 /** Resolves on the first complete sync; rejects if the stream fails or ends before one. */

@@ -51,9 +51,10 @@ export const sampleColumns = [
   'occurred_at', 'recorded_at', 'author_id', 'late', 'late_reason', 'state', 'version',
 ];
 
-const categories = ['observation', 'maintenance', 'safety', 'quality', 'handover', 'alarm'];
+// The value sets the workstation's CHECK constraints allow, so a sample loads there too.
+const categories = ['operations', 'safety', 'maintenance', 'quality', 'environmental', 'other'];
 const severities = ['info', 'low', 'medium', 'high', 'critical'];
-const states = ['open', 'acknowledged', 'closed'];
+const states = ['active', 'active', 'active', 'voided'];
 const phrases = [
   'Pump discharge pressure drifted above the upper limit during the load change',
   'operator reset the local alarm and logged the reading from the field gauge',
