@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientJob, ClientResult, Driver } from './powersync/client';
@@ -79,6 +79,7 @@ export async function runPowerSyncAnchor(options: AnchorOptions): Promise<Anchor
   const format = options.format ?? 'bson';
   const clientDir = join(options.dir, 'client');
   await mkdir(clientDir, { recursive: true });
+  if ((await readdir(clientDir)).length > 0) throw new Error(`${clientDir} is not empty: the anchor measures a first sync into a fresh database`);
   const gzip = options.gzip ?? false;
   if (gzip && options.cutAfterLines !== undefined) throw new Error('cutAfterLines works on the uncompressed stream only');
   let prepared = await prepareStream(options.recording, join(options.dir, `stream.${format}`), format);

@@ -81,6 +81,8 @@ async function run(job: ClientJob): Promise<ClientResult> {
   const db = openDatabase(job);
   try {
     await db.init();
+    // A database that has synced before would report its old rows in no time.
+    if (db.currentStatus.hasSynced) throw new Error(`${job.dir} holds a PowerSync database that has already synced`);
     const rssBeforeConnectMB = mb(process.memoryUsage.rss());
     const connector = {
       fetchCredentials: async () => ({ endpoint: job.endpoint, token: job.token }),
