@@ -12,6 +12,12 @@ import { localToken, startStreamServer, type StreamServerOptions } from './power
  * (@powersync/node) applies the rows of a recording from a local stream in PowerSync's sync
  * protocol. Only the client is timed, in a process of its own; the stream is encoded before the
  * clock starts and the local server just copies bytes.
+ *
+ * What a comparison must say: PowerSync's database here is not encrypted; it keeps each row
+ * twice (its oplog and a JSON row behind a view) where the workstation keeps typed columns; its
+ * table has no indexes unless `indexes` is given, and never the workstation's partial and
+ * expression indexes or its FTS5 table; the clock runs from connect() to the count, after the
+ * database and its workers are open.
  */
 export { writeSampleRecording };
 export type { Driver, WireFormat };
