@@ -29,7 +29,8 @@ describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-boots
 
   it('resumes the snapshot after cuts and converges to the server rows', async () => {
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
-    const writer = await signedInWorkstation(server, tenant.id, server.url, {}, cores);
+    // The writer pulls: a snapshot it took would be kept and handed to the reader, small and early.
+    const writer = await signedInWorkstation(server, tenant.id, server.url, { syncBootstrap: false }, cores);
     await writer('sync.now');
     for (let i = 0; i < 400; i++) {
       await writer('logEntries.create', { shiftLogId: log.id, areaId: tenant.areas.boilers, category: 'operations', severity: 'info', body: `entry ${i} ${'x'.repeat(200)}`, occurredAt: server.clock.now().toISOString() });
