@@ -35,7 +35,8 @@ describe.skipIf(skipUnless(secretServiceCapability()))('malformed pull pages', (
   it('refuses each bad page whole, reports it, and converges on retry', async () => {
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
     const user = await server.addMember(tenant.id, 'admin');
-    core = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-bad-page-')), appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
+    // Pull from seq 0, not a snapshot: the pages are what this test spoils.
+    core = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-bad-page-')), appVersion: 'test', syncBootstrap: false }, { now: () => server.clock.now(), kdf: cheapKdf });
     const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
       const result = await dispatchCall(channel, request, (checked, req) => core!.call(checked, req));
       if (!result.ok) throw PlantdeskError.fromBody(result.error);
@@ -80,7 +81,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('malformed pull pages', (
     const user = await server.addMember(tenant.id, 'admin');
     proxy.tamperNext('/v1/sync/pull', 2, (body) => body.slice(0, 10));
     const auto = createCore(
-      { profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-bad-page-auto-')), appVersion: 'test', autoSync: { intervalMs: 600_000, afterWriteMs: 200 } },
+      { profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-bad-page-auto-')), appVersion: 'test', autoSync: { intervalMs: 600_000, afterWriteMs: 200 }, syncBootstrap: false },
       { now: () => server.clock.now(), kdf: cheapKdf },
     );
     const outcomes: boolean[] = [];
@@ -99,7 +100,7 @@ describe.skipIf(skipUnless(secretServiceCapability()))('malformed pull pages', (
     await auto.close();
   });
 
-  it('rebuilds the cache from zero on 409 reset and converges to the same rows', async () => {
+  it('rebuilds the cache from a snapshot on 409 reset and converges to the same rows', async () => {
     const user = await server.addMember(tenant.id, 'admin');
     const ws = createCore({ profileDir: mkdtempSync(path.join(tmpdir(), 'plantdesk-reset-')), appVersion: 'test' }, { now: () => server.clock.now(), kdf: cheapKdf });
     const call = async <T>(channel: string, request: unknown = {}): Promise<T> => {
@@ -114,8 +115,14 @@ describe.skipIf(skipUnless(secretServiceCapability()))('malformed pull pages', (
     proxy.tamperNext('/v1/sync/pull', 1, () => JSON.stringify({ error: { code: 'reset', message: 'schema changed' } }), 409);
     const pullsBefore = proxy.requests.length;
     const second = await call<{ cursor: number }>('sync.now');
-    const pulls = proxy.requests.slice(pullsBefore).filter((line) => line.includes('/v1/sync/pull'));
-    expect(pulls.map((line) => Number(/since=(\d+)/.exec(line)![1]))).toEqual([first.cursor, 0]);
+    const after = proxy.requests.slice(pullsBefore);
+    const pulls = after.filter((line) => line.includes('/v1/sync/pull')).map((line) => Number(/since=(\d+)/.exec(line)![1]));
+    // The refused page, a snapshot (rights unchanged: the one kept for this scope may serve), pull from its seq.
+    expect(after.filter((line) => line.includes('/v1/sync/bootstrap'))).toHaveLength(1);
+    expect(pulls).toHaveLength(2);
+    expect(pulls[0]).toBe(first.cursor);
+    expect(pulls[1]).toBeLessThanOrEqual(first.cursor);
+    expect(pulls[1]).toBeGreaterThan(0);
     expect(second.cursor).toBe(first.cursor);
     expect((await call<{ items: { id: string }[] }>('shiftLogs.list', {})).items.map((item) => item.id).sort()).toEqual(before);
     await ws.close();
