@@ -3,7 +3,7 @@ import { getTenant } from '../../store/tenants';
 import { apiError } from '../../errors';
 import type { FeedFilter, ReadScope } from '../visibility';
 import { FrameEncoder, type EncodedFrame } from './frames';
-import { rowJson, serverTableCondition, snapshotTables, type AuditTable, type ChangeLogTable, type ServerTable } from './snapshot-tables';
+import { RECENT_DAYS, rowJson, serverTableCondition, snapshotTables, type AuditTable, type ChangeLogTable, type ServerTable } from './snapshot-tables';
 
 /**
  * Reads one consistent snapshot of what a scope may read (SYNC.md "First sync") and hands it
@@ -65,11 +65,16 @@ export async function buildSnapshot(db: Database, scoped: Scoped, sink: Snapshot
       const encoder = new FrameEncoder();
       for (const table of snapshotTables) {
         if (table.source === 'change_log') {
+          // The tables that name things (people, roles, areas, equipment...): all shown at once.
           const rows = logged.get(table.table) ?? [];
-          for (let start = 0; start < rows.length; start += options.rowsPerFrame) await emitRows(sink, encoder, table.table, rows.slice(start, start + options.rowsPerFrame), options);
-        } else if ((counts.get(table.table) ?? 0) > 0) {
-          const query = table.source === 'table' ? serverTableQuery(table, scoped) : auditQuery(table, scoped, seq);
-          await streamCursor(tx, query, options.rowsPerFrame, (rows) => emitRows(sink, encoder, table.table, rows, options));
+          for (let start = 0; start < rows.length; start += options.rowsPerFrame) await emitRows(sink, encoder, table.table, rows.slice(start, start + options.rowsPerFrame), options, true);
+        } else if ((counts.get(table.table) ?? 0) > 0 && table.source === 'table') {
+          // Each area's newest days first, in frames marked recent; then the rest.
+          for (const part of ['recent', 'rest'] as const) {
+            await streamCursor(tx, serverTableQuery(table, scoped, part), options.rowsPerFrame, (rows) => emitRows(sink, encoder, table.table, rows, options, part === 'recent'));
+          }
+        } else if ((counts.get(table.table) ?? 0) > 0 && table.source === 'audit') {
+          await streamCursor(tx, auditQuery(table, scoped, seq), options.rowsPerFrame, (rows) => emitRows(sink, encoder, table.table, rows, options));
         }
         const end = encoder.tableEnd(table.table);
         if (end.count !== counts.get(table.table)) throw new Error(`snapshot table ${table.table}: ${end.count} rows sent, ${counts.get(table.table)} counted`);
@@ -82,18 +87,18 @@ export async function buildSnapshot(db: Database, scoped: Scoped, sink: Snapshot
 }
 
 /** Cuts a chunk into frames of at most maxFrameBytes of JSON (one row may exceed it alone). */
-async function emitRows(sink: SnapshotSink, encoder: FrameEncoder, table: string, rows: readonly string[], options: BuildOptions): Promise<void> {
+async function emitRows(sink: SnapshotSink, encoder: FrameEncoder, table: string, rows: readonly string[], options: BuildOptions, recent = false): Promise<void> {
   let start = 0;
   let bytes = 0;
   for (let index = 0; index < rows.length; index += 1) {
     bytes += rows[index].length + 1;
     if (bytes >= options.maxFrameBytes && index > start) {
-      await sink.frame(encoder.rows(table, rows.slice(start, index)));
+      await sink.frame(encoder.rows(table, rows.slice(start, index), recent));
       start = index;
       bytes = rows[index].length + 1;
     }
   }
-  if (start < rows.length) await sink.frame(encoder.rows(table, start === 0 ? rows : rows.slice(start)));
+  if (start < rows.length) await sink.frame(encoder.rows(table, start === 0 ? rows : rows.slice(start), recent));
 }
 
 interface Query {
@@ -117,10 +122,19 @@ async function streamCursor(tx: Tx, query: Query, rowsPerFetch: number, each: (r
   await tx.query('CLOSE snapshot_rows');
 }
 
-function serverTableQuery(table: ServerTable, scoped: Scoped): Query {
+/**
+ * One part of a shift-data table: its recent rows (within RECENT_DAYS of the newest of their
+ * area) or the rest, in the table's order. The recent part stops its index scan at the oldest
+ * area's cut-off.
+ */
+function serverTableQuery(table: ServerTable, scoped: Scoped, part: 'recent' | 'rest'): Query {
   const condition = serverTableCondition(table, scoped.scope, 2);
+  const visible = `tenant_id = $1 AND ${condition.text}`;
+  const time = table.recentBy;
+  const cut = `WITH cut (cut_area, since) AS (SELECT area_id, max(${time}) - interval '${RECENT_DAYS} days' FROM ${table.serverTable} WHERE ${visible} GROUP BY area_id)`;
+  const within = part === 'recent' ? `${time} >= since AND ${time} >= (SELECT min(since) FROM cut)` : `${time} < since`;
   return {
-    text: `SELECT ${rowJson(table)} AS j FROM ${table.serverTable} WHERE tenant_id = $1 AND ${condition.text} ORDER BY ${table.orderBy}`,
+    text: `${cut} SELECT ${rowJson(table)} AS j FROM ${table.serverTable} JOIN cut ON cut_area = area_id WHERE ${visible} AND ${within} ORDER BY ${table.orderBy}`,
     params: [scoped.tenantId, ...condition.params],
   };
 }

@@ -26,7 +26,7 @@ export class FrameEncoder {
    * Rows already in JSON text (one array each): joined, never parsed. The payload lives in a
    * reused buffer, valid until the next call (the build waits for each frame to be sealed).
    */
-  rows(table: string, rowsJson: readonly string[]): EncodedFrame {
+  rows(table: string, rowsJson: readonly string[], recent = false): EncodedFrame {
     const text = `[${rowsJson.join(',')}]`;
     const size = Buffer.byteLength(text, 'utf8');
     if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, this.scratch.length * 2));
@@ -35,7 +35,7 @@ export class FrameEncoder {
     this.digests.push(sha256);
     this.count += rowsJson.length;
     this.no += 1;
-    return frame({ kind: 'rows', no: this.no, table, count: rowsJson.length, bytes: payload.length, sha256 }, payload);
+    return frame({ kind: 'rows', no: this.no, table, count: rowsJson.length, bytes: payload.length, sha256, ...(recent ? { recent } : {}) }, payload);
   }
 
   tableEnd(table: string): { frame: EncodedFrame; count: number } {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullResponseSchema, SYNC_SCHEMA_VERSION, type Change } from '../../../shared/sync-protocol';
 import { uuidv7 } from '../../../shared/uuid7';
 import { decodeBootstrap, type DecodedBootstrap } from '../../support/bootstrap-stream';
-import { serverBackends, startTestServer, type TestTenant, type TestUser } from '../../support/server';
+import { ownerRows, serverBackends, startTestServer, type TestTenant, type TestUser } from '../../support/server';
 import { entryArgs, insertHandover, insertShiftLog, signOffArgs, TestClient } from './sync-fixtures';
 
 /**
@@ -137,6 +137,36 @@ for (const { name, backend, skip } of serverBackends()) {
       expect(decoded.tables.get('shift_log')!.length).toBeGreaterThan(0);
       // Tables it can have no rows in still close with a table-end.
       expect(decoded.frames.filter((frame) => frame.header.kind === 'table-end').map((frame) => (frame.header as { table: string }).table)).toEqual(TABLE_ORDER);
+    });
+
+    it("sends each area's newest week first, in frames marked recent, then the rest", async () => {
+      const other = await server.createTenant(`Recent first ${randomUUID()}`);
+      const token = (await server.signIn(other.admin)).token;
+      const client = new TestClient(server, token);
+      // Days before now: the boilers' newest is today, the tanks' six weeks ago.
+      const days = { boilers: [0, 1, 5, 6, 8, 12], tanks: [40, 42, 46, 48, 50] };
+      const recent = new Set<string>();
+      for (const area of ['boilers', 'tanks'] as const) {
+        const log = await insertShiftLog(server.db, other.id, { areaId: other.areas[area], createdBy: other.admin.id, now: now() });
+        for (const day of days[area]) {
+          const entry = entryArgs(log);
+          expect((await client.apply('logEntry.create', entry)).status).toBe('applied');
+          await ownerRows(server.db, 'UPDATE log_entries SET occurred_at = $1 WHERE tenant_id = $2 AND id = $3', [new Date(now().getTime() - day * 86_400_000 - 3_600_000), other.id, entry.id]);
+          if (day - days[area][0] < 7) recent.add(entry.id);
+        }
+      }
+      const decoded = await snapshotOf(token, other.id);
+      const entryFrames = decoded.frames.filter((frame) => frame.header.kind === 'rows' && frame.header.table === 'log_entry').map((frame) => frame.header as { count: number; recent?: boolean });
+      const firstRest = entryFrames.findIndex((frame) => !frame.recent);
+      expect(firstRest).toBeGreaterThan(0);
+      expect(entryFrames.slice(firstRest).every((frame) => !frame.recent)).toBe(true);
+      const recentCount = entryFrames.slice(0, firstRest).reduce((sum, frame) => sum + frame.count, 0);
+      const sent = decoded.tables.get('log_entry')!.map((row) => String(row.id));
+      expect(new Set(sent.slice(0, recentCount))).toEqual(recent);
+      expect(sent).toHaveLength(11);
+      // The tables that name things are shown at once; the trail is not needed first.
+      expect(decoded.frames.filter((frame) => frame.header.kind === 'rows' && frame.header.table === 'area').every((frame) => (frame.header as { recent?: boolean }).recent)).toBe(true);
+      expect(decoded.frames.some((frame) => frame.header.kind === 'rows' && frame.header.table === 'audit_event' && (frame.header as { recent?: boolean }).recent)).toBe(false);
     });
 
     it("never holds another tenant's rows, and another tenant's snapshot answers 404", async () => {
