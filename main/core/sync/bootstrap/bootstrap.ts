@@ -124,7 +124,10 @@ export async function bootstrapCache(deps: BootstrapDeps): Promise<BootstrapResu
   let restarts = 0;
   for (;;) {
     try {
-      return await buildOnce(deps, path);
+      const result = await buildOnce(deps, path);
+      // A server without snapshots: nothing was built.
+      if (result === null) removeStagingFiles(path);
+      return result;
     } catch (error) {
       removeStagingFiles(path);
       // The server no longer keeps the snapshot: start again with a new one (once more at most).

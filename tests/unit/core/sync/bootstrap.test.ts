@@ -243,6 +243,7 @@ describe('first sync from a snapshot', () => {
     const old = new ServerClient({ baseUrl: `${server!.url}/old`, timeoutMs: 5_000 });
     try {
       await expect(bootstrapCache({ vault, client: old, token: 't', tenantId, now: () => new Date() })).resolves.toBeNull();
+      expect(existsSync(vault.paths.staging)).toBe(false);
     } finally {
       old.close();
     }
