@@ -8,9 +8,16 @@ import { syncedTables, type AuditEventRow, type SyncStateRow, type SyncedRowOf, 
  * names are checked against the table's own schema, never taken on trust from the row.
  */
 
-const columnCache = new WeakMap<SqliteDatabase, Map<string, Set<string>>>();
+interface TableColumns {
+  /** Every column but the local row number. */
+  all: Set<string>;
+  /** NOT NULL columns with a default: what a row may leave out. */
+  defaulted: Set<string>;
+}
 
-function columnsOf(db: SqliteDatabase, table: string): Set<string> {
+const columnCache = new WeakMap<SqliteDatabase, Map<string, TableColumns>>();
+
+function tableColumns(db: SqliteDatabase, table: string): TableColumns {
   let tables = columnCache.get(db);
   if (!tables) {
     tables = new Map();
@@ -18,30 +25,20 @@ function columnsOf(db: SqliteDatabase, table: string): Set<string> {
   }
   let columns = tables.get(table);
   if (!columns) {
-    const info = db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
-    columns = new Set(info.map((c) => c.name).filter((name) => name !== 'row_no'));
+    const info = db.prepare('SELECT name, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?)').all(table) as { name: string; required: number; dflt: string | null }[];
+    columns = {
+      all: new Set(info.map((c) => c.name).filter((name) => name !== 'row_no')),
+      defaulted: new Set(info.filter((c) => c.required && c.dflt !== null).map((c) => c.name)),
+    };
     tables.set(table, columns);
   }
   return columns;
 }
 
-const defaultsCache = new WeakMap<SqliteDatabase, Map<string, Set<string>>>();
+const columnsOf = (db: SqliteDatabase, table: string): Set<string> => tableColumns(db, table).all;
 
 /** The table's NOT NULL columns that have a default (what a row may leave out). */
-export function columnsWithDefaults(db: SqliteDatabase, table: string): Set<string> {
-  let tables = defaultsCache.get(db);
-  if (!tables) {
-    tables = new Map();
-    defaultsCache.set(db, tables);
-  }
-  let columns = tables.get(table);
-  if (!columns) {
-    const info = db.prepare('SELECT name, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?)').all(table) as { name: string; required: number; dflt: string | null }[];
-    columns = new Set(info.filter((c) => c.required && c.dflt !== null).map((c) => c.name));
-    tables.set(table, columns);
-  }
-  return columns;
-}
+export const columnsWithDefaults = (db: SqliteDatabase, table: string): Set<string> => tableColumns(db, table).defaulted;
 
 function checkedColumns(db: SqliteDatabase, table: string, row: object): string[] {
   const allowed = columnsOf(db, table);
