@@ -8,7 +8,7 @@ import { RateLimiter, type RateLimit } from '../http/rate-limit';
 import { sessionRoute, type AppDeps } from '../http/route';
 import { encodeSnapshotFrame } from '../sync/bootstrap/frames';
 import type { SnapshotCache } from '../sync/bootstrap/snapshot-cache';
-import { sendReset } from './sync';
+import { feedTenant, sendSchemaReset } from './sync';
 
 /**
  * GET /v1/sync/bootstrap (SYNC.md "First sync", shared/bootstrap-protocol.ts): the caller's
@@ -40,12 +40,8 @@ export function registerBootstrapRoute(app: FastifyInstance, deps: AppDeps, snap
     url: '/v1/sync/bootstrap',
     query: BootstrapQuerySchema,
     handler: async ({ auth, query, reply }) => {
-      const tenantId = auth.session.tenant_id;
-      // Another tenant's snapshot answers as if it did not exist.
-      if (query.tenant !== tenantId) throw apiError('not_found');
-      if (query.schemaVersion !== undefined && query.schemaVersion !== SYNC_SCHEMA_VERSION) {
-        return sendReset(reply, { reason: 'schema_changed', schemaVersion: SYNC_SCHEMA_VERSION });
-      }
+      const tenantId = feedTenant(auth, query);
+      if (tenantId === null) return sendSchemaReset(reply);
       const resuming = query.snapshot !== undefined;
       const wait = (resuming ? resumeLimiter : snapshotLimiter).hit(auth.principal.user.id);
       if (wait !== null) throw apiError('rate_limited', { retryAfter: wait });

@@ -1,3 +1,4 @@
+import type { AuthContext } from '../auth/authenticate';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HeadQuerySchema, MAX_PUSH_BYTES, PullQuerySchema, PushRequestSchema, SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse } from '../../shared/sync-protocol';
 import { apiError } from '../errors';
@@ -16,6 +17,18 @@ import { pushMutations } from '../sync/push';
 export async function sendReset(reply: FastifyReply, details: Record<string, unknown>): Promise<void> {
   await reply.status(409).send({ error: apiError('reset', details).toBody() });
 }
+
+/**
+ * The tenant a feed request (pull, snapshot) reads: the session's own, which the request must
+ * name (another tenant's feed answers as if it did not exist). Null: the client speaks another
+ * schema version and is answered 409 reset.
+ */
+export function feedTenant(auth: AuthContext, query: { tenant: string; schemaVersion?: number }): string | null {
+  if (query.tenant !== auth.session.tenant_id) throw apiError('not_found');
+  return query.schemaVersion !== undefined && query.schemaVersion !== SYNC_SCHEMA_VERSION ? null : auth.session.tenant_id;
+}
+
+export const sendSchemaReset = (reply: FastifyReply) => sendReset(reply, { reason: 'schema_changed', schemaVersion: SYNC_SCHEMA_VERSION });
 
 export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
   // A full batch (MAX_PUSH_MUTATIONS with their bodies) is far above the server-wide body limit.
@@ -45,12 +58,8 @@ export function registerSyncRoutes(app: FastifyInstance, deps: AppDeps): void {
     url: '/v1/sync/pull',
     query: PullQuerySchema,
     handler: async ({ auth, query, reply }): Promise<PullResponse | void> => {
-      const tenantId = auth.session.tenant_id;
-      // Another tenant's feed answers as if it did not exist.
-      if (query.tenant !== tenantId) throw apiError('not_found');
-      if (query.schemaVersion !== undefined && query.schemaVersion !== SYNC_SCHEMA_VERSION) {
-        return sendReset(reply, { reason: 'schema_changed', schemaVersion: SYNC_SCHEMA_VERSION });
-      }
+      const tenantId = feedTenant(auth, query);
+      if (tenantId === null) return sendSchemaReset(reply);
       const page = await deps.db.transaction({ tenantId }, async (tx) => {
         const head = await headSeq(tx, tenantId);
         // A cursor beyond the head was not made by this feed (a restored server): start over.
