@@ -50,9 +50,13 @@ export class SyncScheduler {
   private running: Promise<SyncSummary> | null = null;
   private retryAttempt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** When the pending timer fires (Date.now() scale). */
+  private timerDue = 0;
   private headWatch: AbortController | null = null;
   private closed = false;
   private lastErrorSeen: LastSyncError | null = null;
+  /** A local write came after the run under way began: that run may have pushed already. */
+  private writtenDuringRun = false;
 
   constructor(private readonly options: SyncSchedulerOptions) {}
 
@@ -70,6 +74,7 @@ export class SyncScheduler {
     const { session, now } = this.options;
     const open = session.requireOpen();
     const client = this.options.clientFor(open.account.server);
+    this.writtenDuringRun = false;
     this.running = syncOnce({ session: open, client, now, pageSize: this.options.pageSize, pageTargetMs: this.options.pageTargetMs, bootstrap: this.options.bootstrap, onProgress: this.options.onProgress })
       .then(async (summary) => {
         await this.refreshGrantIfBehind();
@@ -121,6 +126,7 @@ export class SyncScheduler {
 
   /** A local write was queued: sync soon (debounced). */
   afterWrite(): void {
+    if (this.running) this.writtenDuringRun = true;
     this.schedule(this.options.autoSync?.afterWriteMs ?? 1_000);
   }
 
@@ -136,15 +142,25 @@ export class SyncScheduler {
     this.stopWatchingHead();
   }
 
-  /** Schedules the next automatic sync (no-op unless autoSync is on). */
+  /**
+   * Schedules the next automatic sync (no-op unless autoSync is on). An earlier one already
+   * pending stays: a run that ends and asks for the backstop interval must not push back the
+   * sync a local write asked for meanwhile.
+   */
   private schedule(delayMs: number): void {
     const autoSync = this.options.autoSync;
     if (!autoSync || this.closed) return;
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.options.session.status().state !== 'unlocked') return;
-      this.run().then(
+      // Joining a run that began before a write would leave the write for the next timer.
+      const under = this.running;
+      const next = under && this.writtenDuringRun ? under.catch(() => undefined).then(() => this.run()) : this.run();
+      next.then(
         () => this.schedule(autoSync.intervalMs ?? 60_000),
         () => this.schedule(backoffDelayMs(this.retryAttempt++)),
       );

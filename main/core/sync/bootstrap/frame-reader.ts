@@ -68,9 +68,23 @@ class Pending {
 }
 
 export async function* readFrames(body: AsyncIterable<Buffer>): AsyncGenerator<Frame> {
+  const iterator = body[Symbol.asyncIterator]();
+  try {
+    yield* framesOf(iterator);
+  } finally {
+    // Stopped early (the end frame read, or a frame refused): release the answer, so its
+    // connection is closed instead of left half read in the client's pool.
+    try {
+      await iterator.return?.();
+    } catch {
+      // A broken connection has nothing left to release.
+    }
+  }
+}
+
+async function* framesOf(iterator: AsyncIterator<Buffer>): AsyncGenerator<Frame> {
   const pending = new Pending();
   let header: FrameHeader | null = null;
-  const iterator = body[Symbol.asyncIterator]();
   for (;;) {
     // Hand out every whole frame already received before reading more.
     for (;;) {
