@@ -13,6 +13,11 @@ export const privateDirMode = 0o700;
 const enforceModes = process.platform !== 'win32';
 const noFollow = constants.O_NOFOLLOW ?? 0;
 
+/** The files SQLite may keep beside a database file (WAL, shared memory, rollback journal). */
+export function sqliteSidecars(path: string): string[] {
+  return [`${path}-wal`, `${path}-shm`, `${path}-journal`];
+}
+
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: privateDirMode });
   const stat = lstatSync(dir);

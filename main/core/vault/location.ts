@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { checkIdentifier, normalizeServer } from '../secrets/secret-store';
+import { sqliteSidecars } from '../store/files';
 
 /** One tenant's cache: whose it is and which profile it lives in. */
 export interface VaultLocation {
@@ -45,13 +46,14 @@ export function vaultPaths(location: VaultLocation): VaultPaths {
   const dir = join(location.profileDir, vaultsDirName);
   const id = vaultId(location);
   const database = join(dir, `${id}.db`);
+  const staging = join(dir, `${id}.staging.db`);
   return {
     dir,
     id,
     database,
-    sidecars: [`${database}-wal`, `${database}-shm`, `${database}-journal`],
+    sidecars: sqliteSidecars(database),
     keyFile: join(dir, `${id}.key.json`),
-    staging: join(dir, `${id}.staging.db`),
-    stagingSidecars: ['-wal', '-shm', '-journal'].map((suffix) => join(dir, `${id}.staging.db${suffix}`)),
+    staging,
+    stagingSidecars: sqliteSidecars(staging),
   };
 }
