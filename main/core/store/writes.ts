@@ -8,16 +8,17 @@ import { syncedTables, type AuditEventRow, type SyncStateRow, type SyncedRowOf, 
  * names are checked against the table's own schema, never taken on trust from the row.
  */
 
-interface TableColumns {
+export interface TableColumns {
   /** Every column but the local row number. */
   all: Set<string>;
-  /** NOT NULL columns with a default: what a row may leave out. */
-  defaulted: Set<string>;
+  /** NOT NULL columns with a default (what a row may leave out), with the default's SQL text. */
+  defaults: Map<string, string>;
 }
 
 const columnCache = new WeakMap<SqliteDatabase, Map<string, TableColumns>>();
 
-function tableColumns(db: SqliteDatabase, table: string): TableColumns {
+/** A table's columns as its schema has them, read once per connection. */
+export function tableColumns(db: SqliteDatabase, table: string): TableColumns {
   let tables = columnCache.get(db);
   if (!tables) {
     tables = new Map();
@@ -28,7 +29,7 @@ function tableColumns(db: SqliteDatabase, table: string): TableColumns {
     const info = db.prepare('SELECT name, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?)').all(table) as { name: string; required: number; dflt: string | null }[];
     columns = {
       all: new Set(info.map((c) => c.name).filter((name) => name !== 'row_no')),
-      defaulted: new Set(info.filter((c) => c.required && c.dflt !== null).map((c) => c.name)),
+      defaults: new Map(info.flatMap((c) => (c.required && c.dflt !== null ? [[c.name, c.dflt] as const] : []))),
     };
     tables.set(table, columns);
   }
@@ -36,9 +37,6 @@ function tableColumns(db: SqliteDatabase, table: string): TableColumns {
 }
 
 const columnsOf = (db: SqliteDatabase, table: string): Set<string> => tableColumns(db, table).all;
-
-/** The table's NOT NULL columns that have a default (what a row may leave out). */
-export const columnsWithDefaults = (db: SqliteDatabase, table: string): Set<string> => tableColumns(db, table).defaulted;
 
 function checkedColumns(db: SqliteDatabase, table: string, row: object): string[] {
   const allowed = columnsOf(db, table);

@@ -1,6 +1,8 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { sqliteSidecars } from '../files';
 import type { SqliteDatabase } from '../open';
 import { syncedTables } from '../rows';
+import { tableColumns } from '../writes';
 import type { BulkLoader } from './loader-thread';
 
 /**
@@ -48,25 +50,10 @@ export const stagingPragmas = {
   store: ['journal_mode = OFF', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -32768'],
 };
 
-export function stagingSidecars(path: string): string[] {
-  return [path, `${path}-wal`, `${path}-shm`, `${path}-journal`];
+export function removeStagingFiles(path: string): void {
+  for (const file of [path, ...sqliteSidecars(path)]) rmSync(file, { force: true });
 }
 
-export function removeStagingFiles(path: string): boolean {
-  let removed = false;
-  for (const file of stagingSidecars(path)) {
-    if (existsSync(file)) {
-      rmSync(file, { force: true });
-      removed = true;
-    }
-  }
-  return removed;
-}
-
-/**
- * Creates the staging file through `open` (the cache's own opener: same key, same migrations),
- * records and drops what would slow a bulk load, and closes it for the loader thread.
- */
 /**
  * A store built in bulk reads each table once per index it builds, and every page it reads is
  * decrypted and HMAC-checked: larger pages mean fewer of those per byte. 1M entries, encrypted,
@@ -76,6 +63,10 @@ export function removeStagingFiles(path: string): boolean {
  */
 export const stagingPageSize = 16_384;
 
+/**
+ * Creates the staging file through `open` (the cache's own opener: same key, same migrations),
+ * records and drops what would slow a bulk load, and closes it for the loader thread.
+ */
 export function prepareStagingStore(path: string, open: (path: string, options: { pageSize: number }) => SqliteDatabase): StagingPlan {
   removeStagingFiles(path);
   const db = open(path, { pageSize: stagingPageSize });
@@ -85,8 +76,8 @@ export function prepareStagingStore(path: string, open: (path: string, options: 
     const triggers = schema.filter((item) => item.type === 'trigger').map(({ name, sql }) => ({ name, sql }));
     const columns = new Map<string, Map<string, { defaultOnNull: string | null }>>();
     for (const table of snapshotTables) {
-      const info = db.prepare('SELECT name, "notnull" AS required, dflt_value AS dflt FROM pragma_table_info(?)').all(table) as { name: string; required: number; dflt: string | null }[];
-      columns.set(table, new Map(info.filter((c) => !localColumns.has(c.name)).map((c) => [c.name, { defaultOnNull: c.required && c.dflt !== null ? c.dflt : null }])));
+      const { all, defaults } = tableColumns(db, table);
+      columns.set(table, new Map([...all].filter((name) => !localColumns.has(name)).map((name) => [name, { defaultOnNull: defaults.get(name) ?? null }])));
     }
     db.transaction(() => {
       for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);

@@ -2,7 +2,7 @@ import { PlantdeskError } from '../../../../shared/errors';
 import type { SqliteDatabase } from '../../store/open';
 import type { AuditEventRow, SyncedTable } from '../../store/rows';
 import { syncedTables } from '../../store/rows';
-import { appendAuditEvents, columnsWithDefaults, upsertRows, type WritableRow } from '../../store/writes';
+import { appendAuditEvents, tableColumns, upsertRows, type WritableRow } from '../../store/writes';
 
 /**
  * Writes a snapshot frame's rows into the cache in use, as well as into the store being built:
@@ -19,7 +19,7 @@ export function applyRecentRows(db: SqliteDatabase, table: string, columns: read
   }
   if (!Array.isArray(rows) || rows.length !== count) throw new PlantdeskError('invalid_server_response', 'A part of the first-sync download held another number of rows than it announced; nothing of it was written.');
   // A null for a NOT NULL column with a default is left out, so the default applies (as in the staging store).
-  const defaulted = columnsWithDefaults(db, table);
+  const defaulted = tableColumns(db, table).defaults;
   const objects = rows.map((values: unknown) => {
     if (!Array.isArray(values) || values.length !== columns.length) throw new PlantdeskError('invalid_server_response', 'A row of the first-sync download did not have its columns; nothing of its part was written.');
     const row: Record<string, unknown> = {};
