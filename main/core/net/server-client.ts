@@ -64,9 +64,7 @@ export class ServerClient {
   }
 
   async request<S extends z.ZodType>(options: RequestOptions<S>): Promise<z.output<S>> {
-    const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-    const url = new URL(`${this.baseUrl.origin}${prefix}/v1${options.path}`);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const url = this.urlFor(options.path, options.query);
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8');
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.options.userAgent };
     if (payload) {
@@ -94,9 +92,7 @@ export class ServerClient {
    * success must carry `mediaType`. The idle timeout applies between chunks.
    */
   async stream(options: Omit<RequestOptions<z.ZodType>, 'method' | 'body' | 'schema'> & { mediaType: string }): Promise<AsyncIterable<Buffer>> {
-    const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-    const url = new URL(`${this.baseUrl.origin}${prefix}/v1${options.path}`);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const url = this.urlFor(options.path, options.query);
     const headers: Record<string, string> = { Accept: `${options.mediaType}, application/json`, 'User-Agent': this.options.userAgent };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     const transport = url.protocol === 'https:' ? https : http;
@@ -133,6 +129,14 @@ export class ServerClient {
 
   close(): void {
     this.agent.destroy();
+  }
+
+  /** `<server>/v1<path>?<query>`, under the server address's own path. */
+  private urlFor(path: string, query: RequestOptions<z.ZodType>['query']): URL {
+    const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
+    const url = new URL(`${this.baseUrl.origin}${prefix}/v1${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url;
   }
 
   private send(url: URL, method: string, headers: Record<string, string>, payload: Buffer | undefined, signal?: AbortSignal) {
