@@ -25,15 +25,6 @@ import { applyRecentRows } from './recent-rows';
 import { BootstrapCut, readFrames, type Frame } from './frame-reader';
 import { tableDigest } from './table-digest';
 
-/**
- * A first sync from the server's snapshot (SYNC.md "First sync: bootstrap, then pull"): the
- * frames go into a staging store built beside the cache on a thread of its own; frames marked
- * recent (each area's newest days, the plant's structure) are also written to the cache at once,
- * so the lists fill while the rest loads. A cut resumes from the first frame not yet received;
- * a count or checksum that does not agree refuses the whole snapshot. Once every table is in,
- * each index is built in one pass, then the full-text index, and the staging store replaces the
- * cache with the workstation's own state carried over. Pull then continues from the seq.
- */
 /** Rows received; rows written into the new store; its indexes built; its full-text index built. */
 export type BootstrapPhase = 'download' | 'load' | 'index' | 'search';
 
@@ -119,6 +110,15 @@ class SnapshotIntake {
   }
 }
 
+/**
+ * A first sync from the server's snapshot (SYNC.md "First sync: bootstrap, then pull"): the
+ * frames go into a staging store built beside the cache on a thread of its own; frames marked
+ * recent (each area's newest days, the plant's structure) are also written to the cache at once,
+ * so the lists fill while the rest loads. A cut resumes from the first frame not yet received;
+ * a count or checksum that does not agree refuses the whole snapshot. Once every table is in,
+ * each index is built in one pass, then the full-text index, and the staging store replaces the
+ * cache with the workstation's own state carried over. Pull then continues from the seq.
+ */
 export async function bootstrapCache(deps: BootstrapDeps): Promise<BootstrapResult | null> {
   const path = deps.vault.paths.staging;
   let restarts = 0;
