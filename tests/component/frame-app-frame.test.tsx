@@ -88,7 +88,7 @@ beforeEach(() => {
   window.location.hash = '#/sync';
   useAuthUi.setState({ target: null, preferSignIn: false });
   useLocaleStore.setState({ locale: 'en' });
-  useSyncActivity.setState({ progress: null, lastFinished: null });
+  useSyncActivity.setState({ progress: null, progressAt: 0, lastFinished: null });
 });
 
 afterEach(() => {
@@ -164,6 +164,7 @@ describe('the app frame', () => {
     const api = frameApi({ extra: { 'sync.state': () => state } });
     render(<App />);
     expect((await screen.findByTestId('last-sync')).textContent).toBe('Not synced yet');
+    state = syncState({ lastOkAt: null, pending: 1, running: true });
     api.emit('sync.progress', { phase: 'pull', done: 1200, total: 4000 });
     const status = screen.getByTestId('sync-status');
     const bar = await within(status).findByRole('progressbar', { name: 'Sync progress' });
@@ -178,6 +179,31 @@ describe('the app frame', () => {
     await waitFor(() => expect(within(status).queryByRole('progressbar')).toBeNull());
     await waitFor(() => expect(screen.getByTestId('last-sync').textContent).toMatch(/^Last sync: /));
     expect(screen.getByTestId('pending-count').textContent).toMatch(/All changes synced$/);
+  });
+
+  // The core's events can be missed: a window that loads or reloads mid-sync, an event stream
+  // that connects late. The frame must not spin forever on a sync that has ended.
+  it('shows the end of a sync whose finish event it never received', async () => {
+    let state = syncState({ lastOkAt: null, running: true });
+    frameApi({ extra: { 'sync.state': () => state } });
+    render(<App />);
+    const status = await screen.findByTestId('sync-status');
+    expect(await within(status).findByRole('progressbar', { name: 'Sync progress' })).toBeTruthy();
+    state = syncState({ lastOkAt: '2026-11-23T07:45:00.000Z' });
+    await waitFor(() => expect(screen.getByTestId('last-sync').textContent).toMatch(/^Last sync: /), { timeout: 5_000 });
+  });
+
+  it('a sync it saw start by its progress, and whose finish event was lost, also ends on screen', async () => {
+    let state = syncState({ lastOkAt: null });
+    const api = frameApi({ extra: { 'sync.state': () => state } });
+    render(<App />);
+    expect((await screen.findByTestId('last-sync')).textContent).toBe('Not synced yet');
+    state = syncState({ lastOkAt: null, running: true });
+    api.emit('sync.progress', { phase: 'download', done: 10, total: 100 });
+    const status = screen.getByTestId('sync-status');
+    expect(await within(status).findByRole('progressbar', { name: 'Sync progress' })).toBeTruthy();
+    state = syncState({ lastOkAt: '2026-11-23T07:45:00.000Z' });
+    await waitFor(() => expect(screen.getByTestId('last-sync').textContent).toMatch(/^Last sync: /), { timeout: 5_000 });
   });
 
   it('locks with the lock button', async () => {

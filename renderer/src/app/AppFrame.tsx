@@ -1,21 +1,15 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { SessionStatus } from '../../../shared/contract';
 import { AccountControls } from '../features/auth/components/AccountControls';
 import { useAuthT } from '../features/auth/messages';
 import { formatTime } from '../i18n/format';
 import { useLocaleStore } from '../i18n/i18n';
-import { invoke } from '../lib/api';
 import { hrefFor, useRoute } from '../lib/router';
-import { useSyncActivity } from '../lib/sync-activity';
 import { usePermissions } from '../workstation/access';
 import { useSiteTime } from '../workstation/site-time';
+import { useSyncState } from '../workstation/sync-state';
 import { visibleModules } from './modules';
 import './frame.css';
-
-
-/** The frame's own key: refreshed by the core's session and sync events (providers.tsx). */
-const frameSyncStateQuery = () => queryOptions({ queryKey: ['frame', 'sync-state'] as const, queryFn: () => invoke('sync.state', {}) });
 
 
 function ConnectionIndicator({ online }: { online: boolean }) {
@@ -60,10 +54,8 @@ function pendingInWords(t: ReturnType<typeof useAuthT>, state: { pending: number
 function SyncStatus() {
   const t = useAuthT();
   const locale = useLocaleStore((state) => state.locale);
-  const state = useQuery(frameSyncStateQuery());
-  const progress = useSyncActivity((activity) => activity.progress);
+  const { state, progress, running } = useSyncState();
   const siteZone = useSiteTime().tenantZone;
-  const running = progress !== null || state.data?.running === true;
   const data = state.data;
   return (
     <section className="frame-sync" aria-label={t('syncStatus')} data-testid="sync-status">

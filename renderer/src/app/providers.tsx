@@ -38,7 +38,12 @@ function CoreEvents() {
         // A sign-in adds an account, a wipe verdict removes one: the unlock screen and switcher list them.
         void queryClient.invalidateQueries({ queryKey: workstationKeys.accounts() });
       }),
-      subscribe('sync.progress', (progress) => useSyncActivity.getState().onProgress(progress)),
+      subscribe('sync.progress', (progress) => {
+        const starting = useSyncActivity.getState().progress === null;
+        useSyncActivity.getState().onProgress(progress);
+        // The state then says "running" and is read again until it ends (workstation/sync-state.ts).
+        if (starting) void queryClient.invalidateQueries({ queryKey: workstationKeys.syncState() });
+      }),
       subscribe('sync.finished', (finished) => {
         useSyncActivity.getState().onFinished(finished);
         toastAfterSync(finished);

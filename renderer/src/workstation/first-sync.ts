@@ -1,9 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
-import { invoke } from '../lib/api';
-import { useSyncActivity } from '../lib/sync-activity';
-import { workstationKeys } from './keys';
-
-const syncStateQuery = () => queryOptions({ queryKey: workstationKeys.syncState(), queryFn: () => invoke('sync.state', {}) });
+import { useSyncState } from './sync-state';
 
 /**
  * While the cache has never finished a sync, an empty list means "not downloaded yet", not "no
@@ -13,10 +8,9 @@ const syncStateQuery = () => queryOptions({ queryKey: workstationKeys.syncState(
 export type FirstSync = null | { running: false } | { running: true; phase: string | null; done: number | null; total: number | null };
 
 export function useFirstSync(): FirstSync {
-  const state = useQuery(syncStateQuery());
-  const progress = useSyncActivity((activity) => activity.progress);
+  const { state, progress, running } = useSyncState();
   if (!state.data || state.data.lastOkAt !== null) return null;
-  if (progress === null && !state.data.running) return { running: false };
+  if (!running) return { running: false };
   // Sending the outbox first is part of the same sync; only downloading counts downloaded rows.
   const pulling = progress?.phase === 'pull' || progress?.phase === 'download' || progress?.phase === 'load';
   return { running: true, phase: progress?.phase ?? null, done: pulling ? progress.done : null, total: pulling ? progress.total : null };

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useShallow } from 'zustand/react/shallow';
 import { useId, useMemo } from 'react';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import { syncNowActionId, usePaletteActions } from '../../../lib/palette';
-import { useSyncActivity } from '../../../lib/sync-activity';
+import { syncIsRunning, useSyncActivity } from '../../../lib/sync-activity';
 import { syncKeys, syncStateQuery } from '../api/queries';
 import { useSyncT } from '../messages';
 import { sessionStatusQuery } from '../../../workstation/session';
@@ -39,7 +40,7 @@ export function SyncStatus() {
   const queryClient = useQueryClient();
   const state = useQuery(syncStateQuery());
   const session = useQuery(sessionStatusQuery());
-  const activeProgress = useSyncActivity((activity) => activity.progress);
+  const activity = useSyncActivity(useShallow((current) => ({ progress: current.progress, progressAt: current.progressAt })));
   const syncNow = useMutation({
     mutationFn: () => invoke('sync.now', {}),
     onSettled: () => queryClient.invalidateQueries({ queryKey: syncKeys.all }),
@@ -47,7 +48,7 @@ export function SyncStatus() {
   const titleId = useId();
   const offlineId = useId();
   const online = session.data?.online ?? false;
-  const running = syncNow.isPending || state.data?.running === true || activeProgress !== null;
+  const running = syncNow.isPending || syncIsRunning(state, activity);
   const when = (iso: string) => formatDateTime(iso, locale, timeZone);
   const startSync = syncNow.mutate;
   // The palette's "Sync now" runs this screen's sync, so its progress and result show here.
