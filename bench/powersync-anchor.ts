@@ -129,17 +129,17 @@ export async function firstRecordedRow(recording: string): Promise<Record<string
 }
 
 /**
- * The workstation's plain indexes on log_entry (migrations 0001, 0006, 0010), for `--indexes`.
+ * The workstation's plain indexes on log_entry (migrations 0001, 0006, 0010, 0012), for `--indexes`.
  * Its two partial indexes (WHERE late = 1), its expression index on the severity rank and its
  * FTS5 table have no PowerSync equivalent.
  */
 export const workstationLogEntryIndexes: Record<string, string[]> = {
-  by_occurred: ['occurred_at', 'id'],
-  by_area: ['area_id', 'occurred_at', 'id'],
-  by_author: ['author_id', 'occurred_at', 'id'],
+  by_occurred: ['occurred_at'],
+  by_area: ['area_id', 'occurred_at'],
+  by_author: ['author_id', 'occurred_at'],
   by_shift_log: ['shift_log_id', 'recorded_at'],
-  by_shift_log_time: ['shift_log_id', 'occurred_at', 'id', 'severity'],
-  by_recorded: ['recorded_at', 'id'],
+  by_shift_log_time: ['shift_log_id', 'occurred_at', 'severity'],
+  by_recorded: ['recorded_at'],
 };
 
 function argument(args: string[], name: string): string | undefined {

@@ -29,14 +29,18 @@ export function encodeCursor(key: string | number, id: string | number): string 
   return Buffer.from(JSON.stringify([key, id]), 'utf8').toString('base64url');
 }
 
-/** The [key, id] of a cursor: 'text' for [string, string] keys, 'number' for [number, number]. */
+/**
+ * The [key, id] of a cursor: 'text' for [string, string], 'number' for [number, number],
+ * 'text-row' for a text key and a local row number.
+ */
 export function decodeCursor(cursor: string, kind: 'text'): [string, string];
 export function decodeCursor(cursor: string, kind: 'number'): [number, number];
-export function decodeCursor(cursor: string, kind: 'text' | 'number'): [string | number, string | number] {
-  const type = kind === 'text' ? 'string' : 'number';
+export function decodeCursor(cursor: string, kind: 'text-row'): [string, number];
+export function decodeCursor(cursor: string, kind: 'text' | 'number' | 'text-row'): [string | number, string | number] {
+  const [keyType, idType] = kind === 'text' ? ['string', 'string'] : kind === 'number' ? ['number', 'number'] : ['string', 'number'];
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === type && typeof value[1] === type) {
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === keyType && typeof value[1] === idType) {
       return [value[0] as string | number, value[1] as string | number];
     }
   } catch {

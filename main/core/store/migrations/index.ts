@@ -9,6 +9,7 @@ import { sql as signoffClaimedTime } from './0008_signoff_claimed_time';
 import { sql as clockHighWater } from './0009_clock_high_water';
 import { sql as entrySortIndexes } from './0010_entry_sort_indexes';
 import { sql as sessionByDevice } from './0011_session_by_device';
+import { sql as entryIndexesByRow } from './0012_entry_indexes_by_row';
 
 export interface Migration {
   /** 1, 2, 3...: PRAGMA user_version after it has run. */
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: '0009_clock_high_water', sql: clockHighWater },
   { version: 10, name: '0010_entry_sort_indexes', sql: entrySortIndexes },
   { version: 11, name: '0011_session_by_device', sql: sessionByDevice },
+  { version: 12, name: '0012_entry_indexes_by_row', sql: entryIndexesByRow },
 ];

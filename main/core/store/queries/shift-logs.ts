@@ -357,22 +357,23 @@ export function listLogEntries(db: SqliteDatabase, scopes: ShiftLogScopes, filte
   if (match !== null) where[where.indexOf('log_entry_fts MATCH ?')] = 'e.row_no IN (SELECT rowid FROM log_entry_fts WHERE log_entry_fts MATCH ?)';
   const key = logEntrySortKeys[sort.by];
   if (page?.after) {
-    const [afterKey, afterId] = decodeSortCursor(page.after);
+    const [afterKey, afterRow] = decodeSortCursor(page.after);
     // The plain bound on the key lets SQLite seek an expression index (severity rank) to the
     // page start; the row value alone over an expression makes it scan from the first row.
     const op = sort.dir === 'desc' ? '<' : '>';
-    where.push(`${key} ${op}= ?`, `(${key}, e.id) ${op} (?, ?)`);
-    params.push(afterKey, afterKey, afterId);
+    where.push(`${key} ${op}= ?`, `(${key}, e.row_no) ${op} (?, ?)`);
+    params.push(afterKey, afterKey, afterRow);
   }
   params.push(limit + 1);
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-  const rows = all<LogEntryRow & { sort_key: string | number }>(
+  // Ties on the row number: the last column of every entry index (migration 0012).
+  const rows = all<LogEntryRow & { sort_key: string | number; row_no: number }>(
     db,
-    `SELECT ${logEntryColumns('e')}, ${key} AS sort_key FROM log_entry e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, e.id ${dir} LIMIT ?`,
+    `SELECT ${logEntryColumns('e')}, ${key} AS sort_key, e.row_no FROM log_entry e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, e.row_no ${dir} LIMIT ?`,
     params,
   );
-  const paged = toPage(rows, limit, (row) => encodeCursor(row.sort_key, row.id));
-  return { items: paged.items.map(({ sort_key: _key, ...entry }) => entry), next: paged.next };
+  const paged = toPage(rows, limit, (row) => encodeCursor(row.sort_key, row.row_no));
+  return { items: paged.items.map(({ sort_key: _key, row_no: _rowNo, ...entry }) => entry), next: paged.next };
 }
 
 /** Best match first: every match is ranked (that is what a rank needs), then paged by (rank, row). */
@@ -459,16 +460,17 @@ function listLogEntriesNewestFirst(db: SqliteDatabase, scopes: ShiftLogScopes, f
     params.push(...rangeParams);
   }
   if (page?.after) {
-    const [occurredAt, id] = decodeCursor(page.after, 'text');
-    where.push('(e.occurred_at, e.id) < (?, ?)');
-    params.push(occurredAt, id);
+    const [occurredAt, rowNo] = decodeCursor(page.after, 'text-row');
+    where.push('(e.occurred_at, e.row_no) < (?, ?)');
+    params.push(occurredAt, rowNo);
   }
   params.push(limit + 1);
   const sql =
-    `SELECT ${logEntryColumns('e')} FROM log_entry e ${viaLogs ? 'INDEXED BY log_entry_by_shift_log_time ' : ''}${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
-    `ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?`;
-  const rows = all<LogEntryRow>(db, sql, params);
-  return toPage(rows, limit, (row) => encodeCursor(row.occurred_at, row.id));
+    `SELECT ${logEntryColumns('e')}, e.row_no FROM log_entry e ${viaLogs ? 'INDEXED BY log_entry_by_shift_log_time ' : ''}${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+    `ORDER BY e.occurred_at DESC, e.row_no DESC LIMIT ?`;
+  const rows = all<LogEntryRow & { row_no: number }>(db, sql, params);
+  const paged = toPage(rows, limit, (row) => encodeCursor(row.occurred_at, row.row_no));
+  return { items: paged.items.map(({ row_no: _rowNo, ...entry }) => entry), next: paged.next };
 }
 
 /**
