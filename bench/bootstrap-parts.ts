@@ -101,7 +101,7 @@ export interface ClientOnlyRun {
 }
 
 /** The client's bootstrap from a recorded answer into `target`, timed. */
-export async function clientOnlyBootstrap(recordingUrl: string, target: BootstrapTarget): Promise<ClientOnlyRun> {
+export async function clientOnlyBootstrap(recordingUrl: string, target: BootstrapTarget, onProgress?: (progress: BootstrapProgress) => void): Promise<ClientOnlyRun> {
   const client = new ServerClient({ baseUrl: recordingUrl, timeoutMs: 600_000 });
   const phases: ClientOnlyRun['phases'] = {};
   const started = performance.now();
@@ -112,7 +112,10 @@ export async function clientOnlyBootstrap(recordingUrl: string, target: Bootstra
       token: 'bench',
       tenantId: 'bench',
       now: () => new Date(),
-      onProgress: ({ phase }) => (phases[phase] ??= (performance.now() - started) / 1000),
+      onProgress: (progress) => {
+        phases[progress.phase] ??= (performance.now() - started) / 1000;
+        onProgress?.(progress);
+      },
     });
     if (!result) throw new Error('the recording was not served as a snapshot');
     return { rows: result.rows, seconds: (performance.now() - started) / 1000, phases };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -516,6 +516,8 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     const entryRecording = join(dir, 'log-entries.bin');
     const anchorInput = join(dir, 'log-entries.jsonl');
     const entries = await logEntryRecordings(recording, entryRecording, anchorInput);
+    // Kept on request, for client-only runs without a server (bench/bootstrap-client.ts).
+    if (process.env.PLANTDESK_BENCH_KEEP_RECORDING) copyFileSync(recording, process.env.PLANTDESK_BENCH_KEEP_RECORDING);
     rmSync(recording, { force: true });
     const servedEntries = await serveRecording(entryRecording);
     const entriesTarget = encryptedTarget(join(dir, 'client-only-entries'));
