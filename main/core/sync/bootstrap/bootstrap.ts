@@ -11,6 +11,7 @@ import {
   endLoad,
   countRows,
   createIndex,
+  indexSortBudgetRows,
   insertStatement,
   prepareStagingStore,
   recordSnapshotCursor,
@@ -51,6 +52,8 @@ export interface BootstrapDeps {
   maxResumes?: number;
   /** Waits between resumes (tests make it short). */
   resumeDelayMs?: number;
+  /** See indexSortBudgetRows (tests make it small). */
+  indexSortBudgetRows?: number;
 }
 
 export interface BootstrapResult {
@@ -74,6 +77,8 @@ interface TableProgress {
 class SnapshotIntake {
   readonly snapshot: SnapshotFrame;
   readonly tables: TableProgress[];
+  /** Indexes already built (with their table's first rows), live for the rest. */
+  readonly builtIndexes = new Set<string>();
   nextFrame = 1;
   rows = 0;
   /** Rows of the last rows frame, whose insert may still be running. */
@@ -81,7 +86,10 @@ class SnapshotIntake {
   ended = false;
   private current = 0;
 
-  constructor(snapshot: SnapshotFrame, plan: StagingPlan) {
+  constructor(
+    snapshot: SnapshotFrame,
+    readonly plan: StagingPlan,
+  ) {
     this.snapshot = snapshot;
     this.tables = snapshot.tables.map((table) => {
       let insert: SnapshotInsert;
@@ -223,13 +231,23 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
   const inserting = loader.insertRows(table.insert, frame.payload).then((inserted) => {
     if (inserted !== header.count) throw refuse(`Part ${header.no} held ${inserted} rows, not the ${header.count} it announced.`);
   });
-  const settled = inserting.catch((error: unknown) => {
+  const inserted = inserting.catch((error: unknown) => {
     throw error instanceof PlantdeskError ? error : refuse(`Part ${header.no} did not fit the cache (${(error as Error).message.slice(0, 200)}).`);
   });
+  const settled = table.rows >= (deps.indexSortBudgetRows ?? indexSortBudgetRows) ? inserted.then(() => buildIndexesOf(intake, table.table, loader)) : inserted;
   // Awaited with the next frame or at the end; never an unhandled rejection in between.
   settled.catch(() => undefined);
   deps.onProgress?.({ phase: 'download', done: intake.rows, total: intake.totalRows });
   return { inFlight: settled };
+}
+
+/** Builds the table's indexes not built yet; from then on its rows go in with them live. */
+async function buildIndexesOf(intake: SnapshotIntake, table: string, loader: BulkLoader): Promise<void> {
+  for (const index of intake.plan.indexes) {
+    if (index.table !== table || intake.builtIndexes.has(index.name)) continue;
+    await createIndex(loader, index);
+    intake.builtIndexes.add(index.name);
+  }
 }
 
 /** Counts checked in the store itself, then each index, the full-text index, the triggers, the cursor. */
@@ -240,7 +258,7 @@ async function finish(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader
   }
   for (const [i, index] of plan.indexes.entries()) {
     deps.onProgress?.({ phase: 'index', done: i, total: plan.indexes.length });
-    await createIndex(loader, index);
+    if (!intake.builtIndexes.has(index.name)) await createIndex(loader, index);
   }
   deps.onProgress?.({ phase: 'index', done: plan.indexes.length, total: plan.indexes.length });
   await buildSearchIndex(loader, (done, total) => deps.onProgress?.({ phase: 'search', done, total }));

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServerClient } from '../../../../main/core/net/server-client';
 import { ensurePrivateDir } from '../../../../main/core/store/files';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
@@ -14,6 +14,20 @@ import { UnlockedVault } from '../../../../main/core/vault/vault';
 import type { FrameHeader } from '../../../../shared/bootstrap-protocol';
 import { PlantdeskError } from '../../../../shared/errors';
 import { snapshotStream, startSnapshotServer, type SnapshotServer, type TableRows } from '../../../support/bootstrap-frames';
+
+// The real staging store, with its index builds watched: a large table gets its indexes part
+// way through its rows (see indexSortBudgetRows).
+const indexBuilds = vi.hoisted(() => [] as string[]);
+vi.mock('../../../../main/core/store/bulk-load/staging', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../../main/core/store/bulk-load/staging')>();
+  return {
+    ...actual,
+    createIndex: async (...args: Parameters<typeof actual.createIndex>) => {
+      indexBuilds.push(args[1].sql);
+      return actual.createIndex(...args);
+    },
+  };
+});
 
 // A first sync from a snapshot, into a real encrypted cache, from a real HTTP answer on 127.0.0.1.
 const tenantId = randomUUID();
@@ -91,8 +105,8 @@ async function serve(options: { tamper?: (header: FrameHeader) => FrameHeader; r
   return stream;
 }
 
-const run = (onProgress?: (phase: string) => void) =>
-  bootstrapCache({ vault, client: client!, token: 't', tenantId, now: () => new Date('2026-12-01T00:00:00Z'), resumeDelayMs: 10, onProgress: onProgress && ((p) => onProgress(p.phase)) });
+const run = (onProgress?: (phase: string) => void, options: { indexSortBudgetRows?: number } = {}) =>
+  bootstrapCache({ vault, client: client!, token: 't', tenantId, now: () => new Date('2026-12-01T00:00:00Z'), resumeDelayMs: 10, onProgress: onProgress && ((p) => onProgress(p.phase)), ...options });
 
 const count = (db: SqliteDatabase, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const schemaOf = (db: SqliteDatabase) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
@@ -136,6 +150,35 @@ describe('first sync from a snapshot', () => {
     cache.prepare("UPDATE log_entry SET body = 'gasket swapped' WHERE id = ?").run(entryIds[1]);
     expect(search('gasket')).toBe(1);
     expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('builds the indexes of a table larger than the sort budget part way through its rows, then keeps them live: the same cache, every index whole', async () => {
+    await serve();
+    const phaseAtBuild: Record<string, string> = {};
+    let phase = 'start';
+    indexBuilds.length = 0;
+    const result = await run(
+      (next) => {
+        phase = next;
+        for (const sql of indexBuilds.splice(0)) phaseAtBuild[sql] = phase;
+      },
+      { indexSortBudgetRows: 200 },
+    );
+    for (const sql of indexBuilds.splice(0)) phaseAtBuild[sql] = phase;
+    expect(result?.rows).toBe(1 + 2 + 3 + entryCount + 1 + 1);
+    const entryIndexes = Object.keys(phaseAtBuild).filter((sql) => / ON log_entry /.test(sql));
+    expect(entryIndexes.length).toBeGreaterThan(5);
+    // Built while rows still came in (450 entries, budget 200); the small tables' at the end.
+    expect(entryIndexes.every((sql) => phaseAtBuild[sql] === 'download')).toBe(true);
+    expect(Object.entries(phaseAtBuild).filter(([sql]) => / ON shift_log /.test(sql)).every(([, at]) => at === 'index')).toBe(true);
+    const cache = vault.db;
+    expect(cache.pragma('integrity_check', { simple: true })).toBe('ok');
+    const reference = openStoreDatabase({ path: path.join(dir, 'reference.db'), cipher: { kind: 'none' }, backgroundCheckpoints: false });
+    expect(schemaOf(cache)).toEqual(schemaOf(reference));
+    reference.close();
+    for (const name of ['log_entry_by_area', 'log_entry_by_occurred', 'log_entry_by_shift_log_time']) {
+      expect((cache.prepare(`SELECT count(*) AS n FROM log_entry INDEXED BY ${name} WHERE ${name === 'log_entry_by_occurred' ? 'occurred_at' : name === 'log_entry_by_area' ? 'area_id' : 'shift_log_id'} > ''`).get() as { n: number }).n).toBe(entryCount);
+    }
   });
 
   it('shows the recent frames in the cache in use while the rest loads, then builds the indexes and the search', async () => {
