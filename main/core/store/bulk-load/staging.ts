@@ -37,8 +37,8 @@ const localColumns = new Set(['row_no', 'pending_mutation_id']);
  * keeps no journal; temp data stays in memory (never a plaintext temp file). Its page cache is
  * small: with the HMAC check off its rereads are cheap, and the first sync's memory (RSS goal
  * 400 MB with the window's cache, the core and the loader together) went above 500 MB with 128 MB.
- * It also sizes each in-memory run of an index build's sort, whose runs are all held in memory
- * (temp_store) until merged: 8 MB took nothing off the speed and ~10 MB off the peak against 32.
+ * 8 MB took nothing off the speed against 32 MB. (An index build's sort is not bounded by it:
+ * with temp files in memory SQLite keeps every key of the sort in memory; see indexSortBudgetRows.)
  *
  * Its own pages are read back without checking their HMAC: each index build and the full-text
  * build reread the tables, and the check was most of what those rereads cost (1M entries:
