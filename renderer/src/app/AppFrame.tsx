@@ -11,7 +11,6 @@ import { useSyncState } from '../workstation/sync-state';
 import { visibleModules } from './modules';
 import './frame.css';
 
-
 function ConnectionIndicator({ online }: { online: boolean }) {
   const t = useAuthT();
   return (

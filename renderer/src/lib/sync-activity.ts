@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { EventPayload } from '../../../shared/contract';
 
 /** Live sync progress from the core's events, for the frame's status and the sync page. */
@@ -28,4 +29,9 @@ export const useSyncActivity = create<SyncActivity>((set) => ({
 export function syncIsRunning(state: { data?: { running: boolean }; dataUpdatedAt: number }, activity: Pick<SyncActivity, 'progress' | 'progressAt'>): boolean {
   if (activity.progress !== null && activity.progressAt > state.dataUpdatedAt) return true;
   return state.data?.running ?? activity.progress !== null;
+}
+
+/** The live progress and when it arrived, for syncIsRunning. */
+export function useSyncProgress(): Pick<SyncActivity, 'progress' | 'progressAt'> {
+  return useSyncActivity(useShallow((current) => ({ progress: current.progress, progressAt: current.progressAt })));
 }

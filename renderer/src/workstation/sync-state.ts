@@ -1,7 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { useShallow } from 'zustand/react/shallow';
 import { invoke } from '../lib/api';
-import { syncIsRunning, useSyncActivity } from '../lib/sync-activity';
+import { syncIsRunning, useSyncProgress } from '../lib/sync-activity';
 import { workstationKeys } from './keys';
 
 /** How often a state that says "running" is read again, so its end shows even if its event was lost. */
@@ -18,6 +17,6 @@ export const syncStateQuery = () =>
 /** The sync state, the live progress, and whether a sync runs (see syncIsRunning). */
 export function useSyncState() {
   const state = useQuery(syncStateQuery());
-  const activity = useSyncActivity(useShallow((current) => ({ progress: current.progress, progressAt: current.progressAt })));
+  const activity = useSyncProgress();
   return { state, progress: activity.progress, running: syncIsRunning(state, activity) };
 }

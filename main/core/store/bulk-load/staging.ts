@@ -144,7 +144,8 @@ export async function createIndex(loader: BulkLoader, index: { sql: string }): P
  * up to this many rows, its indexes are built from those, and the rest of its rows go in with
  * the indexes live: the sort's memory stops growing with the table. 1M entries, client only:
  * all rows first and then every index 27-29 s, peak RSS 293-320 MB; every index live from the
- * start 32-37 s, 223-261 MB.
+ * start 32-37 s, 223-261 MB; built at 400,000 rows 29-31 s, 251-255 MB (at 700,000: 281-295 MB,
+ * no faster; at 200,000: no less memory).
  */
 export const indexSortBudgetRows = 400_000;
 

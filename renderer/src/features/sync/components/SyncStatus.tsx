@@ -1,12 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useShallow } from 'zustand/react/shallow';
 import { useId, useMemo } from 'react';
 import { ErrorText, QueryState } from '../../../components/QueryState';
 import { formatDateTime, formatNumber } from '../../../i18n/format';
 import { useLocaleStore } from '../../../i18n/i18n';
 import { invoke } from '../../../lib/api';
 import { syncNowActionId, usePaletteActions } from '../../../lib/palette';
-import { syncIsRunning, useSyncActivity } from '../../../lib/sync-activity';
+import { syncIsRunning, useSyncActivity, useSyncProgress } from '../../../lib/sync-activity';
 import { syncKeys, syncStateQuery } from '../api/queries';
 import { useSyncT } from '../messages';
 import { sessionStatusQuery } from '../../../workstation/session';
@@ -40,7 +39,7 @@ export function SyncStatus() {
   const queryClient = useQueryClient();
   const state = useQuery(syncStateQuery());
   const session = useQuery(sessionStatusQuery());
-  const activity = useSyncActivity(useShallow((current) => ({ progress: current.progress, progressAt: current.progressAt })));
+  const activity = useSyncProgress();
   const syncNow = useMutation({
     mutationFn: () => invoke('sync.now', {}),
     onSettled: () => queryClient.invalidateQueries({ queryKey: syncKeys.all }),
