@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../../main/core/core';
+import { describe, expect, it } from 'vitest';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { signedInWorkstation } from '../../support/core-workstation';
-import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
-import { ownerRows, startTestServer, type TestServer, type TestTenant } from '../../support/server';
+import { proxiedServerForFile } from '../../support/proxied-server';
+import { ownerRows } from '../../support/server';
 import { insertShiftLog } from '../../integration/server/sync-fixtures';
 
 // A first sync whose snapshot download is cut mid-answer resumes from the first frame it did
@@ -11,23 +10,10 @@ import { insertShiftLog } from '../../integration/server/sync-fixtures';
 // server's rows, and pull continues from the snapshot's seq.
 
 describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-bootstrap', () => {
-  let server: TestServer;
-  let tenant: TestTenant;
-  let proxy: CuttingProxy;
-  const cores: Core[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
-    tenant = await server.createTenant('Northfield Plant');
-    proxy = await startCuttingProxy(Number(new URL(server.url).port));
-  });
-  afterAll(async () => {
-    for (const core of cores) await core.close();
-    await proxy?.close();
-    await server?.stop();
-  });
+  const world = proxiedServerForFile();
 
   it('resumes the snapshot after cuts and converges to the server rows', async () => {
+    const { server, tenant, proxy, cores } = world;
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
     // The writer pulls: a snapshot it took would be kept and handed to the reader, small and early.
     const writer = await signedInWorkstation(server, tenant.id, server.url, { syncBootstrap: false }, cores);

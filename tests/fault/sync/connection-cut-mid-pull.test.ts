@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../../main/core/core';
+import { describe, expect, it } from 'vitest';
 import type { PlantdeskError } from '../../../shared/errors';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { signedInWorkstation } from '../../support/core-workstation';
-import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
-import { ownerRows, startTestServer, type TestServer, type TestTenant } from '../../support/server';
+import { proxiedServerForFile } from '../../support/proxied-server';
+import { ownerRows } from '../../support/server';
 import { insertShiftLog } from '../../integration/server/sync-fixtures';
 
 // A pull whose connection is cut mid-answer resumes from the last page it committed:
 // the cache ends up with exactly the server's rows, no gap, no duplicate.
 
 describe.skipIf(skipUnless(secretServiceCapability()))('connection cut mid-pull', () => {
-  let server: TestServer;
-  let tenant: TestTenant;
-  let proxy: CuttingProxy;
-  const cores: Core[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
-    tenant = await server.createTenant('Northfield Plant');
-    proxy = await startCuttingProxy(Number(new URL(server.url).port));
-  });
-  afterAll(async () => {
-    for (const core of cores) await core.close();
-    await proxy?.close();
-    await server?.stop();
-  });
+  const world = proxiedServerForFile();
 
   // Pull, not a first sync's snapshot: the cuts must land in the change feed (snapshot cuts: connection-cut-mid-bootstrap).
-  const workstation = (baseUrl: string, pageSize: number) => signedInWorkstation(server, tenant.id, baseUrl, { syncPageSize: pageSize, syncBootstrap: false }, cores);
+  const workstation = (baseUrl: string, pageSize: number) => signedInWorkstation(world.server, world.tenant.id, baseUrl, { syncPageSize: pageSize, syncBootstrap: false }, world.cores);
 
   it('resumes from the last committed page after cuts, and converges to the server rows', async () => {
+    const { server, tenant, proxy } = world;
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
     const writer = await workstation(server.url, 500);
     await writer('sync.now');

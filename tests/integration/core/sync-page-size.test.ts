@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core, CoreOptions } from '../../../main/core/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoreOptions } from '../../../main/core/core';
 import { secretServiceCapability, skipUnless } from '../../support/capabilities';
 import { signedInWorkstation } from '../../support/core-workstation';
-import { startCuttingProxy, type CuttingProxy } from '../../support/cutting-proxy';
-import { startTestServer, type TestServer, type TestTenant } from '../../support/server';
+import { proxiedServerForFile } from '../../support/proxied-server';
 import { insertShiftLog } from '../server/sync-fixtures';
 
 // Pull pages shrink when writing one holds the store past the target (main/core/sync/
 // pull-page-size.ts). The proxy in front of the server sees the `limit` of every pull request.
 
 describe.skipIf(skipUnless(secretServiceCapability()))('pull page size follows how long pages take to write', () => {
-  let server: TestServer;
-  let tenant: TestTenant;
-  let proxy: CuttingProxy;
-  const cores: Core[] = [];
+  const world = proxiedServerForFile();
 
   beforeAll(async () => {
-    server = await startTestServer({ backend: 'pglite', clockStart: new Date() });
-    tenant = await server.createTenant('Northfield Plant');
-    proxy = await startCuttingProxy(Number(new URL(server.url).port));
+    const { server, tenant } = world;
     const log = await insertShiftLog(server.db, tenant.id, { areaId: tenant.areas.boilers, createdBy: tenant.admin.id, now: server.clock.now() });
     const writer = await workstation(server.url, { syncPageSize: 2_000 });
     await writer('sync.now');
@@ -27,16 +21,12 @@ describe.skipIf(skipUnless(secretServiceCapability()))('pull page size follows h
     }
     expect(await writer('sync.now')).toMatchObject({ applied: 300 });
   });
-  afterAll(async () => {
-    for (const core of cores) await core.close();
-    await proxy?.close();
-    await server?.stop();
-  });
 
-  const workstation = (baseUrl: string, options: Partial<CoreOptions>) => signedInWorkstation(server, tenant.id, baseUrl, options, cores);
+  const workstation = (baseUrl: string, options: Partial<CoreOptions>) => signedInWorkstation(world.server, world.tenant.id, baseUrl, options, world.cores);
 
   /** Signs a new workstation in through the proxy, syncs it, and returns the limits it asked for. */
   async function pullLimits(options: { syncPageSize: number; syncPageTargetMs: number }): Promise<number[]> {
+    const { proxy } = world;
     const reader = await workstation(proxy.url, options);
     const before = proxy.requests.length;
     await reader('sync.now');
