@@ -34,19 +34,39 @@ if (process.platform === 'linux') {
   } catch {}
 }
 const Database = require(workerData.modulePath);
-const db = new Database(workerData.path, { fileMustExist: true });
-if (workerData.keyLiteral) {
-  const literal = Buffer.from(workerData.keyLiteral);
-  try {
-    db.pragma("cipher = 'sqlcipher'");
-    for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
-    db.key(literal);
-  } finally {
-    literal.fill(0);
-    new Uint8Array(workerData.keyLiteral).fill(0);
+function openStore() {
+  const db = new Database(workerData.path, { fileMustExist: true });
+  if (workerData.keyLiteral) {
+    const literal = Buffer.from(workerData.keyLiteral);
+    try {
+      db.pragma("cipher = 'sqlcipher'");
+      for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
+      db.key(literal);
+    } finally {
+      literal.fill(0);
+      new Uint8Array(workerData.keyLiteral).fill(0);
+    }
   }
+  for (const pragma of workerData.pragmas) {
+    const answer = db.pragma(pragma, { simple: true });
+    // SQLite answers a journal mode it will not take with the mode it keeps, not an error (a
+    // defensive connection keeps its journal when told OFF): a build must not run in a mode it
+    // did not choose, such as the WAL the store was created in, which writes every page twice.
+    const [name, wanted] = pragma.split('=').map((part) => part.trim().toLowerCase());
+    if (name === 'journal_mode' && String(answer).toLowerCase() !== wanted) {
+      db.close();
+      throw Object.assign(new Error('the store kept journal mode ' + answer + ' where ' + wanted + ' was asked'), { code: 'JOURNAL_MODE_REFUSED' });
+    }
+  }
+  return db;
 }
-for (const pragma of workerData.pragmas) db.pragma(pragma);
+let db;
+try {
+  db = openStore();
+} catch (error) {
+  parentPort.postMessage({ id: 0, ok: false, message: String(error && error.message || error), code: error && error.code });
+  process.exit(1);
+}
 const decoder = new TextDecoder();
 const statements = new Map();
 function prepared(sql) {

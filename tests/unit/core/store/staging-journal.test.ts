@@ -1,0 +1,63 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BulkLoadFailed, startBulkLoader, type BulkLoader } from '../../../../main/core/store/bulk-load/loader-thread';
+import { beginLoad, endLoad, insertStatement, prepareStagingStore, stagingPragmas, type StagingPlan } from '../../../../main/core/store/bulk-load/staging';
+import { openStoreDatabase, rawKeyLiteral } from '../../../../main/core/store/open';
+
+/**
+ * The store a first sync builds is written once, page by page: no WAL (the cache's own mode,
+ * which the staging file is created in and which wrote every page twice, then copied the whole
+ * load at its one commit) and no journal file.
+ */
+let dir: string;
+let path: string;
+let key: Buffer;
+let plan: StagingPlan;
+let loader: BulkLoader | null = null;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plantdesk-staging-journal-'));
+  path = join(dir, 'staging.db');
+  key = randomBytes(32);
+  plan = prepareStagingStore(path, (file, options) => openStoreDatabase({ path: file, cipher: { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false, pageSize: options.pageSize }));
+});
+
+afterEach(async () => {
+  await loader?.close();
+  loader = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const columns = ['id', 'shift_log_id', 'area_id', 'category', 'severity', 'body', 'occurred_at', 'recorded_at', 'author_id'];
+/** About 12 MB of entries: more than the staging page cache holds, so pages leave it mid-transaction. */
+function entryFrame(count: number): Uint8Array {
+  const rows = Array.from({ length: count }, (_, i) => [randomUUID(), 'log-1', 'area-1', 'operations', 'low', `round ${i} ${'x'.repeat(4_000)}`, '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 'u1']);
+  return new TextEncoder().encode(JSON.stringify(rows));
+}
+
+const sidecars = () => [`${path}-wal`, `${path}-journal`].filter((file) => existsSync(file));
+
+describe('the staging store of a first sync', () => {
+  it('is built without a WAL or a journal file, though the store was created in WAL', async () => {
+    loader = await startBulkLoader(path, rawKeyLiteral(key), stagingPragmas);
+    expect(await loader.all('PRAGMA journal_mode')).toEqual([{ journal_mode: 'memory' }]);
+    await beginLoad(loader);
+    const insert = insertStatement(plan, 'log_entry', columns);
+    for (let i = 0; i < 3; i++) expect(await loader.insertRows(insert, entryFrame(1_000))).toBe(1_000);
+    // Mid-transaction, with pages spilled out of the cache: still nothing beside the file.
+    expect(sidecars()).toEqual([]);
+    await endLoad(loader);
+    expect(sidecars()).toEqual([]);
+    expect(await loader.all('SELECT count(*) AS n FROM log_entry')).toEqual([{ n: 3_000 }]);
+  });
+
+  it('refuses to start in a journal mode other than the one asked for', async () => {
+    // OFF is what a defensive connection will not take: SQLite answers with the mode it keeps.
+    const started = startBulkLoader(path, rawKeyLiteral(key), { cipher: stagingPragmas.cipher, store: ['journal_mode = OFF'] });
+    await expect(started).rejects.toThrow(BulkLoadFailed);
+    await expect(started).rejects.toMatchObject({ code: 'JOURNAL_MODE_REFUSED' });
+  });
+});
