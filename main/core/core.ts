@@ -128,6 +128,8 @@ export function createCore(options: CoreOptions, seams: CoreSeams = {}): Core {
     pageSize: options.syncPageSize,
     pageTargetMs: options.syncPageTargetMs,
     bootstrap: options.syncBootstrap,
+    // A first sync's finished store replaces the cache only once no export reads it.
+    cacheReadsRunning: () => exportService.whenIdle(),
     onProgress: (progress) => emit('sync.progress', progress),
     onFinished: (result) => emit('sync.finished', result.ok ? { ok: true, summary: result.summary, error: null } : { ok: false, summary: null, error: result.error }),
   });

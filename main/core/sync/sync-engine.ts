@@ -43,6 +43,8 @@ export interface SyncDeps {
   pageTargetMs?: number;
   /** Off: a first sync pages through the change feed instead of downloading a snapshot. */
   bootstrap?: boolean;
+  /** See BootstrapDeps.cacheReadsRunning. */
+  cacheReadsRunning?: () => Promise<void> | null;
 }
 
 /** The id this cache pushes under (SYNC.md clientId), made once per cache. */
@@ -169,6 +171,7 @@ async function bootstrap(deps: SyncDeps, token: string, summary: SyncSummary): P
     tenantId: deps.session.account.tenantId,
     now: deps.now,
     onProgress: deps.onProgress,
+    cacheReadsRunning: deps.cacheReadsRunning,
   });
   if (!result) return;
   summary.pulled += result.rows;

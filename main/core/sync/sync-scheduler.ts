@@ -29,6 +29,8 @@ export interface SyncSchedulerOptions {
   pageTargetMs?: number;
   /** See SyncDeps.bootstrap. */
   bootstrap?: boolean;
+  /** See SyncDeps.cacheReadsRunning. */
+  cacheReadsRunning?: () => Promise<void> | null;
   onProgress: (progress: SyncProgress) => void;
   onFinished: (result: { ok: true; summary: SyncSummary } | { ok: false; error: { code: string; message: string } }) => void;
 }
@@ -75,7 +77,7 @@ export class SyncScheduler {
     const open = session.requireOpen();
     const client = this.options.clientFor(open.account.server);
     this.writtenDuringRun = false;
-    this.running = syncOnce({ session: open, client, now, pageSize: this.options.pageSize, pageTargetMs: this.options.pageTargetMs, bootstrap: this.options.bootstrap, onProgress: this.options.onProgress })
+    this.running = syncOnce({ session: open, client, now, pageSize: this.options.pageSize, pageTargetMs: this.options.pageTargetMs, bootstrap: this.options.bootstrap, cacheReadsRunning: this.options.cacheReadsRunning, onProgress: this.options.onProgress })
       .then(async (summary) => {
         await this.refreshGrantIfBehind();
         session.setOnline(true);

@@ -25,6 +25,7 @@ export type StartExport = ExportStartRequest & { path?: string };
  */
 export class ExportService {
   private readonly running = new Map<string, AbortController>();
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly deps: {
@@ -72,7 +73,17 @@ export class ExportService {
       return result;
     } finally {
       this.running.delete(request.exportId);
+      if (this.running.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
+  }
+
+  /**
+   * Settles once no export runs; null when none does. Each export reads the cache connection it
+   * started on until its file is written, so that connection must not be closed before then.
+   */
+  whenIdle(): Promise<void> | null {
+    if (this.running.size === 0) return null;
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   cancel(exportId: string): boolean {

@@ -54,6 +54,12 @@ export interface BootstrapDeps {
   resumeDelayMs?: number;
   /** See indexSortBudgetRows (tests make it small). */
   indexSortBudgetRows?: number;
+  /**
+   * Long reads of the cache in use (exports, which read it for as long as they write their
+   * file): settles once they are done, null when none runs. The finished store replaces the
+   * cache only then, so an export under way is never cut off by the swap.
+   */
+  cacheReadsRunning?: () => Promise<void> | null;
 }
 
 export interface BootstrapResult {
@@ -155,6 +161,9 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
     await endLoad(loader);
     await finish(deps, plan, loader, intake);
     await loader.close();
+    // Checked again after each wait, with no await between the last check and the swap: an
+    // export that starts while another ends is waited for too.
+    for (let reads = deps.cacheReadsRunning?.() ?? null; reads; reads = deps.cacheReadsRunning?.() ?? null) await reads;
     deps.vault.replaceWith(path, carryOverLocalState);
     return { rows: intake.rows, seq: intake.snapshot.seq };
   } finally {

@@ -225,6 +225,42 @@ describe('first sync from a snapshot', () => {
     }
   });
 
+  it('replaces the cache only once the exports reading it are done, and waits for one that starts as another ends', async () => {
+    await serve();
+    const first = vault.db;
+    const asked: { cacheOpen: boolean; stagingBuilt: boolean }[] = [];
+    const exportsDone: (() => void)[] = [];
+    const result = bootstrapCache({
+      vault,
+      client: client!,
+      token: 't',
+      tenantId,
+      now: () => new Date('2026-12-01T00:00:00Z'),
+      // Two exports one after the other, then none.
+      cacheReadsRunning: () => {
+        asked.push({ cacheOpen: vault.db === first && first.open, stagingBuilt: existsSync(vault.paths.staging) });
+        if (asked.length > 2) return null;
+        return new Promise<void>((resolve) => exportsDone.push(resolve));
+      },
+    });
+    for (const round of [1, 2]) {
+      await vi.waitFor(() => expect(exportsDone.length).toBe(round), { timeout: 10_000 });
+      // The store is finished and waiting; the cache in use is still open and still the same.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(vault.db).toBe(first);
+      expect(first.open).toBe(true);
+      exportsDone[round - 1]();
+    }
+    expect((await result)?.rows).toBe(1 + 2 + 3 + entryCount + 1 + 1);
+    expect(asked).toEqual([
+      { cacheOpen: true, stagingBuilt: true },
+      { cacheOpen: true, stagingBuilt: true },
+      { cacheOpen: true, stagingBuilt: true },
+    ]);
+    expect(vault.db).not.toBe(first);
+    expect(count(vault.db, 'log_entry')).toBe(entryCount);
+  });
+
   it('resumes a cut answer from the first frame it did not finish', async () => {
     const stream = await serve();
     // Cut inside frame 6.

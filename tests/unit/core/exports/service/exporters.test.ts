@@ -1,9 +1,12 @@
 import { parse } from 'csv-parse/sync';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExportService } from '../../../../../main/core/exports/service/export-service';
 import { runExport, shiftLogRows, type ExportContext } from '../../../../../main/core/exports/service/exporters';
+import type { OpenSession } from '../../../../../main/core/session/session-manager';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../../main/core/store/open';
 import { orgScope } from '../../../../../main/core/store/scope';
 import { upsertRows, type WritableRow } from '../../../../../main/core/store/writes';
@@ -256,5 +259,34 @@ describe('who may run an export', () => {
     expect(result.rows).toBeGreaterThan(0);
     expect(lines).toHaveLength(result.rows);
     expect(new Set(lines.map((line) => line.severity))).toEqual(new Set(['high']));
+  });
+});
+
+describe('export service', () => {
+  it('says when no export reads the cache any more (a first sync replaces the cache only then)', async () => {
+    const seen: { waiting: boolean; settled: boolean }[] = [];
+    let idle: Promise<void> | null = null;
+    let settled = false;
+    const service: ExportService = new ExportService({
+      session: () => ({ vault: { db }, ability: context.ability, grant: { ...context.grant, grantId: 'g-1' }, account: { userId: 'u-1' } }) as unknown as OpenSession,
+      readScope: () => orgScope,
+      now: () => new Date('2024-03-10T00:00:00Z'),
+      chooseExportPath: null,
+      onProgress: () => {
+        if (!idle) {
+          idle = service.whenIdle();
+          void idle?.then(() => (settled = true));
+        }
+        seen.push({ waiting: idle !== null, settled });
+      },
+    });
+    expect(service.whenIdle()).toBeNull();
+    const result = await service.start({ exportId: randomUUID(), module: 'shift-logs', format: 'csv', bom: false, filter: {}, path: join(dir, 'while-syncing.csv') });
+    expect(result?.rows).toBe(entryCount + 3);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((look) => look.waiting && !look.settled)).toBe(true);
+    await idle;
+    expect(settled).toBe(true);
+    expect(service.whenIdle()).toBeNull();
   });
 });
