@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExportsScreen } from '../../renderer/src/features/exports/components/ExportsScreen';
 import { useExportRun } from '../../renderer/src/features/exports/hooks/export-run';
 import { useExportFormStore } from '../../renderer/src/features/exports/hooks/export-form';
@@ -58,11 +58,12 @@ const areas = [
   { id: 'site-1', parent_id: null, kind: 'site', name: 'Northfield', time_zone: 'Europe/London' },
   { id: 'area-boilers', parent_id: 'site-1', kind: 'area', name: 'Boilers', time_zone: 'Europe/London' },
 ];
+const syncedOnce = { pending: 0, conflicts: 0, cursor: 41, lastOkAt: '2026-03-10T11:00:00Z', running: false, lastError: null };
 const sha = 'ab'.repeat(32);
 const historyItem = { module: 'shift-logs', at: '2026-03-10T12:00:00Z', filter: { severities: ['high'], late: true }, path: '/home/op/exports/plantdesk-shift-logs.csv', format: 'csv', rows: 1234, bytes: 56_789, sha256: sha };
 
 function baseAnswers(overrides: Record<string, Answer> = {}): Record<string, Answer> {
-  return { 'session.access': access('admin'), 'session.status': online, 'areas.list': areas, 'exports.history': [], ...overrides };
+  return { 'session.access': access('admin'), 'session.status': online, 'areas.list': areas, 'exports.history': [], 'sync.state': syncedOnce, ...overrides };
 }
 
 function renderScreen(hash = '#/exports') {
@@ -142,6 +143,22 @@ describe('the Exports screen', () => {
     renderScreen();
     expect(await screen.findByText('Offline: the export uses the records already on this workstation.')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Export…' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('says an export holds only what has arrived while the first sync has not finished, and says nothing once it has', async () => {
+    const firstNote = 'This workstation has not finished its first download: an export now holds only the records that have arrived so far.';
+    installApi(baseAnswers({ 'sync.state': { ...syncedOnce, cursor: 0, lastOkAt: null, running: true } }));
+    renderScreen();
+    expect(await screen.findByText(firstNote)).toBeTruthy();
+    cleanup();
+    calls.length = 0;
+    installApi(baseAnswers());
+    renderScreen();
+    await screen.findByRole('group', { name: 'Records' });
+    // The state was read and rendered: a sync has finished, so there is nothing to say.
+    await vi.waitFor(() => expect(calls.some((call) => call.channel === 'sync.state')).toBe(true));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(screen.queryByText(firstNote)).toBeNull();
   });
 
   it('prefills the filter from the URL of the shift-log view and shows it in words', async () => {

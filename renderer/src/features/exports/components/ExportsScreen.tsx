@@ -14,6 +14,7 @@ import { ExportRunStatus } from './ExportRunStatus';
 import { FilterFields, FilterSummary } from './ExportFilterFields';
 import { useExportFormStore } from '../hooks/export-form';
 import { useAreas } from '../../../workstation/areas';
+import { useFirstSync } from '../../../workstation/first-sync';
 import { sessionStatusQuery } from '../../../workstation/session';
 import { useSiteTime } from '../../../workstation/site-time';
 import '../exports.css';
@@ -30,6 +31,8 @@ export function ExportsScreen() {
   const exportable = useExportableModules();
   const areas = useAreas();
   const session = useQuery(sessionStatusQuery());
+  // Until the first sync has finished, the cache holds only what it has brought so far.
+  const firstSync = useFirstSync();
   // Exports belong to the tenant, not one area: their times are in the tenant's zone.
   const timeZone = useSiteTime().tenantZone;
   const run = useExportRun();
@@ -74,6 +77,11 @@ export function ExportsScreen() {
             {session.data && !session.data.online && (
               <p className="exports-note" role="status">
                 {t('offlineNote')}
+              </p>
+            )}
+            {firstSync && (
+              <p className="exports-note" role="status">
+                {t('firstSyncNote')}
               </p>
             )}
             <form
