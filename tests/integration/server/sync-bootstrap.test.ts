@@ -164,6 +164,11 @@ for (const { name, backend, skip } of serverBackends()) {
       const sent = decoded.tables.get('log_entry')!.map((row) => String(row.id));
       expect(new Set(sent.slice(0, recentCount))).toEqual(recent);
       expect(sent).toHaveLength(11);
+      // Each part oldest first: the workstation numbers entries in the order it stores them.
+      const times = decoded.tables.get('log_entry')!.map((row) => Date.parse(String(row.occurred_at)));
+      const ascending = (list: number[]) => list.every((time, i) => i === 0 || list[i - 1] <= time);
+      expect(ascending(times.slice(0, recentCount))).toBe(true);
+      expect(ascending(times.slice(recentCount))).toBe(true);
       // The tables that name things are shown at once; the trail is not needed first.
       expect(decoded.frames.filter((frame) => frame.header.kind === 'rows' && frame.header.table === 'area').every((frame) => (frame.header as { recent?: boolean }).recent)).toBe(true);
       expect(decoded.frames.some((frame) => frame.header.kind === 'rows' && frame.header.table === 'audit_event' && (frame.header as { recent?: boolean }).recent)).toBe(false);

@@ -18,6 +18,11 @@ export interface StagingPlan {
   triggers: { name: string; sql: string }[];
   /** Per table, the columns a snapshot may fill (all but the local ones), with the default a NOT NULL one takes for a null. */
   columns: Map<string, Map<string, { defaultOnNull: string | null }>>;
+  /**
+   * Tables with a local row number (log_entry's row_no, the full-text index's rowid), which the
+   * lists and the search take as the order of arrival: newer rows are numbered higher.
+   */
+  numbered: Set<string>;
 }
 
 /** An INSERT of a snapshot table's rows: the statement without VALUES, and one row's tuple. */
@@ -81,15 +86,17 @@ export function prepareStagingStore(path: string, open: (path: string, options: 
     const indexes = schema.filter((item) => item.type === 'index').map(({ name, table, sql }) => ({ name, table, sql }));
     const triggers = schema.filter((item) => item.type === 'trigger').map(({ name, sql }) => ({ name, sql }));
     const columns = new Map<string, Map<string, { defaultOnNull: string | null }>>();
+    const numbered = new Set<string>();
     for (const table of snapshotTables) {
       const { all, defaults } = tableColumns(db, table);
       columns.set(table, new Map([...all].filter((name) => !localColumns.has(name)).map((name) => [name, { defaultOnNull: defaults.get(name) ?? null }])));
+      if (db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = 'row_no'").get(table)) numbered.add(table);
     }
     db.transaction(() => {
       for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
       for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
     })();
-    return { path, indexes, triggers, columns };
+    return { path, indexes, triggers, columns, numbered };
   } finally {
     db.close();
   }

@@ -77,6 +77,8 @@ interface TableProgress {
   rows: number;
   digests: string[];
   ended: boolean;
+  /** Recent frames of a numbered table, held back until its other rows are in (see take). */
+  heldBack: { no: number; count: number; payload: Buffer }[];
 }
 
 /** What has been received of one snapshot: enough to check it and to resume it. */
@@ -104,7 +106,7 @@ class SnapshotIntake {
       } catch (error) {
         throw refuse(`The server's snapshot does not fit this workstation's cache (${(error as Error).message}).`);
       }
-      return { table: table.table, columns: table.columns, insert, expectedRows: table.rows, rows: 0, digests: [], ended: false };
+      return { table: table.table, columns: table.columns, insert, expectedRows: table.rows, rows: 0, digests: [], ended: false, heldBack: [] };
     });
     if (new Set(this.tables.map((t) => t.table)).size !== this.tables.length) throw refuse('The server\'s snapshot named a table twice.');
   }
@@ -228,7 +230,11 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
       throw refuse(`The rows of ${table.table} did not add up to the count and checksum the server gave.`);
     }
     table.ended = true;
-    return { inFlight };
+    const held = table.heldBack.splice(0);
+    if (held.length === 0) return { inFlight };
+    const chain = held.reduce<Promise<unknown>>((previous, part) => previous.then(() => insertFrame(loader, table, part)), inFlight);
+    chain.catch(() => undefined);
+    return { inFlight: chain };
   }
   table.rows += header.count;
   table.digests.push(header.sha256);
@@ -236,18 +242,32 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
   intake.lastFrameRows = header.count;
   if (table.rows > table.expectedRows) throw refuse(`The server sent more rows of ${table.table} than its snapshot holds.`);
   if (header.recent) applyRecentRows(deps.vault.db, table.table, table.columns, frame.payload, header.count);
+  deps.onProgress?.({ phase: 'download', done: intake.rows, total: intake.totalRows });
+  // A numbered table's rows are numbered as they go in, and the lists and the search take a
+  // higher number as newer. The server sends the recent part first, then the rest, each oldest
+  // first: the recent part goes in last, so every row is numbered in time order, each an append.
+  if (header.recent && intake.plan.numbered.has(table.table)) {
+    table.heldBack.push({ no: header.no, count: header.count, payload: frame.payload });
+    return { inFlight };
+  }
   await inFlight;
-  const inserting = loader.insertRows(table.insert, frame.payload).then((inserted) => {
-    if (inserted !== header.count) throw refuse(`Part ${header.no} held ${inserted} rows, not the ${header.count} it announced.`);
-  });
-  const inserted = inserting.catch((error: unknown) => {
-    throw error instanceof PlantdeskError ? error : refuse(`Part ${header.no} did not fit the cache (${(error as Error).message.slice(0, 200)}).`);
-  });
+  const inserted = insertFrame(loader, table, { no: header.no, count: header.count, payload: frame.payload });
   const settled = table.rows >= (deps.indexSortBudgetRows ?? indexSortBudgetRows) ? inserted.then(() => buildIndexesOf(intake, table.table, loader)) : inserted;
   // Awaited with the next frame or at the end; never an unhandled rejection in between.
   settled.catch(() => undefined);
-  deps.onProgress?.({ phase: 'download', done: intake.rows, total: intake.totalRows });
   return { inFlight: settled };
+}
+
+/** Hands one frame's rows to the loader; a frame that does not go in whole refuses the snapshot. */
+function insertFrame(loader: BulkLoader, table: TableProgress, part: { no: number; count: number; payload: Buffer }): Promise<void> {
+  return loader.insertRows(table.insert, part.payload).then(
+    (inserted) => {
+      if (inserted !== part.count) throw refuse(`Part ${part.no} held ${inserted} rows, not the ${part.count} it announced.`);
+    },
+    (error: unknown) => {
+      throw error instanceof PlantdeskError ? error : refuse(`Part ${part.no} did not fit the cache (${(error as Error).message.slice(0, 200)}).`);
+    },
+  );
 }
 
 /** Builds the table's indexes not built yet; from then on its rows go in with them live. */

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServerClient } from '../../../../main/core/net/server-client';
 import { ensurePrivateDir } from '../../../../main/core/store/files';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
+import { listLogEntries } from '../../../../main/core/store/queries/shift-logs';
+import { orgScope } from '../../../../main/core/store/scope';
 import { readSyncState } from '../../../../main/core/store/writes';
 import { bootstrapCache } from '../../../../main/core/sync/bootstrap/bootstrap';
 import { normalizeLocation, vaultPaths } from '../../../../main/core/vault/location';
@@ -35,6 +37,8 @@ const areas = [randomUUID(), randomUUID()];
 const logs = [randomUUID(), randomUUID(), randomUUID()];
 const entryCount = 450;
 const entryIds = Array.from({ length: entryCount }, () => randomUUID());
+/** Entries newest..oldest numbered from..to-1, listed oldest first. */
+const sendOrder = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => to - 1 - k);
 
 function dataset(): TableRows[] {
   const day = (n: number) => new Date(Date.UTC(2026, 10, 30) - n * 86_400_000).toISOString();
@@ -58,8 +62,9 @@ function dataset(): TableRows[] {
     {
       table: 'log_entry',
       columns: ['id', 'shift_log_id', 'area_id', 'equipment_tag', 'category', 'severity', 'body', 'occurred_at', 'recorded_at', 'author_id', 'late', 'late_reason', 'state', 'version'],
-      // Newest first, as the server sends them; the first 100 are the recent ones.
-      rows: entryIds.map((id, i) => [id, logs[i % 3], areas[i % 2], i % 5 ? 'P-101' : null, 'operations', 'low', `round ${i}: ${i % 7 ? 'pressure steady' : 'pump vibration'}`, day(i / 10), day(i / 10), 'u1', 0, null, 'active', 1]),
+      // As the server sends them: the newest 100 (the recent ones) first, then the rest, each
+      // part oldest first. entryIds[0] is the newest.
+      rows: [...sendOrder(0, 100), ...sendOrder(100, entryCount)].map((i) => [entryIds[i], logs[i % 3], areas[i % 2], i % 5 ? 'P-101' : null, 'operations', 'low', `round ${i}: ${i % 7 ? 'pressure steady' : 'pump vibration'}`, day(i / 10), day(i / 10), 'u1', 0, null, 'active', 1]),
       recent: 100,
     },
     {
@@ -150,6 +155,22 @@ describe('first sync from a snapshot', () => {
     cache.prepare("UPDATE log_entry SET body = 'gasket swapped' WHERE id = ?").run(entryIds[1]);
     expect(search('gasket')).toBe(1);
     expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('numbers the entries so that a search lists the newest first, as it does for entries pulled one by one, and those written later above them', async () => {
+    await serve();
+    await run();
+    const scopes = { shiftLog: orgScope, logEntry: orgScope };
+    // The search lists by the full-text index's order: the row number, newest highest.
+    const firstPage = listLogEntries(vault.db, scopes, { text: 'pressure' }, { limit: 5 });
+    expect(firstPage.items.map((entry) => entry.id)).toEqual([1, 2, 3, 4, 5].map((i) => entryIds[i]));
+    const all = listLogEntries(vault.db, scopes, { text: 'pressure' }, { limit: 500 }).items.map((entry) => entry.id);
+    expect(all).toEqual(entryIds.filter((_, i) => i % 7 !== 0));
+    // An entry pulled (or written) after the first sync is newer than every one it brought.
+    vault.db
+      .prepare("INSERT INTO log_entry (id, shift_log_id, area_id, category, severity, body, occurred_at, recorded_at, author_id) VALUES (?, ?, ?, 'operations', 'low', 'pressure rising', '2026-12-02T00:00:00Z', '2026-12-02T00:00:00Z', 'u1')")
+      .run('after-first-sync', logs[0], areas[0]);
+    expect(listLogEntries(vault.db, scopes, { text: 'pressure' }, { limit: 2 }).items.map((entry) => entry.id)).toEqual(['after-first-sync', entryIds[1]]);
   });
 
   it('builds the indexes of a table larger than the sort budget part way through its rows, then keeps them live: the same cache, every index whole', async () => {
