@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { percentile } from './lib';
+import { percentile, prng } from './lib';
 
 /**
  * What the window asks of a cache a first sync has just built: pages of the entry list under
@@ -42,18 +42,6 @@ export async function sampleForQueries(databaseUrl: string, tenantId: string): P
   } finally {
     await db.end();
   }
-}
-
-/** A small deterministic generator, so two runs ask the same questions. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface CacheQueryTimes {

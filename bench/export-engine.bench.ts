@@ -9,7 +9,7 @@ import { exportToFile } from '../main/core/exports/engine/export-to-file';
 import type { ExportColumn } from '../main/core/exports/engine/types';
 import { entryCategories as categories, entrySeverities as severities } from '../shared/domain/plant';
 import { exportFormats } from '../shared/exports';
-import { goal, log, makeReport, round, type BenchReport, type Goal } from './lib';
+import { goal, log, makeReport, prng, round, type BenchReport, type Goal } from './lib';
 
 /**
  * The export engine on its own: N synthetic shift-log entries in a plain SQLite file,
@@ -54,16 +54,6 @@ const columns: ExportColumn<EntryRow>[] = [
   { key: 'reading', header: 'Reading', type: 'number' },
 ];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const words = (
   'pump seal leak valve pressure temperature flow level tank boiler steam condensate feed water cooling tower fan motor ' +

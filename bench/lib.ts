@@ -57,3 +57,15 @@ export interface BenchModule {
   defaultSize: number;
   run(options: { size: number }): Promise<BenchReport>;
 }
+
+/** A small deterministic generator (mulberry32): the same seed asks the same questions in every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

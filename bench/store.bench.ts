@@ -12,7 +12,7 @@ import type { LogEntryRow, ShiftLogRow } from '../main/core/store/rows';
 import { orgScope, type RowScope } from '../main/core/store/scope';
 import { upsertRows } from '../main/core/store/writes';
 import { createVault, unlockVault, wipeVault } from '../main/core/vault/vault';
-import { goal, log, makeReport, percentile, round, type BenchReport } from './lib';
+import { goal, log, makeReport, percentile, prng, round, type BenchReport } from './lib';
 
 /**
  * The tenant store: bulk insert into the encrypted store as a ratio to the same
@@ -28,17 +28,6 @@ const areaCount = 60;
 const authorCount = 40;
 const queryRounds = 300;
 
-/** Deterministic, so both stores get the same rows and runs compare. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const baseWords = (
   'pump seal leak valve pressure temperature flow level tank boiler steam condensate feed water cooling tower fan motor ' +

@@ -12,7 +12,7 @@ import { totpCode } from '../server/crypto/totp';
 import type { CallRequest, Channel } from '../shared/contract';
 import { dispatchCall } from '../shared/dispatch';
 import type { ShiftLogFilterInput } from '../shared/views';
-import { goal, log, makeReport, percentile, round, type BenchReport } from './lib';
+import { goal, log, makeReport, percentile, prng, round, type BenchReport } from './lib';
 import { dataset, insertAll } from './store.bench';
 
 /**
@@ -31,16 +31,6 @@ const rounds = 12;
 /** The list's first page after a filter change (renderer/src/features/shift-logs/api/queries.ts). */
 const pageSize = 100;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function memorySecrets(of: SecretOwner, items: Map<string, Buffer>): SecretStore {
   const owner = normalizeOwner(of);
