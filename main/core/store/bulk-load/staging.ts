@@ -43,10 +43,10 @@ const localColumns = new Set(['row_no', 'pending_mutation_id']);
  * almost every page is new (OFF is refused on a defensive connection, and the store is created
  * in WAL, which wrote each page twice and made the last commit copy the whole load: 1M entries,
  * client only, 28.4-29.1 s in WAL, 23.3-24.3 s without). Temp data stays in memory (never a
- * plaintext temp file). Its page cache is
- * small: with the HMAC check off its rereads are cheap, and the first sync's memory (RSS goal
- * 400 MB with the window's cache, the core and the loader together) went above 500 MB with 128 MB.
- * 8 MB took nothing off the speed against 32 MB. (An index build's sort is not bounded by it:
+ * plaintext temp file). Its page cache is small: with the HMAC check off its rereads are cheap,
+ * and the first sync's memory (RSS goal 400 MB with the window's cache, the core and the loader
+ * together) went above 500 MB with 128 MB. 8 MB took nothing off the speed against 32 MB, nor
+ * did 64 MB with the indexes live. (An index build's sort is not bounded by it:
  * with temp files in memory SQLite keeps every key of the sort in memory; see indexSortBudgetRows.)
  *
  * Its own pages are read back without checking their HMAC: each index build and the full-text
