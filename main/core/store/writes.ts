@@ -13,6 +13,8 @@ export interface TableColumns {
   all: Set<string>;
   /** NOT NULL columns with a default (what a row may leave out), with the default's SQL text. */
   defaults: Map<string, string>;
+  /** Whether the table has the local row number (log_entry's row_no). */
+  rowNumbered: boolean;
 }
 
 const columnCache = new WeakMap<SqliteDatabase, Map<string, TableColumns>>();
@@ -30,6 +32,7 @@ export function tableColumns(db: SqliteDatabase, table: string): TableColumns {
     columns = {
       all: new Set(info.map((c) => c.name).filter((name) => name !== 'row_no')),
       defaults: new Map(info.flatMap((c) => (c.required && c.dflt !== null ? [[c.name, c.dflt] as const] : []))),
+      rowNumbered: info.some((c) => c.name === 'row_no'),
     };
     tables.set(table, columns);
   }

@@ -88,9 +88,9 @@ export function prepareStagingStore(path: string, open: (path: string, options: 
     const columns = new Map<string, Map<string, { defaultOnNull: string | null }>>();
     const numbered = new Set<string>();
     for (const table of snapshotTables) {
-      const { all, defaults } = tableColumns(db, table);
+      const { all, defaults, rowNumbered } = tableColumns(db, table);
       columns.set(table, new Map([...all].filter((name) => !localColumns.has(name)).map((name) => [name, { defaultOnNull: defaults.get(name) ?? null }])));
-      if (db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = 'row_no'").get(table)) numbered.add(table);
+      if (rowNumbered) numbered.add(table);
     }
     db.transaction(() => {
       for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
