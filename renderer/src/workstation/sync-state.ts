@@ -1,4 +1,4 @@
-import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { hashKey, queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { invoke } from '../lib/api';
 import { syncIsRunning, useSyncProgress } from '../lib/sync-activity';
 import { staleAfterSync, workstationKeys } from './keys';
@@ -9,7 +9,7 @@ const whileRunningMs = 2_000;
 const readSyncState = () => invoke('sync.state', {});
 type SyncState = Awaited<ReturnType<typeof readSyncState>>;
 const syncStateKey = workstationKeys.syncState();
-const isSyncState = (key: readonly unknown[]) => key.length === syncStateKey.length && key.every((part, i) => part === syncStateKey[i]);
+const syncStateHash = hashKey(syncStateKey);
 
 /**
  * The open cache's sync state, shared by the frame and the first-sync notes; refreshed after
@@ -25,7 +25,7 @@ export const syncStateQuery = (queryClient: QueryClient) =>
       const before = queryClient.getQueryData<SyncState>(syncStateKey);
       const state = await readSyncState();
       if (before && before.lastOkAt !== state.lastOkAt) {
-        await queryClient.invalidateQueries({ predicate: (query) => staleAfterSync(query) && !isSyncState(query.queryKey) }, { cancelRefetch: false });
+        await queryClient.invalidateQueries({ predicate: (query) => staleAfterSync(query) && query.queryHash !== syncStateHash }, { cancelRefetch: false });
       }
       return state;
     },
