@@ -18,6 +18,7 @@ import { uuidv7 } from '../shared/uuid7';
 import { startPostgresCluster, type PostgresCluster } from '../tests/support/postgres';
 import { clientOnlyBootstrap, encryptedTarget, logEntryRecordings, plainTarget, recordBootstrap, rekeyLimitSeconds, serveRecording, type ClientOnlyRun } from './bootstrap-parts';
 import { describeQueryTimes, probeCacheQueries, sampleForQueries } from './cache-queries';
+import { formatCoreEnd, type CoreEnd } from '../main/core/host/core-end';
 import { goal, log, makeReport, percentile, round, type BenchReport } from './lib';
 import { runPowerSyncAnchor, workstationLogEntryIndexes } from './powersync-anchor';
 
@@ -75,6 +76,8 @@ interface SyncSummary {
   cursor: number;
 }
 
+// A lost core thread stops the run on its next call: say why it ended.
+const reportCoreEnd = (end: CoreEnd) => log(formatCoreEnd(end));
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
@@ -357,7 +360,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     // ---- client: the core on its worker thread, calls through the contract's gate ----
     const rssAtStart = process.memoryUsage.rss();
     // Syncs only when asked: the push below must find its 10,000 changes still queued.
-    const worker = await startCoreWorker({ workerUrl: coreWorkerEntry, core: { profileDir: join(dir, 'profile'), appVersion: 'bench', deviceName: 'sync bench', syncPageSize: pageSize }, testSeams: { manualSync: true } });
+    const worker = await startCoreWorker({ workerUrl: coreWorkerEntry, core: { profileDir: join(dir, 'profile'), appVersion: 'bench', deviceName: 'sync bench', syncPageSize: pageSize }, testSeams: { manualSync: true }, onUnexpectedEnd: reportCoreEnd });
     core = worker;
     const call: Call = async <T>(channel: string, request: unknown = {}) => {
       const result = await dispatchCall(channel, request, (checked, req) => worker.call(checked, req));
@@ -455,7 +458,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     }
 
     // ---- 2: a second workstation of the same scope (the server's cached snapshot) ----
-    const secondWorker = await startCoreWorker({ workerUrl: coreWorkerEntry, core: { profileDir: join(dir, 'profile-2'), appVersion: 'bench', deviceName: 'sync bench (second workstation)', syncPageSize: pageSize }, testSeams: { manualSync: true } });
+    const secondWorker = await startCoreWorker({ workerUrl: coreWorkerEntry, core: { profileDir: join(dir, 'profile-2'), appVersion: 'bench', deviceName: 'sync bench (second workstation)', syncPageSize: pageSize }, testSeams: { manualSync: true }, onUnexpectedEnd: reportCoreEnd });
     let secondSeconds = Number.NaN;
     let secondRows = 0;
     try {

@@ -5,6 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Web
 import { PlantdeskError } from '../../shared/errors';
 import type { Core } from '../core/core';
 import { startCoreWorker } from '../core/host/client';
+import { formatCoreEnd } from '../core/host/core-end';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
 import { contentTypeFor, resolveAppAsset } from './app-protocol';
 import { securityHeaders } from './csp';
@@ -93,6 +94,8 @@ app.whenReady().then(async () => {
     revealInFolder: (filePath) => shell.showItemInFolder(filePath),
     // Single sign-on in the system browser; the core hands only its provider's authorization page.
     openExternal: (url) => void openSignInPage((target) => shell.openExternal(target), url),
+    // Kind, code and place only: the window then shows core_unavailable on its next call.
+    onUnexpectedEnd: (end) => console.error(`Plantdesk: ${formatCoreEnd(end)}`),
     core: {
       profileDir: app.getPath('userData'),
       appVersion: app.getVersion(),

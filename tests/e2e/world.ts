@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import type { Core } from '../../main/core/core';
 import { startCoreWorker } from '../../main/core/host/client';
+import { formatCoreEnd } from '../../main/core/host/core-end';
 import { startServer, type RunningServer } from '../../server/app';
 import { createManualClock, type ManualClock } from '../../server/clock';
 import type { Database } from '../../server/db/database';
@@ -119,6 +120,7 @@ export const test = base.extend<{ world: World; worldOptions: { demoEntries: num
         // A failure here is the browser's, not the app's: the sign-in then times out or is cancelled, as in life.
         externalBrowser(url).catch((error: unknown) => console.warn('the stand-in browser failed to open', url, error));
       },
+      onUnexpectedEnd: (end) => console.error(`the core thread ended under the test: ${formatCoreEnd(end)}`),
       testSeams: { clock: clockBuffer, kdf: { name: 'scrypt', N: 2 ** 14, r: 8, p: 1 }, manualSync: !worldOptions.autoSync },
     });
     const bridge = await startTestBridge({ core, rendererDir: builtRenderer });

@@ -4,6 +4,7 @@ import type { ChooseExportPath } from '../exports/service/export-service';
 import type { KeychainRunner } from '../secrets/keychain';
 import type { Core, ContractEventListener, CoreOptions } from '../core';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage, WorkerTestSeams } from './protocol';
+import { describeCoreError, type CoreEnd } from './core-end';
 
 export interface CoreWorkerOptions {
   /** The built worker entry (worker.ts compiled), or a loader that imports worker.ts under plain Node. */
@@ -19,6 +20,8 @@ export interface CoreWorkerOptions {
   openExternal?: (url: string) => void;
   /** Tests only: the named seams (the app passes none). */
   testSeams?: WorkerTestSeams;
+  /** Told once, with why, when the core's thread ends without having been closed. */
+  onUnexpectedEnd?: (end: CoreEnd) => void;
 }
 
 /**
@@ -39,11 +42,18 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const listeners = new Set<ContractEventListener>();
   let nextId = 1;
-  let exited = false;
+  let closing = false;
+  // Set once the thread has ended; every later call is refused with the same reason.
+  let ended: CoreEnd | null = null;
 
-  const failAll = () => {
-    exited = true;
-    for (const { reject } of pending.values()) reject(new PlantdeskError('core_unavailable'));
+  const unavailable = () =>
+    new PlantdeskError('core_unavailable', undefined, ended?.kind === 'error' ? { ended: ended.name, code: ended.code } : undefined);
+  // A thread that fails emits 'error' and then 'exit': the error says why, so it is the one kept.
+  const endWith = (end: CoreEnd) => {
+    if (ended) return;
+    ended = end;
+    if (!closing) options.onUnexpectedEnd?.(end);
+    for (const { reject } of pending.values()) reject(unavailable());
     pending.clear();
   };
 
@@ -85,11 +95,11 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       else waiter.reject(PlantdeskError.fromBody(message.result.error));
     }
   });
-  worker.on('error', failAll);
-  worker.on('exit', failAll);
+  worker.on('error', (error) => endWith(describeCoreError(error)));
+  worker.on('exit', (exitCode) => endWith({ kind: 'exit', exitCode }));
 
   function request(message: ToCoreMessage): Promise<unknown> {
-    if (exited) return Promise.reject(new PlantdeskError('core_unavailable'));
+    if (ended) return Promise.reject(unavailable());
     return new Promise((resolve, reject) => {
       pending.set(message.id, { resolve, reject });
       worker.postMessage(message);
@@ -103,7 +113,8 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       return () => listeners.delete(listener);
     },
     async close() {
-      if (exited) return;
+      if (ended) return;
+      closing = true;
       await request({ type: 'close', id: nextId++ });
       await worker.terminate();
     },
