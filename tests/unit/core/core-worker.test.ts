@@ -68,7 +68,7 @@ describe('a core thread that dies', () => {
     const [end] = ends;
     expect(end).toMatchObject({ kind: 'error', name: 'Error', code: 'SQLITE_CORRUPT' });
     expect(end.kind === 'error' && end.frames[0]).toMatch(/^at .*crashing-core-entry\.mjs:\d+:\d+/);
-    expect(formatCoreEnd(end)).toMatch(/^core thread ended on Error \(SQLITE_CORRUPT\)\n  at .*crashing-core-entry/);
+    expect(formatCoreEnd(end)).toMatch(/^core thread ended on Error \(SQLITE_CORRUPT\)\n {2}at .*crashing-core-entry/);
     const recorded = JSON.stringify(end) + formatCoreEnd(end) + JSON.stringify((pending as PlantdeskError).toBody());
     expect(recorded).not.toMatch(/valve|badge|4471/);
     const later = await core.call('app.info', {}).catch((caught: unknown) => caught);
