@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { ServerClient } from '../main/core/net/server-client';
-import { ensurePrivateDir } from '../main/core/store/files';
+import { ensurePrivateDir, fsyncDir } from '../main/core/store/files';
 import { openStoreDatabase, rawKeyLiteral, type SqliteDatabase } from '../main/core/store/open';
 import { bootstrapCache, type BootstrapProgress, type BootstrapTarget } from '../main/core/sync/bootstrap/bootstrap';
 import { readFrames } from '../main/core/sync/bootstrap/frame-reader';
@@ -84,9 +84,10 @@ export function plainTarget(dir: string): BootstrapTarget & { close(): void } {
         db.exec('DETACH DATABASE fresh');
       }
       db.close();
+      // As the vault swaps: a rename, so the plain side pays no copy the encrypted one does not.
       for (const sidecar of paths.sidecars) rmSync(sidecar, { force: true });
-      copyFileSync(stagingPath, paths.database);
-      rmSync(stagingPath, { force: true });
+      renameSync(stagingPath, paths.database);
+      fsyncDir(paths.dir);
       db = openStoreDatabase({ path: paths.database, cipher: { kind: 'none' } });
     },
     close: () => db.close(),
