@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clientOnlyBootstrap, encryptedTarget, plainTarget, serveRecording } from './bootstrap-parts';
+import { clientOnlyBootstrap, encryptedTarget, plainTarget, readEveryPageSeconds, serveRecording } from './bootstrap-parts';
 import { log } from './lib';
 
 /**
@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     sample();
     const phases = Object.entries(run.phases).map(([name, at]) => `${name} at ${at!.toFixed(1)} s`).join(', ');
     log(`${mode === 'plain' ? 'plain' : 'encrypted'}: ${run.rows.toLocaleString('en')} rows in ${run.seconds.toFixed(1)} s (${phases})`);
+    const read = readEveryPageSeconds(target);
+    log(`every page of the finished cache read once: ${read.pages.toLocaleString('en')} pages in ${read.seconds.toFixed(2)} s`);
     const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
     log(`RSS before ${mb(rssBefore)} MB; peak per phase (this thread's JS heap, its buffers):`);
     for (const [name, { rss, usage }] of peaks) log(`  ${name}: ${mb(rss)} MB (heap ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)} MB, buffers ${mb(usage.arrayBuffers)} MB)`);
