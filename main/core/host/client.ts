@@ -4,7 +4,7 @@ import type { ChooseExportPath } from '../exports/service/export-service';
 import type { KeychainRunner } from '../secrets/keychain';
 import type { Core, ContractEventListener, CoreOptions } from '../core';
 import type { CoreWorkerData, FromCoreMessage, ToCoreMessage, WorkerTestSeams } from './protocol';
-import { describeCoreError, type CoreEnd } from './core-end';
+import { coreEndDetails, describeCoreError, type CoreEnd } from './core-end';
 
 export interface CoreWorkerOptions {
   /** The built worker entry (worker.ts compiled), or a loader that imports worker.ts under plain Node. */
@@ -46,8 +46,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
   // Set once the thread has ended; every later call is refused with the same reason.
   let ended: CoreEnd | null = null;
 
-  const unavailable = () =>
-    new PlantdeskError('core_unavailable', undefined, ended?.kind === 'error' ? { ended: ended.name, code: ended.code } : undefined);
+  const unavailable = () => new PlantdeskError('core_unavailable', undefined, ended ? coreEndDetails(ended) : undefined);
   // A thread that fails emits 'error' and then 'exit': the error says why, so it is the one kept.
   const endWith = (end: CoreEnd) => {
     if (ended) return;
@@ -58,12 +57,23 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
   };
 
   await new Promise<void>((resolve, reject) => {
-    const onEarlyExit = (code: number) => reject(new PlantdeskError('core_unavailable', undefined, { exitCode: code }));
-    worker.once('error', reject);
-    worker.once('exit', onEarlyExit);
-    worker.once('message', (message: FromCoreMessage) => {
-      worker.off('error', reject);
+    // A core that fails to start is reported as one that ends: kind, code and place, never the message.
+    const stopListening = () => {
+      worker.off('error', onEarlyError);
       worker.off('exit', onEarlyExit);
+    };
+    // The first of 'error' and 'exit' says why; the listeners go with it.
+    const onEarlyEnd = (end: CoreEnd) => {
+      stopListening();
+      options.onUnexpectedEnd?.(end);
+      reject(new PlantdeskError('core_unavailable', undefined, coreEndDetails(end)));
+    };
+    const onEarlyError = (error: Error) => onEarlyEnd(describeCoreError(error));
+    const onEarlyExit = (exitCode: number) => onEarlyEnd({ kind: 'exit', exitCode });
+    worker.on('error', onEarlyError);
+    worker.on('exit', onEarlyExit);
+    worker.once('message', (message: FromCoreMessage) => {
+      stopListening();
       if (message.type === 'ready') resolve();
       else reject(new PlantdeskError('core_unavailable'));
     });

@@ -31,6 +31,11 @@ function safeWord(text: string): string {
   return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) ? text : 'unnamed';
 }
 
+/** What a refused call carries of it: safe for the window, like the error code itself. */
+export function coreEndDetails(end: CoreEnd): { ended: string; code: string | null } | { exitCode: number } {
+  return end.kind === 'error' ? { ended: end.name, code: end.code } : { exitCode: end.exitCode };
+}
+
 /** For a log: the kind and code on the first line, then where it was thrown, one frame a line. */
 export function formatCoreEnd(end: CoreEnd): string {
   if (end.kind === 'exit') return `core thread exited with code ${end.exitCode}`;

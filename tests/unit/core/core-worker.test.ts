@@ -75,4 +75,20 @@ describe('a core thread that dies', () => {
     expect((later as PlantdeskError).code).toBe('core_unavailable');
     expect(ends).toHaveLength(1);
   });
+
+  it('says why it could not start, once, in the same terms', async () => {
+    const ends: CoreEnd[] = [];
+    const failed = await startCoreWorker({
+      workerUrl: new URL('../../support/failing-core-entry.mjs', import.meta.url),
+      core: { profileDir: tmpdir(), appVersion: 'test' },
+      onUnexpectedEnd: (end) => ends.push(end),
+    }).catch((caught: unknown) => caught);
+    expect(failed).toBeInstanceOf(PlantdeskError);
+    expect((failed as PlantdeskError).toBody()).toMatchObject({ code: 'core_unavailable', details: { ended: 'Error', code: 'ERR_DLOPEN_FAILED' } });
+    // The exit that follows the error is not a second report.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ kind: 'error', name: 'Error', code: 'ERR_DLOPEN_FAILED' });
+    expect(JSON.stringify(ends) + JSON.stringify((failed as PlantdeskError).toBody())).not.toMatch(/someone|secret-profile/);
+  });
 });
