@@ -32,7 +32,7 @@ export interface GeneratorInput {
 const ENTRIES_PER_LOG = 40;
 const ENTRY_CHUNK = 100_000;
 
-const templates = {
+export const templates = {
   operations: [
     'Started %s after permit closed; running normal at %s%% load',
     'Switched duty from %s to standby unit for rotation; no alarms',
@@ -66,8 +66,8 @@ const templates = {
   other: ['Visitor escorted past %s', 'Housekeeping done around %s', 'Radio check from %s OK'],
 } as const;
 
-type Category = keyof typeof templates;
-const categoryWeights: [Category, number][] = [
+export type Category = keyof typeof templates;
+export const categoryWeights: [Category, number][] = [
   ['operations', 0.45],
   ['maintenance', 0.2],
   ['safety', 0.1],
