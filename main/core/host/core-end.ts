@@ -16,13 +16,19 @@ export function describeCoreError(error: unknown): CoreEnd {
   return { kind: 'error', name, code, frames: stackFrames(error) };
 }
 
-/** The stack's "at ..." lines only: the first line of a stack repeats the message. */
+/**
+ * The stack's frames only. A V8 stack opens with "Name: message", and a message can run over
+ * several lines (one of which may itself start with "at "), so that opening is cut off by its
+ * length before frames are picked out by V8's own indent.
+ */
 function stackFrames(error: unknown): string[] {
-  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
-  return stack
+  if (!(error instanceof Error) || typeof error.stack !== 'string') return [];
+  const opening = error.message ? `${error.name}: ${error.message}` : error.name;
+  const frames = error.stack.startsWith(opening) ? error.stack.slice(opening.length) : '';
+  return frames
     .split('\n')
+    .filter((line) => line.startsWith('    at '))
     .map((line) => line.trim())
-    .filter((line) => line.startsWith('at '))
     .slice(0, MAX_FRAMES);
 }
 
