@@ -85,7 +85,7 @@ interface SyncSummary {
 }
 
 /** The run of median time (an odd number of runs). */
-function medianRun(runs: ClientOnlyRun[]): ClientOnlyRun {
+function medianRun<Run extends { seconds: number }>(runs: readonly Run[]): Run {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 }
 
@@ -595,7 +595,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     log(`the cipher, once over the finished cache: ${fmt(encryptedRead.pages)} pages decrypted and HMAC-checked in ${encryptedRead.seconds.toFixed(2)} s (the plain cache's ${fmt(plainRead.pages)} pages read in ${plainRead.seconds.toFixed(2)} s); a build that wrote each page once and read none back would reach encrypted/plain ${bulkRatioBound.toFixed(3)} at most`);
     // The limit moves by as much as the first sync does: the median of three re-keys.
     const limits = Array.from({ length: limitRounds }, () => rekeyLimitSeconds(plain!.paths.database, dir));
-    const limit = [...limits].sort((a, b) => a.seconds - b.seconds)[Math.floor(limitRounds / 2)];
+    const limit = medianRun(limits);
     const limitRowsPerSec = initial.pulled / limit.seconds;
     log(`the limit: the complete plain store (${(limit.bytes / 1e6).toFixed(0)} MB) re-keyed into SQLCipher in ${limit.seconds.toFixed(1)} s = ${fmt(limitRowsPerSec)} rows/s (median of ${limits.map((each) => each.seconds.toFixed(1)).join(', ')} s)`);
     const entryRecording = join(dir, 'log-entries.bin');
@@ -623,7 +623,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     }
     await servedEntries.close();
     const entriesRun = medianRun(entriesRuns);
-    const anchor = [...anchors].sort((a, b) => a.seconds - b.seconds)[Math.floor(anchors.length / 2)];
+    const anchor = medianRun(anchors);
     const plantdeskEntriesPerSec = entries.rows / entriesRun.seconds;
     const bare = await runPowerSyncAnchor({ recording: anchorInput, dir: join(dir, 'powersync') });
     log(`same ${fmt(entries.rows)} log-entry rows, client only, ${clientOnlyRounds} rounds in turn: Plantdesk ${secondsOf(entriesRuns)} s, PowerSync with the same indexes ${anchors.map((each) => each.seconds.toFixed(1)).join(', ')} s`);
