@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -62,5 +63,19 @@ export function fsyncDir(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Flushes a file's written pages to disk on libuv's thread pool, so the caller's thread goes on
+ * answering meanwhile. For a file written with fsync off (a first sync's staging store) the
+ * first fsync carries every page written so far.
+ */
+export async function fsyncFileInBackground(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
