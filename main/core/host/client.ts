@@ -45,35 +45,27 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
   let closing = false;
   // Set once the thread has ended; every later call is refused with the same reason.
   let ended: CoreEnd | null = null;
+  // Until the core says it is ready, an end fails the start instead of a call.
+  let failStart: ((error: PlantdeskError) => void) | null = null;
 
   const unavailable = () => new PlantdeskError('core_unavailable', undefined, ended ? coreEndDetails(ended) : undefined);
   // A thread that fails emits 'error' and then 'exit': the error says why, so it is the one kept.
+  // Kind, code and place only, never the message, whether it fails at start or later.
   const endWith = (end: CoreEnd) => {
     if (ended) return;
     ended = end;
     if (!closing) options.onUnexpectedEnd?.(end);
+    failStart?.(unavailable());
     for (const { reject } of pending.values()) reject(unavailable());
     pending.clear();
   };
+  worker.on('error', (error) => endWith(describeCoreError(error)));
+  worker.on('exit', (exitCode) => endWith({ kind: 'exit', exitCode }));
 
   await new Promise<void>((resolve, reject) => {
-    // A core that fails to start is reported as one that ends: kind, code and place, never the message.
-    const stopListening = () => {
-      worker.off('error', onEarlyError);
-      worker.off('exit', onEarlyExit);
-    };
-    // The first of 'error' and 'exit' says why; the listeners go with it.
-    const onEarlyEnd = (end: CoreEnd) => {
-      stopListening();
-      options.onUnexpectedEnd?.(end);
-      reject(new PlantdeskError('core_unavailable', undefined, coreEndDetails(end)));
-    };
-    const onEarlyError = (error: Error) => onEarlyEnd(describeCoreError(error));
-    const onEarlyExit = (exitCode: number) => onEarlyEnd({ kind: 'exit', exitCode });
-    worker.on('error', onEarlyError);
-    worker.on('exit', onEarlyExit);
+    failStart = reject;
     worker.once('message', (message: FromCoreMessage) => {
-      stopListening();
+      failStart = null;
       if (message.type === 'ready') resolve();
       else reject(new PlantdeskError('core_unavailable'));
     });
@@ -105,8 +97,6 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<Core>
       else waiter.reject(PlantdeskError.fromBody(message.result.error));
     }
   });
-  worker.on('error', (error) => endWith(describeCoreError(error)));
-  worker.on('exit', (exitCode) => endWith({ kind: 'exit', exitCode }));
 
   function request(message: ToCoreMessage): Promise<unknown> {
     if (ended) return Promise.reject(unavailable());
