@@ -128,7 +128,8 @@ export function insertStatement(plan: StagingPlan, table: string, columns: reado
  * and each frame's random ids dirty much of the id index, so a commit per frame rewrote that
  * index again and again (200k entries: 42k rows/s encrypted against 86k with one commit, and
  * 117k / 97k plain). Without a journal a crash loses the whole store either way, and the store
- * is built again; a frame that fails rolls back to its own savepoint.
+ * is built again; a frame that fails refuses the whole store, which is deleted (so a frame
+ * needs no savepoint of its own).
  */
 export async function beginLoad(loader: BulkLoader): Promise<void> {
   await loader.exec('BEGIN');

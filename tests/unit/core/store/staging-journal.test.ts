@@ -54,6 +54,19 @@ describe('the staging store of a first sync', () => {
     expect(await loader.all('SELECT count(*) AS n FROM log_entry')).toEqual([{ n: 3_000 }]);
   });
 
+  it('inserts nothing of a frame with a row of the wrong shape, inside the build\'s one transaction', async () => {
+    loader = await startBulkLoader(path, rawKeyLiteral(key), stagingPragmas);
+    await beginLoad(loader);
+    const insert = insertStatement(plan, 'log_entry', columns);
+    expect(await loader.insertRows(insert, entryFrame(100))).toBe(100);
+    // 199 good rows (three full statements of 64 first), then one a value short.
+    const rows = JSON.parse(new TextDecoder().decode(entryFrame(200))) as unknown[][];
+    rows[199] = rows[199].slice(1);
+    await expect(loader.insertRows(insert, new TextEncoder().encode(JSON.stringify(rows)))).rejects.toThrow(/does not have 9 values/);
+    await endLoad(loader);
+    expect(await loader.all('SELECT count(*) AS n FROM log_entry')).toEqual([{ n: 100 }]);
+  });
+
   it('refuses to start in a journal mode other than the one asked for', async () => {
     // OFF is what a defensive connection will not take: SQLite answers with the mode it keeps.
     const started = startBulkLoader(path, rawKeyLiteral(key), { cipher: stagingPragmas.cipher, store: ['journal_mode = OFF'] });
