@@ -82,11 +82,47 @@ interface TableProgress {
   heldBack: { no: number; count: number; payload: Buffer }[];
 }
 
+/**
+ * Work handed to the loader thread and not yet done. The thread runs it in the order it was
+ * sent, so the next frames can wait in its queue while it inserts one: with one frame in flight
+ * it sat idle between frames while this thread took the answer, checked and handed over the next
+ * (1M entries end to end: the loader busy about 80% of the first sync, with a core idle; client
+ * only, three rounds in turn: 24.4, 23.5, 21.2 s with one frame in flight, 20.4, 21.1, 20.4 s
+ * with three queued; eight queued were no faster).
+ */
+class LoaderQueue {
+  private readonly pending: Promise<unknown>[] = [];
+
+  constructor(private readonly depth: number) {}
+
+  /** Queues work; waits while more than `depth` are not done. Rejects with the first failure. */
+  async add(work: Promise<unknown>): Promise<void> {
+    // Awaited in turn below or in drain(); never an unhandled rejection in between.
+    work.catch(() => undefined);
+    this.pending.push(work);
+    while (this.pending.length > this.depth) await this.pending.shift();
+  }
+
+  /** Everything done, or the first failure. */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0) await this.pending.shift();
+  }
+
+  /** Everything settled (before resuming or giving up): the first failure, if any. */
+  async settle(): Promise<unknown> {
+    const settled = await Promise.allSettled(this.pending.splice(0));
+    return settled.find((result) => result.status === 'rejected')?.reason;
+  }
+}
+
+/** Frames queued for the loader beyond the one it inserts. */
+const framesQueuedAhead = 3;
+
 /** What has been received of one snapshot: enough to check it and to resume it. */
 class SnapshotIntake {
   readonly snapshot: SnapshotFrame;
   readonly tables: TableProgress[];
-  /** Indexes already built (with their table's first rows), live for the rest. */
+  /** Indexes already built, or queued to be (with their table's first rows), live for the rest. */
   readonly builtIndexes = new Set<string>();
   nextFrame = 1;
   rows = 0;
@@ -183,8 +219,7 @@ async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoad
   let intake: SnapshotIntake | null = null;
   let resumes = 0;
   const maxResumes = deps.maxResumes ?? 5;
-  // One insert in flight while the next frame arrives and is checked.
-  let inFlight: Promise<unknown> = Promise.resolve();
+  const queue = new LoaderQueue(framesQueuedAhead);
   for (;;) {
     const query: Record<string, string | number> = { tenant: deps.tenantId, schemaVersion: SYNC_SCHEMA_VERSION };
     if (intake) Object.assign(query, { snapshot: intake.snapshot.snapshotId, from: intake.nextFrame });
@@ -197,18 +232,19 @@ async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoad
           continue;
         }
         if (!intake) throw refuse('The server sent rows before saying which snapshot they belong to.');
-        // Wrapped: awaiting take() must not wait for the insert it starts.
-        ({ inFlight } = await take(deps, intake, frame, loader, inFlight));
+        await take(deps, intake, frame, loader, queue);
         if (intake.ended) {
           deps.onProgress?.({ phase: 'load', done: intake.rows - intake.lastFrameRows, total: intake.totalRows });
-          await inFlight;
+          await queue.drain();
           deps.onProgress?.({ phase: 'load', done: intake.rows, total: intake.totalRows });
           return intake;
         }
       }
       throw new BootstrapCut();
     } catch (error) {
-      await inFlight.catch(() => undefined);
+      // A frame the loader refused ends the first sync, whatever else went wrong meanwhile.
+      const refused = await queue.settle();
+      if (refused !== undefined) throw refused;
       if (error instanceof ServerError && error.status === 404 && intake === null) return null;
       const cut = error instanceof BootstrapCut || (error instanceof PlantdeskError && error.code === 'server_unreachable' && !(error instanceof ServerError));
       if (!cut || intake === null || resumes++ >= maxResumes) throw error;
@@ -218,28 +254,25 @@ async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoad
 }
 
 /** Checks one frame against what came before and hands its rows to the loader. */
-async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, loader: BulkLoader, inFlight: Promise<unknown>): Promise<{ inFlight: Promise<unknown> }> {
+async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, loader: BulkLoader, queue: LoaderQueue): Promise<void> {
   const header = frame.header;
-  if (header.kind === 'snapshot') return { inFlight };
+  if (header.kind === 'snapshot') return;
   const table = intake.tableFor(header);
   intake.nextFrame += 1;
   if (header.kind === 'end') {
     if (intake.tables.some((t) => !t.ended)) throw refuse('The server ended the snapshot before every table was complete.');
     if (header.seq !== intake.snapshot.seq) throw refuse('The snapshot ended at another point than it started.');
     intake.ended = true;
-    return { inFlight };
+    return;
   }
-  if (!table) return { inFlight };
+  if (!table) return;
   if (header.kind === 'table-end') {
     if (header.count !== table.rows || header.count !== table.expectedRows || header.sha256 !== tableDigest(table.digests)) {
       throw refuse(`The rows of ${table.table} did not add up to the count and checksum the server gave.`);
     }
     table.ended = true;
-    const held = table.heldBack.splice(0);
-    if (held.length === 0) return { inFlight };
-    const chain = held.reduce<Promise<unknown>>((previous, part) => previous.then(() => insertFrame(loader, table, part)), inFlight);
-    chain.catch(() => undefined);
-    return { inFlight: chain };
+    for (const part of table.heldBack.splice(0)) await queue.add(insertFrame(loader, table, part));
+    return;
   }
   table.rows += header.count;
   table.digests.push(header.sha256);
@@ -254,14 +287,17 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
   if (header.recent && intake.plan.numbered.has(table.table)) {
     // A copy of its own: the frame's bytes are a view of the download's larger buffers, which it would keep alive.
     table.heldBack.push({ no: header.no, count: header.count, payload: Buffer.from(frame.payload) });
-    return { inFlight };
+    return;
   }
-  await inFlight;
-  const inserted = insertFrame(loader, table, { no: header.no, count: header.count, payload: frame.payload });
-  const settled = table.rows >= (deps.indexSortBudgetRows ?? indexSortBudgetRows) ? inserted.then(() => buildIndexesOf(intake, table.table, loader)) : inserted;
-  // Awaited with the next frame or at the end; never an unhandled rejection in between.
-  settled.catch(() => undefined);
-  return { inFlight: settled };
+  await queue.add(insertFrame(loader, table, { no: header.no, count: header.count, payload: frame.payload }));
+  // Queued behind the rows so far: built from them, then live for the rest.
+  if (table.rows >= (deps.indexSortBudgetRows ?? indexSortBudgetRows)) {
+    for (const index of intake.plan.indexes) {
+      if (index.table !== table.table || intake.builtIndexes.has(index.name)) continue;
+      intake.builtIndexes.add(index.name);
+      await queue.add(createIndex(loader, index));
+    }
+  }
 }
 
 /** Hands one frame's rows to the loader; a frame that does not go in whole refuses the snapshot. */
@@ -274,15 +310,6 @@ function insertFrame(loader: BulkLoader, table: TableProgress, part: { no: numbe
       throw error instanceof PlantdeskError ? error : refuse(`Part ${part.no} did not fit the cache (${(error as Error).message.slice(0, 200)}).`);
     },
   );
-}
-
-/** Builds the table's indexes not built yet; from then on its rows go in with them live. */
-async function buildIndexesOf(intake: SnapshotIntake, table: string, loader: BulkLoader): Promise<void> {
-  for (const index of intake.plan.indexes) {
-    if (index.table !== table || intake.builtIndexes.has(index.name)) continue;
-    await createIndex(loader, index);
-    intake.builtIndexes.add(index.name);
-  }
 }
 
 /** Counts checked in the store itself, then each index, the full-text index, the triggers, the cursor. */
