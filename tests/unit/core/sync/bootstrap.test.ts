@@ -328,6 +328,24 @@ describe('first sync from a snapshot', () => {
     expect(existsSync(vault.paths.staging)).toBe(false);
   });
 
+  it('refuses a row that does not fit even when the connection breaks while its frame is being inserted: no resume past it', async () => {
+    const tables = dataset();
+    tables[3].rows[200][4] = 'gossip';
+    const stream = await serve({ tables });
+    // The connection breaks just after the frame holding that row, with its insert queued.
+    let rows = 0;
+    const bad = stream.frames.findIndex((frame) => {
+      const header = JSON.parse(frame.subarray(0, frame.indexOf(0x0a)).toString('utf8')) as FrameHeader;
+      if (header.kind !== 'rows' || header.table !== 'log_entry') return false;
+      rows += header.count;
+      return rows > 200;
+    });
+    server!.cutNextAfter(stream.frames.slice(0, bad + 1).reduce((sum, f) => sum + f.length, 0) + 5);
+    await expect(run()).rejects.toMatchObject({ code: 'invalid_server_response' });
+    expect(server!.requests).toHaveLength(1);
+    expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
   it('starts again with a new snapshot when the server no longer keeps the one it was resuming', async () => {
     const stream = await serve();
     server!.cutNextAfter(stream.frames.slice(0, 4).reduce((sum, f) => sum + f.length, 0) + 5);
