@@ -228,6 +228,22 @@ function callProbe(call: Call) {
 }
 
 /**
+ * The whole machine's CPU seconds so far, busy and idle (Linux /proc/stat, all cores; NaN
+ * elsewhere): what PostgreSQL and everything else used beside the client and the server, and
+ * how much of the cores was left idle.
+ */
+function machineCpuSeconds(): { busy: number; idle: number } {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already).
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks;
+    return { busy: (user + nice + system + irq + softirq + steal) / 100, idle: (idle + iowait) / 100 };
+  } catch {
+    return { busy: NaN, idle: NaN };
+  }
+}
+
+/**
  * Time this thread spent runnable but waiting for a CPU (Linux schedstat, ns -> ms); 0 elsewhere.
  * A stall mostly made of it was the machine's cores being busy, not work on this thread.
  */
@@ -409,6 +425,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     const runQueueBefore = runQueueWaitMs();
     const clientCpuBefore = process.cpuUsage();
     const serverCpuBefore = server.cpuSeconds();
+    const machineBefore = machineCpuSeconds();
     loopDelay.enable();
     const stalls = stallRecorder(30);
     const probe = callProbe(call);
@@ -422,6 +439,9 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const clientCpuSeconds = (clientCpu.user + clientCpu.system) / 1e6;
     const serverCpuSeconds = server.cpuSeconds() - serverCpuBefore;
+    const machineAfter = machineCpuSeconds();
+    const machineBusy = machineAfter.busy - machineBefore.busy;
+    const machineIdle = machineAfter.idle - machineBefore.idle;
     const { latencies: probeLatencies, slowest: slowestProbes } = await probe.stop();
     const peakRss = rss.stop();
     onProgress = null;
@@ -431,7 +451,7 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
     log(`  the newest week of every area (${newestWeek.size} areas) answered by the core after ${newestWeekSeconds === null ? 'never' : `${newestWeekSeconds.toFixed(1)} s`} (${newestWeekSeconds === null ? '-' : ((newestWeekSeconds / syncSeconds) * 100).toFixed(0)}% of the first sync)`);
     log(`  client RSS: ${mb(rssAtStart).toFixed(0)} MB before the core, ${mb(rssBeforeSync).toFixed(0)} MB signed in, peak ${mb(peakRss).toFixed(0)} MB during the sync`);
     log(`  router thread event-loop delay: max ${maxLoopDelayMs.toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`);
-    log(`  CPU during the sync: client process ${clientCpuSeconds.toFixed(1)} s, server process ${serverCpuSeconds.toFixed(1)} s (PostgreSQL not counted), over ${syncSeconds.toFixed(1)} s`);
+    log(`  CPU during the sync: client process ${clientCpuSeconds.toFixed(1)} s, server process ${serverCpuSeconds.toFixed(1)} s, the rest of the machine (PostgreSQL, the OS) ${Math.max(0, machineBusy - clientCpuSeconds - serverCpuSeconds).toFixed(1)} s, over ${syncSeconds.toFixed(1)} s; the cores idle ${machineIdle.toFixed(1)} s of ${(machineBusy + machineIdle).toFixed(1)} s`);
     log(`  router thread: ${runQueueDuringSync.toFixed(0)} ms runnable but waiting for a CPU over the sync (the server, PostgreSQL and the core share ${availableParallelism()} cores)`);
     log(`  router thread stalls over 30 ms: ${stallList.length}${stallList.length ? ` (at ${stallList.slice(0, 8).map((x) => `${(x.atMs / 1000).toFixed(1)} s: ${x.ms.toFixed(0)} ms, ${x.runQueueMs.toFixed(0)} ms of it waiting for a CPU`).join(', ')}${stallList.length > 8 ? ', ...' : ''})` : ''}`);
     log(`  contract call (app.info) answered by the core during the sync: p50 ${percentile(probeLatencies, 50).toFixed(1)} ms, p99 ${percentile(probeLatencies, 99).toFixed(1)} ms, max ${Math.max(...probeLatencies).toFixed(1)} ms (${probeLatencies.length} calls; slowest at ${slowestProbes.map((x) => `${(x.atMs / 1000).toFixed(1)} s`).join(', ')})`);
@@ -456,6 +476,8 @@ export async function run({ size }: { size: number }): Promise<BenchReport> {
       routerThreadCpuWaitMsDuringSync: round(runQueueDuringSync, 1),
       clientCpuSecondsDuringSync: round(clientCpuSeconds, 1),
       serverCpuSecondsDuringSync: round(serverCpuSeconds, 1),
+      machineCpuBusySecondsDuringSync: round(machineBusy, 1),
+      machineCpuIdleSecondsDuringSync: round(machineIdle, 1),
       coreCallP99MsDuringSync: round(callP99, 1),
       coreCallMaxMsDuringSync: round(callMax, 1),
       entryPageP95Ms: round(pageP95, 2),
