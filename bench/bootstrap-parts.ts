@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { ServerClient } from '../main/core/net/server-client';
 import { ensurePrivateDir, fsyncDir } from '../main/core/store/files';
-import { openStoreDatabase, rawKeyLiteral, type SqliteDatabase } from '../main/core/store/open';
+import { openStoreDatabase, type SqliteDatabase } from '../main/core/store/open';
+import { cipherPragmas, rawKeyLiteral, type PageCipher } from '../main/core/store/page-cipher';
 import { bootstrapCache, type BootstrapProgress, type BootstrapTarget } from '../main/core/sync/bootstrap/bootstrap';
 import { readFrames } from '../main/core/sync/bootstrap/frame-reader';
 import { tableDigest } from '../main/core/sync/bootstrap/table-digest';
@@ -60,7 +61,7 @@ export function encryptedTarget(dir: string): UnlockedVault {
   const paths = vaultPaths(location);
   ensurePrivateDir(paths.dir);
   const key = randomBytes(32);
-  return new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey: key } }), key);
+  return new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'encrypted', dataKey: key } }), key);
 }
 
 /** The same cache unencrypted, for the encrypted/plain ratio of the bulk path (bench data only). */
@@ -75,7 +76,7 @@ export function plainTarget(dir: string): BootstrapTarget & { close(): void } {
     },
     paths,
     openWithCacheKey: open,
-    keyLiteralForThread: () => null,
+    keyForThread: () => null,
     replaceWith(stagingPath, carryOver) {
       db.prepare('ATTACH DATABASE ? AS fresh').run(stagingPath);
       try {
@@ -151,17 +152,17 @@ export function readEveryPageSeconds(target: Pick<BootstrapTarget, 'db' | 'openW
 }
 
 /**
- * The limit: a complete plain store re-keyed into SQLCipher, i.e. every page of the finished
+ * The limit: a complete plain store re-keyed into a page cipher, i.e. every page of the finished
  * store encrypted and written once. Runs on a copy; returns seconds.
  */
-export function rekeyLimitSeconds(plainStore: string, scratchDir: string): { seconds: number; bytes: number } {
+export function rekeyLimitSeconds(plainStore: string, scratchDir: string, cipher: PageCipher): { seconds: number; bytes: number } {
   const copy = join(scratchDir, 'rekey.db');
   copyFileSync(plainStore, copy);
   const db = new Database(copy);
   try {
     db.pragma('journal_mode = DELETE');
     const bytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
-    db.pragma("cipher = 'sqlcipher'");
+    for (const pragma of cipherPragmas(cipher)) db.pragma(pragma);
     const started = performance.now();
     db.rekey(rawKeyLiteral(randomBytes(32)));
     return { seconds: (performance.now() - started) / 1000, bytes };

@@ -84,7 +84,7 @@ async function measure<T>(work: (sample: () => void) => T | Promise<T>): Promise
 export async function run({ size }: { size: number }): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-export-bench-'));
   try {
-    const db = openStoreDatabase({ path: join(dir, 'cache.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+    const db = openStoreDatabase({ path: join(dir, 'cache.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
     log(`filling the encrypted store with ${size} entries...`);
     const data = dataset(size);
     let logs: WritableRow<'shift_log'>[] = [];

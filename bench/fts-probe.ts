@@ -58,7 +58,7 @@ function median(list: number[]): number {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-fts-probe-'));
   ensurePrivateDir(join(dir, 'store'));
-  const db = openStoreDatabase({ path: join(dir, 'store', 'cache.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) }, backgroundCheckpoints: false });
+  const db = openStoreDatabase({ path: join(dir, 'store', 'cache.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) }, backgroundCheckpoints: false });
   try {
     db.pragma('journal_mode = MEMORY');
     db.pragma('synchronous = OFF');

@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { cipherPragmas, type PageKey } from './page-cipher';
 
 /**
  * WAL checkpoints on a second connection in a thread of their own.
  *
  * A checkpoint copies committed pages from the WAL into the database file. In the encrypted
- * store that means decrypting and HMAC-checking every page it reads and encrypting it again,
- * which was about 40% of SQLCipher's extra cost on a bulk load. Run by the writing connection
+ * store that means decrypting and checking every page it reads and encrypting it again, which
+ * was about 40% of SQLCipher's extra cost on a bulk load. Run by the writing connection
  * (SQLite's auto-checkpoint), that work stalls the core's thread, and with it every contract
  * call, for up to a second at a time during an initial sync. Here it runs beside the writer on
  * another core: a PASSIVE checkpoint never blocks the writer, and the writer's own
@@ -53,7 +54,7 @@ try {
   if (workerData.keyLiteral) {
     const literal = Buffer.from(workerData.keyLiteral);
     try {
-      db.pragma("cipher = 'sqlcipher'");
+      for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
       db.key(literal);
     } finally {
       literal.fill(0);
@@ -84,20 +85,21 @@ try {
 const nativeModulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
 
 /**
- * Starts checkpointing the store at `path` in the background. `keyLiteral` is the raw-key
- * literal the writer keyed with (`x'...'`), or null for a plain file; it is copied into memory
- * handed over to the thread, and the caller zeroes its own copy as before.
+ * Starts checkpointing the store at `path` in the background. `key` is the file's key as the
+ * writer took it, or null for a plain file; its literal is copied into memory handed over to the
+ * thread and zeroed here.
  */
-export function startBackgroundCheckpoints(path: string, keyLiteral: Uint8Array | null): BackgroundCheckpoints {
+export function startBackgroundCheckpoints(path: string, key: PageKey | null): BackgroundCheckpoints {
   const flags = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   let handedKey: ArrayBuffer | null = null;
-  if (keyLiteral) {
-    handedKey = new ArrayBuffer(keyLiteral.length);
-    new Uint8Array(handedKey).set(keyLiteral);
+  if (key) {
+    handedKey = new ArrayBuffer(key.literal.length);
+    new Uint8Array(handedKey).set(key.literal);
+    key.literal.fill(0);
   }
   const worker = new Worker(threadSource, {
     eval: true,
-    workerData: { path, modulePath: nativeModulePath, flags: flags.buffer, keyLiteral: handedKey },
+    workerData: { path, modulePath: nativeModulePath, flags: flags.buffer, keyLiteral: handedKey, cipherPragmas: key ? cipherPragmas(key.cipher) : [] },
     // Moved, not copied: after this the only copy of the literal is the thread's, which it zeroes.
     transferList: handedKey ? [handedKey] : [],
   });

@@ -5,15 +5,17 @@ import { startBackgroundCheckpoints } from './background-checkpoints';
 import { StoreCorrupt } from './errors';
 import { ensurePrivateDir, ensurePrivateFile } from './files';
 import { migrations as defaultMigrations, type Migration } from './migrations/index';
+import { keyConnection, pageCipherOf, pageKey, type PageCipher, type PageKey } from './page-cipher';
 
 export type SqliteDatabase = Database.Database;
 
 /**
- * How the file is encrypted. 'sqlcipher' with the raw 256-bit data key (no passphrase KDF in
- * SQLite: the key is already random). 'none' exists only so the benchmark can measure the
- * same module writing a plain file; the vault never opens a store without a key.
+ * How the file is encrypted: 'encrypted' under a key from the 256-bit data key, in the file's
+ * own page cipher (page-cipher.ts; a new file gets AEGIS-256). 'none' exists only so the
+ * benchmark can measure the same module writing a plain file; the vault never opens a store
+ * without a key.
  */
-export type StoreCipher = { kind: 'sqlcipher'; dataKey: Uint8Array } | { kind: 'none' };
+export type StoreCipher = { kind: 'encrypted'; dataKey: Uint8Array } | { kind: 'none' };
 
 export interface OpenStoreOptions {
   path: string;
@@ -27,21 +29,22 @@ export interface OpenStoreOptions {
    * On by default; off only where a test needs the writer alone on the file.
    */
   backgroundCheckpoints?: boolean;
+  /** The cipher a new file is made with; tests make files of the scheme caches had before. */
+  newFileCipher?: PageCipher;
 }
 
-const hexDigits = '0123456789abcdef';
-
 /**
- * SQLCipher's own default. With checkpoints on their own thread, what the writer still encrypts
- * is the WAL: every page a commit dirties, and a batch of entries dirties the last leaf of each
- * area's and each author's index range whatever its size, so smaller pages write less.
- * bench/store.bench.ts, 1M entries: encrypted/plain 0.75 with 16 KiB pages, 0.81 with 4 KiB.
+ * SQLite's default (and SQLCipher's). With checkpoints on their own thread, what the writer still
+ * encrypts is the WAL: every page a commit dirties, and a batch of entries dirties the last leaf
+ * of each area's and each author's index range whatever its size, so smaller pages write less.
+ * bench/store.bench.ts, 1M entries, under SQLCipher's scheme: encrypted/plain 0.75 with 16 KiB
+ * pages, 0.81 with 4 KiB.
  * Takes effect for new files; a store made with 16 KiB pages keeps them.
  */
 export const storePageSize = 4_096;
 /**
  * Page cache per open store (an upper bound: it fills only as far as the file is read). A miss
- * costs a decrypt and an HMAC check, not just a copy, but 256 MiB bought only ~0.01 on the
+ * costs a decrypt and a check of the page's tag, not just a copy, but 256 MiB bought only ~0.01 on the
  * encrypted/plain insert ratio and took a 1M-entry initial sync from ~320 to ~520 MB RSS
  * (SYNC goal: 400 MB), so the cache stays at 64 MiB.
  */
@@ -56,31 +59,13 @@ export const storeCacheKiB = 64 * 1024;
  */
 export const storeCheckpointBytes = 128 * 1024 * 1024;
 
-/**
- * `x'<64 hex digits>'` as bytes: SQLite3 Multiple Ciphers' raw-key form for the SQLCipher
- * scheme (the same as `PRAGMA key="x'...'"`). Built in a Buffer the caller zeroes, so the key
- * never exists as an immutable JS string.
- */
-export function rawKeyLiteral(dataKey: Uint8Array): Buffer {
-  if (dataKey.length !== 32) throw new TypeError('the data key must be 32 bytes');
-  const literal = Buffer.alloc(3 + dataKey.length * 2);
-  literal[0] = 0x78; // x
-  literal[1] = 0x27; // '
-  for (let i = 0; i < dataKey.length; i++) {
-    literal[2 + 2 * i] = hexDigits.charCodeAt(dataKey[i] >> 4);
-    literal[3 + 2 * i] = hexDigits.charCodeAt(dataKey[i] & 0x0f);
-  }
-  literal[literal.length - 1] = 0x27;
-  return literal;
-}
-
 function isNotADatabase(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }
 
 /**
- * Opens (creating if needed) one store file: owner-only file and folder, the SQLCipher cipher
+ * Opens (creating if needed) one store file: owner-only file and folder, the file's page cipher
  * keyed before the first read, WAL, synchronous=FULL, temp data in memory (never a plaintext
  * temp file), migrations applied. Throws StoreCorrupt when the file is not a database under
  * this key or its schema cannot be trusted.
@@ -89,21 +74,19 @@ export function openStoreDatabase(options: OpenStoreOptions): SqliteDatabase {
   ensurePrivateDir(dirname(options.path));
   ensurePrivateFile(options.path);
   const db = new Database(options.path, { fileMustExist: true });
-  // Kept (and zeroed in the finally) until the checkpoint thread has its own copy.
-  const literal = options.cipher.kind === 'sqlcipher' ? rawKeyLiteral(options.cipher.dataKey) : null;
+  const encrypted = options.cipher.kind === 'encrypted' ? options.cipher : null;
+  const cipher = encrypted ? pageCipherOf(options.path, options.newFileCipher) : null;
+  // Each receiver zeroes the literal it is given.
+  const newKey = () => (encrypted && cipher ? pageKey(encrypted.dataKey, cipher) : null);
   try {
-    if (literal) {
-      db.pragma(`cipher = 'sqlcipher'`);
-      db.key(literal);
-    }
+    const key = newKey();
+    if (key) keyConnection(db, key);
     configure(db, options);
-    if (options.backgroundCheckpoints ?? true) checkpointsInBackground(db, options.path, literal);
+    if (options.backgroundCheckpoints ?? true) checkpointsInBackground(db, options.path, newKey());
     return db;
   } catch (error) {
     db.close();
     throw error;
-  } finally {
-    literal?.fill(0);
   }
 }
 
@@ -114,7 +97,7 @@ function configure(db: SqliteDatabase, options: OpenStoreOptions): void {
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (error) {
     if (isNotADatabase(error)) {
-      throw new StoreCorrupt({ reason: options.cipher.kind === 'sqlcipher' ? 'key_rejected' : 'not_a_database' });
+      throw new StoreCorrupt({ reason: options.cipher.kind === 'encrypted' ? 'key_rejected' : 'not_a_database' });
     }
     throw error;
   }
@@ -139,8 +122,8 @@ function configure(db: SqliteDatabase, options: OpenStoreOptions): void {
  * the thread's connection must be gone before the writer's close removes the WAL or a wipe
  * deletes the files.
  */
-function checkpointsInBackground(db: SqliteDatabase, path: string, keyLiteral: Buffer | null): void {
-  const checkpoints = startBackgroundCheckpoints(path, keyLiteral);
+function checkpointsInBackground(db: SqliteDatabase, path: string, key: PageKey | null): void {
+  const checkpoints = startBackgroundCheckpoints(path, key);
   const closeWriter = db.close.bind(db);
   db.close = () => {
     checkpoints.stop();

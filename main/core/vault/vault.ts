@@ -7,7 +7,8 @@ import { normalizeOwner, normalizeServer, sameOwner, secretPurposes, type Secret
 import { StoreCorrupt } from '../store/errors';
 import { ensurePrivateDir, fsyncDir, writeFileAtomic } from '../store/files';
 import { attachStaging, detachStaging } from '../store/bulk-load/carry-over';
-import { openStoreDatabase, rawKeyLiteral, type SqliteDatabase } from '../store/open';
+import { openStoreDatabase, type SqliteDatabase } from '../store/open';
+import { pageCipherOf, pageKey, type PageKey } from '../store/page-cipher';
 import { DeviceSecretMissing, PreviousPasswordNeeded, VaultExists, VaultLocked, VaultNotFound, WrongPassword } from './errors';
 import { deriveKek, KeyFileSchema, newKeyFileHeader, unwrapDataKey, wrapDataKey, type KeyFile, type ScryptParams } from './key-wrap';
 import { normalizeLocation, vaultPaths, vaultsDirName, type VaultLocation, type VaultPaths } from './location';
@@ -62,12 +63,12 @@ export class UnlockedVault {
 
   /** Opens another store file under this cache's key and schema (a first sync's staging store). */
   openWithCacheKey(path: string, options: { pageSize?: number } = {}): SqliteDatabase {
-    return openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: this.#key() }, backgroundCheckpoints: false, pageSize: options.pageSize });
+    return openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey: this.#key() }, backgroundCheckpoints: false, pageSize: options.pageSize });
   }
 
-  /** The key as SQLite's raw-key literal, for a thread of its own; the receiver zeroes it. */
-  keyLiteralForThread(): Buffer {
-    return rawKeyLiteral(this.#key());
+  /** The key of a store file made with openWithCacheKey, for a thread of its own; the receiver zeroes it. */
+  keyForThread(path: string): PageKey {
+    return pageKey(this.#key(), pageCipherOf(path));
   }
 
   /**
@@ -79,7 +80,7 @@ export class UnlockedVault {
   replaceWith(stagingPath: string, carryOver: (db: SqliteDatabase) => void): void {
     const db = this.db;
     const dataKey = this.#key();
-    attachStaging(db, stagingPath, rawKeyLiteral(dataKey));
+    attachStaging(db, stagingPath, pageKey(dataKey, pageCipherOf(stagingPath)), pageCipherOf(this.paths.database));
     try {
       carryOver(db);
     } finally {
@@ -91,7 +92,7 @@ export class UnlockedVault {
     removeFiles(this.paths.sidecars);
     renameSync(stagingPath, this.paths.database);
     fsyncDir(this.paths.dir);
-    this.#db = openStoreDatabase({ path: this.paths.database, cipher: { kind: 'sqlcipher', dataKey } });
+    this.#db = openStoreDatabase({ path: this.paths.database, cipher: { kind: 'encrypted', dataKey } });
   }
 
   /**
@@ -211,7 +212,7 @@ export async function createVault(location: VaultLocation, options: CreateVaultO
     kek = await deriveKek(options.password, deviceSecret, header.kdf);
     const keyFile = wrapDataKey(kek, dataKey, header);
     writeFileAtomic(paths.keyFile, `${JSON.stringify(keyFile, null, 2)}\n`);
-    const db = openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey } });
+    const db = openStoreDatabase({ path: paths.database, cipher: { kind: 'encrypted', dataKey } });
     return new UnlockedVault(loc, paths, db, dataKey);
   } catch (error) {
     removeFiles([paths.keyFile, paths.database, ...paths.sidecars, ...keyFileTemps(paths)]);
@@ -239,7 +240,7 @@ export async function unlockVault(location: VaultLocation, access: VaultAccess):
     if (!existsSync(paths.database)) throw new StoreCorrupt({ reason: 'unreadable', detail: 'the database file is missing' });
     // A store a first sync was building when the app stopped is never used: it is built again.
     removeFiles([paths.staging, ...paths.stagingSidecars]);
-    const db = openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey } });
+    const db = openStoreDatabase({ path: paths.database, cipher: { kind: 'encrypted', dataKey } });
     return new UnlockedVault(loc, paths, db, dataKey);
   } finally {
     dataKey.fill(0);

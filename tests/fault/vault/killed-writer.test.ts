@@ -26,7 +26,7 @@ function writerScript(path: string, keyHex: string): string {
   const writes = fileURLToPath(new URL('../../../main/core/store/writes.ts', import.meta.url));
   return `import { openStoreDatabase } from ${JSON.stringify(open)};
 import { upsertRows } from ${JSON.stringify(writes)};
-const db = openStoreDatabase({ path: ${JSON.stringify(path)}, cipher: { kind: 'sqlcipher', dataKey: Buffer.from(${JSON.stringify(keyHex)}, 'hex') } });
+const db = openStoreDatabase({ path: ${JSON.stringify(path)}, cipher: { kind: 'encrypted', dataKey: Buffer.from(${JSON.stringify(keyHex)}, 'hex') } });
 db.transaction(() => {
   upsertRows(db, 'area', [{ id: 'a1', kind: 'area', name: 'Boiler House' }]);
   upsertRows(db, 'shift_log', [{ id: 's1', area_id: 'a1', shift_date: '2024-03-01', shift_name: 'Day', starts_at: '2024-03-01T06:00:00.000Z', ends_at: '2024-03-01T18:00:00.000Z', status: 'open' }]);
@@ -75,7 +75,7 @@ describe('a writer killed mid-transaction', () => {
     // The crash left a write-ahead log behind: reopening has to recover from it.
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
 
-    const db = openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: key } });
+    const db = openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey: key } });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const rows = (db.prepare('SELECT count(*) AS n FROM log_entry').get() as { n: number }).n;

@@ -39,7 +39,7 @@ for (const { name, backend, skip } of serverBackends()) {
 
     /** A fresh encrypted cache filled by pulling everything the token may read, page by page. */
     async function pulledCache(token: string): Promise<SqliteDatabase> {
-      const store = openStoreDatabase({ path: join(dir, `${randomUUID()}.db`), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+      const store = openStoreDatabase({ path: join(dir, `${randomUUID()}.db`), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
       stores.push(store);
       let since = 0;
       for (;;) {

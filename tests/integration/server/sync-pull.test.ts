@@ -225,7 +225,7 @@ for (const { name, backend, skip } of serverBackends()) {
       const entities = new Set(changes.map((change) => change.entity));
       for (const entity of ['tenant', 'user', 'role', 'membership', 'area', 'equipment', 'shift_log', 'log_entry', 'entry_amendment', 'comment', 'signoff', 'handover', 'audit_event']) expect(entities).toContain(entity);
       const dir = mkdtempSync(join(tmpdir(), 'plantdesk-sync-cache-'));
-      const store = openStoreDatabase({ path: join(dir, 'tenant.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+      const store = openStoreDatabase({ path: join(dir, 'tenant.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
       try {
         store.transaction(() => {
           for (const change of changes) {

@@ -22,7 +22,7 @@ for (const { name, backend, skip } of serverBackends()) {
     const stores: SqliteDatabase[] = [];
 
     async function pulledSessions(token: string): Promise<SessionRow[]> {
-      const store = openStoreDatabase({ path: join(dir, `${randomUUID()}.db`), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+      const store = openStoreDatabase({ path: join(dir, `${randomUUID()}.db`), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
       stores.push(store);
       let since = 0;
       for (;;) {

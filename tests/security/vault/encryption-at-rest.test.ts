@@ -3,6 +3,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretPurposes } from '../../../main/core/secrets/secret-store';
 import { openStoreDatabase } from '../../../main/core/store/open';
+import { cipherPragmas, pageCipherOf } from '../../../main/core/store/page-cipher';
 import { upsertRows, type WritableRow } from '../../../main/core/store/writes';
 import { vaultPaths } from '../../../main/core/vault/location';
 import { createVault, unlockVault, type UnlockedVault } from '../../../main/core/vault/vault';
@@ -99,7 +100,9 @@ describe('encryption at rest', () => {
     const { f, vault } = await vaultWithCanary();
     vault.lock();
     const db = new Database(vaultPaths(f.location).database, { readonly: true });
-    db.pragma(`cipher = 'sqlcipher'`);
+    const cipher = pageCipherOf(vaultPaths(f.location).database);
+    expect(cipher).toBe('aegis-256');
+    for (const pragma of cipherPragmas(cipher)) db.pragma(pragma);
     db.pragma(`key = "x'${'00'.repeat(32)}'"`);
     expect(() => db.prepare('SELECT count(*) FROM sqlite_schema').get()).toThrow(/not a database/);
     db.close();

@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../open';
+import { cipherPragmas, type PageCipher, type PageKey } from '../page-cipher';
 import { syncedTables } from '../rows';
 
 /**
@@ -15,13 +16,20 @@ function columnsOf(db: SqliteDatabase, schema: 'main' | 'fresh', table: string):
   return (db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string }[]).map((c) => c.name);
 }
 
-/** Attaches the staging file under the cache's key, given as SQLite's raw-key literal (zeroed here). */
-export function attachStaging(db: SqliteDatabase, path: string, keyLiteral: Buffer): void {
+/**
+ * Attaches the staging file under its key (its literal zeroed here). The staging file may be in
+ * another page cipher than the cache (a cache made before AEGIS-256): an ATTACH takes the
+ * connection's cipher settings, so they are set to the staging file's for it and then back to
+ * the cache's, which the open cache does not read again (its own cipher was fixed when keyed).
+ */
+export function attachStaging(db: SqliteDatabase, path: string, key: PageKey, cacheCipher: PageCipher): void {
   try {
+    for (const pragma of cipherPragmas(key.cipher)) db.pragma(pragma);
     // Bound as a blob, so the key never becomes a JS string.
-    db.prepare(`ATTACH DATABASE ? AS fresh KEY ?`).run(path, keyLiteral);
+    db.prepare(`ATTACH DATABASE ? AS fresh KEY ?`).run(path, key.literal);
   } finally {
-    keyLiteral.fill(0);
+    key.literal.fill(0);
+    for (const pragma of cipherPragmas(cacheCipher)) db.pragma(pragma);
   }
 }
 

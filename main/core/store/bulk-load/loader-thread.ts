@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { cipherPragmas, type PageKey } from '../page-cipher';
 
 /**
  * A connection to a store being built (a first sync's staging store) on a thread of its own, so
@@ -36,7 +37,6 @@ function openStore() {
   if (workerData.keyLiteral) {
     const literal = Buffer.from(workerData.keyLiteral);
     try {
-      db.pragma("cipher = 'sqlcipher'");
       for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
       db.key(literal);
     } finally {
@@ -153,17 +153,17 @@ export class BulkLoadFailed extends Error {
 }
 
 /**
- * Opens `path` (keyed with `keyLiteral`, which is zeroed here once the thread has its copy),
- * with `cipherPragmas` set before the key and `pragmas` after.
+ * Opens `path` keyed with `key` (its literal zeroed here once the thread has its copy), with
+ * `pragmas` set after the key.
  */
-export async function startBulkLoader(path: string, keyLiteral: Buffer | null, pragmas: { cipher: readonly string[]; store: readonly string[] }): Promise<BulkLoader> {
+export async function startBulkLoader(path: string, key: PageKey | null, pragmas: readonly string[]): Promise<BulkLoader> {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
-  const keyCopy = keyLiteral ? new ArrayBuffer(keyLiteral.length) : null;
-  if (keyLiteral && keyCopy) {
-    new Uint8Array(keyCopy).set(keyLiteral);
-    keyLiteral.fill(0);
+  const keyCopy = key ? new ArrayBuffer(key.literal.length) : null;
+  if (key && keyCopy) {
+    new Uint8Array(keyCopy).set(key.literal);
+    key.literal.fill(0);
   }
-  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, keyLiteral: keyCopy, pragmas: pragmas.store, cipherPragmas: pragmas.cipher }, transferList: keyCopy ? [keyCopy] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
+  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, keyLiteral: keyCopy, pragmas, cipherPragmas: key ? cipherPragmas(key.cipher) : [] }, transferList: keyCopy ? [keyCopy] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;

@@ -43,23 +43,18 @@ const localColumns = new Set(['row_no', 'pending_mutation_id']);
  * almost every page is new (OFF is refused on a defensive connection, and the store is created
  * in WAL, which wrote each page twice and made the last commit copy the whole load: 1M entries,
  * client only, 28.4-29.1 s in WAL, 23.3-24.3 s without). Temp data stays in memory (never a
- * plaintext temp file). Its page cache is small: with the HMAC check off its rereads are cheap,
- * and the first sync's memory (RSS goal 400 MB with the window's cache, the core and the loader
+ * plaintext temp file). Its page cache is small: its rereads are cheap (below), and the first
+ * sync's memory (RSS goal 400 MB with the window's cache, the core and the loader
  * together) went above 500 MB with 128 MB. 8 MB took nothing off the speed against 32 MB, nor
  * did 64 MB with the indexes live. (An index build's sort is not bounded by it:
  * with temp files in memory SQLite keeps every key of the sort in memory; see indexSortBudgetRows.)
  *
- * Its own pages are read back without checking their HMAC: each index build and the full-text
- * build reread the tables, and the check was most of what those rereads cost (1M entries:
- * indexes 17.1 -> 8.1 s, full-text 7.2 -> 5.4 s). Every page is still written with its HMAC,
- * and the cache checks it on every read once the store is in use, so a page altered on disk
- * while the store was built is found then; what the build read from it is garbage, never
- * content of an attacker's choosing (they lack the key).
+ * Its pages are read back, by each index build and the full-text build, in the store's own page
+ * cipher with every page's tag checked: under AEGIS-256 (page-cipher.ts) that check is cheap.
+ * (Under SQLCipher's scheme the HMAC check was most of what those rereads cost, and a build ran
+ * with it off.)
  */
-export const stagingPragmas = {
-  cipher: ['hmac_check = 0'],
-  store: ['journal_mode = MEMORY', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -8192'],
-};
+export const stagingPragmas: readonly string[] = ['journal_mode = MEMORY', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -8192'];
 
 export function removeStagingFiles(path: string): void {
   for (const file of [path, ...sqliteSidecars(path)]) rmSync(file, { force: true });
@@ -67,10 +62,11 @@ export function removeStagingFiles(path: string): void {
 
 /**
  * A store built in bulk reads each table once per index it builds, and every page it reads is
- * decrypted and HMAC-checked: larger pages mean fewer of those per byte. 1M entries, encrypted,
- * load + indexes + full-text: 4 KiB pages 16.7 + 24.0 + 8.3 s; 16 KiB 16.2 + 17.1 + 7.2 s
- * (8 KiB about the same as 16). The cache keeps the page size it was built with; small writes
- * later rewrite larger pages, which the store bench's 4 KiB choice was about (bulk pulls).
+ * decrypted and checked: larger pages mean fewer of those per byte. 1M entries, under SQLCipher's
+ * scheme with its HMAC checked, load + indexes + full-text: 4 KiB pages 16.7 + 24.0 + 8.3 s;
+ * 16 KiB 16.2 + 17.1 + 7.2 s (8 KiB about the same as 16). The cache keeps the page size it was
+ * built with; small writes later rewrite larger pages, which the store bench's 4 KiB choice was
+ * about (bulk pulls).
  */
 export const stagingPageSize = 16_384;
 

@@ -6,6 +6,7 @@ import { ServerError } from '../../net/server-client';
 import { carryOverLocalState } from '../../store/bulk-load/carry-over';
 import { fsyncFileInBackground } from '../../store/files';
 import { startBulkLoader, type BulkLoader } from '../../store/bulk-load/loader-thread';
+import type { PageKey } from '../../store/page-cipher';
 import {
   beginLoad,
   buildSearchIndex,
@@ -40,7 +41,7 @@ export interface BootstrapProgress {
  * The cache a first sync fills: an unlocked vault. (The bench also builds a plain one, to
  * measure what encryption costs on this path.)
  */
-export type BootstrapTarget = Pick<UnlockedVault, 'db' | 'paths' | 'openWithCacheKey' | 'replaceWith'> & { keyLiteralForThread(): Buffer | null };
+export type BootstrapTarget = Pick<UnlockedVault, 'db' | 'paths' | 'openWithCacheKey' | 'replaceWith'> & { keyForThread(path: string): PageKey | null };
 
 export interface BootstrapDeps {
   vault: BootstrapTarget;
@@ -192,7 +193,7 @@ export async function bootstrapCache(deps: BootstrapDeps): Promise<BootstrapResu
 
 async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapResult | null> {
   const plan = prepareStagingStore(path, (file, options) => deps.vault.openWithCacheKey(file, options));
-  const loader = await startBulkLoader(path, deps.vault.keyLiteralForThread(), stagingPragmas);
+  const loader = await startBulkLoader(path, deps.vault.keyForThread(path), stagingPragmas);
   try {
     await beginLoad(loader);
     const intake = await download(deps, plan, loader);

@@ -48,7 +48,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<bo
 
 describe('WAL checkpoints run on their own thread', () => {
   it('copies committed pages into the encrypted file while the writer only commits', async () => {
-    const { db, path } = openStore({ kind: 'sqlcipher', dataKey: randomBytes(32) });
+    const { db, path } = openStore({ kind: 'encrypted', dataKey: randomBytes(32) });
     const before = statSync(path).size;
     commitPages(db);
     expect(await waitFor(() => statSync(path).size > before + 3_000_000)).toBe(true);
@@ -58,7 +58,7 @@ describe('WAL checkpoints run on their own thread', () => {
   });
 
   it('without the thread, the same commits leave the file as it was (the check above can fail)', async () => {
-    const { db, path } = openStore({ kind: 'sqlcipher', dataKey: randomBytes(32) }, false);
+    const { db, path } = openStore({ kind: 'encrypted', dataKey: randomBytes(32) }, false);
     const before = statSync(path).size;
     commitPages(db);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -68,24 +68,24 @@ describe('WAL checkpoints run on their own thread', () => {
 
   it('stops the thread on close, so the writer, last to close, folds the WAL in and removes it', () => {
     const key = randomBytes(32);
-    const { db, path } = openStore({ kind: 'sqlcipher', dataKey: key });
+    const { db, path } = openStore({ kind: 'encrypted', dataKey: key });
     commitPages(db);
     db.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(existsSync(`${path}-shm`)).toBe(false);
-    const reopened = openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false });
+    const reopened = openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey: key }, backgroundCheckpoints: false });
     expect(reopened.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 2_000 });
     reopened.close();
   });
 
   it('keeps every commit when the thread and the writer work at once', async () => {
     const key = randomBytes(32);
-    const { db, path } = openStore({ kind: 'sqlcipher', dataKey: key });
+    const { db, path } = openStore({ kind: 'encrypted', dataKey: key });
     const before = statSync(path).size;
     for (let round = 0; round < 5; round++) commitPages(db);
     await waitFor(() => statSync(path).size > before + 15_000_000);
     db.close();
-    const reopened = openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false });
+    const reopened = openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey: key }, backgroundCheckpoints: false });
     expect(reopened.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 10_000 });
     expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
     reopened.close();

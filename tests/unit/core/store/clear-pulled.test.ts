@@ -10,7 +10,7 @@ import { clearPulledData } from '../../../../main/core/store/clear-pulled';
 
 describe('clearing the pulled data (policy change, 409 reset)', () => {
   it('keeps the outbox and rows of pending changes, drops the rest, rewinds the cursor, and keeps audit append-only', () => {
-    const db = openStoreDatabase({ path: path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-rebuild-')), 'c.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+    const db = openStoreDatabase({ path: path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-rebuild-')), 'c.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
     const now = new Date('2026-11-23T08:00:00Z');
     const row = (id: string, pending: string | null) => ({
       id, shift_log_id: 's', area_id: 'a', equipment_tag: null, category: 'other' as const, severity: 'info' as const, body: id, occurred_at: now.toISOString(),

@@ -18,7 +18,7 @@ const logs: ShiftLogRow[] = [];
 const entries: LogEntryRow[] = [];
 
 beforeAll(() => {
-  db = openStoreDatabase({ path: path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-range-')), 'cache.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+  db = openStoreDatabase({ path: path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-range-')), 'cache.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
   const data = dataset(6_000);
   for (const { log, entries: more } of data.shiftLogs()) {
     logs.push(log);

@@ -22,7 +22,7 @@ const ran: { sql: string; params: unknown[] }[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'plantdesk-plans-'));
-  db = openStoreDatabase({ path: path.join(dir, 'cache.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+  db = openStoreDatabase({ path: path.join(dir, 'cache.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
   const data = dataset(3_000);
   for (const { entries: more } of data.shiftLogs()) entries.push(...more);
   insertAll([{ label: 'test', db, ms: 0 }], data);

@@ -12,7 +12,7 @@ type Entry = WritableRow<'log_entry'>;
 export function tempStore(): { db: SqliteDatabase; dir: string; path: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-store-'));
   const path = join(dir, 'vaults', 'tenant.db');
-  const db = openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+  const db = openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
   return {
     db,
     dir,

@@ -99,7 +99,7 @@ describe('migrations are numbered and append-only', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'x.db');
     const key = randomBytes(32);
-    const db = openStoreDatabase({ path, cipher: { kind: 'sqlcipher', dataKey: key }, migrations: migrations.slice(0, 1) });
+    const db = openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey: key }, migrations: migrations.slice(0, 1) });
     db.exec(`INSERT INTO area (id, kind, name) VALUES ('a', 'site', 'kept')`);
     const next = [...migrations, { version: migrations.length + 1, name: '9999_test', sql: 'CREATE TABLE added_later (id TEXT PRIMARY KEY) STRICT;' }];
     migrate(db, next);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BulkLoadFailed, startBulkLoader, type BulkLoader } from '../../../../main/core/store/bulk-load/loader-thread';
 import { beginLoad, endLoad, insertStatement, prepareStagingStore, stagingPragmas, type StagingPlan } from '../../../../main/core/store/bulk-load/staging';
-import { openStoreDatabase, rawKeyLiteral } from '../../../../main/core/store/open';
+import { openStoreDatabase } from '../../../../main/core/store/open';
+import { pageCipherOf, pageKey } from '../../../../main/core/store/page-cipher';
 
 /**
  * The store a first sync builds is written once, page by page: no WAL (the cache's own mode,
@@ -22,7 +23,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'plantdesk-staging-journal-'));
   path = join(dir, 'staging.db');
   key = randomBytes(32);
-  plan = prepareStagingStore(path, (file, options) => openStoreDatabase({ path: file, cipher: { kind: 'sqlcipher', dataKey: key }, backgroundCheckpoints: false, pageSize: options.pageSize }));
+  plan = prepareStagingStore(path, (file, options) => openStoreDatabase({ path: file, cipher: { kind: 'encrypted', dataKey: key }, backgroundCheckpoints: false, pageSize: options.pageSize }));
 });
 
 afterEach(async () => {
@@ -42,7 +43,7 @@ const sidecars = () => [`${path}-wal`, `${path}-journal`].filter((file) => exist
 
 describe('the staging store of a first sync', () => {
   it('is built without a WAL or a journal file, though the store was created in WAL', async () => {
-    loader = await startBulkLoader(path, rawKeyLiteral(key), stagingPragmas);
+    loader = await startBulkLoader(path, pageKey(key, pageCipherOf(path)), stagingPragmas);
     expect(await loader.all('PRAGMA journal_mode')).toEqual([{ journal_mode: 'memory' }]);
     await beginLoad(loader);
     const insert = insertStatement(plan, 'log_entry', columns);
@@ -55,7 +56,7 @@ describe('the staging store of a first sync', () => {
   });
 
   it('inserts nothing of a frame with a row of the wrong shape, inside the build\'s one transaction', async () => {
-    loader = await startBulkLoader(path, rawKeyLiteral(key), stagingPragmas);
+    loader = await startBulkLoader(path, pageKey(key, pageCipherOf(path)), stagingPragmas);
     await beginLoad(loader);
     const insert = insertStatement(plan, 'log_entry', columns);
     expect(await loader.insertRows(insert, entryFrame(100))).toBe(100);
@@ -69,7 +70,7 @@ describe('the staging store of a first sync', () => {
 
   it('refuses to start in a journal mode other than the one asked for', async () => {
     // OFF is what a defensive connection will not take: SQLite answers with the mode it keeps.
-    const started = startBulkLoader(path, rawKeyLiteral(key), { cipher: stagingPragmas.cipher, store: ['journal_mode = OFF'] });
+    const started = startBulkLoader(path, pageKey(key, pageCipherOf(path)), ['journal_mode = OFF']);
     await expect(started).rejects.toThrow(BulkLoadFailed);
     await expect(started).rejects.toMatchObject({ code: 'JOURNAL_MODE_REFUSED' });
   });

@@ -45,7 +45,7 @@ describe('applying pulled pages', () => {
 
   beforeEach(() => {
     const dir = mkdtempSync(path.join(tmpdir(), 'plantdesk-pull-'));
-    db = openStoreDatabase({ path: path.join(dir, 'cache.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+    db = openStoreDatabase({ path: path.join(dir, 'cache.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
   });
 
   it('writes a page and its cursor together', () => {

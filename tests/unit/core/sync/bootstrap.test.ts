@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServerClient } from '../../../../main/core/net/server-client';
 import { ensurePrivateDir } from '../../../../main/core/store/files';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
+import { pageCipherOf } from '../../../../main/core/store/page-cipher';
 import { listLogEntries } from '../../../../main/core/store/queries/shift-logs';
 import { orgScope } from '../../../../main/core/store/scope';
 import { readSyncState } from '../../../../main/core/store/writes';
@@ -92,7 +93,7 @@ beforeEach(() => {
   const paths = vaultPaths(location);
   ensurePrivateDir(paths.dir);
   cacheKey = randomBytes(32);
-  vault = new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'sqlcipher', dataKey: cacheKey } }), cacheKey);
+  vault = new UnlockedVault(location, paths, openStoreDatabase({ path: paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey } }), cacheKey);
 });
 
 afterEach(async () => {
@@ -155,6 +156,35 @@ describe('first sync from a snapshot', () => {
     cache.prepare("UPDATE log_entry SET body = 'gasket swapped' WHERE id = ?").run(entryIds[1]);
     expect(search('gasket')).toBe(1);
     expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('over a cache made in SQLCipher scheme before: builds the new cache in AEGIS-256 and carries the workstation\'s own state across', async () => {
+    // The vault as an earlier version left it: the same data key, the older page scheme.
+    vault.lock();
+    rmSync(vault.paths.dir, { recursive: true, force: true });
+    ensurePrivateDir(vault.paths.dir);
+    vault = new UnlockedVault(vault.location, vault.paths, openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey }, newFileCipher: 'sqlcipher' }), cacheKey);
+    expect(pageCipherOf(vault.paths.database)).toBe('sqlcipher');
+    const mutationId = randomUUID();
+    vault.db.prepare("INSERT INTO outbox (seq, id, name, args, client_time, status) VALUES (1, ?, 'logEntry.create', '{}', '2026-12-01T00:00:00Z', 'pending')").run(mutationId);
+    vault.db.prepare("UPDATE sync_state SET client_id = 'client-1' WHERE id = 1").run();
+    await serve();
+
+    await run();
+
+    expect(pageCipherOf(vault.paths.database)).toBe('aegis-256');
+    expect(count(vault.db, 'log_entry')).toBe(entryCount);
+    expect(vault.db.prepare('SELECT id FROM outbox').all()).toEqual([{ id: mutationId }]);
+    expect(readSyncState(vault.db)).toMatchObject({ cursor: 41, client_id: 'client-1' });
+    // The next unlock opens it by its header, with no cipher named anywhere.
+    vault.lock();
+    const reopened = openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey }, backgroundCheckpoints: false });
+    try {
+      expect(count(reopened, 'log_entry')).toBe(entryCount);
+      expect(reopened.pragma('quick_check', { simple: true })).toBe('ok');
+    } finally {
+      reopened.close();
+    }
   });
 
   it('numbers the entries so that a search lists the newest first, as it does for entries pulled one by one, and those written later above them', async () => {
@@ -228,17 +258,17 @@ describe('first sync from a snapshot', () => {
     expect(looks.length).toBeGreaterThan(0);
     expect(looks.every((look) => look.header !== 'SQLite format 3' && !look.plaintext)).toBe(true);
     expect(readFileSync(vault.paths.database).includes('pump vibration')).toBe(false);
-    // The builder skipped HMAC checks on its own rereads; the cache in use checks every page:
-    // one byte changed in the text of a page of entries (garbage, not a broken b-tree, without
-    // the check) is refused when read.
+    // Built in AEGIS-256, whose tag the cache checks on every page it reads: one byte changed in
+    // the text of a page of entries (garbage, not a broken b-tree, without the check) is refused.
+    expect(pageCipherOf(vault.paths.database)).toBe('aegis-256');
     const pageSize = vault.db.pragma('page_size', { simple: true }) as number;
     const { pageno } = vault.db.prepare("SELECT pageno FROM dbstat WHERE name = 'log_entry' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 2").get() as { pageno: number };
     vault.lock();
-    expect(() => vault.keyLiteralForThread()).toThrow(VaultLocked);
+    expect(() => vault.keyForThread(vault.paths.database)).toThrow(VaultLocked);
     const file = readFileSync(vault.paths.database);
     file[(pageno - 1) * pageSize + pageSize - 600] ^= 0xff;
     writeFileSync(vault.paths.database, file);
-    const reopened = openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'sqlcipher', dataKey: cacheKey }, backgroundCheckpoints: false });
+    const reopened = openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey }, backgroundCheckpoints: false });
     try {
       expect(() => reopened.prepare('SELECT count(*), sum(length(body)) FROM log_entry').get()).toThrow();
     } finally {

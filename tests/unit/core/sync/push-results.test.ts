@@ -24,7 +24,7 @@ describe('recording push answers', () => {
   const outbox = () => db.prepare('SELECT seq, status, applied_seq FROM outbox ORDER BY seq').all();
 
   beforeEach(() => {
-    db = openStoreDatabase({ path: path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-push-')), 'c.db'), cipher: { kind: 'sqlcipher', dataKey: randomBytes(32) } });
+    db = openStoreDatabase({ path: path.join(mkdtempSync(path.join(tmpdir(), 'plantdesk-push-')), 'c.db'), cipher: { kind: 'encrypted', dataKey: randomBytes(32) } });
   });
 
   it('sends pending mutations oldest first with consecutive seqs', () => {
