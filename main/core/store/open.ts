@@ -44,9 +44,9 @@ export interface OpenStoreOptions {
 export const storePageSize = 4_096;
 /**
  * Page cache per open store (an upper bound: it fills only as far as the file is read). A miss
- * costs a decrypt and a check of the page's tag, not just a copy, but 256 MiB bought only ~0.01 on the
- * encrypted/plain insert ratio and took a 1M-entry initial sync from ~320 to ~520 MB RSS
- * (SYNC goal: 400 MB), so the cache stays at 64 MiB.
+ * costs a decrypt and a check of the page's tag, not just a copy, but 256 MiB bought only ~0.01
+ * on the encrypted/plain insert ratio (under SQLCipher's scheme) and took a 1M-entry initial sync
+ * from ~320 to ~520 MB RSS (SYNC goal: 400 MB), so the cache stays at 64 MiB.
  */
 export const storeCacheKiB = 64 * 1024;
 /**
