@@ -157,21 +157,61 @@ export async function createIndex(loader: BulkLoader, index: { sql: string }): P
  */
 export const indexSortBudgetRows = 400_000;
 
-/** Log entries per full-text statement: each is one segment, and a step of progress. */
-const searchRowsPerStep = 50_000;
+/**
+ * Log entries per full-text statement: each is one segment FTS5 merges (a statement inside the
+ * build's transaction flushes its pending terms), and a step of progress.
+ */
+export const searchRowsPerStep = 50_000;
 
 /**
- * Fills the full-text index from the finished tables, as the insert triggers would have, a
- * range of local row numbers at a time (progress, and segments FTS5 merges as it goes).
+ * The table the full-text index covers, and the tables its rows read that must be complete
+ * before rows are indexed while the rest load (the amendments are indexed again at the end).
  */
-export async function buildSearchIndex(loader: BulkLoader, onStep: (done: number, total: number) => void): Promise<void> {
+export const searchSource = { table: 'log_entry', needs: ['area'] } as const;
+
+/** The full-text rows of the log entries `where` picks, as the insert triggers make them. */
+function searchRowsSql(where: string): string {
+  return `INSERT INTO log_entry_fts (rowid, body, equipment_tag, area_name, category, amendments)
+    SELECT e.row_no, e.body, e.equipment_tag, (SELECT name FROM area WHERE id = e.area_id), e.category,
+           (SELECT group_concat(a.body, ' ') FROM entry_amendment a WHERE a.entry_id = e.id)
+    FROM log_entry e WHERE ${where}`;
+}
+
+const wholeNumber = (n: number) => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`not a row number: ${n}`);
+  return n;
+};
+
+/**
+ * Indexes the log entries numbered in (from, to] while the rest still load: the areas they name
+ * must be in, and an entry's amendments that arrive later are added by indexAmendedEntriesAgain.
+ */
+export async function indexSearchRows(loader: BulkLoader, from: number, to: number): Promise<void> {
+  await loader.exec(searchRowsSql(`e.row_no > ${wholeNumber(from)} AND e.row_no <= ${wholeNumber(to)}`));
+}
+
+/**
+ * Indexes again the entries indexed while the rows loaded (numbered up to `through`) that have
+ * amendments: those may have arrived after the entry, and the full-text row holds their text.
+ */
+export async function indexAmendedEntriesAgain(loader: BulkLoader, through: number): Promise<void> {
+  const amended = `e.row_no <= ${wholeNumber(through)} AND e.id IN (SELECT entry_id FROM entry_amendment)`;
+  await loader.exec(`DELETE FROM log_entry_fts WHERE rowid IN (SELECT e.row_no FROM log_entry e WHERE ${amended})`);
+  await loader.exec(searchRowsSql(amended));
+}
+
+/**
+ * Fills the rest of the full-text index from the finished tables (the entries numbered above
+ * `from`; those up to it were indexed while the rows loaded), a range of local row numbers at a
+ * time (progress, and segments FTS5 merges as it goes).
+ */
+export async function buildSearchIndex(loader: BulkLoader, from: number, onStep: (done: number, total: number) => void): Promise<void> {
   const [{ n: total, top }] = await loader.all<{ n: number; top: number | null }>('SELECT count(*) AS n, max(row_no) AS top FROM log_entry');
-  let done = 0;
-  for (let from = 0; top !== null && from <= top; from += searchRowsPerStep) {
-    await loader.exec(`INSERT INTO log_entry_fts (rowid, body, equipment_tag, area_name, category, amendments)
-      SELECT e.row_no, e.body, e.equipment_tag, (SELECT name FROM area WHERE id = e.area_id), e.category,
-             (SELECT group_concat(a.body, ' ') FROM entry_amendment a WHERE a.entry_id = e.id)
-      FROM log_entry e WHERE e.row_no > ${from} AND e.row_no <= ${from + searchRowsPerStep}`);
+  if (from > 0) await indexAmendedEntriesAgain(loader, from);
+  let done = Math.min(total, from);
+  onStep(done, total);
+  for (let start = from; top !== null && start < top; start += searchRowsPerStep) {
+    await indexSearchRows(loader, start, start + searchRowsPerStep);
     done = Math.min(total, done + searchRowsPerStep);
     onStep(done, total);
   }

@@ -104,9 +104,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(options: { tamper?: (header: FrameHeader) => FrameHeader; rowsPerFrame?: number; tables?: TableRows[] } = {}) {
+async function serve(options: { tamper?: (header: FrameHeader) => FrameHeader; rowsPerFrame?: number; tables?: TableRows[]; frameDelayMs?: number } = {}) {
   const stream = snapshotStream({ tables: options.tables ?? dataset(), seq: 41, policyVersion: 3, rowsPerFrame: options.rowsPerFrame ?? 50, tamper: options.tamper });
-  server = await startSnapshotServer(stream);
+  server = await startSnapshotServer(stream, { frameDelayMs: options.frameDelayMs });
   client = new ServerClient({ baseUrl: server.url, timeoutMs: 5_000 });
   return stream;
 }
@@ -185,6 +185,49 @@ describe('first sync from a snapshot', () => {
     } finally {
       reopened.close();
     }
+  });
+
+  it('indexes the search from the entries already in while the loader waits for the download, amendments that came after them included: the same index as one built at the end', async () => {
+    // An amendment to an entry that is not recent, so loaded, and indexed, long before it.
+    const tables = dataset();
+    tables.find((t) => t.table === 'entry_amendment')!.rows.push([randomUUID(), entryIds[300], 'addendum', 'bearing greased', null, 'follow-up', 'u1', '2026-11-30T00:00:00.000Z', 1]);
+    const terms = ['vibration', 'pressure', 'impeller', 'bearing', 'greased', '"cooling tower"', '"P-101"', 'operations', 'round'];
+    const matches = (db: SqliteDatabase) =>
+      terms.map((term) => db.prepare('SELECT e.id FROM log_entry_fts f JOIN log_entry e ON e.row_no = f.rowid WHERE log_entry_fts MATCH ? ORDER BY e.id').all(term).map((row) => (row as { id: string }).id));
+    const build = async (options: { frameDelayMs: number; searchRowsPerStep: number }) => {
+      await serve({ tables, frameDelayMs: options.frameDelayMs });
+      const searchDone: number[] = [];
+      await bootstrapCache({
+        vault,
+        client: client!,
+        token: 't',
+        tenantId,
+        now: () => new Date('2026-12-01T00:00:00Z'),
+        searchRowsPerStep: options.searchRowsPerStep,
+        onProgress: (p) => {
+          if (p.phase === 'search') searchDone.push(p.done);
+        },
+      });
+      client?.close();
+      await server?.close();
+      server = null;
+      return searchDone;
+    };
+
+    // All at the end: steps too large to be taken while rows load.
+    expect((await build({ frameDelayMs: 0, searchRowsPerStep: 1_000_000 }))[0]).toBe(0);
+    const atTheEnd = matches(vault.db);
+    expect(atTheEnd[terms.indexOf('bearing')]).toEqual([entryIds[300]]);
+    // Again into a fresh cache, each frame a moment after the last: the loader waits for each.
+    vault.lock();
+    rmSync(vault.paths.dir, { recursive: true, force: true });
+    ensurePrivateDir(vault.paths.dir);
+    vault = new UnlockedVault(vault.location, vault.paths, openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey } }), cacheKey);
+    const searchDone = await build({ frameDelayMs: 15, searchRowsPerStep: 50 });
+    // 350 entries load before the recent 100 (held back to be numbered last): indexed as they came.
+    expect(searchDone[0]).toBe(350);
+    expect(matches(vault.db)).toEqual(atTheEnd);
+    vault.db.prepare("INSERT INTO log_entry_fts (log_entry_fts) VALUES ('integrity-check')").run();
   });
 
   it('numbers the entries so that a search lists the newest first, as it does for entries pulled one by one, and those written later above them', async () => {
