@@ -169,12 +169,12 @@ export const searchRowsPerStep = 50_000;
  */
 export const searchSource = { table: 'log_entry', needs: ['area'] } as const;
 
-/** The full-text rows of the log entries `where` picks, as the insert triggers make them. */
-function searchRowsSql(where: string): string {
+/** The full-text rows of the log entries (`e`) `source` picks, as the insert triggers make them. */
+function searchRowsSql(source: string): string {
   return `INSERT INTO log_entry_fts (rowid, body, equipment_tag, area_name, category, amendments)
     SELECT e.row_no, e.body, e.equipment_tag, (SELECT name FROM area WHERE id = e.area_id), e.category,
            (SELECT group_concat(a.body, ' ') FROM entry_amendment a WHERE a.entry_id = e.id)
-    FROM log_entry e WHERE ${where}`;
+    ${source}`;
 }
 
 const wholeNumber = (n: number) => {
@@ -187,7 +187,7 @@ const wholeNumber = (n: number) => {
  * must be in, and an entry's amendments that arrive later are added by indexAmendedEntriesAgain.
  */
 export async function indexSearchRows(loader: BulkLoader, from: number, to: number): Promise<void> {
-  await loader.exec(searchRowsSql(`e.row_no > ${wholeNumber(from)} AND e.row_no <= ${wholeNumber(to)}`));
+  await loader.exec(searchRowsSql(`FROM log_entry e WHERE e.row_no > ${wholeNumber(from)} AND e.row_no <= ${wholeNumber(to)}`));
 }
 
 /**
@@ -195,9 +195,13 @@ export async function indexSearchRows(loader: BulkLoader, from: number, to: numb
  * amendments: those may have arrived after the entry, and the full-text row holds their text.
  */
 export async function indexAmendedEntriesAgain(loader: BulkLoader, through: number): Promise<void> {
-  const amended = `e.row_no <= ${wholeNumber(through)} AND e.id IN (SELECT entry_id FROM entry_amendment)`;
-  await loader.exec(`DELETE FROM log_entry_fts WHERE rowid IN (SELECT e.row_no FROM log_entry e WHERE ${amended})`);
-  await loader.exec(searchRowsSql(amended));
+  // The amended entries' numbers first, from the id index alone (CROSS JOIN keeps the order: the
+  // few amendments drive), then their rows in number order: asking every entry for amendments
+  // scanned the table, and fetching them in the amendments' order read pages at random
+  // (20,000 amended of 1M: 2.9 s).
+  const numbers = `SELECT e.row_no FROM (SELECT DISTINCT entry_id FROM entry_amendment) a CROSS JOIN log_entry e ON e.id = a.entry_id WHERE e.row_no <= ${wholeNumber(through)}`;
+  await loader.exec(`DELETE FROM log_entry_fts WHERE rowid IN (${numbers})`);
+  await loader.exec(searchRowsSql(`FROM log_entry e WHERE e.row_no IN (${numbers})`));
 }
 
 /**
