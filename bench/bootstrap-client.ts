@@ -10,16 +10,28 @@ import { log } from './lib';
  * bootstrap without a server: `PLANTDESK_BENCH_KEEP_RECORDING=/tmp/snap.bin npm run bench -- sync`
  * keeps a recording, then `npx tsx bench/bootstrap-client.ts /tmp/snap.bin [plain]` builds it
  * into a fresh cache and prints each phase's start and the process's peak RSS in each phase.
+ * `--link-mbit N` serves the recording no faster than such a link (a download slower than the
+ * loader, as over a real network); `--search-at-end` leaves the whole full-text index to after
+ * the load, as before it was built while the loader waited for the download.
  * Not one of the benches' goals: those are measured in the same run by sync.bench.ts.
  */
 async function main(): Promise<void> {
-  const [recording, mode] = process.argv.slice(2);
-  if (!recording) {
-    log('usage: npx tsx bench/bootstrap-client.ts RECORDING [plain]');
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const at = args.indexOf(name);
+    return at === -1 ? null : args.splice(at, 2)[1];
+  };
+  // A link this fast in Mbit/s, for a download slower than the loader, as over a real network.
+  const linkMbit = Number(flag('--link-mbit') ?? 0);
+  // The whole full-text index after the load, as before it was built while the loader waited.
+  const searchAtEnd = args.includes('--search-at-end');
+  const [recording, mode] = args.filter((arg) => arg !== '--search-at-end');
+  if (!recording || (linkMbit !== 0 && !(linkMbit > 0))) {
+    log('usage: npx tsx bench/bootstrap-client.ts [--link-mbit N] [--search-at-end] RECORDING [plain]');
     process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-bootstrap-client-'));
-  const served = await serveRecording(recording);
+  const served = await serveRecording(recording, { bytesPerSecond: linkMbit ? (linkMbit * 1e6) / 8 : undefined });
   const target = mode === 'plain' ? plainTarget(dir) : encryptedTarget(dir);
   let phase = 'start';
   const peaks = new Map<string, { rss: number; usage: NodeJS.MemoryUsage }>();
@@ -32,15 +44,21 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage.rss();
   try {
     // The index phase by index, to tell which one holds the most memory.
-    const run = await clientOnlyBootstrap(served.url, target, (progress) => {
-      const next = progress.phase === 'index' ? `index ${progress.done + 1}` : progress.phase;
-      if (next === phase) return;
-      sample();
-      phase = next;
-    });
+    const run = await clientOnlyBootstrap(
+      served.url,
+      target,
+      (progress) => {
+        const next = progress.phase === 'index' ? `index ${progress.done + 1}` : progress.phase;
+        if (next === phase) return;
+        sample();
+        phase = next;
+      },
+      { searchRowsPerStep: searchAtEnd ? Number.MAX_SAFE_INTEGER : undefined },
+    );
     sample();
     const phases = Object.entries(run.phases).map(([name, at]) => `${name} at ${at!.toFixed(1)} s`).join(', ');
-    log(`${mode === 'plain' ? 'plain' : 'encrypted'}: ${run.rows.toLocaleString('en')} rows in ${run.seconds.toFixed(1)} s (${phases})`);
+    const setting = `${linkMbit ? `, a ${linkMbit} Mbit/s link` : ''}${searchAtEnd ? ', the full-text index after the load' : ''}`;
+    log(`${mode === 'plain' ? 'plain' : 'encrypted'}${setting}: ${run.rows.toLocaleString('en')} rows in ${run.seconds.toFixed(1)} s (${phases})`);
     const read = readEveryPageSeconds(target);
     log(`every page of the finished cache read once: ${read.pages.toLocaleString('en')} pages in ${read.seconds.toFixed(2)} s`);
     const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Transform } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -44,16 +45,31 @@ export async function recordBootstrap(options: { server: string; token: string; 
 }
 
 /** Serves a recorded answer to every bootstrap request (no resume: the bench never cuts). */
-export async function serveRecording(file: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveRecording(file: string, options: { bytesPerSecond?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': BOOTSTRAP_MEDIA_TYPE });
-    createReadStream(file).pipe(response);
+    const body = createReadStream(file);
+    if (options.bytesPerSecond) body.pipe(paced(options.bytesPerSecond)).pipe(response);
+    else body.pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Passes bytes on no faster than a link of this many bytes a second would carry them. */
+function paced(bytesPerSecond: number): Transform {
+  const started = performance.now();
+  let sent = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length;
+      const due = started + (sent / bytesPerSecond) * 1000;
+      setTimeout(() => done(null, chunk), Math.max(0, due - performance.now()));
+    },
+  });
 }
 
 /** A fresh encrypted cache (a random key, no keychain: the bench's own). */
@@ -104,7 +120,7 @@ export interface ClientOnlyRun {
 }
 
 /** The client's bootstrap from a recorded answer into `target`, timed. */
-export async function clientOnlyBootstrap(recordingUrl: string, target: BootstrapTarget, onProgress?: (progress: BootstrapProgress) => void): Promise<ClientOnlyRun> {
+export async function clientOnlyBootstrap(recordingUrl: string, target: BootstrapTarget, onProgress?: (progress: BootstrapProgress) => void, options: { searchRowsPerStep?: number } = {}): Promise<ClientOnlyRun> {
   const client = new ServerClient({ baseUrl: recordingUrl, timeoutMs: 600_000 });
   const phases: ClientOnlyRun['phases'] = {};
   const started = performance.now();
@@ -115,6 +131,7 @@ export async function clientOnlyBootstrap(recordingUrl: string, target: Bootstra
       token: 'bench',
       tenantId: 'bench',
       now: () => new Date(),
+      searchRowsPerStep: options.searchRowsPerStep,
       onProgress: (progress) => {
         phases[progress.phase] ??= (performance.now() - started) / 1000;
         onProgress?.(progress);
