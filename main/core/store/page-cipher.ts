@@ -10,7 +10,7 @@ import type { SqliteDatabase } from './open';
  * - 'aegis-256': new files. AEGIS-256 (an AEAD built on the AES round, which AES-NI runs), a
  *   random 256-bit nonce and a 256-bit tag per page. It costs a fraction of SQLCipher's
  *   scheme: reading every page of a 1M-entry cache took 0.36 s against 2.5 s (plain: 0.26 s),
- *   and a first sync's build 16.6 s against 25.2 s (plain: 15.4 s).
+ *   and a first sync's build, client only, 16.8 s against 25.3 s (plain: 15.4 s; medians of 3).
  * - 'sqlcipher': files made before; SQLCipher 4's page format (AES-256-CBC, HMAC-SHA512), whose
  *   software SHA-512 was most of what encryption cost. Such a file keeps its scheme until a
  *   first sync builds the cache again.
