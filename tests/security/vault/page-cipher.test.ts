@@ -79,43 +79,45 @@ describe('a new cache file', () => {
   });
 });
 
+/** Where the leaf pages of rows start in the file, past the first few, closing the store. */
+function rowLeafOffsets(db: SqliteDatabase, count: number): { offsets: number[]; pageSize: number } {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const leaves = db.prepare("SELECT pageno FROM dbstat WHERE name = 'filler' AND pagetype = 'leaf' ORDER BY pageno LIMIT ? OFFSET 3").all(count) as { pageno: number }[];
+  db.close();
+  return { offsets: leaves.map(({ pageno }) => (pageno - 1) * pageSize), pageSize };
+}
+
+function expectRowsRefused(path: string, dataKey: Buffer): void {
+  const again = reopen(path, dataKey);
+  try {
+    expect(() => again.prepare('SELECT count(*), sum(length(body)) FROM filler').get()).toThrow(/malformed/);
+  } finally {
+    again.close();
+  }
+}
+
 describe('a page altered or moved on disk', () => {
   for (const cipher of ['aegis-256', 'sqlcipher'] as const) {
     it(`${cipher}: one byte changed in a page of rows is refused when read`, () => {
       const dataKey = randomBytes(32);
       const { db, path } = newStore(dataKey, cipher);
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      const { pageno } = db.prepare("SELECT pageno FROM dbstat WHERE name = 'filler' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 3").get() as { pageno: number };
-      db.close();
+      const { offsets } = rowLeafOffsets(db, 1);
       const file = readFileSync(path);
-      file[(pageno - 1) * pageSize + 200] ^= 0x01;
+      file[offsets[0] + 200] ^= 0x01;
       writeFileSync(path, file);
-      const again = reopen(path, dataKey);
-      try {
-        expect(() => again.prepare('SELECT count(*), sum(length(body)) FROM filler').get()).toThrow(/malformed/);
-      } finally {
-        again.close();
-      }
+      expectRowsRefused(path, dataKey);
     });
 
     it(`${cipher}: two whole pages of rows swapped are refused (each page is bound to its number)`, () => {
       const dataKey = randomBytes(32);
       const { db, path } = newStore(dataKey, cipher);
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      const leaves = db.prepare("SELECT pageno FROM dbstat WHERE name = 'filler' AND pagetype = 'leaf' ORDER BY pageno LIMIT 2 OFFSET 3").all() as { pageno: number }[];
-      db.close();
+      const { offsets: [a, b], pageSize } = rowLeafOffsets(db, 2);
       const file = readFileSync(path);
-      const [a, b] = leaves.map(({ pageno }) => (pageno - 1) * pageSize);
       const pageA = Buffer.from(file.subarray(a, a + pageSize));
       file.copy(file, a, b, b + pageSize);
       pageA.copy(file, b);
       writeFileSync(path, file);
-      const again = reopen(path, dataKey);
-      try {
-        expect(() => again.prepare('SELECT count(*), sum(length(body)) FROM filler').get()).toThrow(/malformed/);
-      } finally {
-        again.close();
-      }
+      expectRowsRefused(path, dataKey);
     });
   }
 });
