@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { cipherPragmas, type PageKey } from './page-cipher';
+import { keyForWorker, type PageKey } from './page-cipher';
 
 /**
  * WAL checkpoints on a second connection in a thread of their own.
@@ -91,17 +91,12 @@ const nativeModulePath = createRequire(import.meta.url).resolve('better-sqlite3-
  */
 export function startBackgroundCheckpoints(path: string, key: PageKey | null): BackgroundCheckpoints {
   const flags = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  let handedKey: ArrayBuffer | null = null;
-  if (key) {
-    handedKey = new ArrayBuffer(key.literal.length);
-    new Uint8Array(handedKey).set(key.literal);
-    key.literal.fill(0);
-  }
+  const handed = keyForWorker(key);
   const worker = new Worker(threadSource, {
     eval: true,
-    workerData: { path, modulePath: nativeModulePath, flags: flags.buffer, keyLiteral: handedKey, cipherPragmas: key ? cipherPragmas(key.cipher) : [] },
+    workerData: { path, modulePath: nativeModulePath, flags: flags.buffer, ...handed },
     // Moved, not copied: after this the only copy of the literal is the thread's, which it zeroes.
-    transferList: handedKey ? [handedKey] : [],
+    transferList: handed.keyLiteral ? [handed.keyLiteral] : [],
   });
   // Never keeps a process alive on its own; an exit mid-checkpoint is safe (SQLite redoes it).
   worker.unref();

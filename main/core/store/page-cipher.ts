@@ -28,6 +28,9 @@ export interface PageKey {
   literal: Buffer;
 }
 
+/** Where SQLite's header gives the bytes reserved at the end of every page. */
+export const reservedBytesOffset = 20;
+
 /**
  * Both schemes leave bytes 16-23 of the file readable (page size, versions, reserved bytes), and
  * each reserves its own room at the end of every page: AEGIS-256 a 32-byte nonce and a 32-byte
@@ -54,7 +57,7 @@ export function pageCipherOf(path: string, whenNew: PageCipher = newFileCipher):
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   if (read < header.length) return whenNew;
-  return cipherByReservedBytes.get(header[20]) ?? newFileCipher;
+  return cipherByReservedBytes.get(header[reservedBytesOffset]) ?? newFileCipher;
 }
 
 /** The pragmas that select a cipher on a connection, before its key or an ATTACH's. */
@@ -80,6 +83,19 @@ export function pageKey(dataKey: Uint8Array, cipher: PageCipher): PageKey {
   } finally {
     derived.fill(0);
   }
+}
+
+/**
+ * A key as a worker thread's connection takes it (workerData): the literal moved into memory that
+ * is transferred to the thread, which zeroes it once SQLite has it (the caller's copy is zeroed
+ * here), and the cipher's pragmas.
+ */
+export function keyForWorker(key: PageKey | null): { keyLiteral: ArrayBuffer | null; cipherPragmas: string[] } {
+  if (!key) return { keyLiteral: null, cipherPragmas: [] };
+  const keyLiteral = new ArrayBuffer(key.literal.length);
+  new Uint8Array(keyLiteral).set(key.literal);
+  key.literal.fill(0);
+  return { keyLiteral, cipherPragmas: cipherPragmas(key.cipher) };
 }
 
 /** Keys a fresh connection (before its first read) and zeroes the literal. */

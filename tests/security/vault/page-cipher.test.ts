@@ -6,7 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreCorrupt } from '../../../main/core/store/errors';
 import { openStoreDatabase, type SqliteDatabase } from '../../../main/core/store/open';
-import { cipherPragmas, pageCipherOf, pageKey, rawKeyLiteral, type PageCipher } from '../../../main/core/store/page-cipher';
+import { cipherPragmas, pageCipherOf, pageKey, rawKeyLiteral, reservedBytesOffset, type PageCipher } from '../../../main/core/store/page-cipher';
 
 /**
  * The cache's page cipher: new files in AEGIS-256 under a key derived for it alone; files made
@@ -54,7 +54,14 @@ function reopen(path: string, dataKey: Buffer): SqliteDatabase {
   return openStoreDatabase({ path, cipher: { kind: 'encrypted', dataKey }, backgroundCheckpoints: false });
 }
 
-const reservedBytes = (path: string) => readFileSync(path)[20];
+const reservedBytes = (path: string) => readFileSync(path)[reservedBytesOffset];
+
+/** Rewrites the header's reserved-bytes field, which names the file's scheme, to `value`. */
+function claimReservedBytes(path: string, value: number): void {
+  const file = readFileSync(path);
+  file[reservedBytesOffset] = value;
+  writeFileSync(path, file);
+}
 
 describe('a new cache file', () => {
   it('is AEGIS-256 (64 bytes reserved per page for nonce and tag), with no plaintext', () => {
@@ -127,9 +134,7 @@ describe('a header that names the other scheme', () => {
     const dataKey = randomBytes(32);
     const { db, path } = newStore(dataKey);
     db.close();
-    const file = readFileSync(path);
-    file[20] = 80;
-    writeFileSync(path, file);
+    claimReservedBytes(path, 80);
     expect(pageCipherOf(path)).toBe('sqlcipher');
     expect(() => reopen(path, dataKey)).toThrow(StoreCorrupt);
     expect(() => reopen(path, dataKey)).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'key_rejected' }) }));
@@ -139,9 +144,7 @@ describe('a header that names the other scheme', () => {
     const dataKey = randomBytes(32);
     const { db, path } = newStore(dataKey, 'sqlcipher');
     db.close();
-    const file = readFileSync(path);
-    file[20] = 7;
-    writeFileSync(path, file);
+    claimReservedBytes(path, 7);
     expect(pageCipherOf(path)).toBe('aegis-256');
     expect(() => reopen(path, dataKey)).toThrow(StoreCorrupt);
   });

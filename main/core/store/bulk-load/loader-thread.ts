@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { cipherPragmas, type PageKey } from '../page-cipher';
+import { keyForWorker, type PageKey } from '../page-cipher';
 
 /**
  * A connection to a store being built (a first sync's staging store) on a thread of its own, so
@@ -158,12 +158,8 @@ export class BulkLoadFailed extends Error {
  */
 export async function startBulkLoader(path: string, key: PageKey | null, pragmas: readonly string[]): Promise<BulkLoader> {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
-  const keyCopy = key ? new ArrayBuffer(key.literal.length) : null;
-  if (key && keyCopy) {
-    new Uint8Array(keyCopy).set(key.literal);
-    key.literal.fill(0);
-  }
-  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, keyLiteral: keyCopy, pragmas, cipherPragmas: key ? cipherPragmas(key.cipher) : [] }, transferList: keyCopy ? [keyCopy] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
+  const handed = keyForWorker(key);
+  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, pragmas, ...handed }, transferList: handed.keyLiteral ? [handed.keyLiteral] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
