@@ -25,10 +25,12 @@ export interface StagingPlan {
   numbered: Set<string>;
 }
 
-/** An INSERT of a snapshot table's rows: the statement without VALUES, and one row's tuple. */
+/**
+ * An INSERT of a snapshot table's rows from one payload: `sql` reads them from the payload's
+ * JSON text (its one parameter, bound as bytes), `columns` values in each row.
+ */
 export interface SnapshotInsert {
   sql: string;
-  tuple: string;
   columns: number;
 }
 
@@ -109,14 +111,17 @@ export function insertStatement(plan: StagingPlan, table: string, columns: reado
   if (!allowed) throw new TypeError(`the cache keeps no table ${JSON.stringify(table)}`);
   const seen = new Set<string>();
   const values: string[] = [];
-  for (const column of columns) {
+  for (const [i, column] of columns.entries()) {
     const known = allowed.get(column);
     if (!known || seen.has(column)) throw new TypeError(`${table} has no column ${JSON.stringify(column)} to fill`);
     seen.add(column);
-    // The default is the schema's own text (pragma_table_info), never the server's.
-    values.push(known.defaultOnNull === null ? '?' : `coalesce(?, ${known.defaultOnNull})`);
+    // Value i of the row: SQL's own (JSON's true and false as 1 and 0, an object or array as its
+    // JSON text). The default is the schema's own text (pragma_table_info), never the server's.
+    const value = `value ->> ${i}`;
+    values.push(known.defaultOnNull === null ? value : `coalesce(${value}, ${known.defaultOnNull})`);
   }
-  return { sql: `INSERT INTO ${table} (${columns.join(', ')})`, tuple: `(${values.join(', ')})`, columns: columns.length };
+  // jsonb_each gives the rows in the payload's order: a numbered table's rows are numbered in it.
+  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(? AS TEXT))`, columns: columns.length };
 }
 
 /**

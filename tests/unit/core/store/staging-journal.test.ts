@@ -63,9 +63,46 @@ describe('the staging store of a first sync', () => {
     // 199 good rows (three full statements of 64 first), then one a value short.
     const rows = JSON.parse(new TextDecoder().decode(entryFrame(200))) as unknown[][];
     rows[199] = rows[199].slice(1);
-    await expect(loader.insertRows(insert, new TextEncoder().encode(JSON.stringify(rows)))).rejects.toThrow(/does not have 9 values/);
+    await expect(loader.insertRows(insert, new TextEncoder().encode(JSON.stringify(rows)))).rejects.toThrow(/not an array of rows of 9 values each/);
     await endLoad(loader);
     expect(await loader.all('SELECT count(*) AS n FROM log_entry')).toEqual([{ n: 100 }]);
+  });
+
+  it('refuses a payload that is not UTF-8 JSON, or not rows of the right shape, inserting nothing of it', async () => {
+    loader = await startBulkLoader(path, pageKey(key, pageCipherOf(path)), stagingPragmas);
+    await beginLoad(loader);
+    const insert = insertStatement(plan, 'log_entry', columns);
+    const good = JSON.stringify([randomUUID(), 'log-1', 'area-1', 'operations', 'low', 'a round', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 'u1']);
+    const refused: [string, Uint8Array, RegExp][] = [
+      // A body with a byte that is not UTF-8: SQLite would store it as it came.
+      ['not UTF-8', Buffer.concat([Buffer.from(`[${good.slice(0, -1)}, `), Buffer.from([0x22, 0xff, 0xfe, 0x22]), Buffer.from(']]')]), /not UTF-8/],
+      ['cut short', new TextEncoder().encode(`[${good}, ${good.slice(0, 20)}`), /not JSON/],
+      // JSON5, which SQLite's own JSON reader would take.
+      ['a comment', new TextEncoder().encode(`[${good} /* two */, ${good}]`), /not JSON/],
+      ['a trailing comma', new TextEncoder().encode(`[${good}, ${good},]`), /not JSON/],
+      ['a hex number', new TextEncoder().encode(`[${good.replace('"low"', '0x10')}]`), /not JSON/],
+      ['an object', new TextEncoder().encode(`{"a": ${good}}`), /not an array of rows/],
+      ['a row that is not an array', new TextEncoder().encode(`[${good}, "row"]`), /not an array of rows/],
+      ['a row a value long', new TextEncoder().encode(`[${good}, ${good.slice(0, -1)}, 1]]`), /not an array of rows/],
+    ];
+    for (const [what, payload, error] of refused) await expect(loader.insertRows(insert, payload), what).rejects.toThrow(error);
+    expect(await loader.insertRows(insert, new TextEncoder().encode(`[${good}]`))).toBe(1);
+    await endLoad(loader);
+    expect(await loader.all('SELECT count(*) AS n FROM log_entry')).toEqual([{ n: 1 }]);
+  });
+
+  it('stores each value as SQL takes it: true and false as 1 and 0, an object as its JSON text, numbers whole', async () => {
+    loader = await startBulkLoader(path, pageKey(key, pageCipherOf(path)), stagingPragmas);
+    const insert = insertStatement(plan, 'log_entry', [...columns, 'late', 'version', 'late_reason']);
+    const row = (late: boolean, reason: unknown) => [randomUUID(), 'log-1', 'area-1', 'operations', 'low', 'ünïcode ✓ "quoted"', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 'u1', late, 2 ** 53, reason];
+    // A version past 2^53, which a JS number would have rounded.
+    const payload = new TextEncoder().encode(JSON.stringify([row(true, { why: 'power cut', at: [1, 2] }), row(false, null)]).replaceAll('9007199254740992', '9007199254740993'));
+    expect(await loader.insertRows(insert, payload)).toBe(2);
+    const stored = await loader.all<{ late: number; version: bigint | number; late_reason: string | null; body: string }>('SELECT late, CAST(version AS TEXT) AS version, late_reason, body FROM log_entry ORDER BY row_no');
+    expect(stored).toEqual([
+      { late: 1, version: '9007199254740993', late_reason: '{"why":"power cut","at":[1,2]}', body: 'ünïcode ✓ "quoted"' },
+      { late: 0, version: '9007199254740993', late_reason: null, body: 'ünïcode ✓ "quoted"' },
+    ]);
   });
 
   it('refuses to start in a journal mode other than the one asked for', async () => {
