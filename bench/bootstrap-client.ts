@@ -11,8 +11,8 @@ import { log } from './lib';
  * keeps a recording, then `npx tsx bench/bootstrap-client.ts /tmp/snap.bin [plain]` builds it
  * into a fresh cache and prints each phase's start and the process's peak RSS in each phase.
  * `--link-mbit N` serves the recording no faster than such a link (a download slower than the
- * loader, as over a real network); `--search-at-end` leaves the whole full-text index to after
- * the load, as before it was built while the loader waited for the download.
+ * loader, as over a real network); `--search-on-loader` builds the full-text index from the
+ * finished tables on the loader's thread, as before it was built beside the load.
  * Not one of the benches' goals: those are measured in the same run by sync.bench.ts.
  */
 async function main(): Promise<void> {
@@ -23,11 +23,11 @@ async function main(): Promise<void> {
   };
   // A link this fast in Mbit/s, for a download slower than the loader, as over a real network.
   const linkMbit = Number(flag('--link-mbit') ?? 0);
-  // The whole full-text index after the load, as before it was built while the loader waited.
-  const searchAtEnd = args.includes('--search-at-end');
-  const [recording, mode] = args.filter((arg) => arg !== '--search-at-end');
+  // The full-text index from the finished tables on the loader's thread, as before it was built beside the load.
+  const searchOnLoader = args.includes('--search-on-loader');
+  const [recording, mode] = args.filter((arg) => arg !== '--search-on-loader');
   if (!recording || (linkMbit !== 0 && !(linkMbit > 0))) {
-    log('usage: npx tsx bench/bootstrap-client.ts [--link-mbit N] [--search-at-end] RECORDING [plain]');
+    log('usage: npx tsx bench/bootstrap-client.ts [--link-mbit N] [--search-on-loader] RECORDING [plain]');
     process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'plantdesk-bootstrap-client-'));
@@ -53,11 +53,11 @@ async function main(): Promise<void> {
         sample();
         phase = next;
       },
-      { searchRowsPerStep: searchAtEnd ? Number.MAX_SAFE_INTEGER : undefined },
+      { searchIndexBeside: !searchOnLoader },
     );
     sample();
     const phases = Object.entries(run.phases).map(([name, at]) => `${name} at ${at!.toFixed(1)} s`).join(', ');
-    const setting = `${linkMbit ? `, a ${linkMbit} Mbit/s link` : ''}${searchAtEnd ? ', the full-text index after the load' : ''}`;
+    const setting = `${linkMbit ? `, a ${linkMbit} Mbit/s link` : ''}${searchOnLoader ? ', the full-text index from the tables on the loader' : ''}`;
     log(`${mode === 'plain' ? 'plain' : 'encrypted'}${setting}: ${run.rows.toLocaleString('en')} rows in ${run.seconds.toFixed(1)} s (${phases})`);
     const read = readEveryPageSeconds(target);
     log(`every page of the finished cache read once: ${read.pages.toLocaleString('en')} pages in ${read.seconds.toFixed(2)} s`);

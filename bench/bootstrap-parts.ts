@@ -120,7 +120,7 @@ export interface ClientOnlyRun {
 }
 
 /** The client's bootstrap from a recorded answer into `target`, timed. */
-export async function clientOnlyBootstrap(recordingUrl: string, target: BootstrapTarget, onProgress?: (progress: BootstrapProgress) => void, options: { searchRowsPerStep?: number } = {}): Promise<ClientOnlyRun> {
+export async function clientOnlyBootstrap(recordingUrl: string, target: BootstrapTarget, onProgress?: (progress: BootstrapProgress) => void, options: { searchIndexBeside?: boolean } = {}): Promise<ClientOnlyRun> {
   const client = new ServerClient({ baseUrl: recordingUrl, timeoutMs: 600_000 });
   const phases: ClientOnlyRun['phases'] = {};
   const started = performance.now();
@@ -131,7 +131,7 @@ export async function clientOnlyBootstrap(recordingUrl: string, target: Bootstra
       token: 'bench',
       tenantId: 'bench',
       now: () => new Date(),
-      searchRowsPerStep: options.searchRowsPerStep,
+      searchIndexBeside: options.searchIndexBeside,
       onProgress: (progress) => {
         phases[progress.phase] ??= (performance.now() - started) / 1000;
         onProgress?.(progress);

@@ -19,6 +19,20 @@ export function sqliteSidecars(path: string): string[] {
   return [`${path}-wal`, `${path}-shm`, `${path}-journal`];
 }
 
+/**
+ * The full-text index a first sync builds on a thread of its own, beside its staging store
+ * (bulk-load/staging.ts), until it is copied in.
+ */
+export function searchStagingPath(staging: string): string {
+  return `${staging}-search`;
+}
+
+/** Every file beside a first sync's staging store: its sidecars, and the search store's with its own. */
+export function stagingSidecars(staging: string): string[] {
+  const search = searchStagingPath(staging);
+  return [...sqliteSidecars(staging), search, ...sqliteSidecars(search)];
+}
+
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: privateDirMode });
   const stat = lstatSync(dir);

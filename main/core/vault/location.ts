@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { checkIdentifier, normalizeServer } from '../secrets/secret-store';
-import { sqliteSidecars } from '../store/files';
+import { sqliteSidecars, stagingSidecars } from '../store/files';
 
 /** One tenant's cache: whose it is and which profile it lives in. */
 export interface VaultLocation {
@@ -23,6 +23,7 @@ export interface VaultPaths {
   keyFile: string;
   /** A first sync's store while it is built (with its sidecars); never opened as the cache. */
   staging: string;
+  /** Its sidecars, and the full-text index built beside it with that file's own. */
   stagingSidecars: string[];
 }
 
@@ -54,6 +55,6 @@ export function vaultPaths(location: VaultLocation): VaultPaths {
     sidecars: sqliteSidecars(database),
     keyFile: join(dir, `${id}.key.json`),
     staging,
-    stagingSidecars: sqliteSidecars(staging),
+    stagingSidecars: stagingSidecars(staging),
   };
 }

@@ -8,6 +8,8 @@ import { ServerClient } from '../../../main/core/net/server-client';
 import { createKeychainSecretStore } from '../../../main/core/secrets/keychain';
 import { secretOwnerOf } from '../../../main/core/secrets/secret-owner';
 import { readSyncState } from '../../../main/core/store/writes';
+import { searchStagingPath } from '../../../main/core/store/files';
+import { vaultPaths } from '../../../main/core/vault/location';
 import { bootstrapCache } from '../../../main/core/sync/bootstrap/bootstrap';
 import { createVault, unlockVault, wipeVault, type UnlockedVault } from '../../../main/core/vault/vault';
 import { snapshotStream, startSnapshotServer, type SnapshotServer } from '../../support/bootstrap-frames';
@@ -58,12 +60,15 @@ describe.skipIf(skipUnless(secretServiceCapability()))('core killed mid-bootstra
       });
       child.once('exit', (code) => reject(new Error(`the first sync ended (${code}) before it was killed: ${output}`)));
     });
+    // The staging store and the search index built beside it were both under way.
+    const paths = vaultPaths(location);
+    expect([paths.staging, searchStagingPath(paths.staging)].filter((file) => existsSync(file))).toHaveLength(2);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
     vault = await unlockVault(location, { secrets, password });
     try {
-      expect(existsSync(vault.paths.staging)).toBe(false);
+      expect([vault.paths.staging, ...vault.paths.stagingSidecars].filter((file) => existsSync(file))).toEqual([]);
       const count = () => (vault!.db.prepare('SELECT count(*) AS n FROM log_entry').get() as { n: number }).n;
       expect(readSyncState(vault.db).cursor).toBe(0);
       expect(count()).toBe(100);

@@ -17,12 +17,20 @@ export interface BulkLoader {
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
    * Inserts the rows of a JSON payload (an array of arrays of `columns` values each) with `sql`,
-   * an INSERT ... SELECT that reads them from the payload's JSONB (staging.ts insertStatement):
-   * within the transaction open on the connection, or in one of its own. Resolves to the rows
-   * inserted. A payload that is not UTF-8 JSON, or a row of the wrong shape, rejects and inserts
-   * nothing of it (a row SQLite refuses rejects too: the caller discards the store).
+   * an INSERT ... SELECT that reads them from the payload's text, bound as `@text` (and `first`,
+   * when given, as `@first`; staging.ts): within the transaction open on the connection, or in
+   * one of its own. Resolves to the rows inserted and the connection's last inserted rowid. A
+   * payload that is not UTF-8 JSON, or a row of the wrong shape, rejects and inserts nothing of
+   * it (a row SQLite refuses rejects too: the caller discards the store).
    */
-  insertRows(insert: { sql: string; columns: number }, payload: Uint8Array): Promise<number>;
+  insertRows(insert: { sql: string; columns: number }, payload: Uint8Array, first?: number): Promise<{ rows: number; lastRowId: number }>;
+  /** Attaches another store as `alias`, keyed with `key` (its literal zeroed here), or plain when null. */
+  attach(path: string, alias: string, key: PageKey | null): Promise<void>;
+  /**
+   * Runs `sql` with writes to virtual tables' shadow tables allowed (the defensive connection
+   * refuses them), and refuses them again after: for copying in an index built elsewhere.
+   */
+  execWritingShadowTables(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,7 +91,7 @@ const verdictSql =
   "SELECT CASE WHEN NOT json_valid(t, 1) THEN 0 " +
   "WHEN json_type(t) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_each(t) WHERE type <> 'array' OR json_array_length(value) <> @columns) THEN 2 " +
   "ELSE 1 END FROM (SELECT CAST(@text AS TEXT) AS t)";
-function insertRows(sql, columns, payload) {
+function insertRows(sql, columns, payload, first) {
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   // SQLite takes text as UTF-8 without checking it: a string is never stored invalid.
   if (!isUtf8(text)) throw new TypeError('the payload is not UTF-8 text');
@@ -97,15 +105,50 @@ function insertRows(sql, columns, payload) {
   // leaves), and a statement that fails there refuses the whole store anyway, which is then
   // deleted. (1M entries, client only, in turn: 1-2 s less of 21-24 s.) Outside one, one
   // transaction.
-  const body = () => insert.run(text).changes;
+  const body = () => {
+    const done = insert.run(typeof first === 'number' ? { text, first } : { text });
+    return { rows: done.changes, lastRowId: Number(done.lastInsertRowid) };
+  };
   return db.inTransaction ? body() : db.transaction(body)();
+}
+function attach({ path, alias, keyLiteral, cipherPragmas }) {
+  if (!/^[a-z_]+$/.test(alias)) throw new TypeError('not an alias: ' + alias);
+  if (!keyLiteral) {
+    db.prepare('ATTACH DATABASE ? AS ' + alias).run(path);
+    return;
+  }
+  const literal = Buffer.from(keyLiteral);
+  try {
+    for (const pragma of cipherPragmas) db.pragma(pragma);
+    db.prepare('ATTACH DATABASE ? AS ' + alias + ' KEY ?').run(path, literal);
+  } finally {
+    literal.fill(0);
+    new Uint8Array(keyLiteral).fill(0);
+  }
 }
 parentPort.on('message', (message) => {
   try {
     let result;
     if (message.op === 'exec') db.exec(message.sql);
     else if (message.op === 'all') result = db.prepare(message.sql).all(...(message.params || []));
-    else if (message.op === 'insert') result = insertRows(message.sql, message.columns, message.payload);
+    else if (message.op === 'insert') {
+      try {
+        result = insertRows(message.sql, message.columns, message.payload, message.first);
+      } finally {
+        // Freed now, not at the next collection: the rows no longer make JS garbage, so
+        // collections are rare, and payloads waiting for one held 25-90 MB more at peak.
+        message.payload.buffer.transfer(0);
+      }
+    }
+    else if (message.op === 'attach') attach(message);
+    else if (message.op === 'exec-shadow') {
+      db.unsafeMode(true);
+      try {
+        db.exec(message.sql);
+      } finally {
+        db.unsafeMode(false);
+      }
+    }
     else if (message.op === 'close') {
       db.close();
       parentPort.postMessage({ id: message.id, ok: true });
@@ -178,15 +221,20 @@ export async function startBulkLoader(path: string, key: PageKey | null, pragmas
   return {
     exec: (sql) => send<void>({ op: 'exec', sql }),
     all: <T>(sql: string, params: unknown[] = []) => send<T[]>({ op: 'all', sql, params }),
-    insertRows: (insert, payload) => {
+    insertRows: (insert, payload, first) => {
       // The payload's bytes move to the thread: a copy only when they share a larger buffer.
       let owned = payload;
       if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength || !(payload.buffer instanceof ArrayBuffer)) {
         owned = new Uint8Array(payload.byteLength);
         owned.set(payload);
       }
-      return send<number>({ op: 'insert', sql: insert.sql, columns: insert.columns, payload: owned }, [owned.buffer as ArrayBuffer]);
+      return send<{ rows: number; lastRowId: number }>({ op: 'insert', sql: insert.sql, columns: insert.columns, payload: owned, first }, [owned.buffer as ArrayBuffer]);
     },
+    attach: (file, alias, key) => {
+      const handed = keyForWorker(key);
+      return send<void>({ op: 'attach', path: file, alias, ...handed }, handed.keyLiteral ? [handed.keyLiteral] : []);
+    },
+    execWritingShadowTables: (sql) => send<void>({ op: 'exec-shadow', sql }),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
-import { sqliteSidecars } from '../files';
+import { searchStagingPath, sqliteSidecars, stagingSidecars } from '../files';
 import type { SqliteDatabase } from '../open';
 import { syncedTables } from '../rows';
 import { tableColumns } from '../writes';
+import type { PageKey } from '../page-cipher';
 import type { BulkLoader } from './loader-thread';
 
 /**
@@ -27,7 +28,7 @@ export interface StagingPlan {
 
 /**
  * An INSERT of a snapshot table's rows from one payload: `sql` reads them from the payload's
- * JSON text (its one parameter, bound as bytes), `columns` values in each row.
+ * JSON text (bound as bytes, `@text`), `columns` values in each row.
  */
 export interface SnapshotInsert {
   sql: string;
@@ -59,7 +60,7 @@ const localColumns = new Set(['row_no', 'pending_mutation_id']);
 export const stagingPragmas: readonly string[] = ['journal_mode = MEMORY', 'synchronous = OFF', 'locking_mode = EXCLUSIVE', 'temp_store = MEMORY', 'cache_size = -8192'];
 
 export function removeStagingFiles(path: string): void {
-  for (const file of [path, ...sqliteSidecars(path)]) rmSync(file, { force: true });
+  for (const file of [path, ...stagingSidecars(path)]) rmSync(file, { force: true });
 }
 
 /**
@@ -121,7 +122,7 @@ export function insertStatement(plan: StagingPlan, table: string, columns: reado
     values.push(known.defaultOnNull === null ? value : `coalesce(${value}, ${known.defaultOnNull})`);
   }
   // jsonb_each gives the rows in the payload's order: a numbered table's rows are numbered in it.
-  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(? AS TEXT))`, columns: columns.length };
+  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(@text AS TEXT))`, columns: columns.length };
 }
 
 /**
@@ -224,6 +225,93 @@ export async function buildSearchIndex(loader: BulkLoader, from: number, onStep:
     done = Math.min(total, done + searchRowsPerStep);
     onStep(done, total);
   }
+}
+
+/**
+ * The full-text index built beside the load, on a thread of its own, into a store of its own
+ * under the cache's key (made by the cache's own opener, so its full-text table and settings are
+ * the cache's), and copied in at the end. Built from the finished tables it was the last 2.7 s
+ * of the loader's one thread (1M entries, client only), after every row was in, while the other
+ * core stood idle: on the sync bench's one machine, the server and PostgreSQL use that core while
+ * they read the snapshot, and nothing does for the last half of the load. Each entry's area name
+ * comes from the areas, which a snapshot sends first; the few entries with amendments (sent after
+ * the entries) are indexed again with them once all is in (indexAmendedEntriesAgain).
+ */
+export interface SearchBeside {
+  path: string;
+  plan: StagingPlan;
+  /** Run once on the search thread's connection before the rows. */
+  startSql: string;
+  /** An entry frame's insert of what the index needs, numbered from `@first`; null when the columns are missing. */
+  entries(columns: readonly string[]): SnapshotInsert | null;
+  /** Indexes the entries inserted since the last time, in one statement (see searchRowsPerFlush). */
+  flushSql: string;
+}
+
+/**
+ * Entries the search thread indexes at a time. FTS5 writes out what it holds at every statement
+ * within a transaction, each write a segment it merges later: a frame at a time, that was
+ * thousands of segments at 1M entries, and the merging cost more than the whole build. So the
+ * entries wait in a table in memory and go into the index this many at a time, as the build
+ * from the finished tables does.
+ */
+export const searchRowsPerFlush = 50_000;
+
+export function prepareSearchBeside(stagingPath: string, open: (path: string, options: { pageSize: number }) => SqliteDatabase): SearchBeside {
+  const path = searchStagingPath(stagingPath);
+  const plan = prepareStagingStore(path, open);
+  return {
+    path,
+    plan,
+    startSql: 'CREATE TEMP TABLE search_pending (rowid INTEGER PRIMARY KEY, body TEXT, equipment_tag TEXT, area_id TEXT, category TEXT)',
+    flushSql: `INSERT INTO log_entry_fts (rowid, body, equipment_tag, area_name, category)
+      SELECT p.rowid, p.body, p.equipment_tag, (SELECT name FROM area WHERE id = p.area_id), p.category FROM temp.search_pending p ORDER BY p.rowid;
+      DELETE FROM temp.search_pending`,
+    entries(columns) {
+      const at = ['body', 'equipment_tag', 'area_id', 'category'].map((name) => columns.indexOf(name));
+      if (at.includes(-1)) return null;
+      const value = (i: number) => `value ->> ${wholeNumber(at[i])}`;
+      return {
+        sql: `INSERT INTO temp.search_pending (rowid, body, equipment_tag, area_id, category)
+          SELECT @first + key, ${value(0)}, ${value(1)}, ${value(2)}, ${value(3)} FROM jsonb_each(CAST(@text AS TEXT))`,
+        columns: columns.length,
+      };
+    },
+  };
+}
+
+/** Readies the search thread's connection: its waiting table, and the one transaction of its build. */
+export async function startSearchBeside(thread: BulkLoader, beside: SearchBeside): Promise<void> {
+  await thread.exec(beside.startSql);
+  await beginLoad(thread);
+}
+
+/** Indexes the entries waiting on the search thread. */
+export async function flushSearchBeside(thread: BulkLoader, beside: SearchBeside): Promise<void> {
+  await thread.exec(beside.flushSql);
+}
+
+/** Indexes the last entries waiting and commits the search thread's build. */
+export async function endSearchBeside(thread: BulkLoader, beside: SearchBeside): Promise<void> {
+  await flushSearchBeside(thread, beside);
+  await endLoad(thread);
+}
+
+/** The full-text index's own tables, but its settings (the same in both stores: the cache's schema). */
+const searchIndexTables = ['log_entry_fts_data', 'log_entry_fts_idx', 'log_entry_fts_docsize'];
+
+/**
+ * Copies the index built beside into the store, in place of its empty one. FTS5 keeps a
+ * contentless index in these tables alone, so a copy is the index itself. The loader's
+ * connection must not have read its own index before (FTS5 keeps what it read of it): the
+ * build touches it only after this. The store built beside is deleted once copied.
+ */
+export async function copySearchIndexIn(loader: BulkLoader, beside: SearchBeside, key: PageKey | null): Promise<void> {
+  await loader.attach(beside.path, 'beside', key);
+  const copy = searchIndexTables.flatMap((table) => [`DELETE FROM main.${table}`, `INSERT INTO main.${table} SELECT * FROM beside.${table}`]);
+  await loader.execWritingShadowTables(copy.join(';\n'));
+  await loader.exec('DETACH DATABASE beside');
+  for (const file of [beside.path, ...sqliteSidecars(beside.path)]) rmSync(file, { force: true });
 }
 
 export async function restoreTriggers(loader: BulkLoader, plan: StagingPlan): Promise<void> {

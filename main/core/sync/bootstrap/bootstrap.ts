@@ -10,19 +10,24 @@ import type { PageKey } from '../../store/page-cipher';
 import {
   beginLoad,
   buildSearchIndex,
+  copySearchIndexIn,
   endLoad,
+  endSearchBeside,
+  flushSearchBeside,
   countRows,
   createIndex,
+  indexAmendedEntriesAgain,
   indexSortBudgetRows,
-  indexSearchRows,
-  searchRowsPerStep,
-  searchSource,
   insertStatement,
+  prepareSearchBeside,
   prepareStagingStore,
   recordSnapshotCursor,
   removeStagingFiles,
   restoreTriggers,
+  searchRowsPerFlush,
   stagingPragmas,
+  startSearchBeside,
+  type SearchBeside,
   type SnapshotInsert,
   type StagingPlan,
 } from '../../store/bulk-load/staging';
@@ -59,8 +64,13 @@ export interface BootstrapDeps {
   resumeDelayMs?: number;
   /** See indexSortBudgetRows (tests make it small). */
   indexSortBudgetRows?: number;
-  /** See searchRowsPerStep (tests make it small). */
-  searchRowsPerStep?: number;
+  /**
+   * The full-text index built beside the load on a thread of its own (staging.ts, SearchBeside):
+   * the default. False builds it from the finished tables on the loader's thread.
+   */
+  searchIndexBeside?: boolean;
+  /** See searchRowsPerFlush (tests make it small). */
+  searchRowsPerFlush?: number;
   /**
    * Long reads of the cache in use (exports, which read it for as long as they write their
    * file): settles once they are done, null when none runs. The finished store replaces the
@@ -86,6 +96,8 @@ interface TableProgress {
   ended: boolean;
   /** Recent frames of a numbered table, held back until its other rows are in (see take). */
   heldBack: { no: number; count: number; payload: Buffer }[];
+  /** Rows handed to the loader so far: a numbered table's next frame is numbered on from these. */
+  queuedRows: number;
 }
 
 /**
@@ -98,24 +110,13 @@ interface TableProgress {
  */
 class LoaderQueue {
   private readonly pending: Promise<unknown>[] = [];
-  private unsettled = 0;
 
   constructor(private readonly depth: number) {}
 
-  /** Nothing queued is still running: the thread waits for the download. */
-  get idle(): boolean {
-    return this.unsettled === 0;
-  }
-
   /** Queues work; waits while more than `depth` are not done. Rejects with the first failure. */
   async add(work: Promise<unknown>): Promise<void> {
-    this.unsettled += 1;
-    // Counted down however it ends; that handler also keeps a failure, awaited in turn below or
-    // in drain(), from being an unhandled rejection in between.
-    const settled = () => {
-      this.unsettled -= 1;
-    };
-    work.then(settled, settled);
+    // A failure is awaited in turn below or in drain(); never an unhandled rejection in between.
+    work.catch(() => undefined);
     this.pending.push(work);
     while (this.pending.length > this.depth) await this.pending.shift();
   }
@@ -135,6 +136,80 @@ class LoaderQueue {
 /** Frames queued for the loader beyond the one it inserts. */
 const framesQueuedAhead = 3;
 
+/**
+ * Frames handed to the search thread and not yet done, before the download waits for it. It
+ * does a fifth of the loader's work per frame, but shares the machine with it: some lag is
+ * allowed (a frame is about 300 KB), so the loader is not held back while it catches up.
+ */
+const searchFramesAhead = 32;
+
+/**
+ * The full-text index built beside the load (staging.ts, SearchBeside): the areas and the entry
+ * frames go to a thread of its own as they go to the loader, each entry numbered as the loader
+ * numbers it (checked when the loader has inserted it).
+ */
+class SearchFeed {
+  private readonly queue = new LoaderQueue(searchFramesAhead);
+  private waiting = 0;
+
+  constructor(
+    readonly beside: SearchBeside,
+    readonly thread: BulkLoader,
+    readonly areaInsert: SnapshotInsert,
+    readonly entryInsert: SnapshotInsert,
+    private readonly rowsPerFlush: number,
+  ) {}
+
+  /** The payload is copied: the loader's own copy moves to its thread. */
+  async areas(payload: Buffer): Promise<void> {
+    await this.queue.add(this.insert(this.areaInsert, payload));
+  }
+
+  async entries(first: number, count: number, payload: Buffer): Promise<void> {
+    await this.queue.add(this.insert(this.entryInsert, payload, first));
+    this.waiting += count;
+    if (this.waiting < this.rowsPerFlush) return;
+    this.waiting = 0;
+    await this.queue.add(flushSearchBeside(this.thread, this.beside));
+  }
+
+  /** Every entry indexed and committed, and the thread closed. */
+  async finish(): Promise<void> {
+    await this.queue.drain();
+    await endSearchBeside(this.thread, this.beside);
+    await this.thread.close();
+  }
+
+  /** The first failure of what was handed over, if any (before resuming or giving up). */
+  settle(): Promise<unknown> {
+    return this.queue.settle();
+  }
+
+  private insert(insert: SnapshotInsert, payload: Buffer, first?: number): Promise<void> {
+    return this.thread.insertRows(insert, Buffer.from(payload), first).then(
+      () => undefined,
+      (error: unknown) => {
+        throw error instanceof PlantdeskError ? error : refuse(`A part did not fit the full-text index (${(error as Error).message.slice(0, 200)}).`);
+      },
+    );
+  }
+}
+
+/**
+ * The search thread indexes the entries as they arrive only if each one's area name is known by
+ * then: the areas come before the entries (as the server sends them), and the entries carry the
+ * columns the index needs. Otherwise the loader builds the index from the finished tables.
+ */
+function searchFeed(tables: TableProgress[], beside: { beside: SearchBeside; thread: BulkLoader } | null, rowsPerFlush: number): SearchFeed | null {
+  if (!beside) return null;
+  const areas = tables.find((t) => t.table === 'area');
+  const entries = tables.find((t) => t.table === 'log_entry');
+  if (!areas || !entries || tables.indexOf(areas) > tables.indexOf(entries)) return null;
+  const entryInsert = beside.beside.entries(entries.columns);
+  if (!entryInsert) return null;
+  return new SearchFeed(beside.beside, beside.thread, insertStatement(beside.beside.plan, 'area', areas.columns), entryInsert, rowsPerFlush);
+}
+
 /** What has been received of one snapshot: enough to check it and to resume it. */
 class SnapshotIntake {
   readonly snapshot: SnapshotFrame;
@@ -145,14 +220,16 @@ class SnapshotIntake {
   rows = 0;
   /** Rows of the last rows frame, whose insert may still be running. */
   lastFrameRows = 0;
-  /** Full-text rows queued while the rest load: the entries numbered up to this. */
-  searchIndexedThrough = 0;
   ended = false;
+  /** The full-text index built beside the load, when the snapshot's tables allow it. */
+  readonly search: SearchFeed | null;
   private current = 0;
 
   constructor(
     snapshot: SnapshotFrame,
     readonly plan: StagingPlan,
+    beside: { beside: SearchBeside; thread: BulkLoader } | null,
+    rowsPerFlush: number,
   ) {
     this.snapshot = snapshot;
     this.tables = snapshot.tables.map((table) => {
@@ -162,9 +239,10 @@ class SnapshotIntake {
       } catch (error) {
         throw refuse(`The server's snapshot does not fit this workstation's cache (${(error as Error).message}).`);
       }
-      return { table: table.table, columns: table.columns, insert, expectedRows: table.rows, rows: 0, digests: [], ended: false, heldBack: [] };
+      return { table: table.table, columns: table.columns, insert, expectedRows: table.rows, rows: 0, digests: [], ended: false, heldBack: [], queuedRows: 0 };
     });
     if (new Set(this.tables.map((t) => t.table)).size !== this.tables.length) throw refuse('The server\'s snapshot named a table twice.');
+    this.search = searchFeed(this.tables, beside, rowsPerFlush);
   }
 
   get totalRows(): number {
@@ -210,11 +288,18 @@ export async function bootstrapCache(deps: BootstrapDeps): Promise<BootstrapResu
 }
 
 async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapResult | null> {
-  const plan = prepareStagingStore(path, (file, options) => deps.vault.openWithCacheKey(file, options));
+  const open = (file: string, options: { pageSize: number }) => deps.vault.openWithCacheKey(file, options);
+  const plan = prepareStagingStore(path, open);
+  const beside = deps.searchIndexBeside === false ? null : prepareSearchBeside(path, open);
   const loader = await startBulkLoader(path, deps.vault.keyForThread(path), stagingPragmas);
+  let searchThread: BulkLoader | null = null;
   try {
+    if (beside) {
+      searchThread = await startBulkLoader(beside.path, deps.vault.keyForThread(beside.path), stagingPragmas);
+      await startSearchBeside(searchThread, beside);
+    }
     await beginLoad(loader);
-    const intake = await download(deps, plan, loader);
+    const intake = await download(deps, plan, loader, beside && searchThread && { beside, thread: searchThread });
     if (intake === null) return null;
     await endLoad(loader);
     await finish(deps, plan, loader, intake);
@@ -230,11 +315,12 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
     return { rows: intake.rows, seq: intake.snapshot.seq };
   } finally {
     await loader.close();
+    await searchThread?.close();
   }
 }
 
 /** Downloads every frame into the loader, resuming after cuts. Null: the server has no snapshots. */
-async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader): Promise<SnapshotIntake | null> {
+async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader, beside: { beside: SearchBeside; thread: BulkLoader } | null): Promise<SnapshotIntake | null> {
   let intake: SnapshotIntake | null = null;
   let resumes = 0;
   const maxResumes = deps.maxResumes ?? 5;
@@ -247,7 +333,7 @@ async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoad
       for await (const frame of readFrames(body)) {
         if (frame.header.kind === 'snapshot') {
           if (intake && frame.header.snapshotId !== intake.snapshot.snapshotId) throw refuse('The server resumed a different snapshot.');
-          intake ??= new SnapshotIntake(frame.header, plan);
+          intake ??= new SnapshotIntake(frame.header, plan, beside, deps.searchRowsPerFlush ?? searchRowsPerFlush);
           continue;
         }
         if (!intake) throw refuse('The server sent rows before saying which snapshot they belong to.');
@@ -261,8 +347,8 @@ async function download(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoad
       }
       throw new BootstrapCut();
     } catch (error) {
-      // A frame the loader refused ends the first sync, whatever else went wrong meanwhile.
-      const refused = await queue.settle();
+      // A frame the loader or the search thread refused ends the first sync, whatever else went wrong meanwhile.
+      const refused = (await queue.settle()) ?? (await intake?.search?.settle());
       if (refused !== undefined) throw refused;
       if (error instanceof ServerError && error.status === 404 && intake === null) return null;
       const cut = error instanceof BootstrapCut || (error instanceof PlantdeskError && error.code === 'server_unreachable' && !(error instanceof ServerError));
@@ -290,7 +376,7 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
       throw refuse(`The rows of ${table.table} did not add up to the count and checksum the server gave.`);
     }
     table.ended = true;
-    for (const part of table.heldBack.splice(0)) await queue.add(insertFrame(loader, table, part));
+    for (const part of table.heldBack.splice(0)) await queue.add((await insertFrame(intake, loader, table, part)).inserted);
     return;
   }
   table.rows += header.count;
@@ -308,9 +394,7 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
     table.heldBack.push({ no: header.no, count: header.count, payload: Buffer.from(frame.payload) });
     return;
   }
-  const loaderWasIdle = queue.idle;
-  await queue.add(insertFrame(loader, table, { no: header.no, count: header.count, payload: frame.payload }));
-  if (loaderWasIdle) await indexSearchWhileIdle(deps, intake, table, loader, queue);
+  await queue.add((await insertFrame(intake, loader, table, { no: header.no, count: header.count, payload: frame.payload })).inserted);
   // Queued behind the rows so far: built from them, then live for the rest.
   if (table.rows >= (deps.indexSortBudgetRows ?? indexSortBudgetRows)) {
     for (const index of intake.plan.indexes) {
@@ -322,34 +406,28 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
 }
 
 /**
- * Nothing queued was still running when this frame came, so the download is slower than the
- * loader: it takes the next step of the full-text index, from the entries already loaded,
- * instead of waiting again, and less of the search is left after the load (client only, served
- * at 100 Mbit/s: 1.5-1.6 s left against 3.2-4.5 s). Where frames wait for the loader, as on
- * the sync bench's one machine, this never fires. Entries load numbered 1, 2, ... in the order
- * they are queued, so the rows queued so far are exactly those numbered up to that count.
+ * Hands one frame's rows to the loader, and to the search thread what its index needs; a frame
+ * that does not go in whole refuses the snapshot. A numbered table's rows are numbered on from
+ * the rows queued before them, and the search thread numbers them so too: the loader's numbers
+ * are checked against that.
  */
-async function indexSearchWhileIdle(deps: BootstrapDeps, intake: SnapshotIntake, table: TableProgress, loader: BulkLoader, queue: LoaderQueue): Promise<void> {
-  if (table.table !== searchSource.table) return;
-  if (!searchSource.needs.every((name) => intake.tables.find((t) => t.table === name)?.ended ?? true)) return;
-  const step = deps.searchRowsPerStep ?? searchRowsPerStep;
-  const loaded = table.rows - table.heldBack.reduce((sum, part) => sum + part.count, 0);
-  if (loaded - intake.searchIndexedThrough < step) return;
-  const from = intake.searchIndexedThrough;
-  intake.searchIndexedThrough = from + step;
-  await queue.add(indexSearchRows(loader, from, from + step));
-}
-
-/** Hands one frame's rows to the loader; a frame that does not go in whole refuses the snapshot. */
-function insertFrame(loader: BulkLoader, table: TableProgress, part: { no: number; count: number; payload: Buffer }): Promise<void> {
-  return loader.insertRows(table.insert, part.payload).then(
-    (inserted) => {
+async function insertFrame(intake: SnapshotIntake, loader: BulkLoader, table: TableProgress, part: { no: number; count: number; payload: Buffer }): Promise<{ inserted: Promise<void> }> {
+  const first = table.queuedRows + 1;
+  table.queuedRows += part.count;
+  const search = intake.search;
+  if (search && table.table === 'area') await search.areas(part.payload);
+  if (search && table.table === 'log_entry') await search.entries(first, part.count, part.payload);
+  const numbered = intake.plan.numbered.has(table.table);
+  const inserted = loader.insertRows(table.insert, part.payload).then(
+    ({ rows: inserted, lastRowId }) => {
       if (inserted !== part.count) throw refuse(`Part ${part.no} held ${inserted} rows, not the ${part.count} it announced.`);
+      if (numbered && inserted > 0 && lastRowId !== first + inserted - 1) throw refuse(`The rows of part ${part.no} were not numbered in the order they arrived.`);
     },
     (error: unknown) => {
       throw error instanceof PlantdeskError ? error : refuse(`Part ${part.no} did not fit the cache (${(error as Error).message.slice(0, 200)}).`);
     },
   );
+  return { inserted };
 }
 
 /** Counts checked in the store itself, then each index, the full-text index, the triggers, the cursor. */
@@ -363,7 +441,17 @@ async function finish(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader
     if (!intake.builtIndexes.has(index.name)) await createIndex(loader, index);
   }
   deps.onProgress?.({ phase: 'index', done: plan.indexes.length, total: plan.indexes.length });
-  await buildSearchIndex(loader, intake.searchIndexedThrough, (done, total) => deps.onProgress?.({ phase: 'search', done, total }));
+  const onStep = (done: number, total: number) => deps.onProgress?.({ phase: 'search', done, total });
+  if (intake.search) {
+    const entries = intake.tables.find((t) => t.table === 'log_entry')?.rows ?? 0;
+    onStep(0, entries);
+    await intake.search.finish();
+    await copySearchIndexIn(loader, intake.search.beside, deps.vault.keyForThread(intake.search.beside.path));
+    await indexAmendedEntriesAgain(loader, entries);
+    onStep(entries, entries);
+  } else {
+    await buildSearchIndex(loader, 0, onStep);
+  }
   await restoreTriggers(loader, plan);
   await recordSnapshotCursor(loader, intake.snapshot.seq, String(intake.snapshot.policyVersion), deps.now().toISOString());
 }

@@ -57,6 +57,26 @@ class Pending {
     return -1;
   }
 
+  /**
+   * The next `count` bytes in a buffer of their own (an ArrayBuffer of exactly that size): a
+   * payload moves to the loader's thread as it is, where a view of a larger buffer would be
+   * copied again there.
+   */
+  takeOwn(count: number): Buffer {
+    const own = Buffer.allocUnsafeSlow(count);
+    let filled = 0;
+    while (filled < count) {
+      const chunk = this.chunks[0];
+      const used = Math.min(chunk.length, count - filled);
+      chunk.copy(own, filled, 0, used);
+      filled += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
+    this.length -= count;
+    return own;
+  }
+
   take(count: number): Buffer {
     const whole = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.length);
     const taken = whole.subarray(0, count);
@@ -99,7 +119,7 @@ async function* framesOf(iterator: AsyncIterator<Buffer>): AsyncGenerator<Frame>
         if (header.bytes > MAX_FRAME_PAYLOAD_BYTES) throw refuse('The first-sync download announced a frame larger than Plantdesk accepts.');
       }
       if (pending.length < header.bytes) break;
-      const payload = pending.take(header.bytes);
+      const payload = pending.takeOwn(header.bytes);
       if (header.kind === 'rows' && createHash('sha256').update(payload).digest('hex') !== header.sha256) {
         throw refuse(`Part ${header.no} of the first-sync download did not match its checksum.`);
       }

@@ -47,7 +47,7 @@ describe('the staging store of a first sync', () => {
     expect(await loader.all('PRAGMA journal_mode')).toEqual([{ journal_mode: 'memory' }]);
     await beginLoad(loader);
     const insert = insertStatement(plan, 'log_entry', columns);
-    for (let i = 0; i < 3; i++) expect(await loader.insertRows(insert, entryFrame(1_000))).toBe(1_000);
+    for (let i = 0; i < 3; i++) expect((await loader.insertRows(insert, entryFrame(1_000))).rows).toBe(1_000);
     // Mid-transaction, with pages spilled out of the cache: still nothing beside the file.
     expect(sidecars()).toEqual([]);
     await endLoad(loader);
@@ -59,7 +59,7 @@ describe('the staging store of a first sync', () => {
     loader = await startBulkLoader(path, pageKey(key, pageCipherOf(path)), stagingPragmas);
     await beginLoad(loader);
     const insert = insertStatement(plan, 'log_entry', columns);
-    expect(await loader.insertRows(insert, entryFrame(100))).toBe(100);
+    expect((await loader.insertRows(insert, entryFrame(100))).rows).toBe(100);
     // 199 good rows (three full statements of 64 first), then one a value short.
     const rows = JSON.parse(new TextDecoder().decode(entryFrame(200))) as unknown[][];
     rows[199] = rows[199].slice(1);
@@ -86,7 +86,7 @@ describe('the staging store of a first sync', () => {
       ['a row a value long', new TextEncoder().encode(`[${good}, ${good.slice(0, -1)}, 1]]`), /not an array of rows/],
     ];
     for (const [what, payload, error] of refused) await expect(loader.insertRows(insert, payload), what).rejects.toThrow(error);
-    expect(await loader.insertRows(insert, new TextEncoder().encode(`[${good}]`))).toBe(1);
+    expect((await loader.insertRows(insert, new TextEncoder().encode(`[${good}]`))).rows).toBe(1);
     await endLoad(loader);
     expect(await loader.all('SELECT count(*) AS n FROM log_entry')).toEqual([{ n: 1 }]);
   });
@@ -97,7 +97,7 @@ describe('the staging store of a first sync', () => {
     const row = (late: boolean, reason: unknown) => [randomUUID(), 'log-1', 'area-1', 'operations', 'low', 'ünïcode ✓ "quoted"', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 'u1', late, 2 ** 53, reason];
     // A version past 2^53, which a JS number would have rounded.
     const payload = new TextEncoder().encode(JSON.stringify([row(true, { why: 'power cut', at: [1, 2] }), row(false, null)]).replaceAll('9007199254740992', '9007199254740993'));
-    expect(await loader.insertRows(insert, payload)).toBe(2);
+    expect((await loader.insertRows(insert, payload)).rows).toBe(2);
     const stored = await loader.all<{ late: number; version: bigint | number; late_reason: string | null; body: string }>('SELECT late, CAST(version AS TEXT) AS version, late_reason, body FROM log_entry ORDER BY row_no');
     expect(stored).toEqual([
       { late: 1, version: '9007199254740993', late_reason: '{"why":"power cut","at":[1,2]}', body: 'ünïcode ✓ "quoted"' },

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -187,15 +187,16 @@ describe('first sync from a snapshot', () => {
     }
   });
 
-  it('indexes the search from the entries already in while the loader waits for the download, amendments that came after them included: the same index as one built at the end', async () => {
+  it('builds the search index beside the load on a thread of its own, amendments that came after the entries included: the same index as one built from the finished tables', async () => {
     // An amendment to an entry that is not recent, so loaded, and indexed, long before it.
     const tables = dataset();
     tables.find((t) => t.table === 'entry_amendment')!.rows.push([randomUUID(), entryIds[300], 'addendum', 'bearing greased', null, 'follow-up', 'u1', '2026-11-30T00:00:00.000Z', 1]);
     const terms = ['vibration', 'pressure', 'impeller', 'bearing', 'greased', '"cooling tower"', '"P-101"', 'operations', 'round'];
     const matches = (db: SqliteDatabase) =>
       terms.map((term) => db.prepare('SELECT e.id FROM log_entry_fts f JOIN log_entry e ON e.row_no = f.rowid WHERE log_entry_fts MATCH ? ORDER BY e.id').all(term).map((row) => (row as { id: string }).id));
-    const build = async (options: { frameDelayMs: number; searchRowsPerStep: number }) => {
-      await serve({ tables, frameDelayMs: options.frameDelayMs });
+    const build = async (options: { searchIndexBeside: boolean; searchRowsPerFlush?: number; order?: string[] }) => {
+      const ordered = options.order ? options.order.map((name) => tables.find((t) => t.table === name)!) : tables;
+      await serve({ tables: ordered });
       const searchDone: number[] = [];
       await bootstrapCache({
         vault,
@@ -203,7 +204,8 @@ describe('first sync from a snapshot', () => {
         token: 't',
         tenantId,
         now: () => new Date('2026-12-01T00:00:00Z'),
-        searchRowsPerStep: options.searchRowsPerStep,
+        searchIndexBeside: options.searchIndexBeside,
+        searchRowsPerFlush: options.searchRowsPerFlush,
         onProgress: (p) => {
           if (p.phase === 'search') searchDone.push(p.done);
         },
@@ -214,20 +216,27 @@ describe('first sync from a snapshot', () => {
       return searchDone;
     };
 
-    // All at the end: steps too large to be taken while rows load.
-    expect((await build({ frameDelayMs: 0, searchRowsPerStep: 1_000_000 }))[0]).toBe(0);
-    const atTheEnd = matches(vault.db);
-    expect(atTheEnd[terms.indexOf('bearing')]).toEqual([entryIds[300]]);
-    // Again into a fresh cache, each frame a moment after the last: the loader waits for each.
-    vault.lock();
-    rmSync(vault.paths.dir, { recursive: true, force: true });
-    ensurePrivateDir(vault.paths.dir);
-    vault = new UnlockedVault(vault.location, vault.paths, openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey } }), cacheKey);
-    const searchDone = await build({ frameDelayMs: 15, searchRowsPerStep: 50 });
-    // 350 entries load before the recent 100 (held back to be numbered last): indexed as they came.
-    expect(searchDone[0]).toBe(350);
-    expect(matches(vault.db)).toEqual(atTheEnd);
+    const freshVault = () => {
+      vault.lock();
+      rmSync(vault.paths.dir, { recursive: true, force: true });
+      ensurePrivateDir(vault.paths.dir);
+      vault = new UnlockedVault(vault.location, vault.paths, openStoreDatabase({ path: vault.paths.database, cipher: { kind: 'encrypted', dataKey: cacheKey } }), cacheKey);
+    };
+    // From the finished tables, on the loader's thread.
+    await build({ searchIndexBeside: false });
+    const fromTables = matches(vault.db);
+    expect(fromTables[terms.indexOf('bearing')]).toEqual([entryIds[300]]);
+    // Beside the load, in steps of 50 entries (the recent 100 come last, held back to be numbered last).
+    freshVault();
+    await build({ searchIndexBeside: true, searchRowsPerFlush: 50 });
+    expect(matches(vault.db)).toEqual(fromTables);
     vault.db.prepare("INSERT INTO log_entry_fts (log_entry_fts) VALUES ('integrity-check')").run();
+    expect(readdirSync(vault.paths.dir).filter((name) => name.includes('staging'))).toEqual([]);
+    // Areas sent after the entries: the names are not known as the entries come, so the index is built from the tables.
+    freshVault();
+    const areasLast = [...tables.map((t) => t.table).filter((name) => name !== 'area'), 'area'];
+    await build({ searchIndexBeside: true, order: areasLast });
+    expect(matches(vault.db)).toEqual(fromTables);
   });
 
   it('numbers the entries so that a search lists the newest first, as it does for entries pulled one by one, and those written later above them', async () => {
