@@ -21,9 +21,11 @@ export interface BulkLoader {
    * when given, as `@first`; staging.ts): within the transaction open on the connection, or in
    * one of its own. Resolves to the rows inserted and the connection's last inserted rowid. A
    * payload that is not UTF-8 JSON, or a row of the wrong shape, rejects and inserts nothing of
-   * it (a row SQLite refuses rejects too: the caller discards the store).
+   * it (a row SQLite refuses rejects too: the caller discards the store). `strict: false` leaves
+   * the JSON's syntax to another thread's check of the same payload (the rows' shape is still
+   * checked): text SQLite would read as JSON5 then goes in.
    */
-  insertRows(insert: { sql: string; columns: number }, payload: Uint8Array, first?: number): Promise<{ rows: number; lastRowId: number }>;
+  insertRows(insert: { sql: string; columns: number }, payload: Uint8Array, options?: { first?: number; strict?: boolean }): Promise<{ rows: number; lastRowId: number }>;
   /** Attaches another store as `alias`, keyed with `key` (its literal zeroed here), or plain when null. */
   attach(path: string, alias: string, key: PageKey | null): Promise<void>;
   /**
@@ -41,6 +43,15 @@ const { isUtf8 } = require('node:buffer');
 // is the download the core's thread reads. At nice 5 it queued behind that thread (1M entries
 // end to end: 33.9 s, at 0: 28.0 s), and the window's calls were answered no faster for it.
 const Database = require(workerData.modulePath);
+if (workerData.niceness) {
+  try {
+    // Linux keeps a nice value per thread: this thread's id is the last part of /proc/thread-self.
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    require('node:os').setPriority(tid, workerData.niceness);
+  } catch {
+    // Elsewhere the thread keeps the process's priority.
+  }
+}
 function openStore() {
   const db = new Database(workerData.path, { fileMustExist: true });
   if (workerData.keyLiteral) {
@@ -86,19 +97,25 @@ function prepared(sql) {
 // form (JSONB): no JS value per row, nor a call into SQLite per value (1M entries, client only,
 // in turn: 13.5-13.9 s against 15.3-16.2 s with JSON.parse and a bound parameter per value).
 // The text must be JSON: what SQLite's reader would also take as JSON5 (comments, hex numbers,
-// trailing commas) is refused. A verdict: 0 not JSON, 1 not rows of the right shape, 2 fit.
+// trailing commas) is refused. The verdict reads the text twice more (1.5 s of 349 MB), so a
+// caller whose payload another thread checks skips it (strict false): the INSERT still stops at
+// a row of the wrong shape, and the verdict then says what was wrong.
+// A verdict: 0 not JSON, 1 not rows of the right shape, 2 fit.
 const verdictSql =
   "SELECT CASE WHEN NOT json_valid(t, 1) THEN 0 " +
   "WHEN json_type(t) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_each(t) WHERE type <> 'array' OR json_array_length(value) <> @columns) THEN 2 " +
   "ELSE 1 END FROM (SELECT CAST(@text AS TEXT) AS t)";
-function insertRows(sql, columns, payload, first) {
+function check(text, columns) {
+  const verdict = prepared(verdictSql).pluck().get({ text, columns });
+  if (verdict === 0) throw new TypeError('the payload is not JSON');
+  if (verdict !== 2) throw new TypeError('the payload is not an array of rows of ' + columns + ' values each');
+}
+function insertRows(sql, columns, payload, first, strict) {
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   // SQLite takes text as UTF-8 without checking it: a string is never stored invalid.
   if (!isUtf8(text)) throw new TypeError('the payload is not UTF-8 text');
   // Every row's shape is checked before the first goes in: a payload of the wrong shape inserts nothing.
-  const verdict = prepared(verdictSql).pluck().get({ text, columns });
-  if (verdict === 0) throw new TypeError('the payload is not JSON');
-  if (verdict !== 2) throw new TypeError('the payload is not an array of rows of ' + columns + ' values each');
+  if (strict !== false) check(text, columns);
   const insert = prepared(sql);
   // Inside the build's one transaction the rows go in as one statement, with no savepoint of
   // their own: a savepoint copies every page it first touches (a frame touches each index's last
@@ -109,7 +126,13 @@ function insertRows(sql, columns, payload, first) {
     const done = insert.run(typeof first === 'number' ? { text, first } : { text });
     return { rows: done.changes, lastRowId: Number(done.lastInsertRowid) };
   };
-  return db.inTransaction ? body() : db.transaction(body)();
+  try {
+    return db.inTransaction ? body() : db.transaction(body)();
+  } catch (error) {
+    // The statement stopped and took back its rows: a payload of the wrong shape is said so.
+    if (strict === false) check(text, columns);
+    throw error;
+  }
 }
 function attach({ path, alias, keyLiteral, cipherPragmas }) {
   if (!/^[a-z_]+$/.test(alias)) throw new TypeError('not an alias: ' + alias);
@@ -133,7 +156,7 @@ parentPort.on('message', (message) => {
     else if (message.op === 'all') result = db.prepare(message.sql).all(...(message.params || []));
     else if (message.op === 'insert') {
       try {
-        result = insertRows(message.sql, message.columns, message.payload, message.first);
+        result = insertRows(message.sql, message.columns, message.payload, message.first, message.strict);
       } finally {
         // Freed now, not at the next collection: the rows no longer make JS garbage, so
         // collections are rare, and payloads waiting for one held 25-90 MB more at peak.
@@ -182,12 +205,13 @@ export class BulkLoadFailed extends Error {
 
 /**
  * Opens `path` keyed with `key` (its literal zeroed here once the thread has its copy), with
- * `pragmas` set after the key.
+ * `pragmas` set after the key. `niceness` above 0 lowers the thread's priority (Linux only: a
+ * nice value per thread), for work that should take only a core nothing else wants.
  */
-export async function startBulkLoader(path: string, key: PageKey | null, pragmas: readonly string[]): Promise<BulkLoader> {
+export async function startBulkLoader(path: string, key: PageKey | null, pragmas: readonly string[], options: { niceness?: number } = {}): Promise<BulkLoader> {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
   const handed = keyForWorker(key);
-  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, pragmas, ...handed }, transferList: handed.keyLiteral ? [handed.keyLiteral] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
+  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, pragmas, niceness: options.niceness ?? 0, ...handed }, transferList: handed.keyLiteral ? [handed.keyLiteral] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -221,14 +245,14 @@ export async function startBulkLoader(path: string, key: PageKey | null, pragmas
   return {
     exec: (sql) => send<void>({ op: 'exec', sql }),
     all: <T>(sql: string, params: unknown[] = []) => send<T[]>({ op: 'all', sql, params }),
-    insertRows: (insert, payload, first) => {
+    insertRows: (insert, payload, options = {}) => {
       // The payload's bytes move to the thread: a copy only when they share a larger buffer.
       let owned = payload;
       if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength || !(payload.buffer instanceof ArrayBuffer)) {
         owned = new Uint8Array(payload.byteLength);
         owned.set(payload);
       }
-      return send<{ rows: number; lastRowId: number }>({ op: 'insert', sql: insert.sql, columns: insert.columns, payload: owned, first }, [owned.buffer as ArrayBuffer]);
+      return send<{ rows: number; lastRowId: number }>({ op: 'insert', sql: insert.sql, columns: insert.columns, payload: owned, first: options.first, strict: options.strict }, [owned.buffer as ArrayBuffer]);
     },
     attach: (file, alias, key) => {
       const handed = keyForWorker(key);

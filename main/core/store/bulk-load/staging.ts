@@ -122,7 +122,12 @@ export function insertStatement(plan: StagingPlan, table: string, columns: reado
     values.push(known.defaultOnNull === null ? value : `coalesce(${value}, ${known.defaultOnNull})`);
   }
   // jsonb_each gives the rows in the payload's order: a numbered table's rows are numbered in it.
-  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(@text AS TEXT))`, columns: columns.length };
+  // A row that is not an array of as many values as columns stops the statement, which takes
+  // back what it inserted: json() of text that is not JSON is an error (of the row's type, so
+  // SQLite does not work it out once, before any row).
+  const n = wholeNumber(columns.length);
+  const shaped = `CASE WHEN typeof(key) = 'integer' AND type = 'array' AND json_array_length(value) = ${n} THEN 1 ELSE json(type || '!') END`;
+  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(@text AS TEXT)) WHERE ${shaped}`, columns: columns.length };
 }
 
 /**

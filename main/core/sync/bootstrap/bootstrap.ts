@@ -141,7 +141,15 @@ const framesQueuedAhead = 3;
  * does a fifth of the loader's work per frame, but shares the machine with it: some lag is
  * allowed (a frame is about 300 KB), so the loader is not held back while it catches up.
  */
-const searchFramesAhead = 32;
+const searchFramesAhead = Number(process.env.X_AHEAD ?? 32);
+
+/**
+ * The search thread's priority below the loader's (Linux; elsewhere the same). The loader is what
+ * the first sync waits for, and the search thread does a fifth of its work: at the same priority
+ * it took its share of the cores from the loader while the server and PostgreSQL were busy on the
+ * same machine (the load ended 2 s later), and left its own work for the end anyway.
+ */
+const searchThreadNiceness = Number(process.env.X_NICE ?? 5);
 
 /**
  * The full-text index built beside the load (staging.ts, SearchBeside): the areas and the entry
@@ -186,7 +194,7 @@ class SearchFeed {
   }
 
   private insert(insert: SnapshotInsert, payload: Buffer, first?: number): Promise<void> {
-    return this.thread.insertRows(insert, Buffer.from(payload), first).then(
+    return this.thread.insertRows(insert, Buffer.from(payload), { first }).then(
       () => undefined,
       (error: unknown) => {
         throw error instanceof PlantdeskError ? error : refuse(`A part did not fit the full-text index (${(error as Error).message.slice(0, 200)}).`);
@@ -295,7 +303,7 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
   let searchThread: BulkLoader | null = null;
   try {
     if (beside) {
-      searchThread = await startBulkLoader(beside.path, deps.vault.keyForThread(beside.path), stagingPragmas);
+      searchThread = await startBulkLoader(beside.path, deps.vault.keyForThread(beside.path), stagingPragmas, { niceness: searchThreadNiceness });
       await startSearchBeside(searchThread, beside);
     }
     await beginLoad(loader);
@@ -416,9 +424,11 @@ async function insertFrame(intake: SnapshotIntake, loader: BulkLoader, table: Ta
   table.queuedRows += part.count;
   const search = intake.search;
   if (search && table.table === 'area') await search.areas(part.payload);
-  if (search && table.table === 'log_entry') await search.entries(first, part.count, part.payload);
+  // The search thread checks the entries' JSON in full, so the loader, the slower of the two, only checks their shape.
+  const searched = search !== null && table.table === 'log_entry';
+  if (searched) await search.entries(first, part.count, part.payload);
   const numbered = intake.plan.numbered.has(table.table);
-  const inserted = loader.insertRows(table.insert, part.payload).then(
+  const inserted = loader.insertRows(table.insert, part.payload, { strict: !searched }).then(
     ({ rows: inserted, lastRowId }) => {
       if (inserted !== part.count) throw refuse(`Part ${part.no} held ${inserted} rows, not the ${part.count} it announced.`);
       if (numbered && inserted > 0 && lastRowId !== first + inserted - 1) throw refuse(`The rows of part ${part.no} were not numbered in the order they arrived.`);
@@ -446,6 +456,9 @@ async function finish(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader
     const entries = intake.tables.find((t) => t.table === 'log_entry')?.rows ?? 0;
     onStep(0, entries);
     await intake.search.finish();
+    // Every entry is in the index built beside but those with amendments, indexed again below.
+    const amendments = intake.tables.find((t) => t.table === 'entry_amendment')?.rows ?? 0;
+    onStep(Math.max(0, entries - amendments), entries);
     await copySearchIndexIn(loader, intake.search.beside, deps.vault.keyForThread(intake.search.beside.path));
     await indexAmendedEntriesAgain(loader, entries);
     onStep(entries, entries);

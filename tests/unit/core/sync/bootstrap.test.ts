@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServerClient } from '../../../../main/core/net/server-client';
-import { ensurePrivateDir } from '../../../../main/core/store/files';
+import { ensurePrivateDir, searchStagingPath } from '../../../../main/core/store/files';
 import { openStoreDatabase, type SqliteDatabase } from '../../../../main/core/store/open';
 import { pageCipherOf } from '../../../../main/core/store/page-cipher';
 import { listLogEntries } from '../../../../main/core/store/queries/shift-logs';
@@ -301,13 +301,18 @@ describe('first sync from a snapshot', () => {
 
   it('never writes a plaintext page: the staging store is encrypted while it is built, and the key is gone once locked', async () => {
     await serve();
-    const looks: { header: string; plaintext: boolean }[] = [];
+    const looks: { file: string; header: string; plaintext: boolean }[] = [];
+    const look = (file: string) => {
+      const bytes = readFileSync(file);
+      looks.push({ file, header: bytes.subarray(0, 15).toString('latin1'), plaintext: bytes.includes('pump vibration') || bytes.includes('Cooling tower') });
+    };
+    const searchStore = searchStagingPath(vault.paths.staging);
     await run((phase) => {
-      if (phase !== 'index' || !existsSync(vault.paths.staging)) return;
-      const bytes = readFileSync(vault.paths.staging);
-      looks.push({ header: bytes.subarray(0, 15).toString('latin1'), plaintext: bytes.includes('pump vibration') || bytes.includes('Cooling tower') });
+      if (phase === 'index' && existsSync(vault.paths.staging)) look(vault.paths.staging);
+      // The full-text index built beside, complete and committed, before it is copied in.
+      if (phase === 'search' && existsSync(searchStore)) look(searchStore);
     });
-    expect(looks.length).toBeGreaterThan(0);
+    expect(new Set(looks.map((each) => each.file))).toEqual(new Set([vault.paths.staging, searchStore]));
     expect(looks.every((look) => look.header !== 'SQLite format 3' && !look.plaintext)).toBe(true);
     expect(readFileSync(vault.paths.database).includes('pump vibration')).toBe(false);
     // Built in AEGIS-256, whose tag the cache checks on every page it reads: one byte changed in
