@@ -29,7 +29,11 @@ export interface SnapshotStream {
   frames: Buffer[];
 }
 
-export function snapshotStream(options: { tables: TableRows[]; seq: number; policyVersion?: number; rowsPerFrame?: number; snapshotId?: string; tamper?: (header: FrameHeader) => FrameHeader }): SnapshotStream {
+/**
+ * `rewrite` changes a rows frame's JSON text before it is hashed: a payload the server itself
+ * vouches for, whose content is wrong.
+ */
+export function snapshotStream(options: { tables: TableRows[]; seq: number; policyVersion?: number; rowsPerFrame?: number; snapshotId?: string; tamper?: (header: FrameHeader) => FrameHeader; rewrite?: (table: string, json: string) => string }): SnapshotStream {
   const snapshotId = options.snapshotId ?? 'snap-test-0001';
   const perFrame = options.rowsPerFrame ?? 100;
   const tamper = options.tamper ?? ((header) => header);
@@ -39,7 +43,7 @@ export function snapshotStream(options: { tables: TableRows[]; seq: number; poli
     const digests: string[] = [];
     for (let start = 0; start < table.rows.length; start += perFrame) {
       const chunk = table.rows.slice(start, start + perFrame);
-      const payload = Buffer.from(JSON.stringify(chunk));
+      const payload = Buffer.from(options.rewrite ? options.rewrite(table.table, JSON.stringify(chunk)) : JSON.stringify(chunk));
       const digest = sha(payload);
       digests.push(digest);
       const recent = start + chunk.length <= (table.recent ?? 0);

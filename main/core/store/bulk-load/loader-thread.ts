@@ -43,15 +43,6 @@ const { isUtf8 } = require('node:buffer');
 // is the download the core's thread reads. At nice 5 it queued behind that thread (1M entries
 // end to end: 33.9 s, at 0: 28.0 s), and the window's calls were answered no faster for it.
 const Database = require(workerData.modulePath);
-if (workerData.niceness) {
-  try {
-    // Linux keeps a nice value per thread: this thread's id is the last part of /proc/thread-self.
-    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-    require('node:os').setPriority(tid, workerData.niceness);
-  } catch {
-    // Elsewhere the thread keeps the process's priority.
-  }
-}
 function openStore() {
   const db = new Database(workerData.path, { fileMustExist: true });
   if (workerData.keyLiteral) {
@@ -205,13 +196,12 @@ export class BulkLoadFailed extends Error {
 
 /**
  * Opens `path` keyed with `key` (its literal zeroed here once the thread has its copy), with
- * `pragmas` set after the key. `niceness` above 0 lowers the thread's priority (Linux only: a
- * nice value per thread), for work that should take only a core nothing else wants.
+ * `pragmas` set after the key.
  */
-export async function startBulkLoader(path: string, key: PageKey | null, pragmas: readonly string[], options: { niceness?: number } = {}): Promise<BulkLoader> {
+export async function startBulkLoader(path: string, key: PageKey | null, pragmas: readonly string[]): Promise<BulkLoader> {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
   const handed = keyForWorker(key);
-  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, pragmas, niceness: options.niceness ?? 0, ...handed }, transferList: handed.keyLiteral ? [handed.keyLiteral] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
+  const worker = new Worker(threadSource, { eval: true, workerData: { path, modulePath, pragmas, ...handed }, transferList: handed.keyLiteral ? [handed.keyLiteral] : [], resourceLimits: { maxYoungGenerationSizeMb: loaderYoungGenerationMb } });
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;

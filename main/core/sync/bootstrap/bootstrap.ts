@@ -139,17 +139,11 @@ const framesQueuedAhead = 3;
 /**
  * Frames handed to the search thread and not yet done, before the download waits for it. It
  * does a fifth of the loader's work per frame, but shares the machine with it: some lag is
- * allowed (a frame is about 300 KB), so the loader is not held back while it catches up.
+ * allowed (a frame is about 300 KB), so the loader is not held back while it catches up. (At a
+ * lower priority than the loader's, nice 5 or 12, the first sync end to end was no faster: 17.0-
+ * 19.9 s against 17.4-20.2 s at the same priority, four runs each.)
  */
-const searchFramesAhead = Number(process.env.X_AHEAD ?? 32);
-
-/**
- * The search thread's priority below the loader's (Linux; elsewhere the same). The loader is what
- * the first sync waits for, and the search thread does a fifth of its work: at the same priority
- * it took its share of the cores from the loader while the server and PostgreSQL were busy on the
- * same machine (the load ended 2 s later), and left its own work for the end anyway.
- */
-const searchThreadNiceness = Number(process.env.X_NICE ?? 5);
+const searchFramesAhead = 32;
 
 /**
  * The full-text index built beside the load (staging.ts, SearchBeside): the areas and the entry
@@ -303,7 +297,7 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
   let searchThread: BulkLoader | null = null;
   try {
     if (beside) {
-      searchThread = await startBulkLoader(beside.path, deps.vault.keyForThread(beside.path), stagingPragmas, { niceness: searchThreadNiceness });
+      searchThread = await startBulkLoader(beside.path, deps.vault.keyForThread(beside.path), stagingPragmas);
       await startSearchBeside(searchThread, beside);
     }
     await beginLoad(loader);

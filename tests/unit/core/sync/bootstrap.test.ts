@@ -104,8 +104,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(options: { tamper?: (header: FrameHeader) => FrameHeader; rowsPerFrame?: number; tables?: TableRows[]; frameDelayMs?: number } = {}) {
-  const stream = snapshotStream({ tables: options.tables ?? dataset(), seq: 41, policyVersion: 3, rowsPerFrame: options.rowsPerFrame ?? 50, tamper: options.tamper });
+async function serve(options: { tamper?: (header: FrameHeader) => FrameHeader; rewrite?: (table: string, json: string) => string; rowsPerFrame?: number; tables?: TableRows[]; frameDelayMs?: number } = {}) {
+  const stream = snapshotStream({ tables: options.tables ?? dataset(), seq: 41, policyVersion: 3, rowsPerFrame: options.rowsPerFrame ?? 50, tamper: options.tamper, rewrite: options.rewrite });
   server = await startSnapshotServer(stream, { frameDelayMs: options.frameDelayMs });
   client = new ServerClient({ baseUrl: server.url, timeoutMs: 5_000 });
   return stream;
@@ -389,6 +389,23 @@ describe('first sync from a snapshot', () => {
     expect(vault.db).toBe(before);
     expect(readSyncState(before).cursor).toBe(0);
     expect(existsSync(vault.paths.staging)).toBe(false);
+  });
+
+  it('refuses the whole snapshot when a frame of entries, checksum and all, is not JSON but JSON5, which SQLite alone would read', async () => {
+    // The loader reads entries without checking their syntax (the search thread does): a trailing comma, a hex number, a comment.
+    for (const rewrite of [(json: string) => `${json.slice(0, -1)},]`, (json: string) => json.replace('"u1",0,', '"u1",0x0,'), (json: string) => `/* */${json}`]) {
+      // A frame of older entries (the recent ones are also read on the core's thread, by JSON.parse).
+      await serve({ rewrite: (table, json) => (table === 'log_entry' && json.includes(entryIds[300]) ? rewrite(json) : json) });
+      const before = vault.db;
+      const refused = await run().catch((error: unknown) => error);
+      expect(refused, String(refused)).toMatchObject({ code: 'invalid_server_response', message: expect.stringContaining('not JSON') });
+      expect(vault.db).toBe(before);
+      expect(readSyncState(before).cursor).toBe(0);
+      expect(readdirSync(vault.paths.dir).filter((name) => name.includes('staging'))).toEqual([]);
+      client?.close();
+      await server?.close();
+      server = null;
+    }
   });
 
   it('refuses the whole snapshot when a table does not add up to its count', async () => {
