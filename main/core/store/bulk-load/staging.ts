@@ -316,6 +316,11 @@ export async function copySearchIndexIn(loader: BulkLoader, beside: SearchBeside
   const copy = searchIndexTables.flatMap((table) => [`DELETE FROM main.${table}`, `INSERT INTO main.${table} SELECT * FROM beside.${table}`]);
   await loader.execWritingShadowTables(copy.join(';\n'));
   await loader.exec('DETACH DATABASE beside');
+  removeSearchBeside(beside);
+}
+
+/** Deletes the store built beside (copied in, or not used: the loader built the index itself). */
+export function removeSearchBeside(beside: SearchBeside): void {
   for (const file of [beside.path, ...sqliteSidecars(beside.path)]) rmSync(file, { force: true });
 }
 

@@ -22,6 +22,7 @@ import {
   prepareSearchBeside,
   prepareStagingStore,
   recordSnapshotCursor,
+  removeSearchBeside,
   removeStagingFiles,
   restoreTriggers,
   searchRowsPerFlush,
@@ -305,6 +306,8 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
     if (intake === null) return null;
     await endLoad(loader);
     await finish(deps, plan, loader, intake);
+    await searchThread?.close();
+    if (beside) removeSearchBeside(beside);
     await loader.close();
     // The loader wrote with fsync off. Flushed here, off this thread, the swap's commit below
     // (which fsyncs the staging file before it is renamed over the cache) has little left to

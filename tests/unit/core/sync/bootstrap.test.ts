@@ -237,6 +237,7 @@ describe('first sync from a snapshot', () => {
     const areasLast = [...tables.map((t) => t.table).filter((name) => name !== 'area'), 'area'];
     await build({ searchIndexBeside: true, order: areasLast });
     expect(matches(vault.db)).toEqual(fromTables);
+    expect(readdirSync(vault.paths.dir).filter((name) => name.includes('staging'))).toEqual([]);
   });
 
   it('numbers the entries so that a search lists the newest first, as it does for entries pulled one by one, and those written later above them', async () => {
