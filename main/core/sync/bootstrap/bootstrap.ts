@@ -305,13 +305,18 @@ async function buildOnce(deps: BootstrapDeps, path: string): Promise<BootstrapRe
     const intake = await download(deps, plan, loader, beside && searchThread && { beside, thread: searchThread });
     if (intake === null) return null;
     await endLoad(loader);
+    // The loader writes with fsync off. Flushed off this thread, the swap's commit below (which
+    // fsyncs the staging file before it is renamed over the cache) has little left to write,
+    // instead of holding this thread while a gigabyte goes to disk. Nearly all of it is written
+    // once the rows are in: its flush starts then, while the rest is finished, and a second one
+    // takes what that wrote (client only: 0.34 s of flush after the finish, otherwise).
+    const flushed = fsyncFileInBackground(path);
+    flushed.catch(() => undefined);
     await finish(deps, plan, loader, intake);
     await searchThread?.close();
     if (beside) removeSearchBeside(beside);
     await loader.close();
-    // The loader wrote with fsync off. Flushed here, off this thread, the swap's commit below
-    // (which fsyncs the staging file before it is renamed over the cache) has little left to
-    // write, instead of holding this thread while a gigabyte goes to disk.
+    await flushed;
     await fsyncFileInBackground(path);
     // Checked again after each wait, with no await between the last check and the swap: an
     // export that starts while another ends is waited for too.
