@@ -122,12 +122,7 @@ export function insertStatement(plan: StagingPlan, table: string, columns: reado
     values.push(known.defaultOnNull === null ? value : `coalesce(${value}, ${known.defaultOnNull})`);
   }
   // jsonb_each gives the rows in the payload's order: a numbered table's rows are numbered in it.
-  // A row that is not an array of as many values as columns stops the statement, which takes
-  // back what it inserted: json() of text that is not JSON is an error (of the row's type, so
-  // SQLite does not work it out once, before any row).
-  const n = wholeNumber(columns.length);
-  const shaped = `CASE WHEN typeof(key) = 'integer' AND type = 'array' AND json_array_length(value) = ${n} THEN 1 ELSE json(type || '!') END`;
-  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(CAST(@text AS TEXT)) WHERE ${shaped}`, columns: columns.length };
+  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values.join(', ')} ${payloadRows(columns.length)}`, columns: columns.length };
 }
 
 /**
@@ -186,6 +181,17 @@ function searchRowsSql(source: string): string {
     SELECT e.row_no, e.body, e.equipment_tag, (SELECT name FROM area WHERE id = e.area_id), e.category,
            (SELECT group_concat(a.body, ' ') FROM entry_amendment a WHERE a.entry_id = e.id)
     ${source}`;
+}
+
+/**
+ * The rows of the payload bound as `@text`, for an INSERT ... SELECT. A row that is not an array
+ * of `columns` values stops the statement, which takes back what it inserted: json() of text
+ * that is not JSON is an error (of the row's own type, so SQLite does not work it out once,
+ * before any row).
+ */
+function payloadRows(columns: number): string {
+  const shaped = `CASE WHEN typeof(key) = 'integer' AND type = 'array' AND json_array_length(value) = ${wholeNumber(columns)} THEN 1 ELSE json(type || '!') END`;
+  return `FROM jsonb_each(CAST(@text AS TEXT)) WHERE ${shaped}`;
 }
 
 const wholeNumber = (n: number) => {
@@ -278,7 +284,7 @@ export function prepareSearchBeside(stagingPath: string, open: (path: string, op
       const value = (i: number) => `value ->> ${wholeNumber(at[i])}`;
       return {
         sql: `INSERT INTO temp.search_pending (rowid, body, equipment_tag, area_id, category)
-          SELECT @first + key, ${value(0)}, ${value(1)}, ${value(2)}, ${value(3)} FROM jsonb_each(CAST(@text AS TEXT))`,
+          SELECT @first + key, ${value(0)}, ${value(1)}, ${value(2)}, ${value(3)} ${payloadRows(columns.length)}`,
         columns: columns.length,
       };
     },
