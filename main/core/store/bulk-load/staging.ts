@@ -164,16 +164,11 @@ export async function createIndex(loader: BulkLoader, index: { sql: string }): P
 export const indexSortBudgetRows = 400_000;
 
 /**
- * Log entries per full-text statement: each is one segment FTS5 merges (a statement inside the
- * build's transaction flushes its pending terms), and a step of progress.
+ * Log entries per full-text statement when the loader builds the index: each is one segment
+ * FTS5 merges (a statement inside the build's transaction flushes its pending terms), and a
+ * step of progress.
  */
 export const searchRowsPerStep = 50_000;
-
-/**
- * The table the full-text index covers, and the tables its rows read that must be complete
- * before rows are indexed while the rest load (the amendments are indexed again at the end).
- */
-export const searchSource = { table: 'log_entry', needs: ['area'] } as const;
 
 /** The full-text rows of the log entries (`e`) `source` picks, as the insert triggers make them. */
 function searchRowsSql(source: string): string {
@@ -199,17 +194,14 @@ const wholeNumber = (n: number) => {
   return n;
 };
 
-/**
- * Indexes the log entries numbered in (from, to] while the rest still load: the areas they name
- * must be in, and an entry's amendments that arrive later are added by indexAmendedEntriesAgain.
- */
-export async function indexSearchRows(loader: BulkLoader, from: number, to: number): Promise<void> {
+/** Indexes the log entries numbered in (from, to], from the finished tables. */
+async function indexSearchRows(loader: BulkLoader, from: number, to: number): Promise<void> {
   await loader.exec(searchRowsSql(`FROM log_entry e WHERE e.row_no > ${wholeNumber(from)} AND e.row_no <= ${wholeNumber(to)}`));
 }
 
 /**
- * Indexes again the entries indexed while the rows loaded (numbered up to `through`) that have
- * amendments: those may have arrived after the entry, and the full-text row holds their text.
+ * Indexes again the entries indexed beside the load (numbered up to `through`) that have
+ * amendments: those arrive after the entries, and the full-text row holds their text.
  */
 export async function indexAmendedEntriesAgain(loader: BulkLoader, through: number): Promise<void> {
   // The amended entries' numbers first, from the id index alone (CROSS JOIN keeps the order: the
@@ -222,16 +214,15 @@ export async function indexAmendedEntriesAgain(loader: BulkLoader, through: numb
 }
 
 /**
- * Fills the rest of the full-text index from the finished tables (the entries numbered above
- * `from`; those up to it were indexed while the rows loaded), a range of local row numbers at a
- * time (progress, and segments FTS5 merges as it goes).
+ * Builds the full-text index from the finished tables on the loader's thread (when it was not
+ * built beside the load), a range of local row numbers at a time (progress, and segments FTS5
+ * merges as it goes).
  */
-export async function buildSearchIndex(loader: BulkLoader, from: number, onStep: (done: number, total: number) => void): Promise<void> {
+export async function buildSearchIndex(loader: BulkLoader, onStep: (done: number, total: number) => void): Promise<void> {
   const [{ n: total, top }] = await loader.all<{ n: number; top: number | null }>('SELECT count(*) AS n, max(row_no) AS top FROM log_entry');
-  if (from > 0) await indexAmendedEntriesAgain(loader, from);
-  let done = Math.min(total, from);
+  let done = 0;
   onStep(done, total);
-  for (let start = from; top !== null && start < top; start += searchRowsPerStep) {
+  for (let start = 0; top !== null && start < top; start += searchRowsPerStep) {
     await indexSearchRows(loader, start, start + searchRowsPerStep);
     done = Math.min(total, done + searchRowsPerStep);
     onStep(done, total);

@@ -465,7 +465,7 @@ async function finish(deps: BootstrapDeps, plan: StagingPlan, loader: BulkLoader
     await indexAmendedEntriesAgain(loader, entries);
     onStep(entries, entries);
   } else {
-    await buildSearchIndex(loader, 0, onStep);
+    await buildSearchIndex(loader, onStep);
   }
   await restoreTriggers(loader, plan);
   await recordSnapshotCursor(loader, intake.snapshot.seq, String(intake.snapshot.policyVersion), deps.now().toISOString());
