@@ -43,18 +43,21 @@ const { isUtf8 } = require('node:buffer');
 // is the download the core's thread reads. At nice 5 it queued behind that thread (1M entries
 // end to end: 33.9 s, at 0: 28.0 s), and the window's calls were answered no faster for it.
 const Database = require(workerData.modulePath);
+// Hands a key literal moved to this thread to SQLite (after its cipher's pragmas), then zeroes
+// it, whatever SQLite did.
+function useKey(connection, keyLiteral, cipherPragmas, use) {
+  const literal = Buffer.from(keyLiteral);
+  try {
+    for (const pragma of cipherPragmas) connection.pragma(pragma);
+    use(literal);
+  } finally {
+    literal.fill(0);
+    new Uint8Array(keyLiteral).fill(0);
+  }
+}
 function openStore() {
   const db = new Database(workerData.path, { fileMustExist: true });
-  if (workerData.keyLiteral) {
-    const literal = Buffer.from(workerData.keyLiteral);
-    try {
-      for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
-      db.key(literal);
-    } finally {
-      literal.fill(0);
-      new Uint8Array(workerData.keyLiteral).fill(0);
-    }
-  }
+  if (workerData.keyLiteral) useKey(db, workerData.keyLiteral, workerData.cipherPragmas, (literal) => db.key(literal));
   for (const pragma of workerData.pragmas) {
     const answer = db.pragma(pragma, { simple: true });
     // SQLite answers a journal mode it will not take with the mode it keeps, not an error (a
@@ -131,14 +134,7 @@ function attach({ path, alias, keyLiteral, cipherPragmas }) {
     db.prepare('ATTACH DATABASE ? AS ' + alias).run(path);
     return;
   }
-  const literal = Buffer.from(keyLiteral);
-  try {
-    for (const pragma of cipherPragmas) db.pragma(pragma);
-    db.prepare('ATTACH DATABASE ? AS ' + alias + ' KEY ?').run(path, literal);
-  } finally {
-    literal.fill(0);
-    new Uint8Array(keyLiteral).fill(0);
-  }
+  useKey(db, keyLiteral, cipherPragmas, (literal) => db.prepare('ATTACH DATABASE ? AS ' + alias + ' KEY ?').run(path, literal));
 }
 parentPort.on('message', (message) => {
   try {

@@ -168,7 +168,7 @@ export const indexSortBudgetRows = 400_000;
  * FTS5 merges (a statement inside the build's transaction flushes its pending terms), and a
  * step of progress.
  */
-export const searchRowsPerStep = 50_000;
+const searchRowsPerStep = 50_000;
 
 /** The full-text rows of the log entries (`e`) `source` picks, as the insert triggers make them. */
 function searchRowsSql(source: string): string {

@@ -400,8 +400,8 @@ async function take(deps: BootstrapDeps, intake: SnapshotIntake, frame: Frame, l
   // higher number as newer. The server sends the recent part first, then the rest, each oldest
   // first: the recent part goes in last, so every row is numbered in time order, each an append.
   if (header.recent && intake.plan.numbered.has(table.table)) {
-    // A copy of its own: the frame's bytes are a view of the download's larger buffers, which it would keep alive.
-    table.heldBack.push({ no: header.no, count: header.count, payload: Buffer.from(frame.payload) });
+    // The frame's payload is a buffer of its own (readFrames), so holding it keeps nothing else alive.
+    table.heldBack.push({ no: header.no, count: header.count, payload: frame.payload });
     return;
   }
   await queue.add((await insertFrame(intake, loader, table, { no: header.no, count: header.count, payload: frame.payload })).inserted);
